@@ -1,0 +1,16 @@
+#pragma once
+// Wire shapes of AMC instances: the reference's sample request and response.
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "core/instances.h"
+
+namespace cleanroom::api::amc {
+
+Result<core::CreateInstanceRequest> parse_create_instance(const nlohmann::json& body);
+nlohmann::json instance_json(const core::InstanceView& v);
+nlohmann::json collaboration_json(const core::InstanceView& v);
+Result<core::AdvertiserChange> parse_advertiser_change(const nlohmann::json& body);
+nlohmann::json advertiser_update_json(const catalog::AdvertiserUpdateRecord& u);
+
+}  // namespace cleanroom::api::amc

@@ -1,0 +1,125 @@
+#include "api/cleanrooms/cleanrooms_face.h"
+
+#include "api/cleanrooms/operations.h"
+#include "api/cleanrooms/service_model.h"
+#include "auth/secrets.h"
+#include "auth/sigv4.h"
+#include "common/clock.h"
+
+namespace cleanroom::api::cleanrooms {
+using nlohmann::json;
+
+namespace {
+
+struct WireError {
+  int status;
+  const char* type;
+};
+
+WireError wire_error(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::Validation: return {400, "ValidationException"};
+    case ErrorKind::Unauthenticated: return {403, "AccessDeniedException"};
+    case ErrorKind::AccessDenied: return {403, "AccessDeniedException"};
+    case ErrorKind::NotFound: return {404, "ResourceNotFoundException"};
+    case ErrorKind::Conflict: return {409, "ConflictException"};
+    case ErrorKind::QuotaExceeded: return {402, "ServiceQuotaExceededException"};
+    case ErrorKind::Throttled: return {429, "ThrottlingException"};
+    case ErrorKind::NotImplemented: return {501, "NotImplementedException"};
+    case ErrorKind::Internal: return {500, "InternalServerException"};
+  }
+  return {500, "InternalServerException"};
+}
+
+}  // namespace
+
+Response error_response(const Error& e) {
+  WireError w = wire_error(e);
+  std::string type = w.type;
+  json body = {{"message", e.message}};
+  switch (e.kind) {
+    case ErrorKind::Unauthenticated:
+      // Signature failures carry their own AWS code (InvalidSignatureException, ...).
+      if (!e.reason.empty()) type = e.reason;
+      break;
+    case ErrorKind::Validation:
+      body["reason"] = e.reason.empty() ? "FIELD_VALIDATION_FAILED" : e.reason;
+      if (!e.field.empty()) body["fieldList"] = json::array({{{"name", e.field}, {"message", e.message}}});
+      break;
+    case ErrorKind::AccessDenied:
+      body["reason"] = "INSUFFICIENT_PERMISSIONS";
+      break;
+    case ErrorKind::NotFound:
+      body["resourceId"] = e.resource_id;
+      body["resourceType"] = e.resource_type;
+      break;
+    case ErrorKind::Conflict:
+      if (!e.reason.empty()) body["reason"] = e.reason;
+      if (!e.resource_id.empty()) body["resourceId"] = e.resource_id;
+      if (!e.resource_type.empty()) body["resourceType"] = e.resource_type;
+      break;
+    default:
+      break;
+  }
+  Response r = Response::json(w.status, body);
+  r.headers.emplace_back("x-amzn-ErrorType", type);
+  return r;
+}
+
+core::Page page_of(const json& input) {
+  core::Page p;
+  p.next_token = input.value("nextToken", "");
+  p.max_results = input.value("maxResults", 100);
+  return p;
+}
+
+CleanRoomsFace::CleanRoomsFace(core::Services& services) : s_(services) {
+  add_collaboration_operations(operations_, s_);
+  add_membership_operations(operations_, s_);
+}
+
+std::vector<std::string> CleanRoomsFace::served_operations() const {
+  std::vector<std::string> out;
+  for (const auto& [name, op] : operations_) out.push_back(name);
+  return out;
+}
+
+Result<std::string> CleanRoomsFace::authenticate(const Request& req) {
+  auth::SignedRequest signed_req{req.method, req.target, req.headers, req.body};
+  std::string account;
+  auto lookup = [&](const std::string& key_id) -> Result<std::string> {
+    CR_ASSIGN(auto owner, auth::lookup_access_key(s_.ctx.db, s_.ctx.master_key, key_id));
+    account = owner.account_id;
+    return owner.secret_access_key;
+  };
+  CR_TRY(auth::verify_sigv4(signed_req, lookup, now_epoch_seconds()));
+  return account;
+}
+
+Response CleanRoomsFace::handle(Request& req) {
+  const auto& model = ServiceModel::instance();
+  std::string raw_path = req.target.substr(0, req.target.find('?'));
+  auto match = model.match(req.method, raw_path);
+  // Authenticate before revealing anything, even which paths exist.
+  auto account = authenticate(req);
+  if (!account.ok()) return error_response(account.error());
+  if (!match) {
+    Error e = Error::not_found("resource", raw_path);
+    e.message = "no Clean Rooms operation at " + req.method + " " + raw_path;
+    return error_response(e);
+  }
+  auto op = operations_.find(match->name);
+  if (op == operations_.end())
+    return error_response(Error::not_implemented("cleanroom does not serve " + match->name +
+                                                 " yet; docs/clean-rooms-api.md lists the served operations"));
+  auto input = model.parse_input(*match, req.raw_query, req.headers, req.body);
+  if (!input.ok()) return error_response(input.error());
+  if (Status s = model.validate_input(match->name, *input); !s.ok()) return error_response(s.error());
+  auto output = op->second(*account, *input);
+  if (!output.ok()) return error_response(output.error());
+  int code = model.response_code(match->name);
+  if (code == 204) return Response::empty(204);
+  return Response::json(code, *output);
+}
+
+}  // namespace cleanroom::api::cleanrooms

@@ -1,0 +1,40 @@
+// CreateMembership, GetMembership, ListMemberships, UpdateMembership, DeleteMembership.
+#include "api/cleanrooms/operations.h"
+#include "api/cleanrooms/wire_shapes.h"
+
+namespace cleanroom::api::cleanrooms {
+using nlohmann::json;
+
+void add_membership_operations(OperationTable& t, core::Services& s) {
+  t["CreateMembership"] = [&s](const std::string& account, const json& in) -> Result<json> {
+    core::CreateMembershipRequest r{in["collaborationIdentifier"], in["queryLogStatus"],
+                                    in.value("defaultResultConfiguration", json()),
+                                    in.value("paymentConfiguration", json())};
+    CR_ASSIGN(auto v, s.memberships.create(account, r));
+    return json{{"membership", membership_json(v)}};
+  };
+  t["GetMembership"] = [&s](const std::string& account, const json& in) -> Result<json> {
+    CR_ASSIGN(auto v, s.memberships.get(account, in["membershipIdentifier"]));
+    return json{{"membership", membership_json(v)}};
+  };
+  t["ListMemberships"] = [&s](const std::string& account, const json& in) -> Result<json> {
+    CR_ASSIGN(auto page, s.memberships.list(account, in.value("status", ""), page_of(in)));
+    json out = {{"membershipSummaries", json::array()}};
+    for (const auto& v : page.first) out["membershipSummaries"].push_back(membership_summary_json(v));
+    if (!page.second.empty()) out["nextToken"] = page.second;
+    return out;
+  };
+  t["UpdateMembership"] = [&s](const std::string& account, const json& in) -> Result<json> {
+    core::UpdateMembershipRequest r;
+    if (in.contains("queryLogStatus")) r.query_log_status = in["queryLogStatus"].get<std::string>();
+    if (in.contains("defaultResultConfiguration")) r.default_result_config = in["defaultResultConfiguration"];
+    CR_ASSIGN(auto v, s.memberships.update(account, in["membershipIdentifier"], r));
+    return json{{"membership", membership_json(v)}};
+  };
+  t["DeleteMembership"] = [&s](const std::string& account, const json& in) -> Result<json> {
+    CR_TRY(s.memberships.remove(account, in["membershipIdentifier"]));
+    return json::object();
+  };
+}
+
+}  // namespace cleanroom::api::cleanrooms

@@ -1,0 +1,91 @@
+#include "api/cleanrooms/wire_shapes.h"
+
+#include "common/arn.h"
+
+namespace cleanroom::api::cleanrooms {
+using nlohmann::json;
+
+namespace {
+
+std::string collaboration_arn(const catalog::CollaborationRecord& c) {
+  return cleanrooms_arn(c.creator_account_id, "collaboration/" + c.id);
+}
+std::string membership_arn(const catalog::MembershipRecord& m) {
+  return cleanrooms_arn(m.account_id, "membership/" + m.id);
+}
+
+json payment_json(const catalog::MemberRecord& m) {
+  return {{"queryCompute", {{"isResponsible", core::pays_for_queries(m)}}}};
+}
+
+}  // namespace
+
+json collaboration_summary_json(const core::CollaborationView& v) {
+  const auto& c = v.collaboration;
+  json out = {{"id", c.id},
+              {"arn", collaboration_arn(c)},
+              {"name", c.name},
+              {"creatorAccountId", c.creator_account_id},
+              {"creatorDisplayName", c.creator_display_name},
+              {"createTime", c.created_at},
+              {"updateTime", c.updated_at},
+              {"memberStatus", v.member_status}};
+  if (v.membership) {
+    out["membershipId"] = v.membership->id;
+    out["membershipArn"] = membership_arn(*v.membership);
+  }
+  if (!c.analytics_engine.empty()) out["analyticsEngine"] = c.analytics_engine;
+  return out;
+}
+
+json collaboration_json(const core::CollaborationView& v) {
+  json out = collaboration_summary_json(v);
+  const auto& c = v.collaboration;
+  out["description"] = c.description;
+  out["queryLogStatus"] = c.query_log_status;
+  if (!c.data_encryption_metadata.is_null()) out["dataEncryptionMetadata"] = c.data_encryption_metadata;
+  return out;
+}
+
+json member_summary_json(const core::MemberView& v) {
+  const auto& m = v.member;
+  json out = {{"accountId", m.account_id},
+              {"status", m.status},
+              {"displayName", m.display_name},
+              {"abilities", m.abilities},
+              {"createTime", m.created_at},
+              {"updateTime", m.updated_at},
+              {"paymentConfiguration", payment_json(m)}};
+  if (v.membership) {
+    out["membershipId"] = v.membership->id;
+    out["membershipArn"] = membership_arn(*v.membership);
+  }
+  return out;
+}
+
+json membership_summary_json(const core::MembershipView& v) {
+  const auto& ms = v.membership;
+  json out = {{"id", ms.id},
+              {"arn", membership_arn(ms)},
+              {"collaborationArn", collaboration_arn(v.collaboration)},
+              {"collaborationId", ms.collaboration_id},
+              {"collaborationCreatorAccountId", v.collaboration.creator_account_id},
+              {"collaborationCreatorDisplayName", v.collaboration.creator_display_name},
+              {"collaborationName", v.collaboration.name},
+              {"createTime", ms.created_at},
+              {"updateTime", ms.updated_at},
+              {"status", ms.status},
+              {"memberAbilities", v.member.abilities},
+              {"paymentConfiguration", ms.payment_config.is_null() ? payment_json(v.member) : ms.payment_config}};
+  return out;
+}
+
+json membership_json(const core::MembershipView& v) {
+  json out = membership_summary_json(v);
+  out["queryLogStatus"] = v.membership.query_log_status;
+  if (!v.membership.default_result_config.is_null())
+    out["defaultResultConfiguration"] = v.membership.default_result_config;
+  return out;
+}
+
+}  // namespace cleanroom::api::cleanrooms

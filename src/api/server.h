@@ -1,0 +1,51 @@
+#pragma once
+// The HTTP server: one listener for every face. /amc -> AMC face, /admin -> operator API,
+// everything else -> the Clean Rooms face (its paths come from the service model).
+#include <memory>
+#include <string>
+
+#include "common/error.h"
+#include "core/core.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace cleanroom::api {
+
+namespace amc {
+class AmcFace;
+}
+namespace admin {
+class AdminFace;
+}
+namespace cleanrooms {
+class CleanRoomsFace;
+}
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 picks a free port
+  int threads = 8;  // request worker threads
+};
+
+class Server {
+ public:
+  Server(core::Services& services, ServerOptions options);
+  ~Server();
+  Status bind();     // binds the listener; port() is known afterwards
+  void run();        // serves until stop()
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  core::Services& services_;
+  ServerOptions options_;
+  int port_ = 0;
+  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<amc::AmcFace> amc_;
+  std::unique_ptr<admin::AdminFace> admin_;
+  std::unique_ptr<cleanrooms::CleanRoomsFace> cleanrooms_;
+};
+
+}  // namespace cleanroom::api

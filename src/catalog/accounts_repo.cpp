@@ -1,0 +1,113 @@
+#include "catalog/accounts_repo.h"
+
+#include "catalog/row_mapping.h"
+
+namespace cleanroom::catalog::accounts_repo {
+namespace {
+
+AccountRecord account_from(const Row& r) {
+  return {r.str("account_id"), r.str("name"), r.str("platform_role"), r.integer("created_at")};
+}
+AmcAccountRecord amc_account_from(const Row& r) {
+  return {r.str("advertiser_id"), r.str("name"), r.str("marketplace_id"), r.integer("created_at")};
+}
+UserRecord user_from(const Row& r) {
+  return {r.str("user_id"), r.str("email"), r.str("client_id"), r.str("password_hash"),
+          r.integer("is_operator") != 0, r.integer("created_at")};
+}
+InvitationRecord invitation_from(const Row& r) {
+  return {r.str("invitation_id"), r.str("advertiser_id"), r.str("email"), r.str("role"), r.str("status"),
+          r.str("invited_by"), r.integer("created_at"), r.integer("updated_at")};
+}
+RoleGrant grant_from(const Row& r) { return {r.str("scope_id"), r.str("role")}; }
+
+}  // namespace
+
+Status insert_account(Tx& tx, const AccountRecord& a) {
+  return tx.exec("INSERT INTO accounts (account_id, name, platform_role, created_at) VALUES (?,?,?,?)",
+                 {a.account_id, a.name, a.platform_role.empty() ? Value(nullptr) : Value(a.platform_role),
+                  a.created_at});
+}
+Result<std::optional<AccountRecord>> find_account(Tx& tx, const std::string& account_id) {
+  return fetch_one<AccountRecord>(tx, "SELECT * FROM accounts WHERE account_id = ?", {account_id}, account_from);
+}
+
+Status insert_amc_account(Tx& tx, const AmcAccountRecord& a) {
+  return tx.exec("INSERT INTO amc_accounts (advertiser_id, name, marketplace_id, created_at) VALUES (?,?,?,?)",
+                 {a.advertiser_id, a.name, a.marketplace_id, a.created_at});
+}
+Result<std::optional<AmcAccountRecord>> find_amc_account(Tx& tx, const std::string& advertiser_id) {
+  return fetch_one<AmcAccountRecord>(tx, "SELECT * FROM amc_accounts WHERE advertiser_id = ?", {advertiser_id},
+                               amc_account_from);
+}
+
+Status insert_user(Tx& tx, const UserRecord& u, const std::string& token_hash) {
+  return tx.exec(
+      "INSERT INTO users (user_id, email, client_id, token_hash, password_hash, is_operator, created_at) "
+      "VALUES (?,?,?,?,?,?,?)",
+      {u.user_id, u.email, u.client_id, token_hash,
+       u.password_hash.empty() ? Value(nullptr) : Value(u.password_hash), int64_t{u.is_operator}, u.created_at});
+}
+Status set_token_hash(Tx& tx, const std::string& user_id, const std::string& token_hash) {
+  return tx.exec("UPDATE users SET token_hash = ? WHERE user_id = ?", {token_hash, user_id});
+}
+Result<std::optional<UserRecord>> find_user_by_token_hash(Tx& tx, const std::string& token_hash) {
+  return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE token_hash = ?", {token_hash}, user_from);
+}
+Result<std::optional<UserRecord>> find_user_by_email(Tx& tx, const std::string& email) {
+  return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE email = ?", {email}, user_from);
+}
+Result<std::optional<UserRecord>> find_operator(Tx& tx) {
+  return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE is_operator = 1", {}, user_from);
+}
+
+Status grant_amc_role(Tx& tx, const std::string& user_id, const std::string& advertiser_id, const std::string& role) {
+  return tx.exec("INSERT OR REPLACE INTO user_amc_roles (user_id, advertiser_id, role) VALUES (?,?,?)",
+                 {user_id, advertiser_id, role});
+}
+Status grant_aws_role(Tx& tx, const std::string& user_id, const std::string& account_id, const std::string& role) {
+  return tx.exec("INSERT OR REPLACE INTO user_aws_roles (user_id, account_id, role) VALUES (?,?,?)",
+                 {user_id, account_id, role});
+}
+Result<std::vector<RoleGrant>> amc_roles(Tx& tx, const std::string& user_id) {
+  return fetch_all<RoleGrant>(tx, "SELECT advertiser_id AS scope_id, role FROM user_amc_roles WHERE user_id = ?",
+                         {user_id}, grant_from);
+}
+Result<std::vector<RoleGrant>> aws_roles(Tx& tx, const std::string& user_id) {
+  return fetch_all<RoleGrant>(tx, "SELECT account_id AS scope_id, role FROM user_aws_roles WHERE user_id = ?",
+                         {user_id}, grant_from);
+}
+Result<std::vector<std::pair<UserRecord, std::string>>> users_of_amc_account(Tx& tx,
+                                                                            const std::string& advertiser_id) {
+  return fetch_all<std::pair<UserRecord, std::string>>(
+      tx,
+      "SELECT u.*, r.role FROM users u JOIN user_amc_roles r ON r.user_id = u.user_id "
+      "WHERE r.advertiser_id = ? ORDER BY u.email",
+      {advertiser_id}, [](const Row& r) { return std::make_pair(user_from(r), r.str("role")); });
+}
+
+Status insert_invitation(Tx& tx, const InvitationRecord& i) {
+  return tx.exec(
+      "INSERT INTO invitations (invitation_id, advertiser_id, email, role, status, invited_by, created_at, "
+      "updated_at) VALUES (?,?,?,?,?,?,?,?)",
+      {i.invitation_id, i.advertiser_id, i.email, i.role, i.status, i.invited_by, i.created_at, i.updated_at});
+}
+Result<std::optional<InvitationRecord>> find_invitation(Tx& tx, const std::string& invitation_id) {
+  return fetch_one<InvitationRecord>(tx, "SELECT * FROM invitations WHERE invitation_id = ?", {invitation_id},
+                               invitation_from);
+}
+Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx, const std::string& advertiser_id) {
+  return fetch_all<InvitationRecord>(tx, "SELECT * FROM invitations WHERE advertiser_id = ? ORDER BY created_at",
+                                {advertiser_id}, invitation_from);
+}
+Result<std::vector<InvitationRecord>> pending_invitations_for(Tx& tx, const std::string& email) {
+  return fetch_all<InvitationRecord>(
+      tx, "SELECT * FROM invitations WHERE email = ? AND status = 'PENDING' ORDER BY created_at", {email},
+      invitation_from);
+}
+Status set_invitation_status(Tx& tx, const std::string& invitation_id, const std::string& status, int64_t now) {
+  return tx.exec("UPDATE invitations SET status = ?, updated_at = ? WHERE invitation_id = ?",
+                 {status, now, invitation_id});
+}
+
+}  // namespace cleanroom::catalog::accounts_repo

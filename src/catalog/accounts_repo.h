@@ -1,0 +1,78 @@
+#pragma once
+// Rows of accounts, AMC accounts, users and their roles, and invitations.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/database.h"
+
+namespace cleanroom::catalog {
+
+struct AccountRecord {
+  std::string account_id;
+  std::string name;
+  std::string platform_role;  // "" for customer accounts
+  int64_t created_at = 0;
+};
+
+struct AmcAccountRecord {
+  std::string advertiser_id;
+  std::string name;
+  std::string marketplace_id;
+  int64_t created_at = 0;
+};
+
+struct UserRecord {
+  std::string user_id;
+  std::string email;
+  std::string client_id;
+  std::string password_hash;  // "" when the user has no console password
+  bool is_operator = false;
+  int64_t created_at = 0;
+};
+
+struct RoleGrant {
+  std::string scope_id;  // AMC account (advertiser id) or AWS account id
+  std::string role;      // ADMIN | USER
+};
+
+struct InvitationRecord {
+  std::string invitation_id;
+  std::string advertiser_id;
+  std::string email;
+  std::string role;
+  std::string status;  // PENDING | ACCEPTED | REVOKED
+  std::string invited_by;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+namespace accounts_repo {
+
+Status insert_account(Tx& tx, const AccountRecord& a);
+Result<std::optional<AccountRecord>> find_account(Tx& tx, const std::string& account_id);
+
+Status insert_amc_account(Tx& tx, const AmcAccountRecord& a);
+Result<std::optional<AmcAccountRecord>> find_amc_account(Tx& tx, const std::string& advertiser_id);
+
+Status insert_user(Tx& tx, const UserRecord& u, const std::string& token_hash);
+Status set_token_hash(Tx& tx, const std::string& user_id, const std::string& token_hash);
+Result<std::optional<UserRecord>> find_user_by_token_hash(Tx& tx, const std::string& token_hash);
+Result<std::optional<UserRecord>> find_user_by_email(Tx& tx, const std::string& email);
+Result<std::optional<UserRecord>> find_operator(Tx& tx);
+
+Status grant_amc_role(Tx& tx, const std::string& user_id, const std::string& advertiser_id, const std::string& role);
+Status grant_aws_role(Tx& tx, const std::string& user_id, const std::string& account_id, const std::string& role);
+Result<std::vector<RoleGrant>> amc_roles(Tx& tx, const std::string& user_id);
+Result<std::vector<RoleGrant>> aws_roles(Tx& tx, const std::string& user_id);
+// Users with any role in the AMC account, with that role.
+Result<std::vector<std::pair<UserRecord, std::string>>> users_of_amc_account(Tx& tx, const std::string& advertiser_id);
+
+Status insert_invitation(Tx& tx, const InvitationRecord& i);
+Result<std::optional<InvitationRecord>> find_invitation(Tx& tx, const std::string& invitation_id);
+Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx, const std::string& advertiser_id);
+Result<std::vector<InvitationRecord>> pending_invitations_for(Tx& tx, const std::string& email);
+Status set_invitation_status(Tx& tx, const std::string& invitation_id, const std::string& status, int64_t now);
+
+}  // namespace accounts_repo
+}  // namespace cleanroom::catalog

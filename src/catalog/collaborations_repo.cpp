@@ -1,0 +1,154 @@
+#include "catalog/collaborations_repo.h"
+
+#include "catalog/row_mapping.h"
+
+namespace cleanroom::catalog::collaborations_repo {
+namespace {
+
+using nlohmann::json;
+
+Value json_or_null(const json& j) { return j.is_null() ? Value(nullptr) : Value(j.dump()); }
+json parse_or_null(const Row& r, std::string_view col) {
+  return r.is_null(col) ? json() : json::parse(r.str(col));
+}
+
+CollaborationRecord collaboration_from(const Row& r) {
+  return {r.str("collaboration_id"), r.str("name"), r.str("description"), r.str("creator_account_id"),
+          r.str("creator_display_name"), r.str("query_log_status"),
+          parse_or_null(r, "data_encryption_metadata"), r.str("analytics_engine"),
+          r.integer("created_at"), r.integer("updated_at")};
+}
+
+MemberRecord member_from(const Row& r) {
+  return {r.str("collaboration_id"), r.str("account_id"), r.str("display_name"),
+          json::parse(r.str("abilities")).get<std::vector<std::string>>(), r.str("status"),
+          parse_or_null(r, "payment_config"), r.integer("created_at"), r.integer("updated_at")};
+}
+
+MembershipRecord membership_from(const Row& r) {
+  return {r.str("membership_id"), r.str("collaboration_id"), r.str("account_id"), r.str("status"),
+          r.str("query_log_status"), parse_or_null(r, "default_result_config"),
+          parse_or_null(r, "payment_config"), r.integer("created_at"), r.integer("updated_at")};
+}
+
+
+}  // namespace
+
+Status insert(Tx& tx, const CollaborationRecord& c) {
+  return tx.exec(
+      "INSERT INTO collaborations (collaboration_id, name, description, creator_account_id, "
+      "creator_display_name, query_log_status, data_encryption_metadata, analytics_engine, created_at, "
+      "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+      {c.id, c.name, c.description, c.creator_account_id, c.creator_display_name, c.query_log_status,
+       json_or_null(c.data_encryption_metadata),
+       c.analytics_engine.empty() ? Value(nullptr) : Value(c.analytics_engine), c.created_at, c.updated_at});
+}
+
+Result<std::optional<CollaborationRecord>> find(Tx& tx, const std::string& id) {
+  return fetch_one<CollaborationRecord>(tx, "SELECT * FROM collaborations WHERE collaboration_id = ?", {id},
+                                  collaboration_from);
+}
+
+Status update_text(Tx& tx, const std::string& id, const std::string& name, const std::string& description,
+                   int64_t now) {
+  return tx.exec("UPDATE collaborations SET name = ?, description = ?, updated_at = ? WHERE collaboration_id = ?",
+                 {name, description, now, id});
+}
+
+Status remove(Tx& tx, const std::string& id) {
+  return tx.exec("DELETE FROM collaborations WHERE collaboration_id = ?", {id});
+}
+
+Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,
+                                                          const std::string& member_status,
+                                                          const std::string& after, int limit) {
+  // Paging by (created_at, id) keeps pages stable while collaborations are added.
+  return fetch_all<CollaborationRecord>(
+      tx,
+      "SELECT c.* FROM collaborations c JOIN members m ON m.collaboration_id = c.collaboration_id "
+      "WHERE m.account_id = ?1 AND (?2 = '' OR m.status = ?2) AND (?3 = '' OR c.collaboration_id > ?3) "
+      "ORDER BY c.collaboration_id LIMIT ?4",
+      {account_id, member_status, after, static_cast<int64_t>(limit)}, collaboration_from);
+}
+
+Status insert_member(Tx& tx, const MemberRecord& m) {
+  return tx.exec(
+      "INSERT INTO members (collaboration_id, account_id, display_name, abilities, status, payment_config, "
+      "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+      {m.collaboration_id, m.account_id, m.display_name, json(m.abilities).dump(), m.status,
+       json_or_null(m.payment_config), m.created_at, m.updated_at});
+}
+
+Result<std::optional<MemberRecord>> find_member(Tx& tx, const std::string& collaboration_id,
+                                                const std::string& account_id) {
+  return fetch_one<MemberRecord>(tx, "SELECT * FROM members WHERE collaboration_id = ? AND account_id = ?",
+                           {collaboration_id, account_id}, member_from);
+}
+
+Result<std::vector<MemberRecord>> members(Tx& tx, const std::string& collaboration_id) {
+  return fetch_all<MemberRecord>(tx, "SELECT * FROM members WHERE collaboration_id = ? ORDER BY rowid",
+                            {collaboration_id}, member_from);
+}
+
+Status set_member_status(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
+                         const std::string& status, int64_t now) {
+  return tx.exec("UPDATE members SET status = ?, updated_at = ? WHERE collaboration_id = ? AND account_id = ?",
+                 {status, now, collaboration_id, account_id});
+}
+
+Status insert_membership(Tx& tx, const MembershipRecord& m) {
+  return tx.exec(
+      "INSERT INTO memberships (membership_id, collaboration_id, account_id, status, query_log_status, "
+      "default_result_config, payment_config, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+      {m.id, m.collaboration_id, m.account_id, m.status, m.query_log_status,
+       json_or_null(m.default_result_config), json_or_null(m.payment_config), m.created_at, m.updated_at});
+}
+
+Result<std::optional<MembershipRecord>> find_membership(Tx& tx, const std::string& id) {
+  return fetch_one<MembershipRecord>(tx, "SELECT * FROM memberships WHERE membership_id = ?", {id}, membership_from);
+}
+
+Result<std::optional<MembershipRecord>> find_membership_of(Tx& tx, const std::string& collaboration_id,
+                                                           const std::string& account_id) {
+  return fetch_one<MembershipRecord>(tx, "SELECT * FROM memberships WHERE collaboration_id = ? AND account_id = ?",
+                               {collaboration_id, account_id}, membership_from);
+}
+
+Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::string& account_id,
+                                                             const std::string& status,
+                                                             const std::string& after, int limit) {
+  return fetch_all<MembershipRecord>(
+      tx,
+      "SELECT * FROM memberships WHERE account_id = ?1 AND (?2 = '' OR status = ?2) "
+      "AND (?3 = '' OR membership_id > ?3) ORDER BY membership_id LIMIT ?4",
+      {account_id, status, after, static_cast<int64_t>(limit)}, membership_from);
+}
+
+Status update_membership(Tx& tx, const MembershipRecord& m) {
+  return tx.exec(
+      "UPDATE memberships SET status = ?, query_log_status = ?, default_result_config = ?, payment_config = ?, "
+      "updated_at = ? WHERE membership_id = ?",
+      {m.status, m.query_log_status, json_or_null(m.default_result_config), json_or_null(m.payment_config),
+       m.updated_at, m.id});
+}
+
+Status set_memberships_status(Tx& tx, const std::string& collaboration_id, const std::string& status,
+                              int64_t now) {
+  return tx.exec("UPDATE memberships SET status = ?, updated_at = ? WHERE collaboration_id = ?",
+                 {status, now, collaboration_id});
+}
+
+Status add_data_bucket(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
+                       const std::string& bucket) {
+  return tx.exec("INSERT OR IGNORE INTO member_data_buckets (collaboration_id, account_id, bucket) VALUES (?,?,?)",
+                 {collaboration_id, account_id, bucket});
+}
+
+Result<std::vector<std::string>> data_buckets(Tx& tx, const std::string& collaboration_id,
+                                              const std::string& account_id) {
+  return fetch_all<std::string>(
+      tx, "SELECT bucket FROM member_data_buckets WHERE collaboration_id = ? AND account_id = ? ORDER BY bucket",
+      {collaboration_id, account_id}, [](const Row& r) { return r.str("bucket"); });
+}
+
+}  // namespace cleanroom::catalog::collaborations_repo

@@ -1,0 +1,84 @@
+#pragma once
+// Rows of collaborations, members, memberships and member data buckets.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/database.h"
+
+namespace cleanroom::catalog {
+
+struct CollaborationRecord {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string creator_account_id;
+  std::string creator_display_name;
+  std::string query_log_status;
+  nlohmann::json data_encryption_metadata;  // null when absent
+  std::string analytics_engine;             // "" when absent
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct MemberRecord {
+  std::string collaboration_id;
+  std::string account_id;
+  std::string display_name;
+  std::vector<std::string> abilities;
+  std::string status;              // INVITED | ACTIVE | LEFT | REMOVED
+  nlohmann::json payment_config;   // null when absent
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct MembershipRecord {
+  std::string id;
+  std::string collaboration_id;
+  std::string account_id;
+  std::string status;  // ACTIVE | REMOVED | COLLABORATION_DELETED
+  std::string query_log_status;
+  nlohmann::json default_result_config;  // null when absent
+  nlohmann::json payment_config;         // null when absent
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+namespace collaborations_repo {
+
+Status insert(Tx& tx, const CollaborationRecord& c);
+Result<std::optional<CollaborationRecord>> find(Tx& tx, const std::string& id);
+Status update_text(Tx& tx, const std::string& id, const std::string& name, const std::string& description,
+                   int64_t now);
+Status remove(Tx& tx, const std::string& id);
+// Collaborations where the account is a member, newest first, with ids after `after` (paging).
+Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,
+                                                          const std::string& member_status,
+                                                          const std::string& after, int limit);
+
+Status insert_member(Tx& tx, const MemberRecord& m);
+Result<std::optional<MemberRecord>> find_member(Tx& tx, const std::string& collaboration_id,
+                                                const std::string& account_id);
+Result<std::vector<MemberRecord>> members(Tx& tx, const std::string& collaboration_id);
+Status set_member_status(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
+                         const std::string& status, int64_t now);
+
+Status insert_membership(Tx& tx, const MembershipRecord& m);
+Result<std::optional<MembershipRecord>> find_membership(Tx& tx, const std::string& id);
+Result<std::optional<MembershipRecord>> find_membership_of(Tx& tx, const std::string& collaboration_id,
+                                                           const std::string& account_id);
+Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::string& account_id,
+                                                             const std::string& status,
+                                                             const std::string& after, int limit);
+Status update_membership(Tx& tx, const MembershipRecord& m);
+Status set_memberships_status(Tx& tx, const std::string& collaboration_id, const std::string& status,
+                              int64_t now);
+
+Status add_data_bucket(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
+                       const std::string& bucket);
+Result<std::vector<std::string>> data_buckets(Tx& tx, const std::string& collaboration_id,
+                                              const std::string& account_id);
+
+}  // namespace collaborations_repo
+}  // namespace cleanroom::catalog

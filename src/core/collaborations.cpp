@@ -1,0 +1,246 @@
+#include "core/collaborations.h"
+
+#include <algorithm>
+#include <set>
+
+#include "catalog/instances_repo.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+
+namespace cleanroom::core {
+namespace repo = catalog::collaborations_repo;
+using catalog::CollaborationRecord;
+using catalog::MemberRecord;
+using catalog::MembershipRecord;
+using catalog::Tx;
+
+namespace {
+
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+Status check_abilities(const std::vector<std::string>& abilities, const std::string& field) {
+  for (const auto& a : abilities)
+    if (a != "CAN_QUERY" && a != "CAN_RECEIVE_RESULTS" && a != "CAN_RUN_JOB")
+      return Error::validation(field + " has an unknown ability '" + a + "'", field);
+  return {};
+}
+
+// Members that left or were removed can no longer act or read (the reference: "you will not be
+// allowed to access your collaboration instance any further").
+Status check_can_act(const MemberRecord& m) {
+  if (m.status == "LEFT" || m.status == "REMOVED")
+    return Error::access_denied("account " + m.account_id + " is no longer a member of collaboration " +
+                                m.collaboration_id + " (status " + m.status + ")");
+  return {};
+}
+
+Status check_creator(const CollaborationRecord& c, const std::string& caller, const std::string& action) {
+  if (c.creator_account_id != caller)
+    return Error::access_denied("only the collaboration's creator (" + c.creator_account_id + ") may " + action);
+  return {};
+}
+
+Result<CollaborationView> view_of(Tx& tx, const CollaborationRecord& c, const MemberRecord& m) {
+  CR_ASSIGN(auto ms, repo::find_membership_of(tx, c.id, m.account_id));
+  return CollaborationView{c, m.status, ms};
+}
+
+int page_size(const Page& p) { return std::clamp(p.max_results, 1, 100); }
+
+}  // namespace
+
+bool pays_for_queries(const MemberRecord& m) {
+  if (m.payment_config.is_object()) return m.payment_config.value("/queryCompute/isResponsible"_json_pointer, false);
+  return has(m.abilities, "CAN_QUERY");
+}
+
+Result<CollaborationRecord> find_collaboration(Tx& tx, const std::string& collaboration_id) {
+  CR_ASSIGN(auto c, repo::find(tx, collaboration_id));
+  if (!c) return Error::not_found("COLLABORATION", collaboration_id);
+  return *c;
+}
+
+Result<MemberRecord> member_of(Tx& tx, const std::string& collaboration_id, const std::string& account_id) {
+  CR_ASSIGN(auto m, repo::find_member(tx, collaboration_id, account_id));
+  if (!m) return Error::not_found("COLLABORATION", collaboration_id);
+  return *m;
+}
+
+Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& creator_account_id,
+                                                 const CreateCollaborationRequest& req,
+                                                 const std::vector<std::string>& active_accounts) {
+  CR_TRY(check_abilities(req.creator_abilities, "creatorMemberAbilities"));
+  std::set<std::string> seen{creator_account_id};
+  int payers = 0, queriers = 0;
+  auto count = [&](const std::vector<std::string>& abilities, const nlohmann::json& payment) {
+    queriers += has(abilities, "CAN_QUERY");
+    MemberRecord probe;
+    probe.abilities = abilities;
+    probe.payment_config = payment;
+    payers += pays_for_queries(probe);
+  };
+  count(req.creator_abilities, req.creator_payment_config);
+  for (const auto& m : req.members) {
+    CR_TRY(check_abilities(m.abilities, "members.memberAbilities"));
+    if (!seen.insert(m.account_id).second)
+      return Error::validation("account " + m.account_id + " is listed more than once (the creator is a member "
+                               "already and must not be listed in members)", "members");
+    count(m.abilities, m.payment_config);
+  }
+  if (payers > 1)
+    return Error::validation("exactly one member pays for query compute; " + std::to_string(payers) +
+                             " are configured to pay", "members.paymentConfiguration");
+  (void)queriers;
+
+  int64_t now = now_epoch_seconds();
+  CollaborationRecord c{crypto::uuid4(),      req.name,  req.description,
+                        creator_account_id,   req.creator_display_name, req.query_log_status,
+                        req.data_encryption_metadata, req.analytics_engine, now, now};
+  CR_TRY(repo::insert(tx, c));
+  auto add = [&](const std::string& account, const std::string& name, const std::vector<std::string>& abilities,
+                 const nlohmann::json& payment) -> Status {
+    bool active = has(active_accounts, account);
+    MemberRecord m{c.id, account, name, abilities, active ? "ACTIVE" : "INVITED", payment, now, now};
+    CR_TRY(repo::insert_member(tx, m));
+    if (!active) return {};
+    nlohmann::json pay = {{"queryCompute", {{"isResponsible", pays_for_queries(m)}}}};
+    return repo::insert_membership(tx, {crypto::uuid4(), c.id, account, "ACTIVE", req.query_log_status,
+                                        nullptr, pay, now, now});
+  };
+  CR_TRY(add(creator_account_id, req.creator_display_name, req.creator_abilities, req.creator_payment_config));
+  for (const auto& m : req.members) CR_TRY(add(m.account_id, m.display_name, m.abilities, m.payment_config));
+  return c;
+}
+
+Result<CollaborationView> CollaborationService::create(const std::string& caller,
+                                                       const CreateCollaborationRequest& req) {
+  return ctx_.db.write<CollaborationView>([&](Tx& tx) -> Result<CollaborationView> {
+    CR_ASSIGN(auto c, create_collaboration(tx, caller, req, {}));
+    CR_ASSIGN(auto m, member_of(tx, c.id, caller));
+    return view_of(tx, c, m);
+  });
+}
+
+Result<CollaborationView> CollaborationService::get(const std::string& caller, const std::string& id) {
+  return ctx_.db.read<CollaborationView>([&](Tx& tx) -> Result<CollaborationView> {
+    CR_ASSIGN(auto m, member_of(tx, id, caller));
+    CR_TRY(check_can_act(m));
+    CR_ASSIGN(auto c, find_collaboration(tx, id));
+    return view_of(tx, c, m);
+  });
+}
+
+Result<std::pair<std::vector<CollaborationView>, std::string>> CollaborationService::list(
+    const std::string& caller, const std::string& member_status, const Page& page) {
+  using Out = std::pair<std::vector<CollaborationView>, std::string>;
+  return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
+    int limit = page_size(page);
+    Out out;
+    std::string after = page.next_token;
+    // Without a filter the caller sees collaborations it is invited to or active in, never those
+    // it has left or was removed from.
+    while (static_cast<int>(out.first.size()) < limit) {
+      CR_ASSIGN(auto batch, repo::list_for_account(tx, caller, member_status, after, limit + 1));
+      for (const auto& c : batch) {
+        after = c.id;
+        CR_ASSIGN(auto m, member_of(tx, c.id, caller));
+        if (m.status != "INVITED" && m.status != "ACTIVE") continue;
+        if (static_cast<int>(out.first.size()) == limit) {
+          out.second = out.first.back().collaboration.id;
+          return out;
+        }
+        CR_ASSIGN(auto v, view_of(tx, c, m));
+        out.first.push_back(std::move(v));
+      }
+      if (static_cast<int>(batch.size()) < limit + 1) break;
+    }
+    return out;
+  });
+}
+
+Result<CollaborationView> CollaborationService::update(const std::string& caller, const std::string& id,
+                                                       const std::optional<std::string>& name,
+                                                       const std::optional<std::string>& description,
+                                                       const std::optional<std::string>& analytics_engine) {
+  return ctx_.db.write<CollaborationView>([&](Tx& tx) -> Result<CollaborationView> {
+    CR_ASSIGN(auto m, member_of(tx, id, caller));
+    CR_TRY(check_can_act(m));
+    CR_ASSIGN(auto c, find_collaboration(tx, id));
+    CR_TRY(check_creator(c, caller, "update it"));
+    // Clean Rooms: after creation only the name and the description of a collaboration change.
+    if (analytics_engine && *analytics_engine != c.analytics_engine)
+      return Error::validation("analyticsEngine cannot change after the collaboration is created",
+                               "analyticsEngine");
+    c.name = name.value_or(c.name);
+    c.description = description.value_or(c.description);
+    c.updated_at = now_epoch_seconds();
+    CR_TRY(repo::update_text(tx, id, c.name, c.description, c.updated_at));
+    return view_of(tx, c, m);
+  });
+}
+
+Status CollaborationService::remove(const std::string& caller, const std::string& id) {
+  return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_ASSIGN(auto m, member_of(tx, id, caller));
+    CR_ASSIGN(auto c, find_collaboration(tx, id));
+    CR_TRY(check_creator(c, caller, "delete it"));
+    (void)m;
+    CR_TRY(repo::set_memberships_status(tx, id, "COLLABORATION_DELETED", now_epoch_seconds()));
+    CR_TRY(repo::remove(tx, id));
+    return true;
+  }));
+}
+
+Result<std::pair<std::vector<MemberView>, std::string>> CollaborationService::members(
+    const std::string& caller, const std::string& id, const Page& page) {
+  using Out = std::pair<std::vector<MemberView>, std::string>;
+  return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
+    CR_ASSIGN(auto me, member_of(tx, id, caller));
+    CR_TRY(check_can_act(me));
+    CR_ASSIGN(auto all, repo::members(tx, id));
+    // The token is the account id of the last member returned; members keep insertion order.
+    size_t start = 0;
+    if (!page.next_token.empty()) {
+      auto it = std::find_if(all.begin(), all.end(), [&](auto& m) { return m.account_id == page.next_token; });
+      if (it == all.end()) return Error::validation("nextToken is not valid for this collaboration", "nextToken");
+      start = static_cast<size_t>(it - all.begin()) + 1;
+    }
+    Out out;
+    size_t end = std::min(all.size(), start + static_cast<size_t>(page_size(page)));
+    for (size_t i = start; i < end; ++i) {
+      CR_ASSIGN(auto ms, repo::find_membership_of(tx, id, all[i].account_id));
+      out.first.push_back({all[i], ms});
+    }
+    if (end < all.size()) out.second = all[end - 1].account_id;
+    return out;
+  });
+}
+
+Status CollaborationService::remove_member(const std::string& caller, const std::string& id,
+                                           const std::string& account_id) {
+  return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_ASSIGN(auto me, member_of(tx, id, caller));
+    CR_TRY(check_can_act(me));
+    CR_ASSIGN(auto c, find_collaboration(tx, id));
+    CR_TRY(check_creator(c, caller, "remove members"));
+    if (account_id == caller)
+      return Error::validation("the creator cannot remove itself; delete the collaboration instead", "accountId");
+    CR_ASSIGN(auto target, repo::find_member(tx, id, account_id));
+    if (!target)
+      return Error::validation("account " + account_id + " is not a member of collaboration " + id, "accountId");
+    int64_t now = now_epoch_seconds();
+    if (target->status == "REMOVED") return true;
+    CR_TRY(repo::set_member_status(tx, id, account_id, "REMOVED", now));
+    CR_ASSIGN(auto ms, repo::find_membership_of(tx, id, account_id));
+    if (ms && ms->status == "ACTIVE") {
+      ms->status = "REMOVED";
+      ms->updated_at = now;
+      CR_TRY(repo::update_membership(tx, *ms));
+    }
+    return true;
+  }));
+}
+
+}  // namespace cleanroom::core

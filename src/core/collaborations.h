@@ -1,0 +1,88 @@
+#pragma once
+// Collaborations and their members (Clean Rooms semantics, reference/clean-rooms-semantics.md).
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/collaborations_repo.h"
+#include "core/context.h"
+
+namespace cleanroom::core {
+
+struct MemberSpec {
+  std::string account_id;
+  std::string display_name;
+  std::vector<std::string> abilities;
+  nlohmann::json payment_config;  // null: the member who can query pays
+};
+
+struct CreateCollaborationRequest {
+  std::string name;
+  std::string description;
+  std::string creator_display_name;
+  std::vector<std::string> creator_abilities;
+  nlohmann::json creator_payment_config;
+  std::vector<MemberSpec> members;  // excludes the creator
+  std::string query_log_status = "DISABLED";
+  nlohmann::json data_encryption_metadata;
+  std::string analytics_engine;
+};
+
+// A collaboration as one account sees it.
+struct CollaborationView {
+  catalog::CollaborationRecord collaboration;
+  std::string member_status;                          // the caller's
+  std::optional<catalog::MembershipRecord> membership;  // the caller's, when it has one
+};
+
+struct MemberView {
+  catalog::MemberRecord member;
+  std::optional<catalog::MembershipRecord> membership;
+};
+
+struct Page {
+  std::string next_token;  // "" on the last page
+  int max_results = 100;
+};
+
+class CollaborationService {
+ public:
+  explicit CollaborationService(Context& ctx) : ctx_(ctx) {}
+
+  Result<CollaborationView> create(const std::string& caller, const CreateCollaborationRequest& req);
+  Result<CollaborationView> get(const std::string& caller, const std::string& collaboration_id);
+  // member_status: "" (INVITED or ACTIVE), "INVITED" (available to join) or "ACTIVE".
+  Result<std::pair<std::vector<CollaborationView>, std::string>> list(const std::string& caller,
+                                                                      const std::string& member_status,
+                                                                      const Page& page);
+  Result<CollaborationView> update(const std::string& caller, const std::string& collaboration_id,
+                                   const std::optional<std::string>& name,
+                                   const std::optional<std::string>& description,
+                                   const std::optional<std::string>& analytics_engine);
+  Status remove(const std::string& caller, const std::string& collaboration_id);
+  Result<std::pair<std::vector<MemberView>, std::string>> members(const std::string& caller,
+                                                                  const std::string& collaboration_id,
+                                                                  const Page& page);
+  Status remove_member(const std::string& caller, const std::string& collaboration_id,
+                       const std::string& account_id);
+
+ private:
+  Context& ctx_;
+};
+
+// Inside a transaction (used by the AMC instance, which creates its collaboration atomically).
+// Members listed in `active_accounts` get an ACTIVE membership at once.
+Result<catalog::CollaborationRecord> create_collaboration(catalog::Tx& tx, const std::string& creator_account_id,
+                                                          const CreateCollaborationRequest& req,
+                                                          const std::vector<std::string>& active_accounts);
+
+// The caller's member row, or NotFound when the caller was never a member (so that existence of
+// another party's collaboration is not revealed).
+Result<catalog::MemberRecord> member_of(catalog::Tx& tx, const std::string& collaboration_id,
+                                        const std::string& account_id);
+Result<catalog::CollaborationRecord> find_collaboration(catalog::Tx& tx, const std::string& collaboration_id);
+// Who pays for query compute: the member's own configuration, else the member who can query.
+bool pays_for_queries(const catalog::MemberRecord& m);
+
+}  // namespace cleanroom::core

@@ -1,0 +1,172 @@
+#include "core/memberships.h"
+
+#include <algorithm>
+
+#include "catalog/instances_repo.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+
+namespace cleanroom::core {
+namespace repo = catalog::collaborations_repo;
+using catalog::MembershipRecord;
+using catalog::Tx;
+using nlohmann::json;
+
+namespace {
+
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+std::string results_bucket(const json& config) {
+  if (!config.is_object()) return "";
+  return config.value("/outputConfiguration/s3/bucket"_json_pointer, std::string());
+}
+
+// The reference: "Ensure that the S3 bucket for receiving the query results is a different
+// location from the S3 bucket that contains the data that you bring into the collaboration."
+Status check_result_config(Tx& tx, const catalog::MemberRecord& member, const json& config) {
+  if (config.is_null()) return {};
+  if (!has(member.abilities, "CAN_RECEIVE_RESULTS"))
+    return Error::validation("account " + member.account_id +
+                                 " cannot receive results in this collaboration, so its membership takes no "
+                                 "defaultResultConfiguration",
+                             "defaultResultConfiguration");
+  std::string bucket = results_bucket(config);
+  if (bucket.empty())
+    return Error::validation("defaultResultConfiguration.outputConfiguration.s3.bucket is required",
+                             "defaultResultConfiguration.outputConfiguration.s3.bucket");
+  CR_ASSIGN(auto data_buckets, repo::data_buckets(tx, member.collaboration_id, member.account_id));
+  if (has(data_buckets, bucket))
+    return Error::validation("the results bucket '" + bucket +
+                                 "' holds data this member brings into the collaboration; results must go to a "
+                                 "different bucket",
+                             "defaultResultConfiguration.outputConfiguration.s3.bucket");
+  return {};
+}
+
+Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
+  CR_ASSIGN(auto c, repo::find(tx, ms.collaboration_id));
+  CR_ASSIGN(auto m, repo::find_member(tx, ms.collaboration_id, ms.account_id));
+  // A deleted collaboration leaves its memberships behind (COLLABORATION_DELETED).
+  catalog::CollaborationRecord collab = c.value_or(catalog::CollaborationRecord{ms.collaboration_id});
+  catalog::MemberRecord member = m.value_or(catalog::MemberRecord{ms.collaboration_id, ms.account_id});
+  return MembershipView{ms, collab, member};
+}
+
+// The caller's own membership; another account's membership does not exist for the caller.
+Result<MembershipRecord> own_membership(Tx& tx, const std::string& caller, const std::string& id) {
+  CR_ASSIGN(auto ms, repo::find_membership(tx, id));
+  if (!ms || ms->account_id != caller) return Error::not_found("MEMBERSHIP", id);
+  return *ms;
+}
+
+}  // namespace
+
+Result<MembershipView> MembershipService::create(const std::string& caller, const CreateMembershipRequest& req) {
+  return ctx_.db.write<MembershipView>([&](Tx& tx) -> Result<MembershipView> {
+    CR_ASSIGN(auto member, member_of(tx, req.collaboration_id, caller));
+    CR_ASSIGN(auto collab, find_collaboration(tx, req.collaboration_id));
+    CR_ASSIGN(auto instance, catalog::instances_repo::find_by_collaboration(tx, collab.id));
+    if (member.status == "ACTIVE")
+      return Error::conflict("account " + caller + " already has a membership in collaboration " + collab.id,
+                             "ALREADY_EXISTS", "MEMBERSHIP");
+    if (member.status != "INVITED") {
+      std::string msg = "account " + caller + " has " + (member.status == "LEFT" ? "left" : "been removed from") +
+                        " collaboration " + collab.id + " and cannot join it again";
+      if (instance) msg += "; to collaborate again, request a new AMC instance";
+      return Error::conflict(msg, "INVALID_STATE", "COLLABORATION", collab.id);
+    }
+    CR_TRY(check_result_config(tx, member, req.default_result_config));
+    int64_t now = now_epoch_seconds();
+    json pay = req.payment_config.is_null()
+                   ? json{{"queryCompute", {{"isResponsible", pays_for_queries(member)}}}}
+                   : req.payment_config;
+    MembershipRecord ms{crypto::uuid4(), collab.id, caller, "ACTIVE", req.query_log_status,
+                        req.default_result_config, pay, now, now};
+    CR_TRY(repo::insert_membership(tx, ms));
+    CR_TRY(repo::set_member_status(tx, collab.id, caller, "ACTIVE", now));
+    // The reference: "The collaboration instance will be operational once you create a
+    // membership in the primary AWS account ID".
+    if (instance && instance->aws_account_id == caller)
+      CR_TRY(catalog::instances_repo::set_creation_status(tx, instance->instance_id, "ACTIVE", now));
+    return view_of(tx, ms);
+  });
+}
+
+Result<MembershipView> MembershipService::get(const std::string& caller, const std::string& id) {
+  return ctx_.db.read<MembershipView>([&](Tx& tx) -> Result<MembershipView> {
+    CR_ASSIGN(auto ms, own_membership(tx, caller, id));
+    return view_of(tx, ms);
+  });
+}
+
+Result<std::pair<std::vector<MembershipView>, std::string>> MembershipService::list(const std::string& caller,
+                                                                                    const std::string& status,
+                                                                                    const Page& page) {
+  using Out = std::pair<std::vector<MembershipView>, std::string>;
+  return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
+    int limit = std::clamp(page.max_results, 1, 100);
+    CR_ASSIGN(auto rows, repo::memberships_of_account(tx, caller, status, page.next_token, limit + 1));
+    Out out;
+    for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {
+      CR_ASSIGN(auto v, view_of(tx, rows[i]));
+      out.first.push_back(std::move(v));
+    }
+    if (static_cast<int>(rows.size()) > limit) out.second = out.first.back().membership.id;
+    return out;
+  });
+}
+
+Result<MembershipView> MembershipService::update(const std::string& caller, const std::string& id,
+                                                 const UpdateMembershipRequest& req) {
+  return ctx_.db.write<MembershipView>([&](Tx& tx) -> Result<MembershipView> {
+    CR_ASSIGN(auto ms, own_membership(tx, caller, id));
+    if (ms.status != "ACTIVE")
+      return Error::conflict("membership " + id + " is " + ms.status + " and can no longer change",
+                             "INVALID_STATE", "MEMBERSHIP", id);
+    CR_ASSIGN(auto member, member_of(tx, ms.collaboration_id, caller));
+    if (req.default_result_config) {
+      CR_TRY(check_result_config(tx, member, *req.default_result_config));
+      ms.default_result_config = *req.default_result_config;
+    }
+    if (req.query_log_status) ms.query_log_status = *req.query_log_status;
+    ms.updated_at = now_epoch_seconds();
+    CR_TRY(repo::update_membership(tx, ms));
+    return view_of(tx, ms);
+  });
+}
+
+Status MembershipService::remove(const std::string& caller, const std::string& id) {
+  return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_ASSIGN(auto ms, own_membership(tx, caller, id));
+    if (ms.status != "ACTIVE") return true;
+    CR_ASSIGN(auto collab, find_collaboration(tx, ms.collaboration_id));
+    if (collab.creator_account_id == caller)
+      return Error::validation("the creator of a collaboration can leave it only by deleting the collaboration",
+                               "membershipIdentifier");
+    int64_t now = now_epoch_seconds();
+    ms.status = "REMOVED";
+    ms.updated_at = now;
+    CR_TRY(repo::update_membership(tx, ms));
+    // clean-rooms-semantics.md: the membership reads REMOVED, the member entry LEFT.
+    CR_TRY(repo::set_member_status(tx, ms.collaboration_id, caller, "LEFT", now));
+    return true;
+  }));
+}
+
+Status MembershipService::register_data_bucket(const std::string& collaboration_id, const std::string& account_id,
+                                               const std::string& bucket) {
+  return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_ASSIGN(auto member, member_of(tx, collaboration_id, account_id));
+    CR_ASSIGN(auto ms, repo::find_membership_of(tx, collaboration_id, account_id));
+    if (ms && results_bucket(ms->default_result_config) == bucket)
+      return Error::validation("bucket '" + bucket + "' receives this member's query results and cannot also "
+                               "hold data it brings into the collaboration", "bucket");
+    (void)member;
+    CR_TRY(repo::add_data_bucket(tx, collaboration_id, account_id, bucket));
+    return true;
+  }));
+}
+
+}  // namespace cleanroom::core

@@ -1,0 +1,54 @@
+#pragma once
+// Memberships: joining a collaboration, its result destination, and leaving.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/collaborations_repo.h"
+#include "core/collaborations.h"
+#include "core/context.h"
+
+namespace cleanroom::core {
+
+struct CreateMembershipRequest {
+  std::string collaboration_id;
+  std::string query_log_status;
+  nlohmann::json default_result_config;  // MembershipProtectedQueryResultConfiguration or null
+  nlohmann::json payment_config;         // MembershipPaymentConfiguration or null
+};
+
+struct UpdateMembershipRequest {
+  std::optional<std::string> query_log_status;
+  std::optional<nlohmann::json> default_result_config;
+};
+
+struct MembershipView {
+  catalog::MembershipRecord membership;
+  catalog::CollaborationRecord collaboration;
+  catalog::MemberRecord member;
+};
+
+class MembershipService {
+ public:
+  explicit MembershipService(Context& ctx) : ctx_(ctx) {}
+
+  Result<MembershipView> create(const std::string& caller, const CreateMembershipRequest& req);
+  Result<MembershipView> get(const std::string& caller, const std::string& membership_id);
+  Result<std::pair<std::vector<MembershipView>, std::string>> list(const std::string& caller,
+                                                                   const std::string& status, const Page& page);
+  Result<MembershipView> update(const std::string& caller, const std::string& membership_id,
+                                const UpdateMembershipRequest& req);
+  // Leaving. Idempotent: leaving twice is not an error.
+  Status remove(const std::string& caller, const std::string& membership_id);
+
+  // A bucket holding data the account brings into the collaboration; the results bucket of its
+  // membership must differ from every such bucket.
+  Status register_data_bucket(const std::string& collaboration_id, const std::string& account_id,
+                              const std::string& bucket);
+
+ private:
+  Context& ctx_;
+};
+
+}  // namespace cleanroom::core

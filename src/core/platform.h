@@ -1,0 +1,32 @@
+#pragma once
+// The platform's own service accounts, one per service member the reference lists
+// (amc-clean-rooms-collaboration-setup.md, "The collaboration in AWS Clean Rooms will also
+// house members as listed below").
+#include <string>
+#include <vector>
+
+#include "catalog/database.h"
+#include "common/error.h"
+
+namespace cleanroom::core {
+
+struct PlatformRole {
+  std::string role;          // stable key, e.g. QUERY_SUBMITTER
+  std::string display_name;  // member display name in every AMC collaboration
+  std::vector<std::string> abilities;
+};
+
+// In the reference's order. Abilities follow the roles: the Query Submitter runs the queries,
+// the Results Receiver receives audience results; data providers only bring data.
+const std::vector<PlatformRole>& platform_roles();
+
+struct PlatformAccount {
+  PlatformRole role;
+  std::string account_id;
+};
+
+// The platform accounts as stored; empty until ensure_platform_accounts ran.
+Result<std::vector<PlatformAccount>> platform_accounts(catalog::Database& db);
+Result<PlatformAccount> platform_account(catalog::Database& db, const std::string& role);
+
+}  // namespace cleanroom::core

@@ -1,0 +1,13 @@
+// cleanroom: a self-hostable data clean room. See README.md.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"cleanroom: a self-hostable data clean room"};
+  app.require_subcommand(1);
+  cleanroom::cli::add_serve_command(app);
+  cleanroom::cli::add_admin_commands(app);
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}

@@ -1,0 +1,196 @@
+"""Starts a real cleanroom server for API tests and gives them real clients.
+
+Each test class gets its own data dir and port; the server is stopped when the class ends.
+Nothing here reaches outside 127.0.0.1.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+import boto3
+import botocore.config
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIN = os.environ.get("CLEANROOM_BIN", os.path.join(HERE, "..", "..", "build", "cleanroom"))
+MARKETPLACE = "ATVPDKIKX0DER"
+
+
+class Server:
+    def __init__(self, data_dir=None):
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="cleanroom-test-")
+        self.proc = None
+        self.url = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.time() + 20
+        self.banner = []
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.banner.append(line)
+            m = re.search(r"listening on (http://\S+)", line)
+            if m:
+                self.url = m.group(1)
+                # Drain the rest of the output in the background so the server never blocks on it.
+                import threading
+                threading.Thread(target=self._drain, daemon=True).start()
+                return self
+        raise RuntimeError("server did not start: " + "".join(self.banner))
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.banner.append(line)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode if self.proc else None
+
+    def credentials(self):
+        with open(os.path.join(self.data_dir, "credentials.json")) as f:
+            return json.load(f)
+
+    def platform_account(self, role):
+        return next(a for a in self.credentials()["platformAccounts"] if a["role"] == role)
+
+    # --- admin CLI --------------------------------------------------------------------------
+    def admin(self, *args, check=True):
+        p = subprocess.run([BIN, "admin", *args, "--data-dir", self.data_dir, "--json"],
+                           capture_output=True, text=True)
+        out = json.loads(p.stdout) if p.stdout.strip() else {}
+        if check and p.returncode != 0:
+            raise AssertionError(f"admin {args} failed: {p.stdout} {p.stderr}")
+        return out if check else (p.returncode, out)
+
+    def new_account(self, account_id, name="Account"):
+        return self.admin("account", "create", "--account-id", account_id, "--name", name)
+
+    def new_amc_account(self, name="Advertiser A", marketplace=MARKETPLACE):
+        return self.admin("amc-account", "create", "--name", name, "--marketplace-id", marketplace)
+
+    def new_user(self, email, amc_account=None, role="ADMIN", aws_account=None, aws_role="ADMIN",
+                 password=None):
+        args = ["user", "create", "--email", email, "--role", role, "--aws-role", aws_role]
+        if amc_account:
+            args += ["--amc-account", amc_account]
+        if aws_account:
+            args += ["--aws-account", aws_account]
+        if password:
+            args += ["--password", password]
+        return self.admin(*args)
+
+    # --- clients ----------------------------------------------------------------------------
+    def cleanrooms(self, creds, region="us-east-1", validate=True):
+        """A boto3 Clean Rooms client signed with an account's keys."""
+        return boto3.client(
+            "cleanrooms", endpoint_url=self.url, region_name=region,
+            aws_access_key_id=creds["accessKeyId"], aws_secret_access_key=creds["secretAccessKey"],
+            config=botocore.config.Config(parameter_validation=validate,
+                                          retries={"max_attempts": 1, "mode": "standard"}))
+
+    def aws(self, creds, *args, check=True):
+        """Runs the stock aws CLI against the server; returns (exit code, parsed JSON or text)."""
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=creds["accessKeyId"],
+                   AWS_SECRET_ACCESS_KEY=creds["secretAccessKey"], AWS_DEFAULT_REGION="us-east-1",
+                   AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+                   AWS_MAX_ATTEMPTS="1")
+        p = subprocess.run(["aws", "--endpoint-url", self.url, "--output", "json", *args],
+                           capture_output=True, text=True, env=env)
+        if check and p.returncode != 0:
+            raise AssertionError(f"aws {args} failed ({p.returncode}): {p.stderr}")
+        try:
+            out = json.loads(p.stdout) if p.stdout.strip() else {}
+        except json.JSONDecodeError:
+            out = p.stdout
+        return p.returncode, out, p.stderr
+
+    def http(self, method, path, body=None, headers=None, raw_body=None):
+        """Plain HTTP: returns (status, parsed JSON body or text, headers)."""
+        data = raw_body if raw_body is not None else (
+            json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        if data is not None and "Content-Type" not in (headers or {}):
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                status, text, hdrs = r.status, r.read().decode(), r.headers
+        except urllib.error.HTTPError as e:
+            status, text, hdrs = e.code, e.read().decode(), e.headers
+        try:
+            parsed = json.loads(text) if text else None
+        except json.JSONDecodeError:
+            parsed = text
+        return status, parsed, hdrs
+
+
+class AmcUser:
+    """A user of the AMC face: the four headers and the calls the reference makes."""
+
+    def __init__(self, server, user, advertiser_id, marketplace=MARKETPLACE):
+        self.server = server
+        self.user = user
+        self.advertiser_id = advertiser_id
+        self.marketplace = marketplace
+
+    def headers(self, **override):
+        h = {"Amazon-Advertising-API-ClientId": self.user["clientId"],
+             "Amazon-Advertising-API-MarketplaceId": self.marketplace,
+             "Amazon-Advertising-API-AdvertiserId": self.advertiser_id,
+             "Authorization": "Bearer " + self.user["bearerToken"]}
+        for k, v in override.items():
+            name = {"client_id": "Amazon-Advertising-API-ClientId",
+                    "marketplace": "Amazon-Advertising-API-MarketplaceId",
+                    "advertiser": "Amazon-Advertising-API-AdvertiserId",
+                    "authorization": "Authorization"}[k]
+            if v is None:
+                h.pop(name)
+            else:
+                h[name] = v
+        return h
+
+    def call(self, method, path, body=None, raw_body=None, **override):
+        return self.server.http(method, path, body=body, raw_body=raw_body, headers=self.headers(**override))
+
+    def create_instance(self, body):
+        return self.call("POST", "/amc/instances", body)
+
+
+def advertiser_setup(server, account_id="682015411111", email=None, amc_name="Advertiser A"):
+    """An advertiser as the reference assumes: an AWS account, an AMC account and an admin of both."""
+    creds = server.new_account(account_id, amc_name)
+    amc = server.new_amc_account(amc_name)
+    user = server.new_user(email or f"admin-{account_id}@example.com", amc_account=amc["advertiserId"],
+                           aws_account=account_id)
+    return creds, AmcUser(server, user, amc["advertiserId"])
+
+
+class ServerTestCase(unittest.TestCase):
+    """One server per test class."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.server.data_dir, ignore_errors=True)
