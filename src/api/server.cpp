@@ -40,6 +40,8 @@ Server::Server(core::Services& services, ServerOptions options)
   int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_payload_max_length(64 * 1024 * 1024);
+  // Responses are written in pieces; without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms.
+  http_->set_tcp_nodelay(true);
   auto dispatch = [this](const httplib::Request& in, httplib::Response& out) {
     auto started = std::chrono::steady_clock::now();
     Request req = from_httplib(in);
