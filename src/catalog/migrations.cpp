@@ -141,6 +141,57 @@ CREATE TABLE advertiser_updates (
   created_at  INTEGER NOT NULL
 );
 )sql",
+      // 2: datasets (the data a party owns), configured tables, analysis rules, associations.
+      R"sql(
+-- One row per table an account owns; it points at the current Parquet version. The file is
+-- renamed into place before this row is committed, so the row never points at half a file.
+CREATE TABLE datasets (
+  account_id    TEXT NOT NULL,
+  database_name TEXT NOT NULL,
+  table_name    TEXT NOT NULL,
+  version       INTEGER NOT NULL,
+  path          TEXT NOT NULL,      -- relative to the data dir
+  columns       TEXT NOT NULL,      -- JSON [{name, type, pii?}]
+  row_count     INTEGER NOT NULL,
+  bytes         INTEGER NOT NULL,
+  source_bucket TEXT,               -- set when registered from a bucket
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (account_id, database_name, table_name)
+);
+CREATE TABLE configured_tables (
+  configured_table_id TEXT PRIMARY KEY,
+  account_id          TEXT NOT NULL,
+  name                TEXT NOT NULL,
+  description         TEXT,
+  database_name       TEXT NOT NULL,
+  table_name          TEXT NOT NULL,
+  allowed_columns     TEXT NOT NULL,  -- JSON array
+  analysis_method     TEXT NOT NULL,
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL
+);
+CREATE INDEX configured_tables_account ON configured_tables (account_id);
+CREATE TABLE configured_table_analysis_rules (
+  configured_table_id TEXT NOT NULL REFERENCES configured_tables (configured_table_id) ON DELETE CASCADE,
+  type                TEXT NOT NULL CHECK (type IN ('AGGREGATION', 'LIST', 'CUSTOM')),
+  policy              TEXT NOT NULL,  -- JSON ConfiguredTableAnalysisRulePolicy
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL,
+  PRIMARY KEY (configured_table_id)   -- one rule per configured table
+);
+CREATE TABLE configured_table_associations (
+  association_id      TEXT PRIMARY KEY,
+  membership_id       TEXT NOT NULL,
+  configured_table_id TEXT NOT NULL REFERENCES configured_tables (configured_table_id),
+  name                TEXT NOT NULL,
+  description         TEXT,
+  role_arn            TEXT NOT NULL,
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL,
+  UNIQUE (membership_id, name)
+);
+)sql",
   };
   return steps;
 }
