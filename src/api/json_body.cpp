@@ -18,8 +18,13 @@ std::string type_name(const json& v) {
 
 Result<json> parse_json_object(const std::string& body) {
   if (body.empty()) return Error::validation("the request body is empty; a JSON object is required");
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) return Error::validation("the request body is not valid JSON");
+  json j;
+  try {
+    j = json::parse(body);
+  } catch (const json::parse_error& e) {
+    // The parser's byte offset is what lets a user find the mistake in a hand-written body.
+    return Error::validation("the request body is not valid JSON (error at byte " + std::to_string(e.byte) + ")");
+  }
   if (!j.is_object()) return Error::validation("the request body must be a JSON object, not " + type_name(j));
   return j;
 }

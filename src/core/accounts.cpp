@@ -151,7 +151,12 @@ Result<NewUser> AccountService::create_user(const CreateUserRequest& req) {
 Result<catalog::UserRecord> AccountService::authenticate_bearer(const std::string& token) {
   return ctx_.db.read<catalog::UserRecord>([&](Tx& tx) -> Result<catalog::UserRecord> {
     CR_ASSIGN(auto user, repo::find_user_by_token_hash(tx, auth::token_hash(token)));
-    if (!user) return Error::unauthenticated("the bearer token is not valid");
+    if (!user) {
+      // Name the header at fault, as for every other header error (docs/amc-api.md).
+      Error e = Error::unauthenticated("the bearer token in the Authorization header is not valid");
+      e.field = "Authorization";
+      return e;
+    }
     return *user;
   });
 }

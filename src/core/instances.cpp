@@ -26,12 +26,22 @@ std::string entity_of(const std::string& marketplace_id) {
   return "EU";
 }
 
+// Lengths are in characters, not bytes: the JSON parser has already checked the text is UTF-8,
+// so counting the bytes that start a character is enough.
+size_t utf8_length(const std::string& s) {
+  auto starts_character = [](unsigned char c) { return (c & 0xC0) != 0x80; };
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), starts_character));
+}
+
 Status validate(const CreateInstanceRequest& req) {
-  if (req.instance_name.size() < 3 || req.instance_name.size() > 50)
+  const size_t name_length = utf8_length(req.instance_name);
+  if (name_length < 3 || name_length > 50)
     return Error::validation("instanceName must be 3 to 50 characters long", "instanceName");
   if (std::any_of(req.instance_name.begin(), req.instance_name.end(),
                   [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
     return Error::validation("instanceName must not contain control characters", "instanceName");
+  if (req.instance_name.find_first_not_of(' ') == std::string::npos)
+    return Error::validation("instanceName must not be blank", "instanceName");
   if (!is_aws_account_id(req.aws_account_id))
     return Error::validation("awsAccountId must be a 12-digit AWS account id", "awsAccountId");
   if (!req.acr_backed)
@@ -57,7 +67,7 @@ Status validate(const CreateInstanceRequest& req) {
     std::string field = "acrCustomerPartners[" + std::to_string(i) + "]";
     if (!is_aws_account_id(p.aws_account_id))
       return Error::validation(field + ".awsAccountId must be a 12-digit AWS account id", field + ".awsAccountId");
-    if (p.display_name.empty() || p.display_name.size() > 100)
+    if (p.display_name.empty() || utf8_length(p.display_name) > 100)
       return Error::validation(field + ".displayName must be 1 to 100 characters", field + ".displayName");
     if (!p.abilities.empty() && p.abilities != std::vector<std::string>{"CAN_RECEIVE_RESULTS"})
       return Error::validation(field + ".abilities must be [] or [\"CAN_RECEIVE_RESULTS\"]", field + ".abilities");

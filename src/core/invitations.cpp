@@ -27,6 +27,14 @@ Result<InvitationRecord> InvitationService::invite(const AmcCaller& caller, cons
       if (strcasecmp(u.email.c_str(), email.c_str()) == 0)
         return Error::conflict(email + " already has access to AMC account " + caller.amc_account.advertiser_id,
                                "ALREADY_EXISTS");
+    // The store allows one pending invitation per address; say so instead of surfacing the
+    // unique-index failure.
+    CR_ASSIGN(auto invitations, repo::invitations_of_amc_account(tx, caller.amc_account.advertiser_id));
+    for (const auto& i : invitations)
+      if (i.status == "PENDING" && strcasecmp(i.email.c_str(), email.c_str()) == 0)
+        return Error::conflict(email + " already has a pending invitation (" + i.invitation_id +
+                                   ") to AMC account " + caller.amc_account.advertiser_id,
+                               "ALREADY_EXISTS");
     int64_t now = now_epoch_seconds();
     InvitationRecord inv{crypto::uuid4(), caller.amc_account.advertiser_id, email, role, "PENDING",
                          caller.user.user_id, now, now};

@@ -8,15 +8,20 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import time
 import unittest
 import urllib.error
 import urllib.request
+from unittest import mock
 
 import boto3
+import botocore.auth
+import botocore.awsrequest
 import botocore.config
+import botocore.credentials
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("CLEANROOM_BIN", os.path.join(HERE, "..", "..", "build", "cleanroom"))
@@ -45,7 +50,8 @@ class Server:
                 self.url = m.group(1)
                 # Drain the rest of the output in the background so the server never blocks on it.
                 import threading
-                threading.Thread(target=self._drain, daemon=True).start()
+                self._drainer = threading.Thread(target=self._drain, daemon=True)
+                self._drainer.start()
                 return self
         raise RuntimeError("server did not start: " + "".join(self.banner))
 
@@ -61,7 +67,16 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.join_output()
         return self.proc.returncode if self.proc else None
+
+    def join_output(self, timeout=5):
+        """After the process ended: waits until all it printed is in self.banner."""
+        drainer = getattr(self, "_drainer", None)
+        if drainer is not None:
+            drainer.join(timeout)
+        if self.proc and self.proc.poll() is not None and not (drainer and drainer.is_alive()):
+            self.proc.stdout.close()
 
     def credentials(self):
         with open(os.path.join(self.data_dir, "credentials.json")) as f:
@@ -69,6 +84,25 @@ class Server:
 
     def platform_account(self, role):
         return next(a for a in self.credentials()["platformAccounts"] if a["role"] == role)
+
+    def seed_dataset(self, account_id, database, table, columns):
+        """Stands in for the upload path in tests: writes the catalog row a finished upload commits.
+
+        `columns` is [{"name", "type"}]. The server reads the row through SQLite (WAL lets this
+        process write beside it); the Parquet path is a placeholder, since nothing reads the file
+        yet. Replace with `cleanroom upload` once it exists.
+        """
+        now = int(time.time())
+        db = sqlite3.connect(os.path.join(self.data_dir, "meta.db"), timeout=10)
+        try:
+            with db:  # one transaction, committed on leaving the block
+                db.execute(
+                    "INSERT OR REPLACE INTO datasets (account_id, database_name, table_name, version, path, "
+                    "columns, row_count, bytes, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, 0, 0, ?, ?)",
+                    (account_id, database, table, f"datasets/{account_id}/{database}/{table}/1.parquet",
+                     json.dumps(columns), now, now))
+        finally:
+            db.close()
 
     # --- admin CLI --------------------------------------------------------------------------
     def admin(self, *args, check=True):
@@ -140,6 +174,35 @@ class Server:
         except json.JSONDecodeError:
             parsed = text
         return status, parsed, hdrs
+
+    # --- signed raw requests (for what the SDKs never send) ---------------------------------
+    def sign(self, creds, method, path, raw_body=b"", region="us-east-1", at=None, headers=None):
+        """SigV4 headers for a request, signed as botocore signs; `at` (a UTC datetime) signs as
+        of that moment instead of now."""
+        req = botocore.awsrequest.AWSRequest(method=method, url=self.url + path, data=raw_body,
+                                             headers=dict(headers or {}))
+        signer = botocore.auth.SigV4Auth(
+            botocore.credentials.Credentials(creds["accessKeyId"], creds["secretAccessKey"]),
+            "cleanrooms", region)
+        if at is None:
+            signer.add_auth(req)
+        else:
+            with mock.patch("botocore.auth.get_current_datetime", return_value=at):
+                signer.add_auth(req)
+        return dict(req.headers.items())
+
+    def signed_http(self, creds, method, path, body=None, raw_body=None, send_body=None,
+                    region="us-east-1", at=None, headers=None):
+        """A SigV4-signed request; `send_body` replaces the body after signing (tampering).
+        Returns (status, parsed JSON body or text, headers) like http()."""
+        data = raw_body if raw_body is not None else (
+            json.dumps(body).encode() if body is not None else b"")
+        h = dict(headers or {})
+        if data:
+            h.setdefault("Content-Type", "application/json")
+        signed = self.sign(creds, method, path, data, region=region, at=at, headers=h)
+        sent = data if send_body is None else send_body
+        return self.http(method, path, raw_body=sent or None, headers=signed)
 
 
 class AmcUser:

@@ -67,7 +67,11 @@ AdminFace::AdminFace(core::Services& services) : s_(services) {
 Response AdminFace::handle(Request& req) {
   bool path_known = false;
   auto handler = router_.match(req, &path_known);
-  if (!handler) return amc::error_response(Error::not_found("admin resource", req.path), req.request_id);
+  if (!handler) {
+    Error e = path_known ? Error::validation(req.method + " is not supported on " + req.path)
+                         : Error::not_found("admin resource", req.path);
+    return amc::error_response(e, req.request_id);
+  }
   return (*handler)(req);
 }
 

@@ -76,20 +76,25 @@ Result<catalog::UserRecord> AmcFace::user(const Request& req) {
 
 Result<core::AmcCaller> AmcFace::caller(const Request& req) {
   // Authentication first: an anonymous caller learns nothing about which headers would pass.
+  // resolve_amc_caller authenticates too, so the token is looked up separately only when the
+  // request is already known to fail for a missing header.
+  auto marketplace = required_header(req, kMarketplaceId);
+  auto advertiser = required_header(req, kAdvertiserId);
+  if (!marketplace.ok() || !advertiser.ok()) {
+    CR_TRY(user(req));
+    return !marketplace.ok() ? marketplace.error() : advertiser.error();
+  }
   CR_ASSIGN(std::string token, bearer_token(req));
   CR_ASSIGN(std::string client_id, required_header(req, kClientId));
-  CR_ASSIGN(std::string marketplace, required_header(req, kMarketplaceId));
-  CR_ASSIGN(std::string advertiser, required_header(req, kAdvertiserId));
-  return s_.accounts.resolve_amc_caller(token, client_id, marketplace, advertiser);
+  return s_.accounts.resolve_amc_caller(token, client_id, *marketplace, *advertiser);
 }
 
 Response AmcFace::handle(Request& req) {
   bool path_known = false;
   auto handler = router_.match(req, &path_known);
   if (!handler) {
-    Error e = path_known ? Error{ErrorKind::Validation, req.method + " is not supported on " + req.path}
-                         : Error::not_found("resource", req.path);
-    if (!path_known) e.message = "no AMC resource at " + req.path;
+    Error e = path_known ? Error::validation(req.method + " is not supported on " + req.path)
+                         : Error(ErrorKind::NotFound, "no AMC resource at " + req.path);
     return error_response(e, req.request_id);
   }
   return (*handler)(req);
