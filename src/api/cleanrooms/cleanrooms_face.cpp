@@ -2,9 +2,7 @@
 
 #include "api/cleanrooms/operations.h"
 #include "api/cleanrooms/service_model.h"
-#include "auth/secrets.h"
-#include "auth/sigv4.h"
-#include "common/clock.h"
+#include "api/sigv4_caller.h"
 
 namespace cleanroom::api::cleanrooms {
 using nlohmann::json;
@@ -66,6 +64,8 @@ Response error_response(const Error& e) {
   return r;
 }
 
+std::string error_type(const Error& e) { return wire_error(e).type; }
+
 core::Page page_of(const json& input) {
   core::Page p;
   p.next_token = input.value("nextToken", "");
@@ -76,6 +76,9 @@ core::Page page_of(const json& input) {
 CleanRoomsFace::CleanRoomsFace(core::Services& services) : s_(services) {
   add_collaboration_operations(operations_, s_);
   add_membership_operations(operations_, s_);
+  add_configured_table_operations(operations_, s_);
+  add_association_operations(operations_, s_);
+  add_schema_operations(operations_, s_);
 }
 
 std::vector<std::string> CleanRoomsFace::served_operations() const {
@@ -84,17 +87,7 @@ std::vector<std::string> CleanRoomsFace::served_operations() const {
   return out;
 }
 
-Result<std::string> CleanRoomsFace::authenticate(const Request& req) {
-  auth::SignedRequest signed_req{req.method, req.target, req.headers, req.body};
-  std::string account;
-  auto lookup = [&](const std::string& key_id) -> Result<std::string> {
-    CR_ASSIGN(auto owner, auth::lookup_access_key(s_.ctx.db, s_.ctx.master_key, key_id));
-    account = owner.account_id;
-    return owner.secret_access_key;
-  };
-  CR_TRY(auth::verify_sigv4(signed_req, lookup, now_epoch_seconds()));
-  return account;
-}
+Result<std::string> CleanRoomsFace::authenticate(const Request& req) { return sigv4_caller(s_, req); }
 
 Response CleanRoomsFace::handle(Request& req) {
   const auto& model = ServiceModel::instance();

@@ -30,5 +30,8 @@ class CleanRoomsFace {
 
 // Renders an Error as the service does: status, x-amzn-ErrorType and the exception's fields.
 Response error_response(const Error& e);
+// The exception name of an Error (e.g. ResourceNotFoundException); batch operations report it as
+// the code of an entry that failed.
+std::string error_type(const Error& e);
 
 }  // namespace cleanroom::api::cleanrooms

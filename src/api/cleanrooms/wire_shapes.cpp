@@ -5,14 +5,19 @@
 namespace cleanroom::api::cleanrooms {
 using nlohmann::json;
 
-namespace {
-
 std::string collaboration_arn(const catalog::CollaborationRecord& c) {
   return cleanrooms_arn(c.creator_account_id, "collaboration/" + c.id);
 }
-std::string membership_arn(const catalog::MembershipRecord& m) {
-  return cleanrooms_arn(m.account_id, "membership/" + m.id);
+std::string membership_arn(const std::string& account_id, const std::string& membership_id) {
+  return cleanrooms_arn(account_id, "membership/" + membership_id);
 }
+std::string configured_table_arn(const std::string& account_id, const std::string& configured_table_id) {
+  return cleanrooms_arn(account_id, "configuredtable/" + configured_table_id);
+}
+
+namespace {
+
+std::string membership_arn(const catalog::MembershipRecord& m) { return cleanrooms::membership_arn(m.account_id, m.id); }
 
 json payment_json(const catalog::MemberRecord& m) {
   return {{"queryCompute", {{"isResponsible", core::pays_for_queries(m)}}}};

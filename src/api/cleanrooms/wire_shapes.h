@@ -7,6 +7,10 @@
 
 namespace cleanroom::api::cleanrooms {
 
+std::string collaboration_arn(const catalog::CollaborationRecord& c);
+std::string membership_arn(const std::string& account_id, const std::string& membership_id);
+std::string configured_table_arn(const std::string& account_id, const std::string& configured_table_id);
+
 nlohmann::json collaboration_json(const core::CollaborationView& v);
 nlohmann::json collaboration_summary_json(const core::CollaborationView& v);
 nlohmann::json member_summary_json(const core::MemberView& v);
