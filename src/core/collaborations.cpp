@@ -140,8 +140,9 @@ Result<std::pair<std::vector<CollaborationView>, std::string>> CollaborationServ
     Out out;
     std::string after = page.next_token;
     // Without a filter the caller sees collaborations it is invited to or active in, never those
-    // it has left or was removed from.
-    while (static_cast<int>(out.first.size()) < limit) {
+    // it has left or was removed from. A full page needs one more visible row to earn a nextToken,
+    // so read on past hidden rows until that row or the end.
+    for (;;) {
       CR_ASSIGN(auto batch, repo::list_for_account(tx, caller, member_status, after, limit + 1));
       for (const auto& c : batch) {
         after = c.id;
