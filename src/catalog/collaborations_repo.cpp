@@ -45,8 +45,14 @@ Status insert(Tx& tx, const CollaborationRecord& c) {
 }
 
 Result<std::optional<CollaborationRecord>> find(Tx& tx, const std::string& id) {
+  return fetch_one<CollaborationRecord>(
+      tx, "SELECT * FROM collaborations WHERE collaboration_id = ? AND deleted_at IS NULL", {id},
+      collaboration_from);
+}
+
+Result<std::optional<CollaborationRecord>> find_including_deleted(Tx& tx, const std::string& id) {
   return fetch_one<CollaborationRecord>(tx, "SELECT * FROM collaborations WHERE collaboration_id = ?", {id},
-                                  collaboration_from);
+                                        collaboration_from);
 }
 
 Status update_text(Tx& tx, const std::string& id, const std::string& name, const std::string& description,
@@ -55,8 +61,9 @@ Status update_text(Tx& tx, const std::string& id, const std::string& name, const
                  {name, description, now, id});
 }
 
-Status remove(Tx& tx, const std::string& id) {
-  return tx.exec("DELETE FROM collaborations WHERE collaboration_id = ?", {id});
+Status mark_deleted(Tx& tx, const std::string& id, int64_t now) {
+  return tx.exec("UPDATE collaborations SET deleted_at = ?, updated_at = ? WHERE collaboration_id = ?",
+                 {now, now, id});
 }
 
 Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,
@@ -66,7 +73,7 @@ Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::str
   return fetch_all<CollaborationRecord>(
       tx,
       "SELECT c.* FROM collaborations c JOIN members m ON m.collaboration_id = c.collaboration_id "
-      "WHERE m.account_id = ?1 AND (?2 = '' OR m.status = ?2) AND (?3 = '' OR c.collaboration_id > ?3) "
+      "WHERE m.account_id = ?1 AND c.deleted_at IS NULL AND (?2 = '' OR m.status = ?2) AND (?3 = '' OR c.collaboration_id > ?3) "
       "ORDER BY c.collaboration_id LIMIT ?4",
       {account_id, member_status, after, static_cast<int64_t>(limit)}, collaboration_from);
 }

@@ -48,10 +48,13 @@ struct MembershipRecord {
 namespace collaborations_repo {
 
 Status insert(Tx& tx, const CollaborationRecord& c);
+// A collaboration that has not been deleted.
 Result<std::optional<CollaborationRecord>> find(Tx& tx, const std::string& id);
+// Also a deleted one: for the memberships it leaves behind.
+Result<std::optional<CollaborationRecord>> find_including_deleted(Tx& tx, const std::string& id);
 Status update_text(Tx& tx, const std::string& id, const std::string& name, const std::string& description,
                    int64_t now);
-Status remove(Tx& tx, const std::string& id);
+Status mark_deleted(Tx& tx, const std::string& id, int64_t now);
 // Collaborations where the account is a member, newest first, with ids after `after` (paging).
 Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,
                                                           const std::string& member_status,

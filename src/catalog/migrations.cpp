@@ -192,6 +192,11 @@ CREATE TABLE configured_table_associations (
   UNIQUE (membership_id, name)
 );
 )sql",
+      // 3: deleting a collaboration keeps its row (marked deleted), so the memberships left behind
+      // (COLLABORATION_DELETED) still show its name, creator and the member's abilities.
+      R"sql(
+ALTER TABLE collaborations ADD COLUMN deleted_at INTEGER;
+)sql",
   };
   return steps;
 }

@@ -188,8 +188,9 @@ Status CollaborationService::remove(const std::string& caller, const std::string
     CR_ASSIGN(auto c, find_collaboration(tx, id));
     CR_TRY(check_creator(c, caller, "delete it"));
     (void)m;
-    CR_TRY(repo::set_memberships_status(tx, id, "COLLABORATION_DELETED", now_epoch_seconds()));
-    CR_TRY(repo::remove(tx, id));
+    int64_t now = now_epoch_seconds();
+    CR_TRY(repo::set_memberships_status(tx, id, "COLLABORATION_DELETED", now));
+    CR_TRY(repo::mark_deleted(tx, id, now));
     return true;
   }));
 }
@@ -200,6 +201,7 @@ Result<std::pair<std::vector<MemberView>, std::string>> CollaborationService::me
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     CR_ASSIGN(auto me, member_of(tx, id, caller));
     CR_TRY(check_can_act(me));
+    CR_TRY(status_of(find_collaboration(tx, id)));
     CR_ASSIGN(auto all, repo::members(tx, id));
     // The token is the account id of the last member returned; members keep insertion order.
     size_t start = 0;

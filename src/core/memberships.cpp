@@ -46,12 +46,11 @@ Status check_result_config(Tx& tx, const catalog::MemberRecord& member, const js
 }
 
 Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
-  CR_ASSIGN(auto c, repo::find(tx, ms.collaboration_id));
+  CR_ASSIGN(auto c, repo::find_including_deleted(tx, ms.collaboration_id));
   CR_ASSIGN(auto m, repo::find_member(tx, ms.collaboration_id, ms.account_id));
-  // A deleted collaboration leaves its memberships behind (COLLABORATION_DELETED).
-  catalog::CollaborationRecord collab = c.value_or(catalog::CollaborationRecord{ms.collaboration_id});
-  catalog::MemberRecord member = m.value_or(catalog::MemberRecord{ms.collaboration_id, ms.account_id});
-  return MembershipView{ms, collab, member};
+  // Deleting a collaboration only marks it, so both rows outlive every membership.
+  if (!c || !m) return Error::internal("membership " + ms.id + " has lost its collaboration or member row");
+  return MembershipView{ms, *c, *m};
 }
 
 // The caller's own membership; another account's membership does not exist for the caller.

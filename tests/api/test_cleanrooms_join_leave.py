@@ -416,12 +416,8 @@ class OrdinaryCollaborations(ServerTestCase):
         self.assertNotIn(creator_ms["id"], [m["id"] for m in creator.list_memberships(
             status="ACTIVE")["membershipSummaries"]])
 
-    @unittest.expectedFailure
     def test_a_deleted_collaborations_membership_keeps_its_shape(self):
-        # Known bug (reported, not fixable in the face or the core alone): DeleteCollaboration drops
-        # the collaboration row and, by cascade, its members, so the COLLABORATION_DELETED membership
-        # loses fields the model requires (collaborationCreatorAccountId, collaborationName,
-        # memberAbilities) and its collaborationArn has no account.
+        # The COLLABORATION_DELETED membership keeps every field the model requires.
         creator = self.clients[self.CREATOR]
         c = self.create(name="Short-lived", members=[])
         ms = creator.create_membership(collaborationIdentifier=c["id"], queryLogStatus="DISABLED")["membership"]
