@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   cleanroom::cli::add_serve_command(app);
   cleanroom::cli::add_admin_commands(app);
+  cleanroom::cli::add_upload_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

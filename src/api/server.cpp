@@ -8,6 +8,7 @@
 #include "api/admin/admin_face.h"
 #include "api/amc/amc_face.h"
 #include "api/cleanrooms/cleanrooms_face.h"
+#include "api/data/data_face.h"
 #include "api/http.h"
 #include "common/crypto.h"
 
@@ -36,7 +37,8 @@ Server::Server(core::Services& services, ServerOptions options)
       http_(std::make_unique<httplib::Server>()),
       amc_(std::make_unique<amc::AmcFace>(services)),
       admin_(std::make_unique<admin::AdminFace>(services)),
-      cleanrooms_(std::make_unique<cleanrooms::CleanRoomsFace>(services)) {
+      cleanrooms_(std::make_unique<cleanrooms::CleanRoomsFace>(services)),
+      data_(std::make_unique<data::DataFace>(services)) {
   int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_payload_max_length(64 * 1024 * 1024);
@@ -49,6 +51,7 @@ Server::Server(core::Services& services, ServerOptions options)
     try {
       if (req.path == "/amc" || req.path.rfind("/amc/", 0) == 0) res = amc_->handle(req);
       else if (req.path.rfind("/admin/", 0) == 0) res = admin_->handle(req);
+      else if (req.path == "/datasets" || req.path.rfind("/datasets/", 0) == 0) res = data_->handle(req);
       else res = cleanrooms_->handle(req);
     } catch (const std::exception& e) {
       // No exception escapes the core by design; this is the last line of defence so that a bug

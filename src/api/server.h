@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP server: one listener for every face. /amc -> AMC face, /admin -> operator API,
-// everything else -> the Clean Rooms face (its paths come from the service model).
+// /datasets -> dataset upload, everything else -> the Clean Rooms face (its paths come from
+// the service model).
 #include <memory>
 #include <string>
 
@@ -21,6 +22,9 @@ class AdminFace;
 }
 namespace cleanrooms {
 class CleanRoomsFace;
+}
+namespace data {
+class DataFace;
 }
 
 struct ServerOptions {
@@ -46,6 +50,7 @@ class Server {
   std::unique_ptr<amc::AmcFace> amc_;
   std::unique_ptr<admin::AdminFace> admin_;
   std::unique_ptr<cleanrooms::CleanRoomsFace> cleanrooms_;
+  std::unique_ptr<data::DataFace> data_;
 };
 
 }  // namespace cleanroom::api

@@ -19,8 +19,9 @@ Result<std::unique_ptr<DataDir>> open_data_dir(const std::string& path) {
   if (!dir->path.empty() && dir->path.back() == '/') dir->path.pop_back();
   CR_ASSIGN(dir->db, catalog::Database::open(dir->path + "/meta.db"));
   CR_ASSIGN(std::string key, auth::load_or_create_master_key(dir->path));
-  dir->ctx = std::make_unique<core::Context>(core::Context{*dir->db, key});
+  dir->ctx = std::make_unique<core::Context>(core::Context{*dir->db, key, dir->path});
   dir->services = std::make_unique<core::Services>(*dir->ctx);
+  CR_TRY(dir->services->datasets.remove_abandoned_uploads());
   return dir;
 }
 

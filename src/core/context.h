@@ -1,5 +1,6 @@
 #pragma once
-// What every core service needs: the metadata store and the key that seals secrets at rest.
+// What every core service needs: the metadata store, the key that seals secrets at rest, and
+// the data dir that holds datasets and local buckets (DESIGN.md "Storage").
 #include <string>
 
 #include "catalog/database.h"
@@ -9,6 +10,7 @@ namespace cleanroom::core {
 struct Context {
   catalog::Database& db;
   std::string master_key;
+  std::string data_dir;  // absolute, without a trailing slash
 };
 
 }  // namespace cleanroom::core

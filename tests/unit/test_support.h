@@ -20,7 +20,7 @@ struct TestCore {
     dir = (std::filesystem::temp_directory_path() / ("cleanroom-unit-" + crypto::uuid4())).string();
     std::filesystem::create_directories(dir);
     db = std::move(catalog::Database::open(dir + "/meta.db")).value();
-    ctx = std::make_unique<core::Context>(core::Context{*db, crypto::random_bytes(32)});
+    ctx = std::make_unique<core::Context>(core::Context{*db, crypto::random_bytes(32), dir});
     services = std::make_unique<core::Services>(*ctx);
   }
   ~TestCore() {

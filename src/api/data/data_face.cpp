@@ -1,0 +1,84 @@
+#include "api/data/data_face.h"
+
+#include "api/cleanrooms/cleanrooms_face.h"
+#include "api/sigv4_caller.h"
+#include "data/memory_file.h"
+
+namespace cleanroom::api::data {
+using cleanrooms::error_response;
+using nlohmann::json;
+
+namespace {
+
+// "/datasets/a/b" -> {"a", "b"}; the path is already percent-decoded.
+std::vector<std::string> segments_after_prefix(const std::string& path) {
+  std::vector<std::string> out;
+  std::string rest = path.substr(std::string("/datasets").size());
+  size_t start = 0;
+  while (start < rest.size()) {
+    if (rest[start] == '/') {
+      start++;
+      continue;
+    }
+    size_t end = rest.find('/', start);
+    if (end == std::string::npos) end = rest.size();
+    out.push_back(rest.substr(start, end - start));
+    start = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+Response DataFace::handle(Request& req) {
+  // Authenticate before revealing anything, even which paths exist.
+  auto caller = sigv4_caller(s_, req);
+  if (!caller.ok()) return error_response(caller.error());
+  auto parts = segments_after_prefix(req.path);
+  if (req.method == "GET" && parts.empty()) {
+    auto list = s_.datasets.list(*caller);
+    if (!list.ok()) return error_response(list.error());
+    json out = json::array();
+    for (const auto& d : *list) out.push_back(core::dataset_json(d));
+    return Response::json(200, {{"datasets", out}});
+  }
+  if (parts.size() == 2 && req.method == "GET") {
+    auto d = s_.datasets.get(*caller, parts[0], parts[1]);
+    if (!d.ok()) return error_response(d.error());
+    return Response::json(200, core::dataset_json(*d));
+  }
+  if (parts.size() == 2 && req.method == "PUT") return upload(*caller, req, parts[0], parts[1]);
+  Error e = Error::not_found("resource", req.path);
+  e.message = "no dataset operation at " + req.method + " " + req.path;
+  return error_response(e);
+}
+
+Response DataFace::upload(const std::string& caller, Request& req, const std::string& database,
+                          const std::string& table) {
+  core::UploadRequest upload;
+  upload.database_name = database;
+  upload.table_name = table;
+  std::string format = req.has_query("format") ? req.query_value("format") : "csv";
+  auto f = cleanroom::data::file_format_from_name(format);
+  if (!f) return error_response(Error::validation("format must be csv, parquet or jsonl, not '" + format + "'", "format"));
+  upload.format = *f;
+  auto columns = core::parse_columns_spec(req.query_value("columns"));
+  if (!columns.ok()) return error_response(columns.error());
+  upload.columns = *columns;
+  auto pii = core::parse_pii_spec(req.query_value("pii"));
+  if (!pii.ok()) return error_response(pii.error());
+  upload.pii = *pii;
+  if (req.has_query("country")) upload.country = req.query_value("country");
+  if (req.body.empty()) return error_response(Error::validation("the request body is empty: send the file as the body"));
+
+  // The body goes to memory, not to a temporary file: raw identity values never reach disk.
+  auto file = cleanroom::data::MemoryFile::create(req.body);
+  if (!file.ok()) return error_response(file.error());
+  std::string().swap(req.body);  // one copy of a large body is enough
+  upload.source_path = file->path();
+  auto d = s_.datasets.upload(caller, upload);
+  if (!d.ok()) return error_response(d.error());
+  return Response::json(200, core::dataset_json(*d));
+}
+
+}  // namespace cleanroom::api::data

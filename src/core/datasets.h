@@ -1,0 +1,63 @@
+#pragma once
+// Datasets: the tables a party owns. An upload is ingested into a new Parquet version beside the
+// previous ones; the catalog row moves to it only after the file is renamed into place, so a
+// failed or interrupted upload leaves the previous version the one that is read.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "catalog/datasets_repo.h"
+#include "core/context.h"
+#include "data/ingest.h"
+#include "engine/engine.h"
+
+namespace cleanroom::core {
+
+struct UploadRequest {
+  std::string database_name;
+  std::string table_name;
+  std::string source_path;  // the file to read (ignored when registering from a bucket)
+  data::FileFormat format = data::FileFormat::Csv;
+  std::vector<data::ColumnSpec> columns;     // declared schema; empty: inferred
+  std::map<std::string, data::PiiType> pii;  // identity columns, normalised and hashed
+  std::string country = "US";                // conventions for address, state, postal code
+  data::ProgressCallback progress;           // optional; returning false cancels
+};
+
+class DatasetService {
+ public:
+  explicit DatasetService(Context& ctx);
+
+  // Ingests the file as the next version of the caller's table.
+  Result<catalog::DatasetRecord> upload(const std::string& caller, const UploadRequest& req);
+  // The same from DATA_DIR/buckets/<bucket>/<key>; the dataset records the bucket as its source.
+  Result<catalog::DatasetRecord> register_from_bucket(const std::string& caller, const std::string& bucket,
+                                                      const std::string& key, const UploadRequest& req);
+  Result<std::vector<catalog::DatasetRecord>> list(const std::string& caller);
+  Result<catalog::DatasetRecord> get(const std::string& caller, const std::string& database_name,
+                                     const std::string& table_name);
+
+  // Removes what uploads killed midway left behind; run when a data dir is opened.
+  Status remove_abandoned_uploads();
+
+  // Engine settings for uploads (threads default to the machine's cores; never spills).
+  engine::EngineOptions& engine_options() { return engine_options_; }
+
+ private:
+  Result<catalog::DatasetRecord> ingest_and_commit(const std::string& caller, const UploadRequest& req,
+                                                   const std::string& source_path, const std::string& bucket);
+  Context& ctx_;
+  engine::EngineOptions engine_options_;
+};
+
+// The record as both faces and the CLI show it.
+nlohmann::json dataset_json(const catalog::DatasetRecord& d);
+
+// The textual forms shared by the CLI and the HTTP upload: "name:TYPE,..." for a declared
+// schema (commas inside parentheses, as in DECIMAL(10,2), belong to the type) and
+// "column:identity_type,..." for identity columns.
+Result<std::vector<data::ColumnSpec>> parse_columns_spec(const std::string& text);
+Result<std::map<std::string, data::PiiType>> parse_pii_spec(const std::string& text);
+
+}  // namespace cleanroom::core
