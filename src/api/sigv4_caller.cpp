@@ -10,7 +10,8 @@ Result<std::string> sigv4_caller(core::Services& services, const Request& req) {
   auth::SignedRequest signed_req{req.method, req.target, req.headers, req.body};
   std::string account;
   auto lookup = [&](const std::string& key_id) -> Result<std::string> {
-    CR_ASSIGN(auto owner, auth::lookup_access_key(services.ctx.db, services.ctx.master_key, key_id));
+    CR_ASSIGN(auto owner,
+              auth::lookup_access_key(services.ctx.db, services.ctx.master_key, key_id));
     account = owner.account_id;
     return owner.secret_access_key;
   };

@@ -154,7 +154,17 @@ Status add_data_bucket(Tx& tx, const std::string& collaboration_id, const std::s
 Result<std::vector<std::string>> data_buckets(Tx& tx, const std::string& collaboration_id,
                                               const std::string& account_id) {
   return fetch_all<std::string>(
-      tx, "SELECT bucket FROM member_data_buckets WHERE collaboration_id = ? AND account_id = ? ORDER BY bucket",
+      tx,
+      // Registered buckets, and the source buckets of the datasets behind the member's tables
+      // associated into the collaboration.
+      "SELECT bucket FROM member_data_buckets WHERE collaboration_id = ?1 AND account_id = ?2 "
+      "UNION SELECT d.source_bucket FROM configured_table_associations a "
+      "JOIN memberships m ON m.membership_id = a.membership_id "
+      "JOIN configured_tables t ON t.configured_table_id = a.configured_table_id "
+      "JOIN datasets d ON d.account_id = t.account_id AND d.database_name = t.database_name "
+      "AND d.table_name = t.table_name "
+      "WHERE m.collaboration_id = ?1 AND m.account_id = ?2 AND d.source_bucket IS NOT NULL "
+      "ORDER BY 1",
       {collaboration_id, account_id}, [](const Row& r) { return r.str("bucket"); });
 }
 

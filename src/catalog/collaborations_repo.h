@@ -80,6 +80,7 @@ Status set_memberships_status(Tx& tx, const std::string& collaboration_id, const
 
 Status add_data_bucket(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
                        const std::string& bucket);
+// Every bucket holding data the member brings into the collaboration.
 Result<std::vector<std::string>> data_buckets(Tx& tx, const std::string& collaboration_id,
                                               const std::string& account_id);
 

@@ -32,14 +32,17 @@ std::atomic<bool> interrupted = false;
 Result<core::UploadRequest> upload_request(const UploadOptions& o) {
   core::UploadRequest req;
   auto dot = o.table.find('.');
-  if (dot == std::string::npos) return Error::validation("--table must be DATABASE.TABLE, not '" + o.table + "'");
+  if (dot == std::string::npos)
+    return Error::validation("--table must be DATABASE.TABLE, not '" + o.table + "'");
   req.database_name = o.table.substr(0, dot);
   req.table_name = o.table.substr(dot + 1);
   req.source_path = o.file;
   std::string format = o.format;
   if (format.empty()) {  // from the file's extension, CSV when it says nothing
     std::string ext = std::filesystem::path(o.file).extension().string();
-    format = ext == ".parquet" ? "parquet" : (ext == ".jsonl" || ext == ".ndjson") ? "jsonl" : "csv";
+    format = ext == ".parquet"                       ? "parquet"
+             : (ext == ".jsonl" || ext == ".ndjson") ? "jsonl"
+                                                     : "csv";
   }
   auto f = data::file_format_from_name(format);
   if (!f) return Error::validation("--format must be csv, parquet or jsonl, not '" + format + "'");
@@ -76,8 +79,10 @@ data::ProgressCallback progress_printer(bool* drew) {
 
 int upload(const UploadOptions& o) {
   auto fail = [&](const Error& e) {
-    if (o.json) std::cout << nlohmann::json{{"error", e.message}}.dump() << "\n";
-    else std::fprintf(stderr, "error: %s\n", e.message.c_str());
+    if (o.json)
+      std::cout << nlohmann::json{{"error", e.message}}.dump() << "\n";
+    else
+      std::fprintf(stderr, "error: %s\n", e.message.c_str());
     return 1;
   };
   auto req = upload_request(o);
@@ -107,21 +112,25 @@ int upload(const UploadOptions& o) {
 
 void add_upload_command(CLI::App& app) {
   auto o = std::make_shared<UploadOptions>();
-  auto* cmd = app.add_subcommand("upload", "Upload a CSV, Parquet or JSON-lines file as a new version of a dataset");
+  auto* cmd = app.add_subcommand(
+      "upload", "Upload a CSV, Parquet or JSON-lines file as a new version of a dataset");
   cmd->add_option("--data-dir", o->data_dir, "The server's data dir")->capture_default_str();
   cmd->add_option("--account", o->account, "The owning account (12 digits)")->required();
   cmd->add_option("--table", o->table, "DATABASE.TABLE")->required();
-  cmd->add_option("--format", o->format, "csv, parquet or jsonl (default: from the file's extension)");
+  cmd->add_option("--format", o->format,
+                  "csv, parquet or jsonl (default: from the file's extension)");
   cmd->add_option("--columns", o->columns, "Declared schema: name:TYPE,... (default: inferred)");
-  cmd->add_option("--pii", o->pii, "Identity columns to normalise and hash: column:type,... (types: " +
-                                       [] {
-                                         std::string s;
-                                         for (const auto& n : data::pii_type_names()) s += (s.empty() ? "" : ", ") + n;
-                                         return s;
-                                       }() + ")");
-  cmd->add_option("--country", o->country, "Country whose address, state and postal code rules apply")
+  cmd->add_option(
+      "--pii", o->pii, "Identity columns to normalise and hash: column:type,... (types: " + [] {
+        std::string s;
+        for (const auto& n : data::pii_type_names()) s += (s.empty() ? "" : ", ") + n;
+        return s;
+      }() + ")");
+  cmd->add_option("--country", o->country,
+                  "Country whose address, state and postal code rules apply")
       ->capture_default_str();
-  cmd->add_option("--bucket", o->bucket, "Read FILE as a key of this local bucket (DATA_DIR/buckets/BUCKET)");
+  cmd->add_option("--bucket", o->bucket,
+                  "Read FILE as a key of this local bucket (DATA_DIR/buckets/BUCKET)");
   cmd->add_flag("--json", o->json, "Print the dataset record as JSON");
   cmd->add_option("FILE", o->file, "The file to upload (or the key, with --bucket)")->required();
   cmd->callback([o] { std::exit(upload(*o)); });

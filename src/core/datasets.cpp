@@ -20,13 +20,15 @@ Status check_names(const UploadRequest& req) {
   static const std::regex database("[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?");
   static const std::regex table("[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?");
   if (req.database_name.size() > 128 || !std::regex_match(req.database_name, database))
-    return Error::validation("database name '" + req.database_name + "' must match " +
-                                 "[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))? (at most 128 characters)",
-                             "databaseName");
+    return Error::validation(
+        "database name '" + req.database_name + "' must match " +
+            "[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))? (at most 128 characters)",
+        "databaseName");
   if (req.table_name.size() > 128 || !std::regex_match(req.table_name, table))
-    return Error::validation("table name '" + req.table_name + "' must match " +
-                                 "[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))? (at most 128 characters)",
-                             "tableName");
+    return Error::validation(
+        "table name '" + req.table_name + "' must match " +
+            "[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))? (at most 128 characters)",
+        "tableName");
   return {};
 }
 
@@ -35,21 +37,23 @@ Status check_bucket(const std::string& bucket, const std::string& key) {
   static const std::regex name("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
   if (!std::regex_match(bucket, name) || bucket.find("..") != std::string::npos)
     return Error::validation("'" + bucket + "' is not a valid bucket name", "bucket");
-  if (key.empty() || key.front() == '/' || fs::path(key).lexically_normal().string().rfind("..", 0) == 0)
+  if (key.empty() || key.front() == '/' ||
+      fs::path(key).lexically_normal().string().rfind("..", 0) == 0)
     return Error::validation("'" + key + "' is not a valid key", "key");
   return {};
 }
 
 // Splits at the commas outside parentheses, then each item at its first ':'.
 Result<std::vector<std::pair<std::string, std::string>>> name_value_list(const std::string& text,
-                                                                        const std::string& field) {
+                                                                         const std::string& field) {
   std::vector<std::pair<std::string, std::string>> out;
   std::string item;
   int depth = 0;
   auto flush = [&]() -> Status {
     auto colon = item.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == item.size())
-      return Error::validation(field + " expects name:value items separated by commas, not '" + item + "'", field);
+      return Error::validation(
+          field + " expects name:value items separated by commas, not '" + item + "'", field);
     out.emplace_back(item.substr(0, colon), item.substr(colon + 1));
     item.clear();
     return {};
@@ -82,16 +86,20 @@ Result<DatasetRecord> DatasetService::upload(const std::string& caller, const Up
   return ingest_and_commit(caller, req, req.source_path, "");
 }
 
-Result<DatasetRecord> DatasetService::register_from_bucket(const std::string& caller, const std::string& bucket,
-                                                           const std::string& key, const UploadRequest& req) {
+Result<DatasetRecord> DatasetService::register_from_bucket(const std::string& caller,
+                                                           const std::string& bucket,
+                                                           const std::string& key,
+                                                           const UploadRequest& req) {
   CR_TRY(check_bucket(bucket, key));
   std::string path = ctx_.data_dir + "/buckets/" + bucket + "/" + key;
   if (!fs::is_regular_file(path)) return Error::not_found("OBJECT", bucket + "/" + key);
   return ingest_and_commit(caller, req, path, bucket);
 }
 
-Result<DatasetRecord> DatasetService::ingest_and_commit(const std::string& caller, const UploadRequest& req,
-                                                        const std::string& source_path, const std::string& bucket) {
+Result<DatasetRecord> DatasetService::ingest_and_commit(const std::string& caller,
+                                                        const UploadRequest& req,
+                                                        const std::string& source_path,
+                                                        const std::string& bucket) {
   CR_TRY(check_names(req));
   CR_TRY(status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto account, catalog::accounts_repo::find_account(tx, caller));
@@ -100,13 +108,15 @@ Result<DatasetRecord> DatasetService::ingest_and_commit(const std::string& calle
   })));
 
   const std::string relative_dir = table_dir(caller, req);
-  data::IngestRequest ingest{source_path, req.format, req.columns, req.pii,      req.country,
-                             ctx_.data_dir + "/" + relative_dir, req.progress, engine_options_};
+  data::IngestRequest ingest{source_path,  req.format,     req.columns,
+                             req.pii,      req.country,    ctx_.data_dir + "/" + relative_dir,
+                             req.progress, engine_options_};
   // The long part runs outside any transaction: nothing is locked while the data is copied.
   CR_ASSIGN(data::IngestResult staged, data::ingest(ingest));
 
   return ctx_.db.write<DatasetRecord>([&](Tx& tx) -> Result<DatasetRecord> {
-    CR_ASSIGN(auto current, catalog::datasets_repo::find(tx, caller, req.database_name, req.table_name));
+    CR_ASSIGN(auto current,
+              catalog::datasets_repo::find(tx, caller, req.database_name, req.table_name));
     int64_t now = now_epoch_seconds();
     DatasetRecord d;
     d.account_id = caller;
@@ -115,7 +125,9 @@ Result<DatasetRecord> DatasetService::ingest_and_commit(const std::string& calle
     d.version = current ? current->version + 1 : 1;
     // A version whose file exists but whose row was never committed (a crash between the two)
     // is skipped rather than overwritten.
-    while (fs::exists(ctx_.data_dir + "/" + relative_dir + "/" + std::to_string(d.version) + ".parquet")) d.version++;
+    while (fs::exists(ctx_.data_dir + "/" + relative_dir + "/" + std::to_string(d.version) +
+                      ".parquet"))
+      d.version++;
     d.path = relative_dir + "/" + std::to_string(d.version) + ".parquet";
     for (const auto& c : staged.columns) d.columns.push_back({c.name, c.type, c.pii});
     d.row_count = staged.rows;
@@ -136,7 +148,8 @@ Result<std::vector<DatasetRecord>> DatasetService::list(const std::string& calle
       [&](Tx& tx) { return catalog::datasets_repo::list(tx, caller); });
 }
 
-Result<DatasetRecord> DatasetService::get(const std::string& caller, const std::string& database_name,
+Result<DatasetRecord> DatasetService::get(const std::string& caller,
+                                          const std::string& database_name,
                                           const std::string& table_name) {
   return ctx_.db.read<DatasetRecord>([&](Tx& tx) -> Result<DatasetRecord> {
     CR_ASSIGN(auto d, catalog::datasets_repo::find(tx, caller, database_name, table_name));
@@ -164,7 +177,8 @@ Result<std::map<std::string, data::PiiType>> parse_pii_spec(const std::string& t
     if (!t) {
       std::string names;
       for (const auto& n : data::pii_type_names()) names += (names.empty() ? "" : ", ") + n;
-      return Error::validation("pii: '" + type + "' is not an identity type; use one of " + names, "pii");
+      return Error::validation("pii: '" + type + "' is not an identity type; use one of " + names,
+                               "pii");
     }
     out[name] = *t;
   }
@@ -178,11 +192,16 @@ nlohmann::json dataset_json(const DatasetRecord& d) {
     if (!c.pii.empty()) col["pii"] = c.pii;
     columns.push_back(col);
   }
-  nlohmann::json out = {{"accountId", d.account_id}, {"databaseName", d.database_name},
-                        {"tableName", d.table_name},  {"version", d.version},
-                        {"path", d.path},             {"columns", columns},
-                        {"rowCount", d.row_count},    {"bytes", d.bytes},
-                        {"createTime", d.created_at}, {"updateTime", d.updated_at}};
+  nlohmann::json out = {{"accountId", d.account_id},
+                        {"databaseName", d.database_name},
+                        {"tableName", d.table_name},
+                        {"version", d.version},
+                        {"path", d.path},
+                        {"columns", columns},
+                        {"rowCount", d.row_count},
+                        {"bytes", d.bytes},
+                        {"createTime", d.created_at},
+                        {"updateTime", d.updated_at}};
   if (!d.source_bucket.empty()) out["sourceBucket"] = d.source_bucket;
   return out;
 }

@@ -32,8 +32,10 @@ class DatasetService {
   // Ingests the file as the next version of the caller's table.
   Result<catalog::DatasetRecord> upload(const std::string& caller, const UploadRequest& req);
   // The same from DATA_DIR/buckets/<bucket>/<key>; the dataset records the bucket as its source.
-  Result<catalog::DatasetRecord> register_from_bucket(const std::string& caller, const std::string& bucket,
-                                                      const std::string& key, const UploadRequest& req);
+  Result<catalog::DatasetRecord> register_from_bucket(const std::string& caller,
+                                                      const std::string& bucket,
+                                                      const std::string& key,
+                                                      const UploadRequest& req);
   Result<std::vector<catalog::DatasetRecord>> list(const std::string& caller);
   Result<catalog::DatasetRecord> get(const std::string& caller, const std::string& database_name,
                                      const std::string& table_name);
@@ -41,14 +43,13 @@ class DatasetService {
   // Removes what uploads killed midway left behind; run when a data dir is opened.
   Status remove_abandoned_uploads();
 
-  // Engine settings for uploads (threads default to the machine's cores; never spills).
-  engine::EngineOptions& engine_options() { return engine_options_; }
-
  private:
-  Result<catalog::DatasetRecord> ingest_and_commit(const std::string& caller, const UploadRequest& req,
-                                                   const std::string& source_path, const std::string& bucket);
+  Result<catalog::DatasetRecord> ingest_and_commit(const std::string& caller,
+                                                   const UploadRequest& req,
+                                                   const std::string& source_path,
+                                                   const std::string& bucket);
   Context& ctx_;
-  engine::EngineOptions engine_options_;
+  engine::EngineOptions engine_options_;  // every core, 2 GB, never spilling
 };
 
 // The record as both faces and the CLI show it.

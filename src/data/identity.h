@@ -31,7 +31,8 @@ Result<std::string> identity_country(std::string_view country);
 std::string normalised_sql(PiiType type, std::string_view value_sql, std::string_view country);
 
 // SQL for the stored identity: the lowercase hex SHA-256 of the normalised value; a value
-// that is already a hash (^[a-f0-9]{64}$) passes unchanged; NULL stays NULL.
+// that is already a hash (^[a-f0-9]{64}$) passes unchanged; NULL stays NULL. It calls
+// cleanroom_sha256(), which every engine::Engine provides.
 std::string hashed_sql(PiiType type, std::string_view value_sql, std::string_view country);
 
 }  // namespace cleanroom::data

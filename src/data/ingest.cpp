@@ -37,7 +37,8 @@ Status fsync_path(const std::string& path, int flags) {
 // callback says so.
 class ProgressWatcher {
  public:
-  ProgressWatcher(engine::Connection& con, const ProgressCallback& cb, uint64_t total) : con_(con), cb_(cb) {
+  ProgressWatcher(engine::Connection& con, const ProgressCallback& cb, uint64_t total)
+      : con_(con), cb_(cb) {
     progress_.bytes_total = total;
     if (cb_) thread_ = std::thread([this] { watch(); });
   }
@@ -59,7 +60,8 @@ class ProgressWatcher {
       engine::Progress p = con_.progress();
       if (p.fraction < 0) continue;
       progress_.fraction = p.fraction;
-      progress_.bytes_done = static_cast<uint64_t>(p.fraction * static_cast<double>(progress_.bytes_total));
+      progress_.bytes_done =
+          static_cast<uint64_t>(p.fraction * static_cast<double>(progress_.bytes_total));
       if (!cb_(progress_) && !cancelled_) {
         cancelled_ = true;
         con_.interrupt();
@@ -101,7 +103,7 @@ Status StagedFile::publish(const std::string& final_path) {
 }
 
 Result<IngestResult> ingest(const IngestRequest& req) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(req.source_path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
     return Error::validation("cannot read " + req.source_path + ": not a file");
   CR_ASSIGN(std::string country, identity_country(req.country));
@@ -120,19 +122,23 @@ Result<IngestResult> ingest(const IngestRequest& req) {
 
   std::set<std::string> text_columns;
   for (const auto& [name, type] : req.pii) text_columns.insert(name);
-  CR_ASSIGN(SourcePlan plan, plan_source(con, req.source_path, req.format, req.columns, text_columns));
+  CR_ASSIGN(SourcePlan plan,
+            plan_source(con, req.source_path, req.format, req.columns, text_columns));
 
   std::string select = "SELECT ";
   for (size_t i = 0; i < plan.names.size(); i++) {
     auto pii = req.pii.find(plan.names[i]);
-    std::string expr =
-        pii == req.pii.end() ? plan.expressions[i] : hashed_sql(pii->second, plan.expressions[i], country);
+    std::string expr = pii == req.pii.end() ? plan.expressions[i]
+                                            : hashed_sql(pii->second, plan.expressions[i], country);
     select += (i ? ", " : "") + expr + " AS " + sql_identifier(plan.names[i]);
   }
   select += " FROM " + plan.from;
 
-  IngestResult out{{}, 0, 0, StagedFile(req.target_dir + "/" + kStagingPrefix + std::to_string(::getpid()) + "-" +
-                                         crypto::uuid4() + ".parquet")};
+  IngestResult out{{},
+                   0,
+                   0,
+                   StagedFile(req.target_dir + "/" + kStagingPrefix + std::to_string(::getpid()) +
+                              "-" + crypto::uuid4() + ".parquet")};
   {
     auto described = con.query("DESCRIBE " + select);
     if (!described.ok()) return data_error(described.error());
@@ -140,30 +146,35 @@ Result<IngestResult> ingest(const IngestRequest& req) {
     for (const auto& row : rows) {
       std::string name = std::get<std::string>(row[0]);
       auto pii = req.pii.find(name);
-      out.columns.push_back({name, std::get<std::string>(row[1]), pii == req.pii.end() ? "" : pii_type_name(pii->second)});
+      out.columns.push_back({name, std::get<std::string>(row[1]),
+                             pii == req.pii.end() ? "" : pii_type_name(pii->second)});
     }
   }
 
   ProgressWatcher watcher(con, req.progress, static_cast<uint64_t>(st.st_size));
-  auto copied = con.query("COPY (" + select + ") TO " + sql_literal(out.file.path()) + " (FORMAT parquet)");
+  auto copied =
+      con.query("COPY (" + select + ") TO " + sql_literal(out.file.path()) + " (FORMAT parquet)");
   watcher.stop();
-  if (watcher.cancelled()) return Error(ErrorKind::Conflict, "the upload was cancelled", {}, "CANCELLED");
+  if (watcher.cancelled())
+    return Error(ErrorKind::Conflict, "the upload was cancelled", {}, "CANCELLED");
   if (!copied.ok()) return data_error(copied.error());
   CR_ASSIGN(auto counted, copied->rows());
   out.rows = std::get<int64_t>(counted.at(0).at(0));
   out.bytes = static_cast<int64_t>(fs::file_size(out.file.path(), ec));
-  if (req.progress) req.progress({static_cast<uint64_t>(st.st_size), static_cast<uint64_t>(st.st_size), 1.0});
+  if (req.progress)
+    req.progress({static_cast<uint64_t>(st.st_size), static_cast<uint64_t>(st.st_size), 1.0});
   return out;
 }
 
 Status remove_abandoned_staging(const std::string& root) {
   std::error_code ec;
   if (!fs::exists(root, ec)) return {};
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     std::string name = it->path().filename().string();
     if (name.rfind(kStagingPrefix, 0) != 0) continue;
-    pid_t pid = static_cast<pid_t>(std::atoll(name.c_str() + std::char_traits<char>::length(kStagingPrefix)));
+    pid_t pid = static_cast<pid_t>(
+        std::atoll(name.c_str() + std::char_traits<char>::length(kStagingPrefix)));
     std::error_code ignored;  // a file another cleanup removed first is no failure
     if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) fs::remove(it->path(), ignored);
   }

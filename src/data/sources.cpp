@@ -11,9 +11,11 @@ using engine::sql_literal;
 
 // Comma-separated with double quotes, stated rather than sniffed: on a file with a ragged row
 // DuckDB's sniffer may otherwise settle on one column per line, or skip rows as a preamble.
-constexpr const char* kCsvDialect = "header = true, skip = 0, delim = ',', quote = '\"', escape = '\"'";
+constexpr const char* kCsvDialect =
+    "header = true, skip = 0, delim = ',', quote = '\"', escape = '\"'";
 
-std::string struct_literal(const std::vector<std::string>& names, const std::vector<std::string>& types) {
+std::string struct_literal(const std::vector<std::string>& names,
+                           const std::vector<std::string>& types) {
   std::string out = "{";
   for (size_t i = 0; i < names.size(); i++)
     out += (i ? ", " : "") + sql_literal(names[i]) + ": " + sql_literal(types[i]);
@@ -23,11 +25,13 @@ std::string struct_literal(const std::vector<std::string>& names, const std::vec
 // A declared type: checked for shape before it goes into SQL text, then resolved by the engine
 // to its canonical name (INT -> INTEGER).
 Result<std::string> canonical_type(engine::Connection& con, const ColumnSpec& c) {
-  static const std::regex shape(R"([A-Za-z][A-Za-z0-9_]*( [A-Za-z][A-Za-z0-9_]*)*(\(\s*\d+\s*(,\s*\d+\s*)?\))?)");
+  static const std::regex shape(
+      R"([A-Za-z][A-Za-z0-9_]*( [A-Za-z][A-Za-z0-9_]*)*(\(\s*\d+\s*(,\s*\d+\s*)?\))?)");
   if (!std::regex_match(c.type, shape))
     return Error::validation("column " + c.name + ": '" + c.type + "' is not a type", "columns");
   auto r = con.query("SELECT typeof(NULL::" + c.type + ")");
-  if (!r.ok()) return Error::validation("column " + c.name + ": '" + c.type + "' is not a type", "columns");
+  if (!r.ok())
+    return Error::validation("column " + c.name + ": '" + c.type + "' is not a type", "columns");
   CR_ASSIGN(auto rows, r->rows());
   return std::get<std::string>(rows.at(0).at(0));
 }
@@ -48,14 +52,17 @@ Result<Described> describe(engine::Connection& con, const std::string& select) {
 }
 
 // The file's columns must be exactly the declared ones (in any order).
-Status check_same_columns(const std::vector<std::string>& in_file, const std::vector<ColumnSpec>& declared) {
+Status check_same_columns(const std::vector<std::string>& in_file,
+                          const std::vector<ColumnSpec>& declared) {
   std::set<std::string> file(in_file.begin(), in_file.end());
   std::set<std::string> decl;
   for (const auto& c : declared) decl.insert(c.name);
   for (const auto& n : decl)
-    if (!file.count(n)) return Error::validation("column " + n + " is declared but not in the file", "columns");
+    if (!file.count(n))
+      return Error::validation("column " + n + " is declared but not in the file", "columns");
   for (const auto& n : in_file)
-    if (!decl.count(n)) return Error::validation("the file has column " + n + ", which is not declared", "columns");
+    if (!decl.count(n))
+      return Error::validation("the file has column " + n + ", which is not declared", "columns");
   return {};
 }
 
@@ -63,13 +70,15 @@ Status check_declared(const std::vector<ColumnSpec>& declared) {
   std::set<std::string> seen;
   for (const auto& c : declared) {
     if (c.name.empty()) return Error::validation("a declared column has no name", "columns");
-    if (!seen.insert(c.name).second) return Error::validation("column " + c.name + " is declared twice", "columns");
+    if (!seen.insert(c.name).second)
+      return Error::validation("column " + c.name + " is declared twice", "columns");
   }
   return {};
 }
 
 Result<SourcePlan> plan_csv(engine::Connection& con, const std::string& path,
-                            const std::vector<ColumnSpec>& declared, const std::set<std::string>& text_columns,
+                            const std::vector<ColumnSpec>& declared,
+                            const std::set<std::string>& text_columns,
                             const std::map<std::string, std::string>& types) {
   CR_ASSIGN(auto header, read_csv_header(path));
   SourcePlan p;
@@ -80,14 +89,16 @@ Result<SourcePlan> plan_csv(engine::Connection& con, const std::string& path,
   if (!declared.empty()) {
     CR_TRY(check_same_columns(header, declared));
     std::vector<std::string> col_types;
-    for (const auto& n : header) col_types.push_back(text_columns.count(n) ? "VARCHAR" : types.at(n));
+    for (const auto& n : header)
+      col_types.push_back(text_columns.count(n) ? "VARCHAR" : types.at(n));
     p.from = strict + struct_literal(header, col_types) + ")";
   } else {
     std::vector<std::string> text_names, text_types;
     for (const auto& n : header)
       if (text_columns.count(n)) text_names.push_back(n), text_types.push_back("VARCHAR");
     p.from = "read_csv(" + sql_literal(path) + ", " + kCsvDialect +
-             (text_names.empty() ? "" : ", types = " + struct_literal(text_names, text_types)) + ")";
+             (text_names.empty() ? "" : ", types = " + struct_literal(text_names, text_types)) +
+             ")";
     auto sniffed = describe(con, "SELECT * FROM " + p.from);
     if (!sniffed.ok() || sniffed->names != header) {
       // The sniffer gave up (a ragged row in its sample, say): a strict read of every column
@@ -134,9 +145,10 @@ Result<SourcePlan> plan_parquet(engine::Connection& con, const std::string& path
     std::string col = sql_identifier(c.name), type = types.at(c.name);
     std::string why = sql_literal("column " + c.name + " does not fit " + type);
     p.names.push_back(c.name);
-    p.expressions.push_back("CASE WHEN " + col + " IS NOT NULL AND TRY_CAST(" + col + " AS " + type +
-                            ") IS NULL THEN error('row ' || (file_row_number + 1) || ': ' || " + why +
-                            ") ELSE TRY_CAST(" + col + " AS " + type + ") END");
+    p.expressions.push_back("CASE WHEN " + col + " IS NOT NULL AND TRY_CAST(" + col + " AS " +
+                            type +
+                            ") IS NULL THEN error('row ' || (file_row_number + 1) || ': ' || " +
+                            why + ") ELSE TRY_CAST(" + col + " AS " + type + ") END");
   }
   return p;
 }
@@ -152,15 +164,19 @@ std::optional<FileFormat> file_format_from_name(std::string_view name) {
 
 std::string file_format_name(FileFormat format) {
   switch (format) {
-    case FileFormat::Csv: return "csv";
-    case FileFormat::Parquet: return "parquet";
-    case FileFormat::JsonLines: return "jsonl";
+    case FileFormat::Csv:
+      return "csv";
+    case FileFormat::Parquet:
+      return "parquet";
+    case FileFormat::JsonLines:
+      return "jsonl";
   }
   return "";
 }
 
 Result<SourcePlan> plan_source(engine::Connection& con, const std::string& path, FileFormat format,
-                               const std::vector<ColumnSpec>& declared, const std::set<std::string>& text_columns) {
+                               const std::vector<ColumnSpec>& declared,
+                               const std::set<std::string>& text_columns) {
   CR_TRY(check_declared(declared));
   std::map<std::string, std::string> types;
   for (const auto& c : declared) {
@@ -168,9 +184,15 @@ Result<SourcePlan> plan_source(engine::Connection& con, const std::string& path,
   }
   Result<SourcePlan> plan = Error::internal("unknown format");
   switch (format) {
-    case FileFormat::Csv: plan = plan_csv(con, path, declared, text_columns, types); break;
-    case FileFormat::JsonLines: plan = plan_json_lines(path, declared, text_columns, types); break;
-    case FileFormat::Parquet: plan = plan_parquet(con, path, declared, types); break;
+    case FileFormat::Csv:
+      plan = plan_csv(con, path, declared, text_columns, types);
+      break;
+    case FileFormat::JsonLines:
+      plan = plan_json_lines(path, declared, text_columns, types);
+      break;
+    case FileFormat::Parquet:
+      plan = plan_parquet(con, path, declared, types);
+      break;
   }
   if (!plan.ok()) return data_error(plan.error());
   if (plan->names.empty()) {  // inferred JSON lines or Parquet: the reader's own columns
@@ -183,7 +205,8 @@ Result<SourcePlan> plan_source(engine::Connection& con, const std::string& path,
   }
   std::set<std::string> names(plan->names.begin(), plan->names.end());
   for (const auto& t : text_columns)
-    if (!names.count(t)) return Error::validation("identity column " + t + " is not a column of the file", "pii");
+    if (!names.count(t))
+      return Error::validation("identity column " + t + " is not a column of the file", "pii");
   for (size_t i = 0; i < plan->names.size(); i++)
     if (text_columns.count(plan->names[i]))
       plan->expressions[i] = "CAST(" + plan->expressions[i] + " AS VARCHAR)";
@@ -200,7 +223,8 @@ Error data_error(const Error& e) {
     auto original = m.find("Original Line:");
     if (original != std::string::npos) {
       auto start = m.find('\n', original);
-      if (start != std::string::npos) reason = m.substr(start + 1, m.find('\n', start + 1) - start - 1);
+      if (start != std::string::npos)
+        reason = m.substr(start + 1, m.find('\n', start + 1) - start - 1);
     }
     return Error::validation("line " + match[1].str() + ": " + reason);
   }
@@ -225,9 +249,12 @@ Result<std::vector<std::string>> read_csv_header(const std::string& path) {
     if (++read > kMaxHeader) return Error::validation("the CSV header line is longer than 1 MiB");
     any = true;
     if (quoted) {
-      if (c != '"') field += c;
-      else if (in.peek() == '"') field += static_cast<char>(in.get());
-      else quoted = false;
+      if (c != '"')
+        field += c;
+      else if (in.peek() == '"')
+        field += static_cast<char>(in.get());
+      else
+        quoted = false;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -245,7 +272,8 @@ Result<std::vector<std::string>> read_csv_header(const std::string& path) {
   std::set<std::string> seen;
   for (const auto& n : names) {
     if (n.empty()) return Error::validation("the CSV header has an empty column name");
-    if (!seen.insert(n).second) return Error::validation("the CSV header names column " + n + " twice");
+    if (!seen.insert(n).second)
+      return Error::validation("the CSV header names column " + n + " twice");
   }
   return names;
 }

@@ -36,7 +36,8 @@ struct SourcePlan {
 // does not); without, names and types are inferred. Columns in `text_columns` are read as
 // VARCHAR whatever their declared or inferred type (identity columns keep leading zeros).
 Result<SourcePlan> plan_source(engine::Connection& con, const std::string& path, FileFormat format,
-                               const std::vector<ColumnSpec>& declared, const std::set<std::string>& text_columns);
+                               const std::vector<ColumnSpec>& declared,
+                               const std::set<std::string>& text_columns);
 
 // Rewrites an engine error about the data into "line N: reason" (CSV, JSON lines) without the
 // offending line's text, which may hold raw identity values.

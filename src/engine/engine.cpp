@@ -21,7 +21,8 @@ std::string list_literal(const std::vector<std::string>& items) {
 
 Status set_config(ConfigHandle& config, const char* name, const std::string& value) {
   if (duckdb_set_config(config.get(), name, value.c_str()) != DuckDBSuccess)
-    return Error::invalid_configuration(std::string("engine option ") + name + " = '" + value + "' is invalid");
+    return Error::invalid_configuration(std::string("engine option ") + name + " = '" + value +
+                                        "' is invalid");
   return {};
 }
 
@@ -41,12 +42,14 @@ std::string sql_identifier(std::string_view s) {
 
 // --- Engine ---------------------------------------------------------------------------------
 
-Engine::Engine(std::unique_ptr<DatabaseState> s, Connection c) : s_(std::move(s)), connection_(std::move(c)) {}
+Engine::Engine(std::unique_ptr<DatabaseState> s, Connection c)
+    : s_(std::move(s)), connection_(std::move(c)) {}
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   ConfigHandle config;
-  if (duckdb_create_config(config.out()) != DuckDBSuccess) return Error::internal("cannot create engine config");
+  if (duckdb_create_config(config.out()) != DuckDBSuccess)
+    return Error::internal("cannot create engine config");
   CR_TRY(set_config(config, "threads", std::to_string(options.threads)));
   CR_TRY(set_config(config, "memory_limit", options.memory_limit));
   CR_TRY(set_config(config, "temp_directory", options.temp_directory));
@@ -62,13 +65,15 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
     return Error::internal("cannot open the engine: " + msg);
   }
   auto con = std::make_unique<ConnectionState>();
-  if (duckdb_connect(db->db.get(), con->con.out()) != DuckDBSuccess) return Error::internal("cannot connect");
+  if (duckdb_connect(db->db.get(), con->con.out()) != DuckDBSuccess)
+    return Error::internal("cannot connect");
   CR_TRY(register_functions(con->con.get()));
 
   // Progress is tracked only with the progress bar on (a per-connection setting); it is never
   // printed. Then the sandbox, in the order DESIGN.md gives: paths first (they cannot change
   // once external access is off), then external access, then the lock.
-  std::vector<std::string> statements = {"SET enable_progress_bar = true", "SET enable_progress_bar_print = false",
+  std::vector<std::string> statements = {"SET enable_progress_bar = true",
+                                         "SET enable_progress_bar_print = false",
                                          "SET progress_bar_time = 0"};
   if (!options.allowed_paths.empty())
     statements.push_back("SET allowed_paths = " + list_literal(options.allowed_paths));
@@ -89,7 +94,9 @@ Connection& Connection::operator=(Connection&&) noexcept = default;
 
 Status Connection::run(std::string_view sql) { return status_of(run_query(s_->con.get(), sql)); }
 
-Result<QueryResult> Connection::query(std::string_view sql) { return run_query(s_->con.get(), sql); }
+Result<QueryResult> Connection::query(std::string_view sql) {
+  return run_query(s_->con.get(), sql);
+}
 
 Result<PreparedStatement> Connection::prepare(std::string_view sql) {
   std::string text(sql);
@@ -127,11 +134,16 @@ Status PreparedStatement::bind(size_t index, const Value& value) {
   duckdb_state ok = std::visit(
       [&](const auto& v) -> duckdb_state {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::monostate>) return duckdb_bind_null(st, index);
-        else if constexpr (std::is_same_v<T, bool>) return duckdb_bind_boolean(st, index, v);
-        else if constexpr (std::is_same_v<T, int64_t>) return duckdb_bind_int64(st, index, v);
-        else if constexpr (std::is_same_v<T, double>) return duckdb_bind_double(st, index, v);
-        else return duckdb_bind_varchar_length(st, index, v.data(), v.size());
+        if constexpr (std::is_same_v<T, std::monostate>)
+          return duckdb_bind_null(st, index);
+        else if constexpr (std::is_same_v<T, bool>)
+          return duckdb_bind_boolean(st, index, v);
+        else if constexpr (std::is_same_v<T, int64_t>)
+          return duckdb_bind_int64(st, index, v);
+        else if constexpr (std::is_same_v<T, double>)
+          return duckdb_bind_double(st, index, v);
+        else
+          return duckdb_bind_varchar_length(st, index, v.data(), v.size());
       },
       value);
   if (ok != DuckDBSuccess)

@@ -14,8 +14,8 @@
 namespace cleanroom::engine {
 
 struct EngineOptions {
-  int threads = 2;                    // worker threads of this database
-  std::string memory_limit = "1GB";   // DuckDB size string
+  int threads = 2;                   // worker threads of this database
+  std::string memory_limit = "1GB";  // DuckDB size string
   // Where DuckDB may spill intermediate data when memory runs short. Empty (the default):
   // never spill, so raw values being hashed during an upload never reach disk.
   std::string temp_directory;

@@ -1,6 +1,5 @@
 #pragma once
 // The insides of the engine's public types, shared by the src/engine sources only.
-#include <mutex>
 #include <string>
 #include <vector>
 

@@ -7,7 +7,8 @@ namespace {
 
 ColumnType column_type_of(duckdb_type t) {
   switch (t) {
-    case DUCKDB_TYPE_BOOLEAN: return ColumnType::Boolean;
+    case DUCKDB_TYPE_BOOLEAN:
+      return ColumnType::Boolean;
     case DUCKDB_TYPE_TINYINT:
     case DUCKDB_TYPE_SMALLINT:
     case DUCKDB_TYPE_INTEGER:
@@ -15,15 +16,22 @@ ColumnType column_type_of(duckdb_type t) {
     case DUCKDB_TYPE_UTINYINT:
     case DUCKDB_TYPE_USMALLINT:
     case DUCKDB_TYPE_UINTEGER:
-    case DUCKDB_TYPE_UBIGINT: return ColumnType::Integer;
+    case DUCKDB_TYPE_UBIGINT:
+      return ColumnType::Integer;
     case DUCKDB_TYPE_FLOAT:
-    case DUCKDB_TYPE_DOUBLE: return ColumnType::Double;
-    case DUCKDB_TYPE_VARCHAR: return ColumnType::Varchar;
-    case DUCKDB_TYPE_BLOB: return ColumnType::Blob;
-    case DUCKDB_TYPE_DATE: return ColumnType::Date;
+    case DUCKDB_TYPE_DOUBLE:
+      return ColumnType::Double;
+    case DUCKDB_TYPE_VARCHAR:
+      return ColumnType::Varchar;
+    case DUCKDB_TYPE_BLOB:
+      return ColumnType::Blob;
+    case DUCKDB_TYPE_DATE:
+      return ColumnType::Date;
     case DUCKDB_TYPE_TIMESTAMP:
-    case DUCKDB_TYPE_TIMESTAMP_TZ: return ColumnType::Timestamp;
-    default: return ColumnType::Other;
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      return ColumnType::Timestamp;
+    default:
+      return ColumnType::Other;
   }
 }
 
@@ -57,20 +65,30 @@ bool Chunk::is_null(size_t col, size_t row) const {
   return v && !((v[row / 64] >> (row % 64)) & 1);
 }
 
-bool Chunk::get_bool(size_t col, size_t row) const { return static_cast<bool*>(s_->columns[col].data)[row]; }
+bool Chunk::get_bool(size_t col, size_t row) const {
+  return static_cast<bool*>(s_->columns[col].data)[row];
+}
 
 int64_t Chunk::get_int64(size_t col, size_t row) const {
   const ColumnView& c = s_->columns[col];
   switch (c.type) {
-    case DUCKDB_TYPE_TINYINT: return static_cast<int8_t*>(c.data)[row];
-    case DUCKDB_TYPE_SMALLINT: return static_cast<int16_t*>(c.data)[row];
+    case DUCKDB_TYPE_TINYINT:
+      return static_cast<int8_t*>(c.data)[row];
+    case DUCKDB_TYPE_SMALLINT:
+      return static_cast<int16_t*>(c.data)[row];
     case DUCKDB_TYPE_INTEGER:
-    case DUCKDB_TYPE_DATE: return static_cast<int32_t*>(c.data)[row];
-    case DUCKDB_TYPE_UTINYINT: return static_cast<uint8_t*>(c.data)[row];
-    case DUCKDB_TYPE_USMALLINT: return static_cast<uint16_t*>(c.data)[row];
-    case DUCKDB_TYPE_UINTEGER: return static_cast<uint32_t*>(c.data)[row];
-    case DUCKDB_TYPE_UBIGINT: return static_cast<int64_t>(static_cast<uint64_t*>(c.data)[row]);
-    default: return static_cast<int64_t*>(c.data)[row];  // BIGINT, TIMESTAMP(_TZ)
+    case DUCKDB_TYPE_DATE:
+      return static_cast<int32_t*>(c.data)[row];
+    case DUCKDB_TYPE_UTINYINT:
+      return static_cast<uint8_t*>(c.data)[row];
+    case DUCKDB_TYPE_USMALLINT:
+      return static_cast<uint16_t*>(c.data)[row];
+    case DUCKDB_TYPE_UINTEGER:
+      return static_cast<uint32_t*>(c.data)[row];
+    case DUCKDB_TYPE_UBIGINT:
+      return static_cast<int64_t>(static_cast<uint64_t*>(c.data)[row]);
+    default:
+      return static_cast<int64_t*>(c.data)[row];  // BIGINT, TIMESTAMP(_TZ)
   }
 }
 
@@ -88,14 +106,19 @@ std::string_view Chunk::get_string(size_t col, size_t row) const {
 Value Chunk::value(size_t col, size_t row) const {
   if (is_null(col, row)) return std::monostate{};
   switch (column_type_of(s_->columns[col].type)) {
-    case ColumnType::Boolean: return get_bool(col, row);
+    case ColumnType::Boolean:
+      return get_bool(col, row);
     case ColumnType::Integer:
     case ColumnType::Date:
-    case ColumnType::Timestamp: return get_int64(col, row);
-    case ColumnType::Double: return get_double(col, row);
+    case ColumnType::Timestamp:
+      return get_int64(col, row);
+    case ColumnType::Double:
+      return get_double(col, row);
     case ColumnType::Varchar:
-    case ColumnType::Blob: return std::string(get_string(col, row));
-    case ColumnType::Other: break;
+    case ColumnType::Blob:
+      return std::string(get_string(col, row));
+    case ColumnType::Other:
+      break;
   }
   return std::monostate{};
 }
@@ -122,7 +145,8 @@ Result<std::optional<Chunk>> QueryResult::next_chunk() {
   c->rows = duckdb_data_chunk_get_size(chunk.get());
   for (size_t i = 0; i < s_->raw_types.size(); i++) {
     duckdb_vector v = duckdb_data_chunk_get_vector(chunk.get(), i);
-    c->columns.push_back({s_->raw_types[i], duckdb_vector_get_data(v), duckdb_vector_get_validity(v)});
+    c->columns.push_back(
+        {s_->raw_types[i], duckdb_vector_get_data(v), duckdb_vector_get_validity(v)});
   }
   c->chunk = std::move(chunk);
   return std::optional<Chunk>(Chunk(std::move(c)));
@@ -131,7 +155,8 @@ Result<std::optional<Chunk>> QueryResult::next_chunk() {
 Result<std::vector<std::vector<Value>>> QueryResult::rows() {
   for (size_t i = 0; i < s_->types.size(); i++)
     if (s_->types[i] == ColumnType::Other)
-      return Error::internal("column " + s_->names[i] + " has a type rows() cannot read; cast it in SQL");
+      return Error::internal("column " + s_->names[i] +
+                             " has a type rows() cannot read; cast it in SQL");
   std::vector<std::vector<Value>> out;
   for (;;) {
     CR_ASSIGN(auto chunk, next_chunk());

@@ -39,7 +39,8 @@ class Chunk {
   bool get_bool(size_t col, size_t row) const;
   int64_t get_int64(size_t col, size_t row) const;  // Integer, Date, Timestamp
   double get_double(size_t col, size_t row) const;
-  std::string_view get_string(size_t col, size_t row) const;  // Varchar, Blob; valid while the chunk lives
+  std::string_view get_string(size_t col,
+                              size_t row) const;  // Varchar, Blob; valid while the chunk lives
   // Any native cell as a Value (monostate for NULL and for Other).
   Value value(size_t col, size_t row) const;
 

@@ -57,11 +57,14 @@ alignas(16) constexpr uint32_t kRound[64] = {
 // The 64 rounds over whole blocks with the SHA instructions (Intel's SHA extensions paper):
 // the state is kept as ABEF/CDGH, each instruction pair does four rounds, and the message
 // schedule rolls through four registers.
-__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(uint32_t state[8], const uint8_t* data,
-                                                                  size_t blocks) {
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(uint32_t state[8],
+                                                                 const uint8_t* data,
+                                                                 size_t blocks) {
   const __m128i kByteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-  __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0])), 0xB1);  // CDAB
-  __m128i state1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4])), 0x1B);  // EFGH
+  __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0])),
+                                  0xB1);  // CDAB
+  __m128i state1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4])),
+                                     0x1B);          // EFGH
   __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  // ABEF
   state1 = _mm_blend_epi16(state1, tmp, 0xF0);       // CDGH
   for (; blocks > 0; blocks--, data += 64) {
@@ -70,14 +73,16 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(uint32_t state[
 #pragma GCC unroll 16
     for (int g = 0; g < 16; g++) {
       if (g < 4) {
-        w[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), kByteSwap);
+        w[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)),
+                                kByteSwap);
       } else {
         // Schedule words 4g..4g+3 from the four groups before them.
         __m128i mixed = _mm_add_epi32(_mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]),
                                       _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
         w[g & 3] = _mm_sha256msg2_epu32(mixed, w[(g + 3) & 3]);
       }
-      __m128i msg = _mm_add_epi32(w[g & 3], _mm_load_si128(reinterpret_cast<const __m128i*>(&kRound[4 * g])));
+      __m128i msg =
+          _mm_add_epi32(w[g & 3], _mm_load_si128(reinterpret_cast<const __m128i*>(&kRound[4 * g])));
       state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
       state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(msg, 0x0E));
     }

@@ -312,3 +312,34 @@ TEST_F(Fixture, AMemberThatLeftSeesNothingAndItsTablesDisappear) {
 
 }  // namespace
 }  // namespace cleanroom
+
+namespace cleanroom {
+namespace {
+
+// The reference: results must go to a bucket other than the ones holding the data a member
+// brings in; a dataset registered from a bucket brings that bucket in once it is associated.
+TEST_F(Fixture, SourceBucketOfAnAssociatedDatasetCannotReceiveResults) {
+  catalog::DatasetRecord d{kA, "sales", "events", 1, "datasets/placeholder.parquet",
+                           {{"hashed_email", "VARCHAR", ""}}};
+  d.source_bucket = "a-data-bucket";
+  ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
+                    CR_TRY(catalog::datasets_repo::upsert(tx, d));
+                    return true;
+                  })
+                  .ok());
+  auto table = create_table(kA, "sales", "events", {"hashed_email"});
+  ASSERT_TRUE(table.ok()) << table.error().message;
+  ASSERT_TRUE(associate(kA, membership_a, table->table.id, "events").ok());
+
+  auto results_in = [](const std::string& bucket) {
+    core::UpdateMembershipRequest r;
+    r.default_result_config = json{{"outputConfiguration", {{"s3", {{"resultFormat", "CSV"}, {"bucket", bucket}}}}}};
+    return r;
+  };
+  expect_error(t.s().memberships.update(kA, membership_a, results_in("a-data-bucket")), ErrorKind::Validation,
+               "holds data this member brings into the collaboration");
+  EXPECT_TRUE(t.s().memberships.update(kA, membership_a, results_in("a-results")).ok());
+}
+
+}  // namespace
+}  // namespace cleanroom

@@ -41,7 +41,8 @@ class DatasetsTest : public ::testing::Test {
 };
 
 TEST_F(DatasetsTest, UploadsNewVersionsAndKeepsThePreviousOne) {
-  auto v1 = core.s().datasets.upload(kOwner, request(write("a.csv", "id,email\n1,a@example.com\n")));
+  auto v1 =
+      core.s().datasets.upload(kOwner, request(write("a.csv", "id,email\n1,a@example.com\n")));
   ASSERT_TRUE(v1.ok()) << v1.error().message;
   EXPECT_EQ(v1->version, 1);
   EXPECT_EQ(v1->path, std::string("datasets/") + kOwner + "/crm/customers/1.parquet");
@@ -50,7 +51,8 @@ TEST_F(DatasetsTest, UploadsNewVersionsAndKeepsThePreviousOne) {
   EXPECT_EQ(v1->columns[1].pii, "email");
   EXPECT_TRUE(v1->source_bucket.empty());
 
-  auto v2 = core.s().datasets.upload(kOwner, request(write("b.csv", "id,email\n1,a@example.com\n2,b@example.com\n")));
+  auto v2 = core.s().datasets.upload(
+      kOwner, request(write("b.csv", "id,email\n1,a@example.com\n2,b@example.com\n")));
   ASSERT_TRUE(v2.ok()) << v2.error().message;
   EXPECT_EQ(v2->version, 2);
   EXPECT_EQ(v2->created_at, v1->created_at);
@@ -68,7 +70,9 @@ TEST_F(DatasetsTest, UploadsNewVersionsAndKeepsThePreviousOne) {
 }
 
 TEST_F(DatasetsTest, AFailedUploadKeepsTheCurrentVersion) {
-  ASSERT_TRUE(core.s().datasets.upload(kOwner, request(write("a.csv", "id,email\n1,a@example.com\n"))).ok());
+  ASSERT_TRUE(core.s()
+                  .datasets.upload(kOwner, request(write("a.csv", "id,email\n1,a@example.com\n")))
+                  .ok());
   auto bad = request(write("bad.csv", "id,email\n1,a@example.com\n2,b@example.com,extra\n"));
   auto r = core.s().datasets.upload(kOwner, bad);
   ASSERT_FALSE(r.ok());
@@ -81,21 +85,27 @@ TEST_F(DatasetsTest, AFailedUploadKeepsTheCurrentVersion) {
 }
 
 TEST_F(DatasetsTest, SkipsAVersionWhoseFileWasNeverCommitted) {
-  ASSERT_TRUE(core.s().datasets.upload(kOwner, request(write("a.csv", "id,email\n1,a@example.com\n"))).ok());
-  write(std::string("datasets/") + kOwner + "/crm/customers/2.parquet", "renamed, then the process died");
+  ASSERT_TRUE(core.s()
+                  .datasets.upload(kOwner, request(write("a.csv", "id,email\n1,a@example.com\n")))
+                  .ok());
+  write(std::string("datasets/") + kOwner + "/crm/customers/2.parquet",
+        "renamed, then the process died");
   auto v = core.s().datasets.upload(kOwner, request(write("b.csv", "id,email\n2,b@example.com\n")));
   ASSERT_TRUE(v.ok()) << v.error().message;
   EXPECT_EQ(v->version, 3);
 }
 
 TEST_F(DatasetsTest, DatasetsBelongToTheirAccount) {
-  ASSERT_TRUE(core.s().datasets.upload(kOwner, request(write("a.csv", "id,email\n1,a@example.com\n"))).ok());
+  ASSERT_TRUE(core.s()
+                  .datasets.upload(kOwner, request(write("a.csv", "id,email\n1,a@example.com\n")))
+                  .ok());
   EXPECT_EQ(core.s().datasets.list(kOwner)->size(), 1u);
   EXPECT_TRUE(core.s().datasets.list(kOther)->empty());
   auto other = core.s().datasets.get(kOther, "crm", "customers");
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().kind, ErrorKind::NotFound);
-  auto unknown = core.s().datasets.upload("999999999999", request(write("b.csv", "id,email\n1,a@example.com\n")));
+  auto unknown = core.s().datasets.upload("999999999999",
+                                          request(write("b.csv", "id,email\n1,a@example.com\n")));
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().kind, ErrorKind::NotFound);
 }
@@ -116,7 +126,8 @@ TEST_F(DatasetsTest, RejectsNamesThatAreNotGlueNames) {
 TEST_F(DatasetsTest, RegistersFromALocalBucket) {
   write("buckets/partner-data/exports/2024/customers.csv", "id,email\n1,a@example.com\n");
   auto r = request("");
-  auto d = core.s().datasets.register_from_bucket(kOwner, "partner-data", "exports/2024/customers.csv", r);
+  auto d = core.s().datasets.register_from_bucket(kOwner, "partner-data",
+                                                  "exports/2024/customers.csv", r);
   ASSERT_TRUE(d.ok()) << d.error().message;
   EXPECT_EQ(d->source_bucket, "partner-data");
   EXPECT_EQ(dataset_json(*d)["sourceBucket"], "partner-data");
@@ -124,8 +135,13 @@ TEST_F(DatasetsTest, RegistersFromALocalBucket) {
 
   auto missing = core.s().datasets.register_from_bucket(kOwner, "partner-data", "nope.csv", r);
   EXPECT_EQ(missing.error().kind, ErrorKind::NotFound);
-  EXPECT_EQ(core.s().datasets.register_from_bucket(kOwner, "partner-data", "../../meta.db", r).error().field, "key");
-  EXPECT_EQ(core.s().datasets.register_from_bucket(kOwner, "Bad_Bucket", "x.csv", r).error().field, "bucket");
+  EXPECT_EQ(core.s()
+                .datasets.register_from_bucket(kOwner, "partner-data", "../../meta.db", r)
+                .error()
+                .field,
+            "key");
+  EXPECT_EQ(core.s().datasets.register_from_bucket(kOwner, "Bad_Bucket", "x.csv", r).error().field,
+            "bucket");
 }
 
 }  // namespace

@@ -62,8 +62,10 @@ TEST(Engine, ReadsTypedColumnsWithNulls) {
   auto e = open_engine();
   auto& c = e->connection();
   auto r = c.query(
-      "SELECT true AS b, 42::TINYINT AS i8, -7::INTEGER AS i32, 9000000000::BIGINT AS i64, 1.5::FLOAT AS f, "
-      "2.25 ::DOUBLE AS d, 'short' AS s, 'a string longer than twelve bytes' AS l, NULL::VARCHAR AS n, "
+      "SELECT true AS b, 42::TINYINT AS i8, -7::INTEGER AS i32, 9000000000::BIGINT AS i64, "
+      "1.5::FLOAT AS f, "
+      "2.25 ::DOUBLE AS d, 'short' AS s, 'a string longer than twelve bytes' AS l, NULL::VARCHAR "
+      "AS n, "
       "DATE '1970-01-11' AS dt, TIMESTAMP '1970-01-01 00:00:01' AS ts, 1.5::DECIMAL(4,1) AS dec");
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->column_count(), 12u);
@@ -108,7 +110,8 @@ TEST(Engine, RowsRefusesTypesItCannotRead) {
 TEST(Engine, ReadsManyChunks) {
   auto e = open_engine();
   auto& c = e->connection();
-  auto r = c.query("SELECT i, CASE WHEN i % 3 = 0 THEN NULL ELSE i END AS maybe FROM range(10000) t(i)");
+  auto r =
+      c.query("SELECT i, CASE WHEN i % 3 = 0 THEN NULL ELSE i END AS maybe FROM range(10000) t(i)");
   ASSERT_TRUE(r.ok());
   int64_t rows = 0, sum = 0, nulls = 0, chunks = 0;
   for (;;) {
@@ -210,10 +213,12 @@ TEST(Engine, SandboxLimitsFilesAndLocksConfiguration) {
   o.lock_configuration = true;
   auto e = open_engine(o);
   auto& c = e->connection();
-  auto in = rows_of(c, "SELECT a FROM read_csv(" + sql_literal((inside.path / "in.csv").string()) + ")");
+  auto in =
+      rows_of(c, "SELECT a FROM read_csv(" + sql_literal((inside.path / "in.csv").string()) + ")");
   ASSERT_EQ(in.size(), 1u);
   EXPECT_EQ(std::get<int64_t>(in[0][0]), 1);
-  auto out = c.query("SELECT a FROM read_csv(" + sql_literal((outside.path / "out.csv").string()) + ")");
+  auto out =
+      c.query("SELECT a FROM read_csv(" + sql_literal((outside.path / "out.csv").string()) + ")");
   EXPECT_FALSE(out.ok());
   EXPECT_FALSE(c.run("SET enable_external_access = true").ok());
   EXPECT_FALSE(c.run("SET threads = 8").ok());
@@ -223,7 +228,8 @@ TEST(Engine, CleanroomSha256MatchesDuckDbSha256) {
   auto e = open_engine();
   auto& c = e->connection();
   auto rows = rows_of(c,
-                      "SELECT count(*) FILTER (WHERE cleanroom_sha256(s) IS DISTINCT FROM sha256(s)), count(*) FROM "
+                      "SELECT count(*) FILTER (WHERE cleanroom_sha256(s) IS DISTINCT FROM "
+                      "sha256(s)), count(*) FROM "
                       "(SELECT ['', 'a', 'jöhn@exämple.de', repeat('x', 1000), NULL][1 + i % 5] || "
                       "CASE WHEN i < 5 THEN '' ELSE i::VARCHAR END AS s FROM range(5000) t(i))");
   ASSERT_EQ(rows.size(), 1u);
@@ -231,7 +237,8 @@ TEST(Engine, CleanroomSha256MatchesDuckDbSha256) {
   EXPECT_EQ(std::get<int64_t>(rows[0][1]), 5000);
   auto null = rows_of(c, "SELECT cleanroom_sha256(NULL::VARCHAR) IS NULL, cleanroom_sha256('abc')");
   EXPECT_TRUE(std::get<bool>(null[0][0]));
-  EXPECT_EQ(std::get<std::string>(null[0][1]), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(std::get<std::string>(null[0][1]),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Engine, Sha256HexMatchesOpenSslAtEveryBlockBoundary) {

@@ -26,7 +26,8 @@ const Case kCases[] = {
     // email: lowercase, everything outside [\w.@-] dropped, must look like x@y.
     {PiiType::Email, "US", "John.Doe@Example.COM", "john.doe@example.com"},
     {PiiType::Email, "US", "  jane@example.com\t", "jane@example.com"},
-    {PiiType::Email, "US", "john+newsletter@example.com", "johnnewsletter@example.com"},  // + dropped, tag kept
+    {PiiType::Email, "US", "john+newsletter@example.com",
+     "johnnewsletter@example.com"},  // + dropped, tag kept
     {PiiType::Email, "US", "o'brien@example.com", "obrien@example.com"},
     {PiiType::Email, "US", "<first_last-1@mail.example.co.uk>", "first_last-1@mail.example.co.uk"},
     {PiiType::Email, "US", "Jöhn@Exämple.DE", "jöhn@exämple.de"},
@@ -41,11 +42,11 @@ const Case kCases[] = {
     {PiiType::Phone, "US", "+1 (206) 555-0100", "12065550100"},
     {PiiType::Phone, "US", "1-206-555-0100", "12065550100"},
     {PiiType::Phone, "US", "+1 206 555 0100 ext. 12", "12065550100"},
-    {PiiType::Phone, "US", "+1 206 555 010", kNone},         // 9 national digits: not possible in NANP
-    {PiiType::Phone, "US", "206-555-0100", "2065550100"},    // read as calling code 20 (Egypt)
+    {PiiType::Phone, "US", "+1 206 555 010", kNone},  // 9 national digits: not possible in NANP
+    {PiiType::Phone, "US", "206-555-0100", "2065550100"},  // read as calling code 20 (Egypt)
     {PiiType::Phone, "GB", "+44 20 7946 0958", "442079460958"},
     {PiiType::Phone, "GB", "+44 (0)20 7946 0958", "442079460958"},  // trunk 0 dropped
-    {PiiType::Phone, "GB", "0044 20 7946 0958", kNone},     // no calling code starts with 0
+    {PiiType::Phone, "GB", "0044 20 7946 0958", kNone},             // no calling code starts with 0
     {PiiType::Phone, "FR", "+33 (0)1 23 45 67 89", "33123456789"},
     {PiiType::Phone, "IT", "+39 06 1234 5678", "390612345678"},  // Italy keeps its leading 0
     {PiiType::Phone, "DE", "+49 30 1234567", "49301234567"},
@@ -73,7 +74,8 @@ const Case kCases[] = {
     {PiiType::Address, "US", "789 Elm Boulevard #12", "789elmblvdnumber12"},
     {PiiType::Address, "US", "789 Elm Blvd APT#12", "789elmblvdaptnumber12"},
     {PiiType::Address, "US", "12-B Baker Street", "12bbakerst"},
-    {PiiType::Address, "US", "1600 Pennsylvania Ave. NW", "1600pennsylvaniaave.nw"},  // the period stays
+    {PiiType::Address, "US", "1600 Pennsylvania Ave. NW",
+     "1600pennsylvaniaave.nw"},  // the period stays
     {PiiType::Address, "US", "C/O Jane Roe, 1 Infinite Loop", "janeroe1infiniteloop"},
     {PiiType::Address, "US", "West 5th Street (rear)", "west5thstrear"},
     {PiiType::Address, "GB", "10 Downing Street", "10downingst"},
@@ -171,7 +173,8 @@ TEST_F(IdentityTest, AlreadyHashedValuesPassUnchanged) {
 TEST_F(IdentityTest, NullStaysNull) {
   auto& c = engine_->connection();
   for (const auto& name : pii_type_names()) {
-    auto r = c.query("SELECT " + hashed_sql(*pii_type_from_name(name), "v", "US") + " FROM (SELECT NULL::VARCHAR AS v)");
+    auto r = c.query("SELECT " + hashed_sql(*pii_type_from_name(name), "v", "US") +
+                     " FROM (SELECT NULL::VARCHAR AS v)");
     ASSERT_TRUE(r.ok()) << name << ": " << r.error().message;
     auto rows = r->rows();
     ASSERT_TRUE(rows.ok());
@@ -181,7 +184,8 @@ TEST_F(IdentityTest, NullStaysNull) {
 
 TEST(IdentityNames, RoundTrip) {
   ASSERT_EQ(pii_type_names().size(), 9u);
-  for (const auto& name : pii_type_names()) EXPECT_EQ(pii_type_name(*pii_type_from_name(name)), name);
+  for (const auto& name : pii_type_names())
+    EXPECT_EQ(pii_type_name(*pii_type_from_name(name)), name);
   EXPECT_FALSE(pii_type_from_name("ssn").has_value());
 }
 

@@ -47,8 +47,8 @@ class IngestTest : public ::testing::Test {
   // The dataset file's rows, every cell as text, ordered by the first column.
   std::vector<std::vector<std::string>> read(const std::string& parquet) {
     auto e = std::move(engine::Engine::open({})).value();
-    auto r = e->connection().query("SELECT COLUMNS(*)::VARCHAR FROM read_parquet(" + engine::sql_literal(parquet) +
-                                   ") ORDER BY 1");
+    auto r = e->connection().query("SELECT COLUMNS(*)::VARCHAR FROM read_parquet(" +
+                                   engine::sql_literal(parquet) + ") ORDER BY 1");
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     std::vector<std::vector<std::string>> out;
     if (!r.ok()) return out;
@@ -68,7 +68,8 @@ class IngestTest : public ::testing::Test {
   std::vector<std::string> files() {
     std::vector<std::string> out;
     if (fs::exists(target))
-      for (const auto& f : fs::directory_iterator(target)) out.push_back(f.path().filename().string());
+      for (const auto& f : fs::directory_iterator(target))
+        out.push_back(f.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -81,7 +82,8 @@ class IngestTest : public ::testing::Test {
 };
 
 TEST_F(IngestTest, CsvWithInferredSchema) {
-  auto r = request(write("in.csv", "id,name,amount,day\n1,ann,2.5,2024-01-02\n2,bob,,2024-01-03\n"), FileFormat::Csv);
+  auto r = request(write("in.csv", "id,name,amount,day\n1,ann,2.5,2024-01-02\n2,bob,,2024-01-03\n"),
+                   FileFormat::Csv);
   IngestResult res{{}, 0, 0, StagedFile("")};
   std::string path = ingest_as(r, 1, &res);
   EXPECT_EQ(res.rows, 2);
@@ -99,7 +101,8 @@ TEST_F(IngestTest, CsvWithInferredSchema) {
 }
 
 TEST_F(IngestTest, CsvWithDeclaredSchemaInAnyOrder) {
-  auto r = request(write("in.csv", "\xEF\xBB\xBF\"id\",\"full, name\"\r\n7,\"Doe, \"\"J\"\"\"\r\n"), FileFormat::Csv);
+  auto r = request(write("in.csv", "\xEF\xBB\xBF\"id\",\"full, name\"\r\n7,\"Doe, \"\"J\"\"\"\r\n"),
+                   FileFormat::Csv);
   r.columns = {{"full, name", "varchar"}, {"id", "INT"}};
   IngestResult res{{}, 0, 0, StagedFile("")};
   std::string path = ingest_as(r, 1, &res);
@@ -109,15 +112,17 @@ TEST_F(IngestTest, CsvWithDeclaredSchemaInAnyOrder) {
 }
 
 TEST_F(IngestTest, DeclaredSchemaViolationNamesTheLineAndStoresNothing) {
-  auto r = request(write("in.csv", "email,age\na@example.com,30\nb@example.com,thirty\nc@example.com,5\n"),
-                   FileFormat::Csv);
+  auto r = request(
+      write("in.csv", "email,age\na@example.com,30\nb@example.com,thirty\nc@example.com,5\n"),
+      FileFormat::Csv);
   r.columns = {{"email", "VARCHAR"}, {"age", "BIGINT"}};
   r.pii = {{"email", PiiType::Email}};
   Error e = failure(r);
   EXPECT_EQ(e.kind, ErrorKind::Validation);
   EXPECT_EQ(e.message.rfind("line 3: ", 0), 0u) << e.message;
   EXPECT_NE(e.message.find("age"), std::string::npos) << e.message;
-  EXPECT_EQ(e.message.find("b@example.com"), std::string::npos) << "the raw line must not be echoed";
+  EXPECT_EQ(e.message.find("b@example.com"), std::string::npos)
+      << "the raw line must not be echoed";
   EXPECT_TRUE(files().empty());
 }
 
@@ -149,8 +154,10 @@ TEST_F(IngestTest, DeclaredColumnsMustMatchTheFile) {
 }
 
 TEST_F(IngestTest, JsonLines) {
-  auto r = request(write("in.jsonl", "{\"id\": 1, \"email\": \"Ann@Example.com\"}\n{\"id\": 2, \"email\": null}\n"),
-                   FileFormat::JsonLines);
+  auto r =
+      request(write("in.jsonl",
+                    "{\"id\": 1, \"email\": \"Ann@Example.com\"}\n{\"id\": 2, \"email\": null}\n"),
+              FileFormat::JsonLines);
   r.pii = {{"email", PiiType::Email}};
   auto rows = read(ingest_as(r, 1));
   ASSERT_EQ(rows.size(), 2u);
@@ -211,7 +218,8 @@ TEST_F(IngestTest, IdentityColumnsAreHashedAndRawValuesNeverStored) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
-  for (const char* raw : {"Alice", "Example.com", "example.org", "bob@", "(206) 555", "7946 0958", "98101-1234"})
+  for (const char* raw :
+       {"Alice", "Example.com", "example.org", "bob@", "(206) 555", "7946 0958", "98101-1234"})
     EXPECT_EQ(bytes.str().find(raw), std::string::npos) << raw << " reached the dataset file";
 }
 
@@ -220,7 +228,8 @@ TEST_F(IngestTest, AFailedUploadLeavesThePreviousVersionAndNoPartialFile) {
   good.pii = {{"email", PiiType::Email}};
   std::string v1 = ingest_as(good, 1);
 
-  auto bad = request(write("v2.csv", "id,email\n2,b@example.com\nnot-a-number,c@example.com\n"), FileFormat::Csv);
+  auto bad = request(write("v2.csv", "id,email\n2,b@example.com\nnot-a-number,c@example.com\n"),
+                     FileFormat::Csv);
   bad.columns = {{"id", "BIGINT"}, {"email", "VARCHAR"}};
   bad.pii = good.pii;
   failure(bad);
@@ -240,10 +249,12 @@ TEST_F(IngestTest, AbandonedStagingFromDeadProcessesIsRemoved) {
   fs::create_directories(target);
   // pid 2^22+1 is above Linux's pid_max default ceiling, so no process has it.
   std::ofstream(target / ".staging-4194305-x.parquet") << "partial";
-  std::ofstream(target / (".staging-" + std::to_string(::getpid()) + "-y.parquet")) << "ours, still running";
+  std::ofstream(target / (".staging-" + std::to_string(::getpid()) + "-y.parquet"))
+      << "ours, still running";
   std::ofstream(target / "1.parquet") << "published";
   ASSERT_TRUE(remove_abandoned_staging((dir / "datasets").string()).ok());
-  EXPECT_EQ(files(), (std::vector<std::string>{".staging-" + std::to_string(::getpid()) + "-y.parquet", "1.parquet"}));
+  EXPECT_EQ(files(), (std::vector<std::string>{
+                         ".staging-" + std::to_string(::getpid()) + "-y.parquet", "1.parquet"}));
 }
 
 TEST_F(IngestTest, ReportsProgressAndCanBeCancelled) {
@@ -251,7 +262,8 @@ TEST_F(IngestTest, ReportsProgressAndCanBeCancelled) {
   {
     auto e = std::move(engine::Engine::open({})).value();
     ASSERT_TRUE(e->connection()
-                    .run("COPY (SELECT i AS id, 'user' || i || '@example.com' AS email FROM range(3000000) t(i)) TO " +
+                    .run("COPY (SELECT i AS id, 'user' || i || '@example.com' AS email FROM "
+                         "range(3000000) t(i)) TO " +
                          engine::sql_literal(source) + " (HEADER)")
                     .ok());
   }

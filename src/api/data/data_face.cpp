@@ -60,7 +60,9 @@ Response DataFace::upload(const std::string& caller, Request& req, const std::st
   upload.table_name = table;
   std::string format = req.has_query("format") ? req.query_value("format") : "csv";
   auto f = cleanroom::data::file_format_from_name(format);
-  if (!f) return error_response(Error::validation("format must be csv, parquet or jsonl, not '" + format + "'", "format"));
+  if (!f)
+    return error_response(
+        Error::validation("format must be csv, parquet or jsonl, not '" + format + "'", "format"));
   upload.format = *f;
   auto columns = core::parse_columns_spec(req.query_value("columns"));
   if (!columns.ok()) return error_response(columns.error());
@@ -69,7 +71,9 @@ Response DataFace::upload(const std::string& caller, Request& req, const std::st
   if (!pii.ok()) return error_response(pii.error());
   upload.pii = *pii;
   if (req.has_query("country")) upload.country = req.query_value("country");
-  if (req.body.empty()) return error_response(Error::validation("the request body is empty: send the file as the body"));
+  if (req.body.empty())
+    return error_response(
+        Error::validation("the request body is empty: send the file as the body"));
 
   // The body goes to memory, not to a temporary file: raw identity values never reach disk.
   auto file = cleanroom::data::MemoryFile::create(req.body);

@@ -17,7 +17,8 @@ class DataFace {
   Response handle(Request& req);
 
  private:
-  Response upload(const std::string& caller, Request& req, const std::string& database, const std::string& table);
+  Response upload(const std::string& caller, Request& req, const std::string& database,
+                  const std::string& table);
   core::Services& s_;
 };
 
