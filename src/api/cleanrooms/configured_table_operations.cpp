@@ -10,12 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-json rule_types(const core::ConfiguredTableView& v) {
-  json out = json::array();
-  if (v.rule) out.push_back(v.rule->type);
-  return out;
-}
-
 json summary_json(const core::ConfiguredTableView& v) {
   const auto& t = v.table;
   return {{"id", t.id},
@@ -23,7 +17,7 @@ json summary_json(const core::ConfiguredTableView& v) {
           {"name", t.name},
           {"createTime", t.created_at},
           {"updateTime", t.updated_at},
-          {"analysisRuleTypes", rule_types(v)},
+          {"analysisRuleTypes", analysis_rule_types(v.rule)},
           {"analysisMethod", t.analysis_method}};
 }
 

@@ -9,12 +9,6 @@ using nlohmann::json;
 
 namespace {
 
-json rule_types(const core::SchemaView& v) {
-  json out = json::array();
-  if (v.rule) out.push_back(v.rule->type);
-  return out;
-}
-
 json summary_json(const core::SchemaView& v) {
   const auto& a = v.association;
   return {{"name", a.name},
@@ -24,7 +18,7 @@ json summary_json(const core::SchemaView& v) {
           {"updateTime", a.updated_at},
           {"collaborationId", v.collaboration.id},
           {"collaborationArn", collaboration_arn(v.collaboration)},
-          {"analysisRuleTypes", rule_types(v)},
+          {"analysisRuleTypes", analysis_rule_types(v.rule)},
           {"analysisMethod", v.analysis_method},
           {"resourceArn",
            cleanrooms_arn(v.owner_account_id, "membership/" + a.membership_id +

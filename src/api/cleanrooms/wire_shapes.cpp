@@ -93,4 +93,10 @@ json membership_json(const core::MembershipView& v) {
   return out;
 }
 
+json analysis_rule_types(const std::optional<catalog::AnalysisRuleRecord>& rule) {
+  json out = json::array();
+  if (rule) out.push_back(rule->type);
+  return out;
+}
+
 }  // namespace cleanroom::api::cleanrooms

@@ -2,6 +2,9 @@
 // Output shapes of the service model (Collaboration, MemberSummary, Membership, ...).
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
+#include "catalog/configured_tables_repo.h"
 #include "core/collaborations.h"
 #include "core/memberships.h"
 
@@ -16,5 +19,7 @@ nlohmann::json collaboration_summary_json(const core::CollaborationView& v);
 nlohmann::json member_summary_json(const core::MemberView& v);
 nlohmann::json membership_json(const core::MembershipView& v);
 nlohmann::json membership_summary_json(const core::MembershipView& v);
+// `analysisRuleTypes` of a configured table or schema: its one rule's type, or none.
+nlohmann::json analysis_rule_types(const std::optional<catalog::AnalysisRuleRecord>& rule);
 
 }  // namespace cleanroom::api::cleanrooms
