@@ -1,12 +1,15 @@
 #pragma once
-// Opening a data dir (DESIGN.md "Storage"): the metadata store, the master key, and the core
-// services over them. Shared by `serve` and `admin`.
+// Opening a data dir (DESIGN.md "Storage"): the metadata store, the master key, the buckets, and
+// the core services over them. Shared by `serve`, `admin` and `upload`.
+#include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "catalog/database.h"
 #include "common/error.h"
 #include "core/core.h"
+#include "delivery/object_store.h"
 
 namespace cleanroom::cli {
 
@@ -15,13 +18,29 @@ struct DataDir {
   std::unique_ptr<catalog::Database> db;
   std::unique_ptr<core::Context> ctx;
   std::unique_ptr<core::Services> services;
+  // The bucket configuration in one line, secret masked, for the start-up banner.
+  std::string buckets_description;
 
   std::string credentials_path() const { return path + "/credentials.json"; }
+  std::string buckets_path() const { return path + "/buckets"; }
 };
 
-Result<std::unique_ptr<DataDir>> open_data_dir(const std::string& path);
+// Buckets are the local folder DATA_DIR/buckets unless an S3 endpoint is given.
+Result<std::unique_ptr<DataDir>> open_data_dir(
+    const std::string& path, const std::optional<delivery::S3Config>& s3 = std::nullopt);
 
 // Writes the first-start credentials (mode 0600) unless the file already exists.
 Status write_credentials_file(DataDir& dir, const std::string& endpoint);
+
+// --s3-endpoint and its credentials, as `serve` and `upload` take them.
+struct BucketOptions {
+  std::string s3_endpoint;
+  std::string s3_access_key_id;      // default: $AWS_ACCESS_KEY_ID
+  std::string s3_secret_access_key;  // default: $AWS_SECRET_ACCESS_KEY
+};
+void add_bucket_options(CLI::App& cmd, BucketOptions& options);
+// No value without --s3-endpoint; an error when the endpoint is not http(s) or a credential is
+// missing.
+Result<std::optional<delivery::S3Config>> s3_config(const BucketOptions& options);
 
 }  // namespace cleanroom::cli

@@ -23,6 +23,7 @@ struct UploadOptions {
   std::string pii;
   std::string country = "US";
   std::string bucket;
+  BucketOptions buckets;
   std::string file;
   bool json = false;
 };
@@ -87,7 +88,9 @@ int upload(const UploadOptions& o) {
   };
   auto req = upload_request(o);
   if (!req.ok()) return fail(req.error());
-  auto dir = open_data_dir(o.data_dir);
+  auto s3 = s3_config(o.buckets);
+  if (!s3.ok()) return fail(s3.error());
+  auto dir = open_data_dir(o.data_dir, *s3);
   if (!dir.ok()) return fail(dir.error());
   bool drew = false;
   req->progress = progress_printer(&drew);
@@ -130,7 +133,9 @@ void add_upload_command(CLI::App& app) {
                   "Country whose address, state and postal code rules apply")
       ->capture_default_str();
   cmd->add_option("--bucket", o->bucket,
-                  "Read FILE as a key of this local bucket (DATA_DIR/buckets/BUCKET)");
+                  "Read FILE as a key of this bucket (DATA_DIR/buckets/BUCKET, or the bucket at "
+                  "--s3-endpoint)");
+  add_bucket_options(*cmd, o->buckets);
   cmd->add_flag("--json", o->json, "Print the dataset record as JSON");
   cmd->add_option("FILE", o->file, "The file to upload (or the key, with --bucket)")->required();
   cmd->callback([o] { std::exit(upload(*o)); });

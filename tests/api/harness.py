@@ -8,8 +8,10 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -29,15 +31,19 @@ MARKETPLACE = "ATVPDKIKX0DER"
 
 
 class Server:
-    def __init__(self, data_dir=None):
+    def __init__(self, data_dir=None, extra_args=(), env=None):
+        """`extra_args` go to `cleanroom serve` after the data dir and listen address; `env`, when
+        given, is the server's whole environment."""
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="cleanroom-test-")
+        self.extra_args = list(extra_args)
+        self.env = env
         self.proc = None
         self.url = None
 
     def start(self):
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [BIN, "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0", *self.extra_args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env)
         deadline = time.time() + 20
         self.banner = []
         while time.time() < deadline:
@@ -203,6 +209,77 @@ class Server:
         signed = self.sign(creds, method, path, data, region=region, at=at, headers=h)
         sent = data if send_body is None else send_body
         return self.http(method, path, raw_body=sent or None, headers=signed)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MotoServer:
+    """moto_server on 127.0.0.1 and a free port: the S3-compatible endpoint of bucket tests."""
+
+    def __init__(self):
+        self.proc = None
+        self.url = None
+        # Never through a proxy: everything here stays on 127.0.0.1.
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def start(self):
+        exe = shutil.which("moto_server")
+        cmd = [exe] if exe else [sys.executable, "-m", "moto.server"]
+        port = free_port()
+        self.proc = subprocess.Popen([*cmd, "-H", "127.0.0.1", "-p", str(port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("moto_server exited with " + str(self.proc.returncode))
+            try:
+                with self._opener.open(self.url + "/moto-api/data.json", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("moto_server did not start")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def client(self, service, access_key_id, secret_access_key):
+        return boto3.client(
+            service, endpoint_url=self.url, region_name="us-east-1",
+            aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key,
+            config=botocore.config.Config(s3={"addressing_style": "path"}, proxies={},
+                                          retries={"max_attempts": 1, "mode": "standard"}))
+
+    def s3_user(self):
+        """An IAM user allowed everything on S3; returns (access key id, secret access key).
+        moto checks signatures against its IAM keys once require_signatures() was called."""
+        iam = self.client("iam", "AKIDMOTOSETUP", "moto-setup-secret")
+        iam.create_user(UserName="cleanroom")
+        iam.put_user_policy(UserName="cleanroom", PolicyName="s3", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17",
+             "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName="cleanroom")["AccessKey"]
+        return key["AccessKeyId"], key["SecretAccessKey"]
+
+    def require_signatures(self, required=True):
+        """From now on every request must carry a valid SigV4 signature of an IAM user's key (or,
+        with required=False, no longer)."""
+        # Not form-encoded, or moto finds no body to read the count from.
+        req = urllib.request.Request(self.url + "/moto-api/reset-auth", data=b"0" if required else b"inf",
+                                     method="POST", headers={"Content-Type": "text/plain"})
+        with self._opener.open(req, timeout=10) as r:
+            r.read()
 
 
 class AmcUser:

@@ -10,6 +10,7 @@
 #include "catalog/database.h"
 #include "common/crypto.h"
 #include "core/core.h"
+#include "delivery/object_store.h"
 
 namespace cleanroom {
 namespace {
@@ -29,7 +30,9 @@ class MembershipBuckets : public ::testing::Test {
     auto db = catalog::Database::open((dir_ / "meta.db").string());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
-    ctx_ = std::make_unique<core::Context>(core::Context{*db_, crypto::random_bytes(32)});
+    ctx_ = std::make_unique<core::Context>(
+        core::Context{*db_, crypto::random_bytes(32), dir_.string(),
+                      delivery::local_object_store((dir_ / "buckets").string())});
     s_ = std::make_unique<core::Services>(*ctx_);
     ASSERT_TRUE(s_->accounts.ensure_platform(false).ok());
     ASSERT_TRUE(s_->accounts.create_account(kCreator, "Creator").ok());

@@ -1,5 +1,6 @@
 #pragma once
-// A core over a fresh metadata store in a temporary folder, for tests of business rules.
+// A core over a fresh metadata store in a temporary folder, for tests of business rules; its
+// buckets are the local bucket folder DIR/buckets.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -7,6 +8,7 @@
 #include "catalog/database.h"
 #include "common/crypto.h"
 #include "core/core.h"
+#include "delivery/object_store.h"
 
 namespace cleanroom::testing {
 
@@ -20,7 +22,8 @@ struct TestCore {
     dir = (std::filesystem::temp_directory_path() / ("cleanroom-unit-" + crypto::uuid4())).string();
     std::filesystem::create_directories(dir);
     db = std::move(catalog::Database::open(dir + "/meta.db")).value();
-    ctx = std::make_unique<core::Context>(core::Context{*db, crypto::random_bytes(32), dir});
+    ctx = std::make_unique<core::Context>(core::Context{
+        *db, crypto::random_bytes(32), dir, delivery::local_object_store(dir + "/buckets")});
     services = std::make_unique<core::Services>(*ctx);
   }
   ~TestCore() {
