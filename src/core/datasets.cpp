@@ -1,11 +1,15 @@
 #include "core/datasets.h"
 
+#include <unistd.h>
+
+#include <cctype>
 #include <filesystem>
 #include <regex>
 #include <thread>
 
 #include "catalog/accounts_repo.h"
 #include "common/clock.h"
+#include "common/crypto.h"
 
 namespace cleanroom::core {
 namespace fs = std::filesystem;
@@ -29,17 +33,6 @@ Status check_names(const UploadRequest& req) {
         "table name '" + req.table_name + "' must match " +
             "[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))? (at most 128 characters)",
         "tableName");
-  return {};
-}
-
-// S3's bucket naming rules, which the local bucket folders follow too.
-Status check_bucket(const std::string& bucket, const std::string& key) {
-  static const std::regex name("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-  if (!std::regex_match(bucket, name) || bucket.find("..") != std::string::npos)
-    return Error::validation("'" + bucket + "' is not a valid bucket name", "bucket");
-  if (key.empty() || key.front() == '/' ||
-      fs::path(key).lexically_normal().string().rfind("..", 0) == 0)
-    return Error::validation("'" + key + "' is not a valid key", "key");
   return {};
 }
 
@@ -72,15 +65,33 @@ Result<std::vector<std::pair<std::string, std::string>>> name_value_list(const s
 }
 
 std::string table_dir(const std::string& account, const UploadRequest& req) {
-  return "datasets/" + account + "/" + req.database_name + "/" + req.table_name;
+  return dataset_dir(account, req.database_name, req.table_name);
+}
+
+// Where objects fetched from a bucket wait to be ingested: DATA_DIR/staging.
+std::string staging_dir(const Context& ctx) { return ctx.data_dir + "/staging"; }
+
+// The key's file extension (".csv", ".csv.gz"), which the engine reads compression from; nothing
+// when it is unusual.
+std::string key_suffix(const std::string& key) {
+  std::string name = key.substr(key.rfind('/') + 1);
+  auto dot = name.find('.');
+  if (dot == std::string::npos || name.size() - dot > 16) return "";
+  std::string suffix = name.substr(dot);
+  for (char c : suffix)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.') return "";
+  return suffix;
+}
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
 }
 
 }  // namespace
 
-DatasetService::DatasetService(Context& ctx) : ctx_(ctx) {
-  engine_options_.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  engine_options_.memory_limit = "2GB";
-}
+DatasetService::DatasetService(Context& ctx)
+    : ctx_(ctx), engine_options_(dataset_engine_options()) {}
 
 Result<DatasetRecord> DatasetService::upload(const std::string& caller, const UploadRequest& req) {
   return ingest_and_commit(caller, req, req.source_path, "");
@@ -90,22 +101,46 @@ Result<DatasetRecord> DatasetService::register_from_bucket(const std::string& ca
                                                            const std::string& bucket,
                                                            const std::string& key,
                                                            const UploadRequest& req) {
-  CR_TRY(check_bucket(bucket, key));
-  std::string path = ctx_.data_dir + "/buckets/" + bucket + "/" + key;
-  if (!fs::is_regular_file(path)) return Error::not_found("OBJECT", bucket + "/" + key);
-  return ingest_and_commit(caller, req, path, bucket);
+  CR_TRY(delivery::check_bucket_name(bucket));
+  CR_TRY(delivery::check_key(key));
+  CR_TRY(check_upload(caller, req));
+  if (!ctx_.buckets) return Error::internal("no object store is configured");
+
+  // The object is copied to a private file first: the engine reads local files only, and an
+  // object replaced meanwhile cannot change what is ingested. The ".staging-<pid>-" name lets
+  // remove_abandoned_uploads find it when this process is killed before removing it.
+  std::error_code ec;
+  fs::create_directories(staging_dir(ctx_), ec);
+  if (ec) return Error::internal("cannot create " + staging_dir(ctx_) + ": " + ec.message());
+  const std::string path = staging_dir(ctx_) + "/.staging-" + std::to_string(::getpid()) + "-" +
+                           crypto::uuid4() + key_suffix(key);
+  struct RemoveOnExit {
+    const std::string& path;
+    ~RemoveOnExit() { ::unlink(path.c_str()); }
+  } remove_on_exit{path};
+  CR_TRY(ctx_.buckets->get_file(bucket, key, path));
+  auto d = ingest_and_commit(caller, req, path, bucket);
+  if (d.ok()) return d;
+  // Errors name the object, not the private copy.
+  Error e = d.error();
+  replace_all(e.message, path, delivery::ObjectStore::location(bucket, key));
+  return e;
+}
+
+Status DatasetService::check_upload(const std::string& caller, const UploadRequest& req) {
+  CR_TRY(check_names(req));
+  return status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
+    CR_ASSIGN(auto account, catalog::accounts_repo::find_account(tx, caller));
+    if (!account) return Error::not_found("ACCOUNT", caller);
+    return true;
+  }));
 }
 
 Result<DatasetRecord> DatasetService::ingest_and_commit(const std::string& caller,
                                                         const UploadRequest& req,
                                                         const std::string& source_path,
                                                         const std::string& bucket) {
-  CR_TRY(check_names(req));
-  CR_TRY(status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
-    CR_ASSIGN(auto account, catalog::accounts_repo::find_account(tx, caller));
-    if (!account) return Error::not_found("ACCOUNT", caller);
-    return true;
-  })));
+  CR_TRY(check_upload(caller, req));
 
   const std::string relative_dir = table_dir(caller, req);
   data::IngestRequest ingest{source_path,  req.format,     req.columns,
@@ -114,33 +149,13 @@ Result<DatasetRecord> DatasetService::ingest_and_commit(const std::string& calle
   // The long part runs outside any transaction: nothing is locked while the data is copied.
   CR_ASSIGN(data::IngestResult staged, data::ingest(ingest));
 
-  return ctx_.db.write<DatasetRecord>([&](Tx& tx) -> Result<DatasetRecord> {
-    CR_ASSIGN(auto current,
-              catalog::datasets_repo::find(tx, caller, req.database_name, req.table_name));
-    int64_t now = now_epoch_seconds();
-    DatasetRecord d;
-    d.account_id = caller;
-    d.database_name = req.database_name;
-    d.table_name = req.table_name;
-    d.version = current ? current->version + 1 : 1;
-    // A version whose file exists but whose row was never committed (a crash between the two)
-    // is skipped rather than overwritten.
-    while (fs::exists(ctx_.data_dir + "/" + relative_dir + "/" + std::to_string(d.version) +
-                      ".parquet"))
-      d.version++;
-    d.path = relative_dir + "/" + std::to_string(d.version) + ".parquet";
-    for (const auto& c : staged.columns) d.columns.push_back({c.name, c.type, c.pii});
-    d.row_count = staged.rows;
-    d.bytes = staged.bytes;
-    d.source_bucket = bucket;
-    d.created_at = current ? current->created_at : now;
-    d.updated_at = now;
-    // Rename first, commit second (DESIGN.md "Storage"); the writer lock keeps concurrent uploads
-    // of the same table from picking the same version.
-    CR_TRY(staged.file.publish(ctx_.data_dir + "/" + d.path));
-    CR_TRY(catalog::datasets_repo::upsert(tx, d));
-    return d;
-  });
+  StagedVersion version;
+  for (const auto& c : staged.columns) version.columns.push_back({c.name, c.type, c.pii});
+  version.rows = staged.rows;
+  version.bytes = staged.bytes;
+  version.source_bucket = bucket;
+  return commit_dataset_version(ctx_, caller, req.database_name, req.table_name, version,
+                                staged.file);
 }
 
 Result<std::vector<DatasetRecord>> DatasetService::list(const std::string& caller) {
@@ -159,6 +174,7 @@ Result<DatasetRecord> DatasetService::get(const std::string& caller,
 }
 
 Status DatasetService::remove_abandoned_uploads() {
+  CR_TRY(data::remove_abandoned_staging(staging_dir(ctx_)));
   return data::remove_abandoned_staging(ctx_.data_dir + "/datasets");
 }
 
@@ -204,6 +220,58 @@ nlohmann::json dataset_json(const DatasetRecord& d) {
                         {"updateTime", d.updated_at}};
   if (!d.source_bucket.empty()) out["sourceBucket"] = d.source_bucket;
   return out;
+}
+
+engine::EngineOptions dataset_engine_options() {
+  engine::EngineOptions options;
+  options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.memory_limit = "2GB";
+  return options;
+}
+
+Status check_dataset_names(const std::string& database_name, const std::string& table_name) {
+  UploadRequest names;
+  names.database_name = database_name;
+  names.table_name = table_name;
+  return check_names(names);
+}
+
+std::string dataset_dir(const std::string& account, const std::string& database_name,
+                        const std::string& table_name) {
+  return "datasets/" + account + "/" + database_name + "/" + table_name;
+}
+
+Result<DatasetRecord> commit_dataset_version(Context& ctx, const std::string& account,
+                                             const std::string& database_name,
+                                             const std::string& table_name,
+                                             const StagedVersion& staged, data::StagedFile& file) {
+  const std::string relative_dir = dataset_dir(account, database_name, table_name);
+  return ctx.db.write<DatasetRecord>([&](Tx& tx) -> Result<DatasetRecord> {
+    CR_ASSIGN(auto current, catalog::datasets_repo::find(tx, account, database_name, table_name));
+    int64_t now = now_epoch_seconds();
+    DatasetRecord d;
+    d.account_id = account;
+    d.database_name = database_name;
+    d.table_name = table_name;
+    d.version = current ? current->version + 1 : 1;
+    // A version whose file exists but whose row was never committed (a crash between the two)
+    // is skipped rather than overwritten.
+    while (fs::exists(ctx.data_dir + "/" + relative_dir + "/" + std::to_string(d.version) +
+                      ".parquet"))
+      d.version++;
+    d.path = relative_dir + "/" + std::to_string(d.version) + ".parquet";
+    d.columns = staged.columns;
+    d.row_count = staged.rows;
+    d.bytes = staged.bytes;
+    d.source_bucket = staged.source_bucket;
+    d.created_at = current ? current->created_at : now;
+    d.updated_at = now;
+    // Rename first, commit second (DESIGN.md "Storage"); the writer lock keeps concurrent uploads
+    // of the same table from picking the same version.
+    CR_TRY(file.publish(ctx.data_dir + "/" + d.path));
+    CR_TRY(catalog::datasets_repo::upsert(tx, d));
+    return d;
+  });
 }
 
 }  // namespace cleanroom::core

@@ -31,7 +31,9 @@ class DatasetService {
 
   // Ingests the file as the next version of the caller's table.
   Result<catalog::DatasetRecord> upload(const std::string& caller, const UploadRequest& req);
-  // The same from DATA_DIR/buckets/<bucket>/<key>; the dataset records the bucket as its source.
+  // The same from an object of the context's buckets (the local bucket folder or S3), copied to a
+  // private staging file under DATA_DIR/staging first; the dataset records the bucket as its
+  // source. A missing bucket or object is NotFound.
   Result<catalog::DatasetRecord> register_from_bucket(const std::string& caller,
                                                       const std::string& bucket,
                                                       const std::string& key,
@@ -40,10 +42,13 @@ class DatasetService {
   Result<catalog::DatasetRecord> get(const std::string& caller, const std::string& database_name,
                                      const std::string& table_name);
 
-  // Removes what uploads killed midway left behind; run when a data dir is opened.
+  // Removes what uploads killed midway left behind (staged versions, objects fetched from
+  // buckets); run when a data dir is opened.
   Status remove_abandoned_uploads();
 
  private:
+  // The table names are valid and the caller's account exists.
+  Status check_upload(const std::string& caller, const UploadRequest& req);
   Result<catalog::DatasetRecord> ingest_and_commit(const std::string& caller,
                                                    const UploadRequest& req,
                                                    const std::string& source_path,
@@ -60,5 +65,29 @@ nlohmann::json dataset_json(const catalog::DatasetRecord& d);
 // "column:identity_type,..." for identity columns.
 Result<std::vector<data::ColumnSpec>> parse_columns_spec(const std::string& text);
 Result<std::map<std::string, data::PiiType>> parse_pii_spec(const std::string& text);
+
+// What a staged dataset file holds, for commit_dataset_version.
+struct StagedVersion {
+  std::vector<catalog::DatasetColumn> columns;
+  int64_t rows = 0;
+  int64_t bytes = 0;
+  std::string source_bucket;  // "" unless registered from a bucket
+};
+
+// The engine settings of every dataset-writing task: every core, 2 GB, never spilling.
+engine::EngineOptions dataset_engine_options();
+// The service model's GlueDatabaseName and GlueTableName patterns, which dataset names follow.
+Status check_dataset_names(const std::string& database_name, const std::string& table_name);
+// The folder, relative to the data dir, holding a table's versions; a file for the table must be
+// staged in it (publishing is a rename).
+std::string dataset_dir(const std::string& account, const std::string& database_name,
+                        const std::string& table_name);
+// Publishes `file` (staged in dataset_dir) as the next version of the account's table, then
+// commits the catalog row pointing at it: rename first, commit second (DESIGN.md "Storage").
+Result<catalog::DatasetRecord> commit_dataset_version(Context& ctx, const std::string& account,
+                                                      const std::string& database_name,
+                                                      const std::string& table_name,
+                                                      const StagedVersion& staged,
+                                                      data::StagedFile& file);
 
 }  // namespace cleanroom::core

@@ -189,6 +189,61 @@ class DatasetsTest(ServerTestCase):
         status, theirs, _ = signed(self.server, self.a, "GET", "/datasets/shared/names")
         self.assertEqual((theirs["version"], theirs["rowCount"]), (1, 1))
 
+    # --- identity matching (docs/identity.md, "Matching") -----------------------------------
+    def test_match_resolves_identities_over_http_and_cli(self):
+        provider = self.server.platform_account("ADVERTISING_DATA_PROVIDER")["accountId"]
+        platform = self.write("identities.csv",
+                              "user_id,email,phone,first_name,last_name,postal_code\n"
+                              "u1,ann@example.com,,,,\n"
+                              "u2,,+1 206 555 0100,,,\n"
+                              "u3,,,Carl,Diaz,98101\n")
+        code, _, err = self.upload_cli(
+            "--account", provider, "--table", "platform.identities", "--pii",
+            "email:email,phone:phone,first_name:first_name,last_name:last_name,"
+            "postal_code:postal_code", platform)
+        self.assertEqual(code, 0, err)
+        body = (b"id,email,phone,first,last,zip,spend\n"
+                b"1,Ann@Example.com,,,,,10\n"
+                b"2,nobody@example.com,1-206-555-0100,,,,20\n"
+                b"3,,,carl,DIAZ,98101-0001,30\n"
+                b"4,zed@example.com,,,,,40\n")
+        status, d, _ = signed(self.server, self.a, "PUT", "/datasets/crm/leads", body, {
+            "pii": "email:email,phone:phone,first:first_name,last:last_name,zip:postal_code"})
+        self.assertEqual(status, 200, d)
+
+        status, stats, _ = signed(self.server, self.a, "POST", "/datasets/crm/leads/match")
+        self.assertEqual(status, 200, stats)
+        self.assertEqual((stats["rows"], stats["matched"], stats["unmatched"]), (4, 3, 1))
+        self.assertEqual(stats["matchedByRule"], {"EMAIL": 1, "PHONE": 1, "NAME_POSTAL": 1})
+        self.assertAlmostEqual(stats["matchRate"], 0.75)
+        self.assertEqual(stats["platformTable"], "platform.identities")
+        out = stats["dataset"]
+        self.assertEqual((out["accountId"], out["tableName"], out["version"]), (A, "leads_resolved", 1))
+        self.assertEqual([c["name"] for c in out["columns"]], ["id", "spend", "user_id", "match_rule"])
+        stored = self.read_file(out["path"])
+        self.assertNotIn(sha("ann@example.com").encode(), stored)
+        self.assertNotIn(sha("12065550100").encode(), stored)
+
+        # B has no table of that name, and cannot reach A's.
+        status, _, headers = signed(self.server, self.b, "POST", "/datasets/crm/leads/match")
+        self.assertEqual((status, headers["x-amzn-ErrorType"]), (404, "ResourceNotFoundException"))
+        # Only the platform's own tables serve as identity tables.
+        status, err, _ = signed(self.server, self.a, "POST", "/datasets/crm/leads/match",
+                                json.dumps({"platformTable": "crm.leads"}).encode())
+        self.assertEqual(status, 404, err)
+
+        p = subprocess.run([BIN, "match", "--data-dir", self.server.data_dir, "--account", A,
+                            "--table", "crm.leads", "--into", "crm.leads_matched"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        cli = json.loads(p.stdout)
+        self.assertEqual((cli["matched"], cli["dataset"]["tableName"]), (3, "leads_matched"))
+        p = subprocess.run([BIN, "match", "--data-dir", self.server.data_dir, "--account", A,
+                            "--table", "crm.leads", "--into", "crm.leads"], capture_output=True,
+                           text=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("must differ", json.loads(p.stdout)["error"])
+
 
 class KilledUploadTest(unittest.TestCase):
     """SIGKILL the server in the middle of an upload; after a restart the previous version is

@@ -1,6 +1,7 @@
 #include "api/data/data_face.h"
 
 #include "api/cleanrooms/cleanrooms_face.h"
+#include "api/json_body.h"
 #include "api/sigv4_caller.h"
 #include "data/memory_file.h"
 
@@ -48,6 +49,8 @@ Response DataFace::handle(Request& req) {
     return Response::json(200, core::dataset_json(*d));
   }
   if (parts.size() == 2 && req.method == "PUT") return upload(*caller, req, parts[0], parts[1]);
+  if (parts.size() == 3 && parts[2] == "match" && req.method == "POST")
+    return match(*caller, req, parts[0], parts[1]);
   Error e = Error::not_found("resource", req.path);
   e.message = "no dataset operation at " + req.method + " " + req.path;
   return error_response(e);
@@ -83,6 +86,41 @@ Response DataFace::upload(const std::string& caller, Request& req, const std::st
   auto d = s_.datasets.upload(caller, upload);
   if (!d.ok()) return error_response(d.error());
   return Response::json(200, core::dataset_json(*d));
+}
+
+// The optional body names the identity table and the output table, each "DATABASE.TABLE".
+Response DataFace::match(const std::string& caller, Request& req, const std::string& database,
+                         const std::string& table) {
+  core::ResolveRequest resolve;
+  resolve.database_name = database;
+  resolve.table_name = table;
+  if (!req.body.empty()) {
+    auto body = parse_json_object(req.body);
+    if (!body.ok()) return error_response(body.error());
+    Status known = check_known_fields(*body, {"platformTable", "into"});
+    if (!known.ok()) return error_response(known.error());
+    struct Field {
+      const char* name;
+      std::string* database;
+      std::string* table;
+    };
+    const Field fields[] = {{"platformTable", &resolve.platform_database, &resolve.platform_table},
+                            {"into", &resolve.into_database, &resolve.into_table}};
+    for (const Field& f : fields) {
+      auto value = optional_string(*body, f.name);
+      if (!value.ok()) return error_response(value.error());
+      if (!*value) continue;
+      auto dot = (*value)->find('.');
+      if (dot == std::string::npos || dot == 0 || dot + 1 == (*value)->size())
+        return error_response(Error::validation(
+            std::string(f.name) + " must be DATABASE.TABLE, not '" + **value + "'", f.name));
+      *f.database = (*value)->substr(0, dot);
+      *f.table = (*value)->substr(dot + 1);
+    }
+  }
+  auto r = s_.identity_resolution.resolve(caller, resolve);
+  if (!r.ok()) return error_response(r.error());
+  return Response::json(200, core::resolution_json(*r));
 }
 
 }  // namespace cleanroom::api::data

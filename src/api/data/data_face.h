@@ -6,6 +6,8 @@
 //       &pii=column:type,...&country=US     the file as the body; answers the dataset record
 //   GET /datasets                           the caller's datasets
 //   GET /datasets/{database}/{table}        one of them
+//   POST /datasets/{database}/{table}/match  identity resolution against the platform's
+//       identity table ({"platformTable", "into"} optional); answers the match statistics
 #include "api/http.h"
 #include "core/core.h"
 
@@ -19,6 +21,8 @@ class DataFace {
  private:
   Response upload(const std::string& caller, Request& req, const std::string& database,
                   const std::string& table);
+  Response match(const std::string& caller, Request& req, const std::string& database,
+                 const std::string& table);
   core::Services& s_;
 };
 

@@ -1,0 +1,102 @@
+#include "catalog/amc_datasets_repo.h"
+
+#include "catalog/row_mapping.h"
+
+namespace cleanroom::catalog::amc_datasets_repo {
+namespace {
+using nlohmann::json;
+
+Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
+
+json columns_json(const std::vector<AmcColumnDef>& columns) {
+  json out = json::array();
+  for (const auto& c : columns) {
+    json col = {{"name", c.name},          {"description", c.description},
+                {"dataType", c.data_type}, {"columnType", c.column_type},
+                {"nullable", c.nullable},  {"isMainEventTime", c.main_event_time}};
+    if (!c.identifier_type.empty()) col["identifierType"] = c.identifier_type;
+    out.push_back(col);
+  }
+  return out;
+}
+
+AmcDataSetRecord dataset_from(const Row& r) {
+  AmcDataSetRecord d{r.str("instance_id"),    r.str("data_set_id"),   r.str("account_id"),
+                     r.str("description"),    r.str("data_set_type"), r.str("period"),
+                     r.str("file_format"),    r.str("country_code"),  {},
+                     r.integer("created_at"), r.integer("updated_at")};
+  for (const auto& c : json::parse(r.str("columns")))
+    d.columns.push_back({c["name"], c["description"], c["dataType"], c["columnType"], c["nullable"],
+                         c["isMainEventTime"], c.value("identifierType", "")});
+  return d;
+}
+
+AmcUploadRecord upload_from(const Row& r) {
+  return {r.str("upload_id"),     r.str("instance_id"),   r.str("data_set_id"),
+          r.str("status"),        r.str("message"),       json::parse(r.str("source")),
+          r.integer("version"),   r.integer("row_count"), r.integer("created_at"),
+          r.integer("updated_at")};
+}
+
+}  // namespace
+
+Status insert(Tx& tx, const AmcDataSetRecord& d) {
+  return tx.exec(
+      "INSERT INTO amc_datasets (instance_id, data_set_id, account_id, description, data_set_type, "
+      "period, file_format, country_code, columns, created_at, updated_at) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+      {d.instance_id, d.data_set_id, d.account_id, text_or_null(d.description), d.data_set_type,
+       d.period, d.file_format, text_or_null(d.country_code), columns_json(d.columns).dump(),
+       d.created_at, d.updated_at});
+}
+
+Result<std::optional<AmcDataSetRecord>> find(Tx& tx, const std::string& instance_id,
+                                             const std::string& data_set_id) {
+  return fetch_one<AmcDataSetRecord>(
+      tx, "SELECT * FROM amc_datasets WHERE instance_id = ? AND data_set_id = ?",
+      {instance_id, data_set_id}, dataset_from);
+}
+
+Result<std::vector<AmcDataSetRecord>> list(Tx& tx, const std::string& instance_id,
+                                           const std::string& after, int limit) {
+  return fetch_all<AmcDataSetRecord>(
+      tx,
+      "SELECT * FROM amc_datasets WHERE instance_id = ?1 AND (?2 = '' OR data_set_id > ?2) "
+      "ORDER BY data_set_id LIMIT ?3",
+      {instance_id, after, static_cast<int64_t>(limit)}, dataset_from);
+}
+
+Status remove(Tx& tx, const std::string& instance_id, const std::string& data_set_id) {
+  CR_TRY(tx.exec("DELETE FROM amc_uploads WHERE instance_id = ? AND data_set_id = ?",
+                 {instance_id, data_set_id}));
+  return tx.exec("DELETE FROM amc_datasets WHERE instance_id = ? AND data_set_id = ?",
+                 {instance_id, data_set_id});
+}
+
+Status insert_upload(Tx& tx, const AmcUploadRecord& u) {
+  return tx.exec(
+      "INSERT INTO amc_uploads (upload_id, instance_id, data_set_id, status, message, source, "
+      "version, row_count, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+      {u.upload_id, u.instance_id, u.data_set_id, u.status, text_or_null(u.message),
+       u.source.dump(), u.version ? Value(u.version) : Value(nullptr),
+       u.version ? Value(u.row_count) : Value(nullptr), u.created_at, u.updated_at});
+}
+
+Result<std::optional<AmcUploadRecord>> find_upload(Tx& tx, const std::string& instance_id,
+                                                   const std::string& data_set_id,
+                                                   const std::string& upload_id) {
+  return fetch_one<AmcUploadRecord>(
+      tx, "SELECT * FROM amc_uploads WHERE instance_id = ? AND data_set_id = ? AND upload_id = ?",
+      {instance_id, data_set_id, upload_id}, upload_from);
+}
+
+Result<std::vector<AmcUploadRecord>> list_uploads(Tx& tx, const std::string& instance_id,
+                                                  const std::string& data_set_id) {
+  return fetch_all<AmcUploadRecord>(
+      tx,
+      "SELECT * FROM amc_uploads WHERE instance_id = ?1 AND (?2 = '' OR data_set_id = ?2) "
+      "ORDER BY created_at DESC, upload_id",
+      {instance_id, data_set_id}, upload_from);
+}
+
+}  // namespace cleanroom::catalog::amc_datasets_repo

@@ -1,0 +1,70 @@
+#pragma once
+// Rows of AMC advertiser data sets (the definition an upload is read by) and their uploads. The
+// data itself is an ordinary dataset (datasets_repo) of the instance's AWS account.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/database.h"
+
+namespace cleanroom::catalog {
+
+struct AmcColumnDef {
+  std::string name;
+  std::string description;
+  std::string data_type;    // STRING, DECIMAL, INTEGER, LONG, TIMESTAMP, DATE
+  std::string column_type;  // DIMENSION, METRIC
+  bool nullable = true;
+  bool main_event_time = false;
+  std::string identifier_type;  // "" or EMAIL, PHONE, FIRST_NAME, ... (hashed identifiers)
+};
+
+struct AmcDataSetRecord {
+  std::string instance_id;
+  std::string data_set_id;
+  std::string account_id;  // owner of the data: the instance's AWS account
+  std::string description;
+  std::string data_set_type;  // FACT, DIMENSION
+  std::string period;         // PT1M, PT1H, P1D, P7D, P1M
+  std::string file_format;    // CSV, JSON: the default format of uploads
+  std::string country_code;   // "" when not given
+  std::vector<AmcColumnDef> columns;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct AmcUploadRecord {
+  std::string upload_id;
+  std::string instance_id;
+  std::string data_set_id;
+  std::string status;     // SUCCEEDED, FAILED
+  std::string message;    // "" or why it failed
+  nlohmann::json source;  // {dataSource?, fileFormat, countryCode, ...} as used
+  int64_t version = 0;    // the dataset version written; 0 when it failed
+  int64_t row_count = 0;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+namespace amc_datasets_repo {
+
+Status insert(Tx& tx, const AmcDataSetRecord& d);
+Result<std::optional<AmcDataSetRecord>> find(Tx& tx, const std::string& instance_id,
+                                             const std::string& data_set_id);
+// The instance's data sets by id, after `after` (paging).
+Result<std::vector<AmcDataSetRecord>> list(Tx& tx, const std::string& instance_id,
+                                           const std::string& after, int limit);
+// Removes the definition and its uploads.
+Status remove(Tx& tx, const std::string& instance_id, const std::string& data_set_id);
+
+Status insert_upload(Tx& tx, const AmcUploadRecord& u);
+Result<std::optional<AmcUploadRecord>> find_upload(Tx& tx, const std::string& instance_id,
+                                                   const std::string& data_set_id,
+                                                   const std::string& upload_id);
+// Newest first; all of the instance's when data_set_id is "".
+Result<std::vector<AmcUploadRecord>> list_uploads(Tx& tx, const std::string& instance_id,
+                                                  const std::string& data_set_id);
+
+}  // namespace amc_datasets_repo
+}  // namespace cleanroom::catalog

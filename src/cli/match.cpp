@@ -1,0 +1,70 @@
+// `cleanroom match`: a party's dataset matched against the platform identity table
+// (docs/identity.md, "Matching"), working on the data dir directly like `cleanroom upload`.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/data_dir.h"
+
+namespace cleanroom::cli {
+namespace {
+
+struct MatchOptions {
+  std::string data_dir = "./var";
+  std::string account;
+  std::string table;           // DB.TABLE
+  std::string platform_table;  // DB.TABLE of the Advertising Data Provider
+  std::string into;            // DB.TABLE
+};
+
+Status split_table(const std::string& text, const std::string& option, std::string* database,
+                   std::string* table) {
+  auto dot = text.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == text.size())
+    return Error::validation(option + " must be DATABASE.TABLE, not '" + text + "'");
+  *database = text.substr(0, dot);
+  *table = text.substr(dot + 1);
+  return {};
+}
+
+int match(const MatchOptions& o) {
+  auto fail = [](const Error& e) {
+    std::cout << nlohmann::json{{"error", e.message}}.dump() << "\n";
+    return 1;
+  };
+  core::ResolveRequest req;
+  Status parsed = split_table(o.table, "--table", &req.database_name, &req.table_name);
+  if (parsed.ok() && !o.platform_table.empty())
+    parsed = split_table(o.platform_table, "--platform-table", &req.platform_database,
+                         &req.platform_table);
+  if (parsed.ok() && !o.into.empty())
+    parsed = split_table(o.into, "--into", &req.into_database, &req.into_table);
+  if (!parsed.ok()) return fail(parsed.error());
+  auto dir = open_data_dir(o.data_dir);
+  if (!dir.ok()) return fail(dir.error());
+  auto r = (*dir)->services->identity_resolution.resolve(o.account, req);
+  if (!r.ok()) return fail(r.error());
+  std::cout << core::resolution_json(*r).dump() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_match_command(CLI::App& app) {
+  auto o = std::make_shared<MatchOptions>();
+  auto* cmd = app.add_subcommand(
+      "match",
+      "Resolve a dataset's identities against the platform identity table (email, then phone, "
+      "then name and postal code) into a new dataset; prints the match statistics as JSON");
+  cmd->add_option("--data-dir", o->data_dir, "The server's data dir")->capture_default_str();
+  cmd->add_option("--account", o->account, "The account owning the table (12 digits)")->required();
+  cmd->add_option("--table", o->table, "DATABASE.TABLE to resolve")->required();
+  cmd->add_option("--platform-table", o->platform_table,
+                  "DATABASE.TABLE of the Advertising Data Provider's identities (default: " +
+                      std::string(core::kPlatformIdentityDatabase) + "." +
+                      core::kPlatformIdentityTable + ")");
+  cmd->add_option("--into", o->into,
+                  "DATABASE.TABLE to write (default: the same database, TABLE_resolved)");
+  cmd->callback([o] { std::exit(match(*o)); });
+}
+
+}  // namespace cleanroom::cli

@@ -1,0 +1,318 @@
+#include "core/amc_data_upload.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "catalog/configured_tables_repo.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+
+namespace cleanroom::core {
+namespace fs = std::filesystem;
+namespace repo = catalog::amc_datasets_repo;
+using catalog::AmcDataSetRecord;
+using catalog::AmcUploadRecord;
+using catalog::Tx;
+
+namespace {
+
+// AMC's data types and the engine types they are stored as. DECIMAL is "numerical with two
+// floating point level precision" in Amazon's data preparation guide.
+const std::map<std::string, std::string>& data_types() {
+  static const std::map<std::string, std::string> types = {
+      {"STRING", "VARCHAR"}, {"DECIMAL", "DECIMAL(38,2)"}, {"INTEGER", "INTEGER"},
+      {"LONG", "BIGINT"},    {"TIMESTAMP", "TIMESTAMP"},   {"DATE", "DATE"}};
+  return types;
+}
+
+// AMC's hashed identifier types and the identity rules they are normalised by.
+const std::map<std::string, data::PiiType>& identifier_types() {
+  static const std::map<std::string, data::PiiType> types = {
+      {"EMAIL", data::PiiType::Email},          {"PHONE", data::PiiType::Phone},
+      {"FIRST_NAME", data::PiiType::FirstName}, {"LAST_NAME", data::PiiType::LastName},
+      {"ADDRESS", data::PiiType::Address},      {"CITY", data::PiiType::City},
+      {"STATE", data::PiiType::State},          {"ZIP", data::PiiType::PostalCode},
+      {"COUNTRY_CODE", data::PiiType::Country}};
+  return types;
+}
+
+std::string one_of(const std::set<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
+
+std::string keys_of(const auto& map) {
+  std::set<std::string> keys;
+  for (const auto& [k, v] : map) keys.insert(k);
+  return one_of(keys);
+}
+
+Status check_column(const catalog::AmcColumnDef& c, const std::string& field) {
+  static const std::regex name("[A-Za-z0-9_]{1,128}");
+  if (!std::regex_match(c.name, name))
+    return Error::validation(
+        field + ".name '" + c.name + "' must be 1 to 128 letters, digits or underscores",
+        field + ".name");
+  if (!data_types().count(c.data_type))
+    return Error::validation(field + ".dataType must be one of " + keys_of(data_types()),
+                             field + ".dataType");
+  if (c.column_type != "DIMENSION" && c.column_type != "METRIC")
+    return Error::validation(field + ".columnType must be DIMENSION or METRIC",
+                             field + ".columnType");
+  if (!c.identifier_type.empty()) {
+    if (!identifier_types().count(c.identifier_type))
+      return Error::validation(field + ".externalUserIdType: '" + c.identifier_type +
+                                   "' is not a supported identifier type; use one of " +
+                                   keys_of(identifier_types()),
+                               field + ".externalUserIdType");
+    if (c.data_type != "STRING")
+      return Error::validation(field + " is an identity column, so its dataType must be STRING",
+                               field + ".dataType");
+  }
+  if (c.main_event_time && c.data_type != "TIMESTAMP" && c.data_type != "DATE")
+    return Error::validation(field +
+                                 " is the main event time, so its dataType must be TIMESTAMP "
+                                 "or DATE",
+                             field + ".dataType");
+  return {};
+}
+
+}  // namespace
+
+Status check_amc_data_set(AmcDataSetRecord& d) {
+  static const std::regex id("[A-Za-z0-9_]+(-[A-Za-z0-9_]+)*");
+  if (d.data_set_id.size() > 128 || !std::regex_match(d.data_set_id, id))
+    return Error::validation(
+        "dataSetId '" + d.data_set_id +
+            "' must be letters, digits and underscores, in groups joined by single dashes (at "
+            "most 128 characters)",
+        "dataSetId");
+  if (d.columns.empty())
+    return Error::validation("columns must list at least one column", "columns");
+  std::set<std::string> names;
+  int main_event_times = 0;
+  for (size_t i = 0; i < d.columns.size(); i++) {
+    const auto& c = d.columns[i];
+    CR_TRY(check_column(c, "columns[" + std::to_string(i) + "]"));
+    std::string folded = c.name;
+    std::transform(folded.begin(), folded.end(), folded.begin(), ::tolower);
+    if (!names.insert(folded).second)
+      return Error::validation("column " + c.name + " is defined twice", "columns");
+    main_event_times += c.main_event_time ? 1 : 0;
+  }
+  if (d.data_set_type.empty()) d.data_set_type = main_event_times ? "FACT" : "DIMENSION";
+  // reference/amc-api-facts.md: "A FACT dataset has exactly one isMainEventTime TIMESTAMP
+  // column; a DIMENSION dataset has none."
+  if (d.data_set_type == "FACT" && main_event_times != 1)
+    return Error::validation("a FACT data set needs exactly one column with isMainEventTime, not " +
+                                 std::to_string(main_event_times),
+                             "columns");
+  if (d.data_set_type == "DIMENSION" && main_event_times != 0)
+    return Error::validation("a DIMENSION data set has no isMainEventTime column", "columns");
+  if (d.data_set_type != "FACT" && d.data_set_type != "DIMENSION")
+    return Error::validation("dataSetType must be FACT or DIMENSION", "dataSetType");
+  static const std::set<std::string> periods = {"PT1M", "PT1H", "P1D", "P7D", "P1M"};
+  if (d.period.empty()) d.period = "P1D";
+  if (!periods.count(d.period))
+    return Error::validation("period must be one of " + one_of(periods), "period");
+  if (d.file_format.empty()) d.file_format = "CSV";
+  if (d.file_format != "CSV" && d.file_format != "JSON")
+    return Error::validation("fileFormat must be CSV or JSON", "fileFormat");
+  if (!d.country_code.empty()) {
+    auto country = data::identity_country(d.country_code);
+    if (!country.ok()) return Error::validation(country.error().message, "countryCode");
+    d.country_code = *country;
+  }
+  return {};
+}
+
+Result<UploadRequest> amc_upload_request(const AmcDataSetRecord& d, const AmcUploadSource& s) {
+  UploadRequest req;
+  req.database_name = d.instance_id;
+  req.table_name = d.data_set_id;
+  std::string format = s.file_format.empty() ? d.file_format : s.file_format;
+  if (format == "CSV")
+    req.format = data::FileFormat::Csv;
+  else if (format == "JSON")
+    req.format = data::FileFormat::JsonLines;
+  else if (format == "PARQUET")
+    req.format = data::FileFormat::Parquet;
+  else
+    return Error::validation("fileFormat must be CSV, JSON or PARQUET, not '" + format + "'",
+                             "fileFormat");
+  for (const auto& c : d.columns) {
+    req.columns.push_back({c.name, data_types().at(c.data_type)});
+    if (!c.identifier_type.empty()) req.pii[c.name] = identifier_types().at(c.identifier_type);
+  }
+  req.country = !s.country_code.empty()   ? s.country_code
+                : !d.country_code.empty() ? d.country_code
+                                          : "US";
+  return req;
+}
+
+Result<catalog::InstanceRecord> AmcDataUploadService::instance(const AmcCaller& caller,
+                                                               const std::string& id) {
+  // Another AMC account's instance is NotFound, as for every instance call.
+  CR_ASSIGN(auto view, instances_.get(caller, id));
+  return view.instance;
+}
+
+Result<AmcDataSetRecord> AmcDataUploadService::create(const AmcCaller& caller,
+                                                      const std::string& instance_id,
+                                                      AmcDataSetRecord d) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  CR_TRY(check_amc_data_set(d));
+  d.instance_id = inst.instance_id;
+  d.account_id = inst.aws_account_id;
+  d.created_at = d.updated_at = now_epoch_seconds();
+  return ctx_.db.write<AmcDataSetRecord>([&](Tx& tx) -> Result<AmcDataSetRecord> {
+    CR_ASSIGN(auto existing, repo::find(tx, d.instance_id, d.data_set_id));
+    if (existing)
+      return Error::conflict(
+          "data set " + d.data_set_id + " already exists on instance " + d.instance_id,
+          "ALREADY_EXISTS", "DATA_SET", d.data_set_id);
+    CR_TRY(repo::insert(tx, d));
+    return d;
+  });
+}
+
+Result<AmcDataSetPage> AmcDataUploadService::list(const AmcCaller& caller,
+                                                  const std::string& instance_id,
+                                                  const std::string& next_token, int limit) {
+  if (limit < 1 || limit > 100)
+    return Error::validation("limit must be between 1 and 100", "limit");
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  return ctx_.db.read<AmcDataSetPage>([&](Tx& tx) -> Result<AmcDataSetPage> {
+    CR_ASSIGN(auto rows, repo::list(tx, inst.instance_id, next_token, limit + 1));
+    AmcDataSetPage page;
+    for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; i++)
+      page.data_sets.push_back(rows[i]);
+    if (static_cast<int>(rows.size()) > limit) page.next_token = rows[limit - 1].data_set_id;
+    return page;
+  });
+}
+
+Result<AmcDataSetRecord> AmcDataUploadService::get(const AmcCaller& caller,
+                                                   const std::string& instance_id,
+                                                   const std::string& data_set_id) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  return ctx_.db.read<AmcDataSetRecord>([&](Tx& tx) -> Result<AmcDataSetRecord> {
+    CR_ASSIGN(auto d, repo::find(tx, inst.instance_id, data_set_id));
+    if (!d) return Error::not_found("DATA_SET", data_set_id);
+    return *d;
+  });
+}
+
+Status AmcDataUploadService::remove(const AmcCaller& caller, const std::string& instance_id,
+                                    const std::string& data_set_id) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  std::string account;
+  CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_ASSIGN(auto d, repo::find(tx, inst.instance_id, data_set_id));
+    if (!d) return Error::not_found("DATA_SET", data_set_id);
+    account = d->account_id;
+    // A configured table over the data would be left pointing at nothing.
+    CR_ASSIGN(auto tables,
+              catalog::configured_tables_repo::list_for_account(tx, account, "", 1000000));
+    for (const auto& t : tables)
+      if (t.database_name == inst.instance_id && t.table_name == data_set_id)
+        return Error::conflict("data set " + data_set_id + " is used by configured table " + t.id +
+                                   "; delete that first",
+                               "IN_USE", "DATA_SET", data_set_id);
+    CR_TRY(repo::remove(tx, inst.instance_id, data_set_id));
+    CR_TRY(catalog::datasets_repo::remove(tx, account, inst.instance_id, data_set_id));
+    return true;
+  })));
+  // The files go after the rows that point at them; a crash in between leaves unreferenced
+  // files, never a row without its file.
+  std::error_code ec;
+  fs::remove_all(ctx_.data_dir + "/" + dataset_dir(account, inst.instance_id, data_set_id), ec);
+  return {};
+}
+
+Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
+                                                     const std::string& instance_id,
+                                                     const std::string& data_set_id,
+                                                     const AmcUploadSource& source) {
+  CR_ASSIGN(auto d, get(caller, instance_id, data_set_id));
+  CR_ASSIGN(UploadRequest req, amc_upload_request(d, source));
+  const std::string strategy =
+      source.update_strategy.empty() ? "FULL_REPLACE" : source.update_strategy;
+  // Every upload writes a new version holding the whole data set (all or nothing), which is
+  // FULL_REPLACE; ADDITIVE means the same while the data set is still empty.
+  if (strategy == "ADDITIVE") {
+    auto current = datasets_.get(d.account_id, d.instance_id, d.data_set_id);
+    if (current.ok())
+      return Error::validation(
+          "updateStrategy ADDITIVE is supported only for the first upload of a data set; upload "
+          "the whole data with FULL_REPLACE",
+          "updateStrategy");
+  } else if (strategy != "FULL_REPLACE") {
+    return Error::validation(
+        "updateStrategy must be FULL_REPLACE (or ADDITIVE for the first "
+        "upload), not '" +
+            strategy + "'",
+        "updateStrategy");
+  }
+
+  AmcUploadRecord u;
+  u.upload_id = crypto::uuid4();
+  u.instance_id = d.instance_id;
+  u.data_set_id = d.data_set_id;
+  u.source = {{"fileFormat", req.format == data::FileFormat::Csv         ? "CSV"
+                             : req.format == data::FileFormat::JsonLines ? "JSON"
+                                                                         : "PARQUET"},
+              {"countryCode", req.country},
+              {"updateStrategy", strategy}};
+  if (!source.bucket.empty())
+    u.source["dataSource"] = {{"sourceS3Bucket", source.bucket}, {"sourceFileS3Key", source.key}};
+  u.created_at = now_epoch_seconds();
+
+  req.source_path = source.file_path;
+  auto written = source.bucket.empty()
+                     ? datasets_.upload(d.account_id, req)
+                     : datasets_.register_from_bucket(d.account_id, source.bucket, source.key, req);
+  if (written.ok()) {
+    u.status = "SUCCEEDED";
+    u.version = written->version;
+    u.row_count = written->row_count;
+  } else if (written.error().kind == ErrorKind::Validation ||
+             written.error().kind == ErrorKind::NotFound) {
+    // The data's fault: the upload exists, failed, and wrote nothing.
+    u.status = "FAILED";
+    u.message = written.error().message;
+  } else {
+    return written.error();
+  }
+  u.updated_at = now_epoch_seconds();
+  CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_TRY(repo::insert_upload(tx, u));
+    return true;
+  })));
+  return u;
+}
+
+Result<AmcUploadRecord> AmcDataUploadService::get_upload(const AmcCaller& caller,
+                                                         const std::string& instance_id,
+                                                         const std::string& data_set_id,
+                                                         const std::string& upload_id) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  return ctx_.db.read<AmcUploadRecord>([&](Tx& tx) -> Result<AmcUploadRecord> {
+    CR_ASSIGN(auto u, repo::find_upload(tx, inst.instance_id, data_set_id, upload_id));
+    if (!u) return Error::not_found("UPLOAD", upload_id);
+    return *u;
+  });
+}
+
+Result<std::vector<AmcUploadRecord>> AmcDataUploadService::list_uploads(
+    const AmcCaller& caller, const std::string& instance_id, const std::string& data_set_id) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  return ctx_.db.read<std::vector<AmcUploadRecord>>(
+      [&](Tx& tx) { return repo::list_uploads(tx, inst.instance_id, data_set_id); });
+}
+
+}  // namespace cleanroom::core
