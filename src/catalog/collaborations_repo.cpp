@@ -16,7 +16,7 @@ CollaborationRecord collaboration_from(const Row& r) {
   return {r.str("collaboration_id"), r.str("name"), r.str("description"), r.str("creator_account_id"),
           r.str("creator_display_name"), r.str("query_log_status"),
           parse_or_null(r, "data_encryption_metadata"), r.str("analytics_engine"),
-          r.integer("created_at"), r.integer("updated_at")};
+          r.integer("created_at"), r.integer("updated_at"), r.integer("amc_threshold")};
 }
 
 MemberRecord member_from(const Row& r) {

@@ -20,6 +20,9 @@ struct CollaborationRecord {
   std::string analytics_engine;             // "" when absent
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  // AMC-style privacy: the minimum distinct users behind an output row for the medium and high
+  // column classes (amc-api-facts.md); the public default is 100.
+  int64_t amc_threshold = 100;
 };
 
 struct MemberRecord {

@@ -197,6 +197,106 @@ CREATE TABLE configured_table_associations (
       R"sql(
 ALTER TABLE collaborations ADD COLUMN deleted_at INTEGER;
 )sql",
+      // 4: protected queries: one row per query, its state machine persisted so that nothing is
+      // lost on a crash (a query interrupted by a restart ends FAILED with the reason), and the
+      // AMC threshold of each collaboration.
+      R"sql(
+CREATE TABLE protected_queries (
+  protected_query_id TEXT PRIMARY KEY,
+  collaboration_id   TEXT NOT NULL,
+  membership_id      TEXT NOT NULL,
+  account_id         TEXT NOT NULL,     -- the member that started it
+  query_text         TEXT NOT NULL,     -- as submitted (the template's text for a template)
+  analysis_template_arn TEXT,
+  parameters         TEXT,              -- JSON object, for a template
+  result_config      TEXT NOT NULL,     -- JSON ProtectedQueryResultConfiguration as given
+  receiver_account_id TEXT NOT NULL,
+  result_bucket      TEXT NOT NULL,
+  result_key_prefix  TEXT NOT NULL,
+  result_format      TEXT NOT NULL CHECK (result_format IN ('CSV', 'PARQUET')),
+  status             TEXT NOT NULL,
+  error_code         TEXT,
+  error_message      TEXT,
+  result_location    TEXT,
+  rows_written       INTEGER,
+  rows_filtered      INTEGER,
+  created_at_ms      INTEGER NOT NULL,
+  started_at_ms      INTEGER,
+  finished_at_ms     INTEGER
+);
+CREATE INDEX protected_queries_collaboration ON protected_queries (collaboration_id, created_at_ms);
+CREATE INDEX protected_queries_membership ON protected_queries (membership_id, created_at_ms);
+ALTER TABLE collaborations ADD COLUMN amc_threshold INTEGER NOT NULL DEFAULT 100;
+)sql",
+      // 5: AMC advertiser data sets: the definition each upload is read by (the data itself is
+      // a dataset of the instance's AWS account, database = instance id, table = dataSetId),
+      // and the uploads with their outcome.
+      R"sql(
+CREATE TABLE amc_datasets (
+  instance_id    TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
+  data_set_id    TEXT NOT NULL,
+  account_id     TEXT NOT NULL,      -- owner of the dataset: the instance's awsAccountId
+  description    TEXT,
+  data_set_type  TEXT NOT NULL CHECK (data_set_type IN ('FACT', 'DIMENSION')),
+  period         TEXT NOT NULL,
+  file_format    TEXT NOT NULL CHECK (file_format IN ('CSV', 'JSON')),
+  country_code   TEXT,
+  columns        TEXT NOT NULL,      -- JSON [{name, description, dataType, columnType, nullable,
+                                     --        isMainEventTime, identifierType?}]
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  PRIMARY KEY (instance_id, data_set_id)
+);
+CREATE TABLE amc_uploads (
+  upload_id      TEXT PRIMARY KEY,
+  instance_id    TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
+  data_set_id    TEXT NOT NULL,
+  status         TEXT NOT NULL CHECK (status IN ('SUCCEEDED', 'FAILED')),
+  message        TEXT,               -- why it failed: the line or row and the reason
+  source         TEXT NOT NULL,      -- JSON: the dataSource, fileFormat and countryCode used
+  version        INTEGER,            -- the dataset version it wrote
+  row_count      INTEGER,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE INDEX amc_uploads_dataset ON amc_uploads (instance_id, data_set_id, created_at);
+)sql",
+      // 6: AMC reporting: saved workflows and workflow executions. An
+      // execution is the Query Submitter's protected query plus what the caller asked for; its
+      // state is the protected query's, so it is not copied here.
+      R"sql(
+CREATE TABLE amc_workflows (
+  instance_id      TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
+  workflow_id      TEXT NOT NULL,
+  sql_query        TEXT NOT NULL,
+  input_parameters TEXT NOT NULL,     -- JSON [{name, dataType, columnType, defaultValue, description}]
+  filtered_metrics_discriminator_column TEXT,
+  distinct_user_count_column TEXT,
+  filtered_reason_column TEXT,
+  created_by       TEXT NOT NULL,     -- user id
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  PRIMARY KEY (instance_id, workflow_id)
+);
+CREATE TABLE amc_workflow_executions (
+  execution_id       TEXT PRIMARY KEY,
+  instance_id        TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
+  workflow_id        TEXT NOT NULL,   -- no foreign key: a saved workflow may be deleted later
+  saved_workflow     INTEGER NOT NULL,
+  workflow           TEXT NOT NULL,   -- JSON: the definition that ran
+  protected_query_id TEXT NOT NULL REFERENCES protected_queries (protected_query_id),
+  membership_id      TEXT NOT NULL,   -- the Query Submitter's membership
+  time_window_start  TEXT NOT NULL,
+  time_window_end    TEXT NOT NULL,
+  time_window_time_zone TEXT NOT NULL,
+  time_window_type   TEXT NOT NULL,
+  parameter_values   TEXT NOT NULL,   -- JSON object, as given
+  created_by         TEXT NOT NULL,   -- user id
+  created_at_ms      INTEGER NOT NULL
+);
+CREATE INDEX amc_workflow_executions_instance
+  ON amc_workflow_executions (instance_id, created_at_ms);
+)sql",
   };
   return steps;
 }

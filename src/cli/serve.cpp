@@ -15,6 +15,7 @@ struct ServeOptions {
   std::string data_dir = "./var";
   std::string listen = "127.0.0.1:8080";
   int threads = 8;
+  BucketOptions buckets;
 };
 
 int serve(const ServeOptions& o) {
@@ -35,9 +36,20 @@ int serve(const ServeOptions& o) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto dir = open_data_dir(o.data_dir);
+  auto s3 = s3_config(o.buckets);
+  if (!s3.ok()) {
+    std::fprintf(stderr, "error: %s\n", s3.error().message.c_str());
+    return 2;
+  }
+  auto dir = open_data_dir(o.data_dir, *s3);
   if (!dir.ok()) {
     std::fprintf(stderr, "error: %s\n", dir.error().message.c_str());
+    return 1;
+  }
+  // Only the server ends what a previous server left running; other commands open the data dir
+  // while a server may be running.
+  if (Status s = (*dir)->services->protected_queries.fail_interrupted_queries(); !s.ok()) {
+    std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
     return 1;
   }
   api::Server server(*(*dir)->services, server_options);
@@ -54,6 +66,7 @@ int serve(const ServeOptions& o) {
   std::printf("  data dir:    %s\n", (*dir)->path.c_str());
   std::printf("  credentials: %s (operator token and platform account keys; mode 0600)\n",
               (*dir)->credentials_path().c_str());
+  std::printf("  buckets:     %s\n", (*dir)->buckets_description.c_str());
   std::printf("  region:      us-east-1\n");
   std::fflush(stdout);
 
@@ -80,6 +93,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--listen", opts->listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str();
   cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
+  add_bucket_options(*cmd, opts->buckets);
   cmd->callback([opts] { std::exit(serve(*opts)); });
 }
 

@@ -5,14 +5,17 @@
 #include "core/configured_tables.h"
 #include "core/context.h"
 #include "core/datasets.h"
+#include "core/identity_resolution.h"
 #include "core/instances.h"
 #include "core/invitations.h"
 #include "core/memberships.h"
+#include "core/protected_queries.h"
+#include "core/workflows.h"
 
 namespace cleanroom::core {
 
 struct Services {
-  explicit Services(Context& c)
+  explicit Services(Context& c, QueryLimits query_limits = {})
       : ctx(c),
         accounts(c),
         instances(c),
@@ -20,7 +23,8 @@ struct Services {
         collaborations(c),
         memberships(c),
         configured_tables(c),
-        datasets(c) {}
+        datasets(c),
+        protected_queries(c, query_limits) {}
   Context& ctx;
   AccountService accounts;
   InstanceService instances;
@@ -29,6 +33,9 @@ struct Services {
   MembershipService memberships;
   ConfiguredTableService configured_tables;
   DatasetService datasets;
+  IdentityResolutionService identity_resolution{ctx};
+  ProtectedQueryService protected_queries;  // last: its workers use the services above
+  WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };
 
 }  // namespace cleanroom::core

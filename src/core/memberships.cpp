@@ -23,6 +23,24 @@ std::string results_bucket(const json& config) {
   return config.value("/outputConfiguration/s3/bucket"_json_pointer, std::string());
 }
 
+
+Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
+  CR_ASSIGN(auto c, repo::find_including_deleted(tx, ms.collaboration_id));
+  CR_ASSIGN(auto m, repo::find_member(tx, ms.collaboration_id, ms.account_id));
+  // Deleting a collaboration only marks it, so both rows outlive every membership.
+  if (!c || !m) return Error::internal("membership " + ms.id + " has lost its collaboration or member row");
+  return MembershipView{ms, *c, *m};
+}
+
+// The caller's own membership; another account's membership does not exist for the caller.
+Result<MembershipRecord> own_membership(Tx& tx, const std::string& caller, const std::string& id) {
+  CR_ASSIGN(auto ms, repo::find_membership(tx, id));
+  if (!ms || ms->account_id != caller) return Error::not_found("MEMBERSHIP", id);
+  return *ms;
+}
+
+}  // namespace
+
 // The reference: "Ensure that the S3 bucket for receiving the query results is a different
 // location from the S3 bucket that contains the data that you bring into the collaboration."
 Status check_result_config(Tx& tx, const catalog::MemberRecord& member, const json& config) {
@@ -44,23 +62,6 @@ Status check_result_config(Tx& tx, const catalog::MemberRecord& member, const js
                              "defaultResultConfiguration.outputConfiguration.s3.bucket");
   return {};
 }
-
-Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
-  CR_ASSIGN(auto c, repo::find_including_deleted(tx, ms.collaboration_id));
-  CR_ASSIGN(auto m, repo::find_member(tx, ms.collaboration_id, ms.account_id));
-  // Deleting a collaboration only marks it, so both rows outlive every membership.
-  if (!c || !m) return Error::internal("membership " + ms.id + " has lost its collaboration or member row");
-  return MembershipView{ms, *c, *m};
-}
-
-// The caller's own membership; another account's membership does not exist for the caller.
-Result<MembershipRecord> own_membership(Tx& tx, const std::string& caller, const std::string& id) {
-  CR_ASSIGN(auto ms, repo::find_membership(tx, id));
-  if (!ms || ms->account_id != caller) return Error::not_found("MEMBERSHIP", id);
-  return *ms;
-}
-
-}  // namespace
 
 Result<MembershipView> MembershipService::create(const std::string& caller, const CreateMembershipRequest& req) {
   return ctx_.db.write<MembershipView>([&](Tx& tx) -> Result<MembershipView> {

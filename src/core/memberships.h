@@ -29,6 +29,12 @@ struct MembershipView {
   catalog::MemberRecord member;
 };
 
+// A result destination (a MembershipProtectedQueryResultConfiguration or a query's
+// ProtectedQueryResultConfiguration) for `member`: it must be able to receive results, and the
+// bucket must not hold data it brings into the collaboration. Null passes.
+Status check_result_config(catalog::Tx& tx, const catalog::MemberRecord& member,
+                           const nlohmann::json& config);
+
 class MembershipService {
  public:
   explicit MembershipService(Context& ctx) : ctx_(ctx) {}

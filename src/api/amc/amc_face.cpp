@@ -1,6 +1,8 @@
 #include "api/amc/amc_face.h"
 
+#include "api/amc/data_upload_face.h"
 #include "api/amc/instance_json.h"
+#include "api/amc/workflow_routes.h"
 #include "api/json_body.h"
 #include "common/clock.h"
 
@@ -60,6 +62,8 @@ Response error_response(const Error& e, const std::string& request_id) {
 AmcFace::AmcFace(core::Services& services) : s_(services) {
   add_instance_routes();
   add_account_routes();
+  add_data_upload_routes(router_, s_, [this](const Request& req) { return caller(req); });
+  add_workflow_routes(router_, s_, [this](const Request& req) { return caller(req); });
 }
 
 Result<catalog::UserRecord> AmcFace::user(const Request& req) {

@@ -9,6 +9,7 @@ void add_membership_operations(OperationTable& table, core::Services& s);
 void add_configured_table_operations(OperationTable& table, core::Services& s);  // with analysis rules
 void add_association_operations(OperationTable& table, core::Services& s);
 void add_schema_operations(OperationTable& table, core::Services& s);
+void add_protected_query_operations(OperationTable& table, core::Services& s);
 
 // Paging parameters of a List operation's input.
 core::Page page_of(const nlohmann::json& input);

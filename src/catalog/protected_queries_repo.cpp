@@ -1,0 +1,91 @@
+#include "catalog/protected_queries_repo.h"
+
+#include "catalog/row_mapping.h"
+
+namespace cleanroom::catalog::protected_queries_repo {
+namespace {
+using nlohmann::json;
+
+Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
+Value millis_or_null(int64_t ms) { return ms == 0 ? Value(nullptr) : Value(ms); }
+
+ProtectedQueryRecord query_from(const Row& r) {
+  ProtectedQueryRecord q;
+  q.id = r.str("protected_query_id");
+  q.collaboration_id = r.str("collaboration_id");
+  q.membership_id = r.str("membership_id");
+  q.account_id = r.str("account_id");
+  q.query_text = r.str("query_text");
+  q.analysis_template_arn = r.str("analysis_template_arn");
+  q.parameters = r.is_null("parameters") ? json::object() : json::parse(r.str("parameters"));
+  q.result_config = json::parse(r.str("result_config"));
+  q.receiver_account_id = r.str("receiver_account_id");
+  q.result_bucket = r.str("result_bucket");
+  q.result_key_prefix = r.str("result_key_prefix");
+  q.result_format = r.str("result_format");
+  q.status = r.str("status");
+  q.error_code = r.str("error_code");
+  q.error_message = r.str("error_message");
+  q.result_location = r.str("result_location");
+  q.rows_written = r.integer("rows_written");
+  q.rows_filtered = r.integer("rows_filtered");
+  q.created_at_ms = r.integer("created_at_ms");
+  q.started_at_ms = r.integer("started_at_ms");
+  q.finished_at_ms = r.integer("finished_at_ms");
+  return q;
+}
+
+}  // namespace
+
+Status insert(Tx& tx, const ProtectedQueryRecord& q) {
+  return tx.exec(
+      "INSERT INTO protected_queries (protected_query_id, collaboration_id, membership_id, account_id, "
+      "query_text, analysis_template_arn, parameters, result_config, receiver_account_id, result_bucket, "
+      "result_key_prefix, result_format, status, created_at_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      {q.id, q.collaboration_id, q.membership_id, q.account_id, q.query_text,
+       text_or_null(q.analysis_template_arn),
+       q.parameters.empty() ? Value(nullptr) : Value(q.parameters.dump()), q.result_config.dump(),
+       q.receiver_account_id, q.result_bucket, q.result_key_prefix, q.result_format, q.status,
+       q.created_at_ms});
+}
+
+Result<std::optional<ProtectedQueryRecord>> find(Tx& tx, const std::string& id) {
+  return fetch_one<ProtectedQueryRecord>(
+      tx, "SELECT * FROM protected_queries WHERE protected_query_id = ?", {id}, query_from);
+}
+
+Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collaboration_id,
+                                               const std::string& membership_id,
+                                               const std::string& status, const std::string& after,
+                                               int limit) {
+  // Paging by (created_at_ms, id) of the last row shown, so equal timestamps never skip a row.
+  return fetch_all<ProtectedQueryRecord>(
+      tx,
+      "SELECT * FROM protected_queries WHERE collaboration_id = ?1 "
+      "AND (?2 = '' OR membership_id = ?2) AND (?3 = '' OR status = ?3) "
+      "AND (?4 = '' OR (created_at_ms, protected_query_id) < "
+      "  (SELECT created_at_ms, protected_query_id FROM protected_queries WHERE protected_query_id = ?4)) "
+      "ORDER BY created_at_ms DESC, protected_query_id DESC LIMIT ?5",
+      {collaboration_id, membership_id, status, after, static_cast<int64_t>(limit)}, query_from);
+}
+
+Status update_state(Tx& tx, const ProtectedQueryRecord& q) {
+  return tx.exec(
+      "UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, result_location = ?, "
+      "rows_written = ?, rows_filtered = ?, started_at_ms = ?, finished_at_ms = ? "
+      "WHERE protected_query_id = ?",
+      {q.status, text_or_null(q.error_code), text_or_null(q.error_message),
+       text_or_null(q.result_location), q.rows_written, q.rows_filtered,
+       millis_or_null(q.started_at_ms), millis_or_null(q.finished_at_ms), q.id});
+}
+
+Result<int64_t> fail_unfinished(Tx& tx, const std::string& code, const std::string& message,
+                                int64_t now_ms) {
+  CR_TRY(tx.exec(
+      "UPDATE protected_queries SET status = 'FAILED', error_code = ?, error_message = ?, "
+      "finished_at_ms = ? WHERE status IN ('SUBMITTED', 'STARTED', 'CANCELLING')",
+      {code, message, now_ms}));
+  return tx.changes();
+}
+
+}  // namespace cleanroom::catalog::protected_queries_repo

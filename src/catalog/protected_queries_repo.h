@@ -1,0 +1,53 @@
+#pragma once
+// Rows of protected queries: what was asked, where the result goes, and how far it got.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/database.h"
+
+namespace cleanroom::catalog {
+
+struct ProtectedQueryRecord {
+  std::string id;
+  std::string collaboration_id;
+  std::string membership_id;
+  std::string account_id;  // the member that started it
+  std::string query_text;
+  std::string analysis_template_arn;  // "" when the SQL was given directly
+  nlohmann::json parameters;          // object; empty without a template
+  nlohmann::json result_config;       // ProtectedQueryResultConfiguration as given (null: default)
+  std::string receiver_account_id;
+  std::string result_bucket;
+  std::string result_key_prefix;
+  std::string result_format;  // CSV | PARQUET
+  std::string status;         // SUBMITTED STARTED CANCELLING CANCELLED FAILED SUCCESS TIMED_OUT
+  std::string error_code;     // "" unless FAILED, CANCELLED or TIMED_OUT
+  std::string error_message;
+  std::string result_location;  // set on SUCCESS
+  int64_t rows_written = 0;
+  int64_t rows_filtered = 0;  // output rows removed by thresholds and output constraints
+  int64_t created_at_ms = 0;
+  int64_t started_at_ms = 0;   // 0 until STARTED
+  int64_t finished_at_ms = 0;  // 0 until terminal
+};
+
+namespace protected_queries_repo {
+
+Status insert(Tx& tx, const ProtectedQueryRecord& q);
+Result<std::optional<ProtectedQueryRecord>> find(Tx& tx, const std::string& id);
+// Newest first; `membership_id` empty lists the whole collaboration (the query log). `status`
+// empty means any. Paging: rows strictly older than the row `after` (its id), at most `limit`.
+Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collaboration_id,
+                                               const std::string& membership_id,
+                                               const std::string& status, const std::string& after,
+                                               int limit);
+// Writes the mutable part: status, error, result, counts, times.
+Status update_state(Tx& tx, const ProtectedQueryRecord& q);
+// Ends every query a stopped server left unfinished; returns how many.
+Result<int64_t> fail_unfinished(Tx& tx, const std::string& code, const std::string& message,
+                                int64_t now_ms);
+
+}  // namespace protected_queries_repo
+}  // namespace cleanroom::catalog

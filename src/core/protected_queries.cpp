@@ -1,0 +1,409 @@
+#include "core/protected_queries.h"
+
+#include <algorithm>
+#include <strings.h>
+
+#include <filesystem>
+
+#include "catalog/configured_tables_repo.h"
+#include "catalog/datasets_repo.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "core/amc_privacy.h"
+#include "core/memberships.h"
+#include "core/platform.h"
+#include "core/query_workers.h"
+#include "policy/query_check.h"
+
+namespace cleanroom::core {
+namespace fs = std::filesystem;
+namespace repo = catalog::protected_queries_repo;
+namespace collab_repo = catalog::collaborations_repo;
+using catalog::ProtectedQueryRecord;
+using catalog::Tx;
+using nlohmann::json;
+
+namespace {
+
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+bool terminal(const std::string& status) {
+  return status == "SUCCESS" || status == "FAILED" || status == "CANCELLED" || status == "TIMED_OUT";
+}
+
+// Where a query's result goes: the receiving member and its bucket, prefix and format.
+struct Destination {
+  std::string receiver_account_id;
+  std::string bucket;
+  std::string key_prefix;
+  std::string format;
+};
+
+Result<Destination> s3_destination(const std::string& receiver, const json& config) {
+  const json s3 = config.value("/outputConfiguration/s3"_json_pointer, json());
+  if (!s3.is_object() || !s3.contains("bucket"))
+    return Error::validation("the result configuration names no S3 bucket",
+                             "resultConfiguration.outputConfiguration.s3.bucket");
+  return Destination{receiver, s3["bucket"], s3.value("keyPrefix", ""),
+                     s3.value("resultFormat", "CSV")};
+}
+
+// The membership's default when the query gives none; `member {accountId}` sends the result to
+// that member's default destination; `s3` is the caller's own override (clean-rooms-semantics.md,
+// "Protected queries"). Only members that can receive results ever receive them.
+Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& caller,
+                                        const catalog::MembershipRecord& membership,
+                                        const json& config) {
+  if (config.is_null()) {
+    if (!has(caller.abilities, "CAN_RECEIVE_RESULTS"))
+      return Error::validation("account " + caller.account_id +
+                                   " cannot receive results in this collaboration; give a "
+                                   "resultConfiguration that names a member who can",
+                               "resultConfiguration");
+    if (!membership.default_result_config.is_object())
+      return Error::validation("the membership has no defaultResultConfiguration; give a "
+                               "resultConfiguration",
+                               "resultConfiguration");
+    return s3_destination(caller.account_id, membership.default_result_config);
+  }
+  const json out = config.value("outputConfiguration", json::object());
+  if (out.contains("member")) {
+    std::string account = out["member"].value("accountId", "");
+    CR_ASSIGN(auto receiver, collab_repo::find_member(tx, membership.collaboration_id, account));
+    if (!receiver || receiver->status != "ACTIVE" ||
+        !has(receiver->abilities, "CAN_RECEIVE_RESULTS"))
+      return Error::validation("account " + account +
+                                   " is not an active member that can receive results",
+                               "resultConfiguration.outputConfiguration.member.accountId");
+    CR_ASSIGN(auto receiving,
+              collab_repo::find_membership_of(tx, membership.collaboration_id, account));
+    if (!receiving || !receiving->default_result_config.is_object())
+      return Error::validation("member " + account + " has no result destination configured",
+                               "resultConfiguration.outputConfiguration.member.accountId");
+    return s3_destination(account, receiving->default_result_config);
+  }
+  if (out.contains("s3")) {
+    CR_TRY(check_result_config(tx, caller, config));
+    return s3_destination(caller.account_id, config);
+  }
+  return Error::validation("resultConfiguration.outputConfiguration needs s3 or member",
+                           "resultConfiguration.outputConfiguration");
+}
+
+// What a query needs to run: the checked SQL and the files of the tables it reads.
+struct Plan {
+  policy::CheckedQuery checked;
+  std::vector<engine::TableFile> files;
+};
+
+// Every table associated into the collaboration by an ACTIVE member (a member that left took its
+// data with it), as the checker sees it, with the file the engine reads.
+Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std::string& runner,
+                        const std::string& sql, const std::string& template_arn,
+                        const std::vector<std::string>& platform_accounts,
+                        const std::string& data_dir) {
+  namespace tables = catalog::configured_tables_repo;
+  policy::QueryContext context;
+  context.runner_account_id = runner;
+  context.analysis_template_arn = template_arn;
+  context.amc_threshold = c.amc_threshold;
+  std::map<std::string, engine::TableFile> files;
+  CR_ASSIGN(auto associations, tables::active_associations_in_collaboration(tx, c.id, "", 1000));
+  for (const auto& a : associations) {
+    CR_ASSIGN(auto t, tables::find(tx, a.configured_table_id));
+    if (!t) continue;
+    CR_ASSIGN(auto ds, catalog::datasets_repo::find(tx, t->account_id, t->database_name,
+                                                    t->table_name));
+    if (!ds) continue;  // the dataset was removed: nothing to read
+    policy::QueryTable qt{a.name, {}, std::nullopt, t->account_id, std::nullopt};
+    for (const auto& col : ds->columns)
+      if (has(t->allowed_columns, col.name)) qt.columns.push_back(col.name);
+    CR_ASSIGN(auto rule, tables::find_rule(tx, t->id));
+    if (rule) {
+      auto parsed = policy::parse_analysis_rule(rule->type, rule->policy, t->allowed_columns);
+      if (parsed.ok()) qt.rule = *parsed;
+    }
+    if (has(platform_accounts, t->account_id)) qt.amc = amc_privacy_of(qt.columns);
+    files[a.name] = {a.name, qt.columns, data_dir + "/" + ds->path};
+    context.tables.push_back(std::move(qt));
+  }
+  CR_ASSIGN(auto checked, policy::check_query(sql, context));
+  Plan plan{checked, {}};
+  for (const auto& name : checked.tables) {
+    auto it = std::find_if(files.begin(), files.end(), [&](const auto& f) {
+      return strcasecmp(f.first.c_str(), name.c_str()) == 0;
+    });
+    if (it == files.end()) return Error::internal("the checker named an unknown table " + name);
+    plan.files.push_back(it->second);
+  }
+  return plan;
+}
+
+// The caller's own membership in any state (a member that left still reads its history).
+Result<catalog::MembershipRecord> own_membership(Tx& tx, const std::string& caller,
+                                                 const std::string& id) {
+  CR_ASSIGN(auto ms, collab_repo::find_membership(tx, id));
+  if (!ms || ms->account_id != caller) return Error::not_found("MEMBERSHIP", id);
+  return *ms;
+}
+
+// The member may run queries now: an ACTIVE membership of a live collaboration, and CAN_QUERY.
+Result<catalog::MemberRecord> querying_member(Tx& tx, const catalog::MembershipRecord& ms) {
+  if (ms.status != "ACTIVE")
+    return Error::access_denied("membership " + ms.id + " is " + ms.status +
+                                "; only active members run queries");
+  CR_ASSIGN(auto member, member_of(tx, ms.collaboration_id, ms.account_id));
+  if (!has(member.abilities, "CAN_QUERY"))
+    return Error::access_denied("account " + ms.account_id +
+                                " cannot run queries in this collaboration (no CAN_QUERY ability)");
+  return member;
+}
+
+std::string result_key(const ProtectedQueryRecord& q) {
+  std::string prefix = q.result_key_prefix;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  std::string name = q.result_format == "PARQUET" ? "result.parquet" : "result.csv";
+  return (prefix.empty() ? "" : prefix + "/") + q.id + "/" + name;
+}
+
+// An engine error names its class first ("Conversion Error: Could not convert string 'x' ...").
+// Only the class is shown: the rest can quote values from other parties' rows.
+std::string safe_engine_message(const std::string& message) {
+  auto colon = message.find(':');
+  std::string kind = colon == std::string::npos ? "Error" : message.substr(0, colon);
+  if (kind.size() > 40 || kind.find('\'') != std::string::npos) kind = "Error";
+  return "the query failed while running (" + kind +
+         "); details are withheld because they can quote other parties' data";
+}
+
+ProtectedQueryView view_of(const ProtectedQueryRecord& q, const catalog::MembershipRecord& reader,
+                           const std::string& membership_account) {
+  return {q, membership_account, std::nullopt,
+          q.account_id == reader.account_id || q.receiver_account_id == reader.account_id};
+}
+
+}  // namespace
+
+ProtectedQueryService::ProtectedQueryService(Context& ctx, QueryLimits limits)
+    : ctx_(ctx),
+      limits_(limits),
+      workers_(std::make_unique<QueryWorkers>(limits.workers,
+                                              [this](const std::string& id) { run(id); })) {}
+
+ProtectedQueryService::~ProtectedQueryService() { workers_.reset(); }
+
+Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& caller,
+                                                        const StartQueryRequest& req) {
+  if (req.type != "SQL") return Error::validation("type must be SQL", "type");
+  if (req.analysis_template_arn)
+    return Error::not_implemented("queries from analysis templates are not served yet");
+  if (!req.query_string || req.query_string->empty())
+    return Error::validation("sqlParameters.queryString is required", "sqlParameters.queryString");
+  CR_ASSIGN(auto platform, platform_accounts(ctx_.db));
+  std::vector<std::string> platform_ids;
+  for (const auto& p : platform) platform_ids.push_back(p.account_id);
+
+  ProtectedQueryRecord q;
+  CR_TRY(status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
+    CR_ASSIGN(auto ms, own_membership(tx, caller, req.membership_id));
+    CR_ASSIGN(auto member, querying_member(tx, ms));
+    CR_ASSIGN(auto c, find_collaboration(tx, ms.collaboration_id));
+    CR_ASSIGN(auto dest, resolve_destination(tx, member, ms, req.result_config));
+    // Checked now so that a refusal answers the request; checked again when it runs, against
+    // the rules and data in force then.
+    CR_TRY(status_of(plan_query(tx, c, caller, *req.query_string, "", platform_ids, ctx_.data_dir)));
+    q = ProtectedQueryRecord{crypto::uuid4(), c.id, ms.id, caller, *req.query_string, "",
+                             json::object(), req.result_config, dest.receiver_account_id,
+                             dest.bucket, dest.key_prefix, dest.format, "SUBMITTED"};
+    q.created_at_ms = now_epoch_millis();
+    return true;
+  })));
+  CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_TRY(repo::insert(tx, q));
+    return true;
+  })));
+  workers_->submit(q.id);
+  return ProtectedQueryView{q, caller, std::nullopt, true};
+}
+
+void ProtectedQueryService::run(const std::string& id) {
+  auto control = std::make_shared<engine::RunControl>();
+  workers_->track(id, control,
+                  std::chrono::steady_clock::now() + std::chrono::milliseconds(limits_.timeout_ms));
+  struct Untrack {
+    QueryWorkers& w;
+    const std::string& id;
+    ~Untrack() { w.untrack(id); }
+  } untrack{*workers_, id};
+
+  // SUBMITTED -> STARTED, unless it was cancelled while it waited.
+  auto started = ctx_.db.write<std::optional<ProtectedQueryRecord>>(
+      [&](Tx& tx) -> Result<std::optional<ProtectedQueryRecord>> {
+        CR_ASSIGN(auto q, repo::find(tx, id));
+        if (!q || q->status != "SUBMITTED") return std::optional<ProtectedQueryRecord>{};
+        q->status = "STARTED";
+        q->started_at_ms = now_epoch_millis();
+        CR_TRY(repo::update_state(tx, *q));
+        return q;
+      });
+  if (!started.ok() || !*started) return;
+  ProtectedQueryRecord q = **started;
+
+  const std::string staging_dir = ctx_.data_dir + "/staging/results";
+  const std::string staging = staging_dir + "/" + q.id + (q.result_format == "PARQUET" ? ".parquet" : ".csv");
+  auto outcome = [&]() -> Result<engine::RunOutcome> {
+    CR_ASSIGN(auto platform, platform_accounts(ctx_.db));
+    std::vector<std::string> platform_ids;
+    for (const auto& p : platform) platform_ids.push_back(p.account_id);
+    CR_ASSIGN(auto plan, ctx_.db.read<Plan>([&](Tx& tx) -> Result<Plan> {
+      CR_ASSIGN(auto ms, own_membership(tx, q.account_id, q.membership_id));
+      CR_TRY(status_of(querying_member(tx, ms)));
+      CR_ASSIGN(auto c, find_collaboration(tx, q.collaboration_id));
+      return plan_query(tx, c, q.account_id, q.query_text, q.analysis_template_arn, platform_ids,
+                        ctx_.data_dir);
+    }));
+    std::error_code ec;
+    fs::create_directories(staging_dir, ec);
+    engine::ProtectedRun run{plan.checked.sql,
+                             plan.checked.thresholded ? policy::kKeptColumn : "",
+                             plan.files,
+                             staging,
+                             q.result_format == "PARQUET" ? engine::ResultFormat::Parquet
+                                                          : engine::ResultFormat::Csv,
+                             limits_.threads_per_query,
+                             limits_.memory_limit};
+    auto ran = engine::run_protected(run, *control);
+    if (!ran.ok() && control->stopped() == engine::RunControl::Stop::None) {
+      Error e = ran.error();
+      e.message = safe_engine_message(e.message);
+      return e;
+    }
+    return ran;
+  }();
+
+  // Delivery, then the final state: SUCCESS is written only once the object is in place.
+  q.finished_at_ms = now_epoch_millis();
+  switch (control->stopped()) {
+    case engine::RunControl::Stop::Cancelled:
+      q.status = workers_->stopping() ? "FAILED" : "CANCELLED";
+      q.error_code = workers_->stopping() ? "SERVER_STOPPED" : "CANCELLED";
+      q.error_message = workers_->stopping() ? "the server stopped while the query ran; start it again"
+                                             : "the query was cancelled";
+      break;
+    case engine::RunControl::Stop::TimedOut:
+      q.status = "TIMED_OUT";
+      q.error_code = "TIMED_OUT";
+      q.error_message = "the query ran longer than the limit of " +
+                        std::to_string(limits_.timeout_ms / 1000) + " s";
+      break;
+    case engine::RunControl::Stop::None:
+      if (!outcome.ok()) {
+        q.status = "FAILED";
+        q.error_code = outcome.error().kind == ErrorKind::Validation ? "INVALID_QUERY" : "EXECUTION_FAILED";
+        q.error_message = outcome.error().message;
+        break;
+      }
+      const std::string key = result_key(q);
+      Status delivered = ctx_.buckets->put_file(
+          q.result_bucket, key, staging,
+          q.result_format == "PARQUET" ? "application/vnd.apache.parquet" : "text/csv");
+      if (!delivered.ok()) {
+        q.status = "FAILED";
+        q.error_code = "DELIVERY_FAILED";
+        q.error_message = "the result could not be written to bucket '" + q.result_bucket +
+                          "': " + delivered.error().message;
+        break;
+      }
+      q.status = "SUCCESS";
+      q.result_location = delivery::ObjectStore::location(q.result_bucket, key);
+      q.rows_written = outcome->rows_written;
+      q.rows_filtered = outcome->rows_filtered;
+      q.finished_at_ms = now_epoch_millis();
+      break;
+  }
+  std::error_code ec;
+  fs::remove(staging, ec);
+  (void)ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_TRY(repo::update_state(tx, q));
+    return true;
+  });
+}
+
+Result<ProtectedQueryView> ProtectedQueryService::get(const std::string& caller,
+                                                      const std::string& membership_id,
+                                                      const std::string& id) {
+  CR_ASSIGN(auto v, ctx_.db.read<ProtectedQueryView>([&](Tx& tx) -> Result<ProtectedQueryView> {
+    CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
+    CR_ASSIGN(auto q, repo::find(tx, id));
+    if (!q || q->collaboration_id != ms.collaboration_id)
+      return Error::not_found("PROTECTED_QUERY", id);
+    if (q->membership_id != ms.id) {
+      CR_ASSIGN(auto c, collab_repo::find_including_deleted(tx, ms.collaboration_id));
+      bool log = ms.query_log_status == "ENABLED" && c && c->query_log_status == "ENABLED";
+      if (!log) return Error::not_found("PROTECTED_QUERY", id);
+    }
+    return view_of(*q, ms, q->account_id);
+  }));
+  if (v.query.status == "STARTED" || v.query.status == "CANCELLING")
+    if (auto control = workers_->control(id)) v.progress = control->progress();
+  return v;
+}
+
+Result<std::pair<std::vector<ProtectedQueryView>, std::string>> ProtectedQueryService::list(
+    const std::string& caller, const std::string& membership_id, const std::string& status,
+    const Page& page) {
+  using Out = std::pair<std::vector<ProtectedQueryView>, std::string>;
+  return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
+    CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
+    CR_ASSIGN(auto c, collab_repo::find_including_deleted(tx, ms.collaboration_id));
+    bool log = ms.query_log_status == "ENABLED" && c && c->query_log_status == "ENABLED";
+    CR_ASSIGN(auto rows, repo::list(tx, ms.collaboration_id, log ? "" : ms.id, status,
+                                    page.next_token, page.max_results + 1));
+    Out out;
+    for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(page.max_results); ++i)
+      out.first.push_back(view_of(rows[i], ms, rows[i].account_id));
+    if (rows.size() > static_cast<size_t>(page.max_results)) out.second = out.first.back().query.id;
+    return out;
+  });
+}
+
+Result<ProtectedQueryView> ProtectedQueryService::cancel(const std::string& caller,
+                                                         const std::string& membership_id,
+                                                         const std::string& id) {
+  CR_ASSIGN(auto v, ctx_.db.write<ProtectedQueryView>([&](Tx& tx) -> Result<ProtectedQueryView> {
+    CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
+    CR_ASSIGN(auto q, repo::find(tx, id));
+    if (!q || q->membership_id != ms.id) return Error::not_found("PROTECTED_QUERY", id);
+    if (terminal(q->status) || q->status == "CANCELLING")
+      return Error::conflict("protected query " + id + " is " + q->status +
+                                 " and can no longer be cancelled",
+                             "INVALID_STATE", "PROTECTED_QUERY", id);
+    if (q->status == "SUBMITTED") {
+      q->status = "CANCELLED";
+      q->error_code = "CANCELLED";
+      q->error_message = "the query was cancelled before it started";
+      q->finished_at_ms = now_epoch_millis();
+    } else {
+      q->status = "CANCELLING";
+    }
+    CR_TRY(repo::update_state(tx, *q));
+    return view_of(*q, ms, caller);
+  }));
+  if (v.query.status == "CANCELLING")
+    if (auto control = workers_->control(id)) control->stop(engine::RunControl::Stop::Cancelled);
+  return v;
+}
+
+Status ProtectedQueryService::fail_interrupted_queries() {
+  return status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
+    return repo::fail_unfinished(tx, "SERVER_RESTARTED",
+                                 "the server stopped before the query finished; start it again",
+                                 now_epoch_millis());
+  }));
+}
+
+void ProtectedQueryService::wait_idle() { workers_->wait_idle(); }
+
+}  // namespace cleanroom::core

@@ -1,0 +1,79 @@
+#pragma once
+// Protected queries: an analyst's SQL, checked against the analysis rule of every table it reads
+// (src/policy), run in the engine's sandbox on a bounded pool of workers (never on the caller's
+// thread), and its result delivered to the receiver's bucket. The state of every query is in the
+// catalog, so a restart loses none: what was running ends FAILED with the reason.
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catalog/protected_queries_repo.h"
+#include "core/collaborations.h"
+#include "core/context.h"
+#include "engine/engine.h"
+
+namespace cleanroom::core {
+
+struct QueryLimits {
+  int workers = 2;                   // queries that run at once; the rest wait SUBMITTED
+  int threads_per_query = 2;         // engine threads of one query
+  std::string memory_limit = "4GB";  // per query
+  int64_t timeout_ms = 30 * 60 * 1000;  // then TIMED_OUT
+};
+
+struct StartQueryRequest {
+  std::string membership_id;
+  std::string type = "SQL";
+  std::optional<std::string> query_string;
+  std::optional<std::string> analysis_template_arn;
+  std::map<std::string, std::string> parameters;
+  nlohmann::json result_config;  // ProtectedQueryResultConfiguration, or null: the membership's
+};
+
+struct ProtectedQueryView {
+  catalog::ProtectedQueryRecord query;
+  std::string membership_account_id;  // owner of query.membership_id
+  std::optional<engine::Progress> progress;  // while STARTED
+  // Only the member that started it and the receiver see where the result went.
+  bool shows_result = false;
+};
+
+class QueryWorkers;
+
+class ProtectedQueryService {
+ public:
+  ProtectedQueryService(Context& ctx, QueryLimits limits = {});
+  ~ProtectedQueryService();  // stops the workers; what has not finished is ended at next start
+
+  // Checks the caller may query and the SQL against every rule, records the query SUBMITTED and
+  // queues it. A refused query is a Validation error (reason INVALID_QUERY) and is not recorded.
+  Result<ProtectedQueryView> start(const std::string& caller, const StartQueryRequest& req);
+  // The caller's own queries; with the query log enabled on its membership, every query of the
+  // collaboration (clean-rooms-semantics.md: queryLogStatus).
+  Result<ProtectedQueryView> get(const std::string& caller, const std::string& membership_id,
+                                 const std::string& id);
+  Result<std::pair<std::vector<ProtectedQueryView>, std::string>> list(
+      const std::string& caller, const std::string& membership_id, const std::string& status,
+      const Page& page);
+  // UpdateProtectedQuery targetStatus CANCELLED; only by the member that started it, only while
+  // it has not ended (Conflict INVALID_STATE otherwise).
+  Result<ProtectedQueryView> cancel(const std::string& caller, const std::string& membership_id,
+                                    const std::string& id);
+
+  // Ends queries a stopped server left unfinished; run by `serve` when it opens the data dir.
+  Status fail_interrupted_queries();
+  // Blocks until no query is queued or running (tests, shutdown).
+  void wait_idle();
+
+ private:
+  void run(const std::string& id);
+  Context& ctx_;
+  QueryLimits limits_;
+  std::unique_ptr<QueryWorkers> workers_;
+};
+
+}  // namespace cleanroom::core

@@ -1,0 +1,674 @@
+#include "core/workflows.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "catalog/collaborations_repo.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "core/platform.h"
+
+namespace cleanroom::core {
+namespace repo = catalog::workflows_repo;
+using catalog::Tx;
+using catalog::WorkflowExecutionRecord;
+using catalog::WorkflowParameter;
+using catalog::WorkflowRecord;
+using nlohmann::json;
+
+namespace {
+
+const std::set<std::string>& parameter_types() {
+  static const std::set<std::string> types = {"STRING", "INTEGER", "LONG", "DECIMAL",
+                                              "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP"};
+  return types;
+}
+
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+// --- dates and times ----------------------------------------------------------------------------
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+bool valid_date(int y, int m, int d) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+  return d <= days[m - 1] + (m == 2 && leap(y) ? 1 : 0);
+}
+
+// yyyy-MM-ddTHH:mm:ss (a space for the T, and a trailing Z, are accepted) as
+// "yyyy-MM-ddTHH:mm:ss"; nullopt when it is not a real moment.
+std::optional<std::string> parse_timestamp(const std::string& s) {
+  static const std::regex re(R"((\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})Z?)");
+  std::smatch m;
+  if (!std::regex_match(s, m, re)) return std::nullopt;
+  auto n = [&](int i) { return std::stoi(m[i].str()); };
+  if (!valid_date(n(1), n(2), n(3)) || n(4) > 23 || n(5) > 59 || n(6) > 59) return std::nullopt;
+  return m[1].str() + "-" + m[2].str() + "-" + m[3].str() + "T" + m[4].str() + ":" + m[5].str() +
+         ":" + m[6].str();
+}
+
+std::optional<std::string> parse_date(const std::string& s) {
+  static const std::regex re(R"((\d{4})-(\d{2})-(\d{2}))");
+  std::smatch m;
+  if (!std::regex_match(s, m, re)) return std::nullopt;
+  if (!valid_date(std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str())))
+    return std::nullopt;
+  return s;
+}
+
+std::string timestamp_literal(const std::string& normalized) {
+  std::string t = normalized;
+  t[10] = ' ';
+  return "TIMESTAMP '" + t + "'";
+}
+
+// --- literals -----------------------------------------------------------------------------------
+
+std::string string_literal(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+// A negative number is parenthesised: "a -CUSTOM_PARAMETER('x')" must not become "a --5", a
+// comment.
+std::string number_literal(const std::string& text) {
+  return text[0] == '-' ? "(" + text + ")" : text;
+}
+
+Result<std::string> scalar_literal(const json& v, std::string type, const std::string& field) {
+  if (type.empty()) {  // no declaration: the JSON type says
+    if (v.is_string())
+      type = "STRING";
+    else if (v.is_boolean())
+      type = "BOOLEAN";
+    else if (v.is_number_integer() || v.is_number_unsigned())
+      type = "LONG";
+    else if (v.is_number_float())
+      type = "DOUBLE";
+    else
+      return Error::validation(field + " must be a string, number, boolean or a list of them",
+                               field);
+  }
+  auto wrong = [&](const std::string& what) {
+    return Error::validation(
+        field + " must be " + what + " (the parameter's dataType is " + type + ")", field);
+  };
+  if (type == "STRING") {
+    if (!v.is_string()) return wrong("a string");
+    const std::string s = v.get<std::string>();
+    if (s.find('\0') != std::string::npos) return wrong("a string without NUL characters");
+    return string_literal(s);
+  }
+  if (type == "INTEGER" || type == "LONG") {
+    static const std::regex re(R"(-?\d{1,19})");
+    std::string text = v.is_number_integer() || v.is_number_unsigned() ? v.dump()
+                       : v.is_string()                                 ? v.get<std::string>()
+                                                                       : "";
+    if (!std::regex_match(text, re)) return wrong("a whole number");
+    return number_literal(text);
+  }
+  if (type == "DECIMAL" || type == "DOUBLE") {
+    static const std::regex re(R"(-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)");
+    std::string text = v.is_number() ? v.dump() : v.is_string() ? v.get<std::string>() : "";
+    if (!std::regex_match(text, re)) return wrong("a number");
+    return number_literal(text);
+  }
+  if (type == "BOOLEAN") {
+    if (v.is_boolean()) return std::string(v.get<bool>() ? "TRUE" : "FALSE");
+    if (v.is_string() &&
+        (upper(v.get<std::string>()) == "TRUE" || upper(v.get<std::string>()) == "FALSE"))
+      return upper(v.get<std::string>());
+    return wrong("true or false");
+  }
+  if (type == "DATE") {
+    auto d = v.is_string() ? parse_date(v.get<std::string>()) : std::nullopt;
+    if (!d) return wrong("a date, yyyy-MM-dd");
+    return "DATE '" + *d + "'";
+  }
+  if (type == "TIMESTAMP") {
+    auto t = v.is_string() ? parse_timestamp(v.get<std::string>()) : std::nullopt;
+    if (!t) return wrong("a timestamp, yyyy-MM-ddTHH:mm:ss");
+    return timestamp_literal(*t);
+  }
+  return Error::validation(field + ": unknown dataType " + type, field);
+}
+
+// A list value becomes a DuckDB list literal, [a, b], for ARRAY_CONTAINS / list functions.
+Result<std::string> literal(const json& v, const std::string& type, const std::string& field) {
+  if (!v.is_array()) return scalar_literal(v, type, field);
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i) {
+    const std::string f = field + "[" + std::to_string(i) + "]";
+    if (v[i].is_array()) return Error::validation(f + ": lists of lists are not supported", f);
+    CR_ASSIGN(auto item, scalar_literal(v[i], type, f));
+    out += (i ? ", " : "") + item;
+  }
+  return out + "]";
+}
+
+// --- finding the parameter calls in the SQL text -------------------------------------------------
+
+struct ParameterCall {
+  size_t begin = 0;
+  size_t end = 0;  // one past ')'
+  bool built_in = false;
+  std::string name;
+};
+
+bool identifier_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Past the quoted text that starts at `i` (a quote character); `backslash` for E'...' strings.
+size_t skip_quoted(const std::string& s, size_t i, char quote, bool backslash) {
+  for (size_t j = i + 1; j < s.size(); ++j) {
+    if (backslash && s[j] == '\\') {
+      ++j;
+      continue;
+    }
+    if (s[j] != quote) continue;
+    if (j + 1 < s.size() && s[j + 1] == quote) {
+      ++j;
+      continue;
+    }
+    return j + 1;
+  }
+  return s.size();
+}
+
+size_t skip_space(const std::string& s, size_t i) {
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
+// Tokenises only as far as needed to tell code from strings, quoted identifiers and comments,
+// the way DuckDB's parser does; whatever is misread still goes through the checker whole.
+Result<std::vector<ParameterCall>> parameter_calls(const std::string& sql) {
+  std::vector<ParameterCall> calls;
+  const size_t n = sql.size();
+  auto at = [&](size_t k) { return k < n ? sql[k] : '\0'; };
+  size_t i = 0;
+  while (i < n) {
+    const char c = sql[i];
+    const bool word_start = i == 0 || !identifier_char(sql[i - 1]);
+    if (c == '\'' || c == '"') {
+      i = skip_quoted(sql, i, c, false);
+    } else if (c == '-' && at(i + 1) == '-') {
+      i = sql.find('\n', i);
+      if (i == std::string::npos) i = n;
+    } else if (c == '/' && at(i + 1) == '*') {
+      int depth = 0;  // block comments nest, as in PostgreSQL's grammar
+      while (i < n) {
+        if (sql[i] == '/' && at(i + 1) == '*') {
+          ++depth;
+          i += 2;
+        } else if (sql[i] == '*' && at(i + 1) == '/') {
+          i += 2;
+          if (--depth == 0) break;
+        } else {
+          ++i;
+        }
+      }
+    } else if (c == '$' && word_start && !std::isdigit(static_cast<unsigned char>(at(i + 1)))) {
+      size_t j = i + 1;  // $tag$ ... $tag$
+      while (j < n && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
+      if (at(j) != '$') {
+        i = j;
+        continue;
+      }
+      const std::string tag = sql.substr(i, j - i + 1);
+      size_t close = sql.find(tag, j + 1);
+      i = close == std::string::npos ? n : close + tag.size();
+    } else if ((std::isalpha(static_cast<unsigned char>(c)) || c == '_') && word_start) {
+      size_t j = i;
+      while (j < n && identifier_char(sql[j])) ++j;
+      const std::string word = upper(sql.substr(i, j - i));
+      if (word == "E" && at(j) == '\'') {
+        i = skip_quoted(sql, j, '\'', true);
+        continue;
+      }
+      if (word != "BUILT_IN_PARAMETER" && word != "CUSTOM_PARAMETER") {
+        i = j;
+        continue;
+      }
+      size_t k = skip_space(sql, j);
+      if (at(k) != '(') {  // a column of that name, not a call
+        i = j;
+        continue;
+      }
+      const std::string usage = word + "('name')";
+      auto malformed = [&] {
+        return Error::validation(word + " takes one name in single quotes, as " + usage +
+                                     " (at character " + std::to_string(i + 1) + ")",
+                                 "sqlQuery");
+      };
+      k = skip_space(sql, k + 1);
+      if (at(k) != '\'') return malformed();
+      size_t close = skip_quoted(sql, k, '\'', false);
+      // Unterminated, or an empty name.
+      if (sql[close - 1] != '\'' || close == k + 2) return malformed();
+      std::string name;
+      for (size_t p = k + 1; p + 1 < close; ++p) {
+        name += sql[p];
+        if (sql[p] == '\'') ++p;  // '' is one quote
+      }
+      k = skip_space(sql, close);
+      if (at(k) != ')') return malformed();
+      calls.push_back({i, k + 1, word == "BUILT_IN_PARAMETER", name});
+      i = k + 1;
+    } else {
+      ++i;
+    }
+  }
+  return calls;
+}
+
+// --- the rest -----------------------------------------------------------------------------------
+
+Status check_time_window(const StartExecutionRequest& req, TimeWindow* window) {
+  if (!req.time_window_type.empty() && req.time_window_type != "EXPLICIT")
+    return Error::validation(
+        "timeWindowType must be EXPLICIT (with timeWindowStart and "
+        "timeWindowEnd); '" +
+            req.time_window_type + "' is not supported",
+        "timeWindowType");
+  static const std::set<std::string> utc = {"", "UTC", "Etc/UTC", "GMT", "Etc/GMT"};
+  if (!utc.count(req.time_window_time_zone))
+    return Error::validation("timeWindowTimeZone '" + req.time_window_time_zone +
+                                 "' is not supported: only UTC; give the time window in UTC",
+                             "timeWindowTimeZone");
+  auto parse = [](const std::string& value, const char* field) -> Result<std::string> {
+    if (value.empty())
+      return Error::validation(std::string(field) + " is required, as yyyy-MM-ddTHH:mm:ss", field);
+    auto t = parse_timestamp(value);
+    if (!t)
+      return Error::validation(std::string(field) + " '" + value +
+                                   "' is not a time of the form yyyy-MM-ddTHH:mm:ss, such as "
+                                   "2023-02-07T00:00:00",
+                               field);
+    return *t;
+  };
+  CR_ASSIGN(window->start, parse(req.time_window_start, "timeWindowStart"));
+  CR_ASSIGN(window->end, parse(req.time_window_end, "timeWindowEnd"));
+  // Both have the same fixed-width form, so text order is time order.
+  if (window->start >= window->end)
+    return Error::validation("timeWindowStart (" + window->start +
+                                 ") must be before timeWindowEnd (" + window->end + ")",
+                             "timeWindowStart");
+  return {};
+}
+
+bool ended(const std::string& status) {
+  return status == "SUCCEEDED" || status == "FAILED" || status == "CANCELLED";
+}
+
+WorkflowExecutionView view_of(const WorkflowExecutionRecord& e,
+                              const catalog::ProtectedQueryRecord& q) {
+  WorkflowExecutionView v;
+  v.execution = e;
+  v.status = execution_status(q.status);
+  if (v.status == "FAILED" || v.status == "CANCELLED") v.status_reason = q.error_message;
+  if (v.status == "SUCCEEDED") v.output_location = q.result_location;
+  v.rows_written = q.rows_written;
+  v.rows_filtered = q.rows_filtered;
+  v.started_at_ms = q.started_at_ms;
+  v.finished_at_ms = q.finished_at_ms;
+  return v;
+}
+
+Result<WorkflowExecutionView> read_execution(Tx& tx, const std::string& instance_id,
+                                             const std::string& execution_id) {
+  CR_ASSIGN(auto e, repo::find_execution(tx, instance_id, execution_id));
+  if (!e) return Error::not_found("workflow execution", execution_id);
+  CR_ASSIGN(auto q, catalog::protected_queries_repo::find(tx, e->protected_query_id));
+  if (!q)
+    return Error::internal("the protected query of execution " + execution_id + " is missing");
+  return view_of(*e, *q);
+}
+
+}  // namespace
+
+std::string execution_status(const std::string& s) {
+  if (s == "SUBMITTED") return "PENDING";
+  if (s == "STARTED" || s == "CANCELLING") return "RUNNING";
+  if (s == "SUCCESS") return "SUCCEEDED";
+  if (s == "CANCELLED") return "CANCELLED";
+  return "FAILED";  // FAILED, TIMED_OUT
+}
+
+Status check_workflow(const WorkflowRecord& w) {
+  static const std::regex id(R"([A-Za-z0-9._-]{1,128})");
+  if (!std::regex_match(w.workflow_id, id))
+    return Error::validation(
+        "workflowId '" + w.workflow_id + "' must be 1 to 128 letters, digits, '.', '-' or '_'",
+        "workflowId");
+  if (w.sql_query.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Error::validation("sqlQuery is required", "sqlQuery");
+  if (w.sql_query.size() > 256 * 1024)
+    return Error::validation("sqlQuery is longer than 256 KiB", "sqlQuery");
+  static const std::regex name(R"([A-Za-z0-9_.-]{1,128})");
+  std::set<std::string> names;
+  for (size_t i = 0; i < w.input_parameters.size(); ++i) {
+    const auto& p = w.input_parameters[i];
+    const std::string f = "inputParameters[" + std::to_string(i) + "]";
+    if (!std::regex_match(p.name, name))
+      return Error::validation(f + ".name must be 1 to 128 letters, digits, '.', '-' or '_'",
+                               f + ".name");
+    if (!names.insert(p.name).second)
+      return Error::validation(f + ".name: parameter " + p.name + " is declared twice",
+                               f + ".name");
+    if (!parameter_types().count(p.data_type))
+      return Error::validation(f + ".dataType must be one of STRING, INTEGER, LONG, DECIMAL, "
+                                   "DOUBLE, BOOLEAN, DATE, TIMESTAMP",
+                               f + ".dataType");
+    if (!p.column_type.empty() && p.column_type != "DIMENSION" && p.column_type != "METRIC")
+      return Error::validation(f + ".columnType must be DIMENSION or METRIC", f + ".columnType");
+    if (!p.default_value.is_null())
+      CR_TRY(status_of(literal(p.default_value, p.data_type, f + ".defaultValue")));
+  }
+  // A filtered-row option names an output column.
+  static const std::regex column(R"([A-Za-z_][A-Za-z0-9_]{0,127})");
+  for (const auto& [value, field] :
+       {std::pair{&w.filtered_metrics_discriminator_column, "filteredMetricsDiscriminatorColumn"},
+        std::pair{&w.distinct_user_count_column, "distinctUserCountColumn"},
+        std::pair{&w.filtered_reason_column, "filteredReasonColumn"}})
+    if (!value->empty() && !std::regex_match(*value, column))
+      return Error::validation(
+          std::string(field) + " must be a column name: letters, digits and '_'", field);
+  return {};
+}
+
+Result<std::string> fill_parameters(const std::string& sql, const TimeWindow& window,
+                                    const json& values,
+                                    const std::vector<WorkflowParameter>& declared) {
+  if (!values.is_object())
+    return Error::validation("parameterValues must be an object", "parameterValues");
+  std::map<std::string, const WorkflowParameter*> by_name;
+  for (const auto& p : declared) by_name[p.name] = &p;
+  CR_ASSIGN(auto calls, parameter_calls(sql));
+  std::set<std::string> used;
+  std::string out;
+  size_t done = 0;
+  for (const auto& call : calls) {
+    out += sql.substr(done, call.begin - done);
+    done = call.end;
+    if (call.built_in) {
+      const std::string name = upper(call.name);
+      if (name == "TIME_WINDOW_START")
+        out += timestamp_literal(window.start);
+      else if (name == "TIME_WINDOW_END")
+        out += timestamp_literal(window.end);
+      else
+        return Error::validation("BUILT_IN_PARAMETER('" + call.name +
+                                     "') is not known; use TIME_WINDOW_START or TIME_WINDOW_END",
+                                 "sqlQuery");
+      continue;
+    }
+    used.insert(call.name);
+    auto decl = by_name.find(call.name);
+    const std::string type = decl == by_name.end() ? "" : decl->second->data_type;
+    const std::string field = "parameterValues." + call.name;
+    if (values.contains(call.name)) {
+      CR_ASSIGN(auto lit, literal(values[call.name], type, field));
+      out += lit;
+    } else if (decl != by_name.end() && !decl->second->default_value.is_null()) {
+      CR_ASSIGN(auto lit, literal(decl->second->default_value, type,
+                                  "defaultValue of parameter " + call.name));
+      out += lit;
+    } else {
+      return Error::validation("the query uses CUSTOM_PARAMETER('" + call.name +
+                                   "'), but parameterValues gives no value for it and the "
+                                   "workflow declares no defaultValue",
+                               field);
+    }
+  }
+  out += sql.substr(done);
+  for (const auto& [name, value] : values.items())
+    if (!used.count(name) && !by_name.count(name))
+      return Error::validation("parameterValues." + name + ": the workflow has no parameter " +
+                                   name + " (its SQL uses no CUSTOM_PARAMETER('" + name + "'))",
+                               "parameterValues." + name);
+  return out;
+}
+
+Result<catalog::InstanceRecord> WorkflowService::instance(const AmcCaller& caller,
+                                                          const std::string& id) {
+  // Another AMC account's instance is NotFound, as for every instance call.
+  CR_ASSIGN(auto view, instances_.get(caller, id));
+  return view.instance;
+}
+
+Result<WorkflowRecord> WorkflowService::create(const AmcCaller& caller,
+                                               const std::string& instance_id, WorkflowRecord w) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  CR_TRY(check_workflow(w));
+  w.instance_id = inst.instance_id;
+  w.created_by = caller.user.user_id;
+  w.created_at = w.updated_at = now_epoch_seconds();
+  return ctx_.db.write<WorkflowRecord>([&](Tx& tx) -> Result<WorkflowRecord> {
+    CR_ASSIGN(auto existing, repo::find(tx, w.instance_id, w.workflow_id));
+    if (existing)
+      return Error::conflict(
+          "workflow " + w.workflow_id + " already exists on instance " + w.instance_id,
+          "ALREADY_EXISTS", "WORKFLOW", w.workflow_id);
+    CR_TRY(repo::insert(tx, w));
+    return w;
+  });
+}
+
+Result<WorkflowRecord> WorkflowService::get(const AmcCaller& caller, const std::string& instance_id,
+                                            const std::string& workflow_id) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  return ctx_.db.read<WorkflowRecord>([&](Tx& tx) -> Result<WorkflowRecord> {
+    CR_ASSIGN(auto w, repo::find(tx, inst.instance_id, workflow_id));
+    if (!w) return Error::not_found("workflow", workflow_id);
+    return *w;
+  });
+}
+
+Result<WorkflowPage> WorkflowService::list(const AmcCaller& caller, const std::string& instance_id,
+                                           const std::string& next_token, int limit) {
+  if (limit < 1 || limit > 100)
+    return Error::validation("limit must be between 1 and 100", "limit");
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  return ctx_.db.read<WorkflowPage>([&](Tx& tx) -> Result<WorkflowPage> {
+    CR_ASSIGN(auto rows, repo::list(tx, inst.instance_id, next_token, limit + 1));
+    WorkflowPage page;
+    if (static_cast<int>(rows.size()) > limit) {
+      rows.resize(limit);
+      page.next_token = rows.back().workflow_id;
+    }
+    page.workflows = std::move(rows);
+    return page;
+  });
+}
+
+Result<WorkflowRecord> WorkflowService::update(const AmcCaller& caller,
+                                               const std::string& instance_id, WorkflowRecord w) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  CR_TRY(check_workflow(w));
+  return ctx_.db.write<WorkflowRecord>([&](Tx& tx) -> Result<WorkflowRecord> {
+    CR_ASSIGN(auto existing, repo::find(tx, inst.instance_id, w.workflow_id));
+    if (!existing) return Error::not_found("workflow", w.workflow_id);
+    w.instance_id = inst.instance_id;
+    w.created_by = existing->created_by;
+    w.created_at = existing->created_at;
+    w.updated_at = now_epoch_seconds();
+    CR_TRY(repo::update(tx, w));
+    return w;
+  });
+}
+
+Status WorkflowService::remove(const AmcCaller& caller, const std::string& instance_id,
+                               const std::string& workflow_id) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  // Schedules are not served, so nothing can hold a workflow; past executions keep their copy.
+  return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_ASSIGN(auto existing, repo::find(tx, inst.instance_id, workflow_id));
+    if (!existing) return Error::not_found("workflow", workflow_id);
+    CR_TRY(repo::remove(tx, inst.instance_id, workflow_id));
+    return true;
+  }));
+}
+
+Result<WorkflowExecutionView> WorkflowService::start(const AmcCaller& caller,
+                                                     const std::string& instance_id,
+                                                     const StartExecutionRequest& req) {
+  CR_ASSIGN(auto view, instances_.get(caller, instance_id));
+  const auto& inst = view.instance;
+  // The reference: "The collaboration instance will be operational once you create a membership
+  // in the primary AWS account ID, after which you will be able to run queries."
+  if (inst.creation_status != "ACTIVE")
+    return Error::validation(
+        "instance " + inst.instance_id + " is not active yet: its primary AWS account " +
+            inst.aws_account_id + " must first create its membership in collaboration '" +
+            view.collaboration_name + "' (with the results destination); then workflows can run",
+        "instanceId");
+  if (view.collaboration_status != "Active")
+    return Error::validation("the primary AWS account " + inst.aws_account_id + " of instance " +
+                                 inst.instance_id + " is no longer in its collaboration (" +
+                                 view.collaboration_status + "), so no workflow can run",
+                             "instanceId");
+
+  if (req.workflow_id.has_value() == req.workflow.has_value())
+    return Error::validation("give either workflowId (a saved workflow) or workflow (inline)",
+                             "workflowId");
+  WorkflowRecord w;
+  if (req.workflow) {
+    w = *req.workflow;
+    CR_TRY(check_workflow(w));
+  } else {
+    CR_ASSIGN(w, ctx_.db.read<WorkflowRecord>([&](Tx& tx) -> Result<WorkflowRecord> {
+      CR_ASSIGN(auto saved, repo::find(tx, inst.instance_id, *req.workflow_id));
+      if (!saved) return Error::not_found("workflow", *req.workflow_id);
+      return *saved;
+    }));
+  }
+  TimeWindow window;
+  CR_TRY(check_time_window(req, &window));
+  CR_ASSIGN(std::string sql,
+            fill_parameters(w.sql_query, window, req.parameter_values, w.input_parameters));
+
+  CR_ASSIGN(auto submitter, platform_account(ctx_.db, "QUERY_SUBMITTER"));
+  CR_ASSIGN(
+      auto membership,
+      ctx_.db.read<catalog::MembershipRecord>([&](Tx& tx) -> Result<catalog::MembershipRecord> {
+        CR_ASSIGN(auto ms, catalog::collaborations_repo::find_membership_of(
+                               tx, inst.collaboration_id, submitter.account_id));
+        if (!ms)
+          return Error::internal(
+              "the Query Submitter has no membership "
+              "in the collaboration of instance " +
+              inst.instance_id);
+        return *ms;
+      }));
+  StartQueryRequest query;
+  query.membership_id = membership.id;
+  query.query_string = sql;
+  query.result_config = {
+      {"outputConfiguration", {{"member", {{"accountId", inst.aws_account_id}}}}}};
+  CR_ASSIGN(auto started, queries_.start(submitter.account_id, query));
+
+  WorkflowExecutionRecord e;
+  e.execution_id = crypto::uuid4();
+  e.instance_id = inst.instance_id;
+  e.workflow_id = w.workflow_id;
+  e.saved_workflow = !req.workflow;
+  e.workflow = w;
+  e.workflow.instance_id.clear();
+  e.protected_query_id = started.query.id;
+  e.membership_id = membership.id;
+  e.time_window_start = window.start;
+  e.time_window_end = window.end;
+  e.time_window_time_zone = req.time_window_time_zone.empty() ? "UTC" : req.time_window_time_zone;
+  e.time_window_type = "EXPLICIT";
+  e.parameter_values = req.parameter_values;
+  e.created_by = caller.user.user_id;
+  e.created_at_ms = now_epoch_millis();
+  return ctx_.db.write<WorkflowExecutionView>([&](Tx& tx) -> Result<WorkflowExecutionView> {
+    CR_TRY(repo::insert_execution(tx, e));
+    // The query may have moved on already; show its state as of now.
+    return read_execution(tx, e.instance_id, e.execution_id);
+  });
+}
+
+Result<WorkflowExecutionView> WorkflowService::get_execution(const AmcCaller& caller,
+                                                             const std::string& instance_id,
+                                                             const std::string& execution_id) {
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  return ctx_.db.read<WorkflowExecutionView>(
+      [&](Tx& tx) { return read_execution(tx, inst.instance_id, execution_id); });
+}
+
+Result<ExecutionPage> WorkflowService::list_executions(const AmcCaller& caller,
+                                                       const std::string& instance_id,
+                                                       const std::string& workflow_id,
+                                                       const std::string& next_token, int limit) {
+  if (limit < 1 || limit > 100)
+    return Error::validation("limit must be between 1 and 100", "limit");
+  CR_ASSIGN(auto inst, instance(caller, instance_id));
+  return ctx_.db.read<ExecutionPage>([&](Tx& tx) -> Result<ExecutionPage> {
+    CR_ASSIGN(auto rows,
+              repo::list_executions(tx, inst.instance_id, workflow_id, next_token, limit + 1));
+    ExecutionPage page;
+    for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {
+      CR_ASSIGN(auto q, catalog::protected_queries_repo::find(tx, rows[i].protected_query_id));
+      if (!q)
+        return Error::internal("the protected query of execution " + rows[i].execution_id +
+                               " is missing");
+      page.executions.push_back(view_of(rows[i], *q));
+    }
+    if (static_cast<int>(rows.size()) > limit) page.next_token = rows[limit - 1].execution_id;
+    return page;
+  });
+}
+
+Result<WorkflowExecutionView> WorkflowService::cancel(const AmcCaller& caller,
+                                                      const std::string& instance_id,
+                                                      const std::string& execution_id) {
+  CR_ASSIGN(auto v, get_execution(caller, instance_id, execution_id));
+  auto not_cancellable = [&](const std::string& status) {
+    return Error::validation("workflow execution " + execution_id + " is " + status +
+                                 "; only PENDING or RUNNING executions can be cancelled",
+                             "status");
+  };
+  if (ended(v.status)) return not_cancellable(v.status);
+  // The Query Submitter started the query, so only it may cancel it.
+  CR_ASSIGN(auto submitter, platform_account(ctx_.db, "QUERY_SUBMITTER"));
+  auto cancelled = queries_.cancel(submitter.account_id, v.execution.membership_id,
+                                   v.execution.protected_query_id);
+  if (!cancelled.ok()) {
+    if (cancelled.error().kind != ErrorKind::Conflict) return cancelled.error();
+    // It ended, or is already being cancelled, since it was read.
+    CR_ASSIGN(v, get_execution(caller, instance_id, execution_id));
+    if (!ended(v.status))
+      return Error::validation("workflow execution " + execution_id + " is already being cancelled",
+                               "status");
+    return not_cancellable(v.status);
+  }
+  return view_of(v.execution, cancelled->query);
+}
+
+Result<std::vector<std::string>> WorkflowService::download_locations(
+    const AmcCaller& caller, const std::string& instance_id, const std::string& execution_id) {
+  CR_ASSIGN(auto v, get_execution(caller, instance_id, execution_id));
+  if (v.status != "SUCCEEDED")
+    return Error::validation("workflow execution " + execution_id + " is " + v.status +
+                                 "; its result can be downloaded once it has SUCCEEDED",
+                             "workflowExecutionId");
+  return std::vector<std::string>{v.output_location};
+}
+
+}  // namespace cleanroom::core

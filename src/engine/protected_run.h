@@ -1,0 +1,64 @@
+#pragma once
+// The engine's one job for a protected query (DESIGN.md "Scale-out"): run this checked,
+// rewritten SELECT over these datasets (Parquet files) and write the result there. Everything a
+// query may touch is fixed before its SQL runs: a fresh database whose sandbox allows exactly the
+// datasets' files and the result file, with one view per table exposing only its allowed columns.
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "engine/engine.h"
+
+namespace cleanroom::engine {
+
+struct TableFile {
+  std::string name;                  // the view's name, as the SQL names the table
+  std::vector<std::string> columns;  // the only columns the view exposes
+  std::string parquet_path;
+};
+
+enum class ResultFormat { Csv, Parquet };
+
+struct ProtectedRun {
+  std::string sql;
+  // The SQL's last column is this BOOLEAN: only rows where it is true are written, the others
+  // counted (policy::kKeptColumn). Empty: every row is written.
+  std::string kept_column;
+  std::vector<TableFile> tables;
+  std::string output_path;
+  ResultFormat format = ResultFormat::Csv;
+  int threads = 2;
+  std::string memory_limit = "4GB";
+};
+
+struct RunOutcome {
+  int64_t rows_written = 0;
+  int64_t rows_filtered = 0;
+};
+
+// Shared between the thread running a query and those watching it: progress, and stopping it
+// (a cancellation or a time limit) from any thread.
+class RunControl {
+ public:
+  enum class Stop { None, Cancelled, TimedOut };
+  Progress progress() const;
+  // The first reason wins; interrupts the running statement, or the next one to start.
+  void stop(Stop reason);
+  Stop stopped() const { return stop_.load(); }
+
+ private:
+  friend Result<RunOutcome> run_protected(const ProtectedRun&, RunControl&);
+  void attach(Connection* con);
+  mutable std::mutex mu_;
+  Connection* con_ = nullptr;
+  std::atomic<Stop> stop_{Stop::None};
+};
+
+// Fails with the engine's message (a Validation error: it is about the query) or, when stopped,
+// with an Internal error; check control.stopped() to tell why.
+Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control);
+
+}  // namespace cleanroom::engine

@@ -1,0 +1,118 @@
+// check_query: parse with DuckDB's parser, find the tables and their common rule type, walk the
+// query under that rule (and the AMC model when an AMC table is read), then rewrite it so the
+// engine enforces the thresholds.
+#include "policy/query_check.h"
+
+#include <algorithm>
+
+#include "policy/query_rules.h"
+#include "policy/sql_parser.h"
+#include "policy/sql_tree.h"
+#include "policy/threshold_rewrite.h"
+
+namespace cleanroom::policy {
+namespace {
+
+// Every table of the collaboration the tree names, wherever it is. WITH names never equal a
+// table's name (the walk refuses that), so each of these is a real read.
+void tables_named(const json& node, const QueryContext& ctx, std::vector<int>& out) {
+  if (node.is_object()) {
+    if (node_type(node) == "BASE_TABLE") {
+      std::string_view name = str(node, "table_name");
+      for (size_t i = 0; i < ctx.tables.size(); ++i)
+        if (same_name(ctx.tables[i].name, name) &&
+            std::find(out.begin(), out.end(), static_cast<int>(i)) == out.end())
+          out.push_back(static_cast<int>(i));
+    }
+    for (const auto& [k, v] : node.items()) tables_named(v, ctx, out);
+  } else if (node.is_array()) {
+    for (const auto& v : node) tables_named(v, ctx, out);
+  }
+}
+
+// clean-rooms-semantics.md: a table without a rule cannot be queried; a query may only reference
+// tables whose rules are of the same type.
+Result<AnalysisRuleType> common_rule_type(const QueryContext& ctx, const std::vector<int>& tables) {
+  for (int i : tables)
+    if (!ctx.tables[i].rule)
+      return invalid_query("table " + ctx.tables[i].name +
+                           " has no analysis rule and cannot be queried yet");
+  AnalysisRuleType type = ctx.tables[tables.front()].rule->type();
+  for (int i : tables)
+    if (ctx.tables[i].rule->type() != type)
+      return invalid_query("tables " + ctx.tables[tables.front()].name + " (" + to_string(type) +
+                           ") and " + ctx.tables[i].name + " (" +
+                           to_string(ctx.tables[i].rule->type()) +
+                           ") have analysis rules of different types; a query may only reference "
+                           "tables whose rules are of the same type");
+  return type;
+}
+
+}  // namespace
+
+Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) {
+  SqlText text(sql);
+  CR_ASSIGN(json tree, parse_sql(sql));
+  const json& statements = tree["statements"];
+  if (statements.empty()) return invalid_query("the query is empty");
+  if (statements.size() != 1)
+    return invalid_query("the query holds " + std::to_string(statements.size()) +
+                         " statements; only a single SELECT statement can be run");
+  const json& statement = statements[0];
+  const json& params = member(statement, "named_param_map");
+  if (params.is_array() && !params.empty())
+    return invalid_query("query parameters are not allowed");
+
+  std::vector<int> named;
+  tables_named(statement, ctx, named);
+  std::vector<std::unique_ptr<RulePolicy>> policies;
+  SqlFeatures features = aggregation_features();  // the strictest, until the tables are known
+  AnalysisRuleType type = AnalysisRuleType::Aggregation;
+  if (!named.empty()) {
+    CR_ASSIGN(type, common_rule_type(ctx, named));
+    switch (type) {
+      case AnalysisRuleType::Aggregation:
+        features = aggregation_features();
+        policies.push_back(aggregation_policy(text, ctx, named));
+        break;
+      case AnalysisRuleType::List:
+        features = list_features();
+        policies.push_back(list_policy(text, ctx));
+        break;
+      case AnalysisRuleType::Custom:
+        CR_TRY(check_custom_allowed(ctx, named));
+        features = custom_features();
+        policies.push_back(custom_policy(text, ctx));
+        break;
+    }
+    bool amc = std::any_of(named.begin(), named.end(),
+                           [&](int i) { return ctx.tables[i].amc.has_value(); });
+    if (amc) {
+      restrict_for_amc(features);
+      policies.push_back(amc_policy(text, ctx));
+    }
+  }
+  std::vector<QueryRules*> rules;
+  for (auto& p : policies) rules.push_back(p.get());
+
+  CR_ASSIGN(WalkedQuery walked, walk_query(text, statement, ctx, features, rules));
+  if (walked.tables.empty() || named.empty())
+    return invalid_query("the query reads no table of the collaboration");
+
+  std::vector<KeptCondition> kept;
+  for (auto& p : policies) CR_TRY(p->finish(walked, kept));
+
+  CheckedQuery out;
+  out.rule_type = type;
+  for (int t : walked.tables) out.tables.push_back(ctx.tables[t].name);
+  if (kept.empty()) {
+    // Nothing to add: the text that was parsed and checked is the text that runs.
+    out.sql = std::string(sql);
+    return out;
+  }
+  CR_ASSIGN(out.sql, add_kept_column(sql, tree, kept));
+  out.thresholded = true;
+  return out;
+}
+
+}  // namespace cleanroom::policy

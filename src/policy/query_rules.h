@@ -1,0 +1,76 @@
+#pragma once
+// The checks of each analysis rule type (AGGREGATION, LIST, CUSTOM) and of the AMC privacy model,
+// written against the walk of query_walker.h: the query shapes a rule admits (SqlFeatures), what it
+// refuses use by use (QueryRules), and what it needs from the whole query at the end (finish),
+// including the output constraints the rewrite must enforce.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "policy/query_walker.h"
+
+namespace cleanroom::policy {
+
+// One condition of the kept column: COUNT(DISTINCT relation.column) >= minimum in the outermost
+// SELECT. An empty relation means the column is named alone.
+struct KeptCondition {
+  std::string relation;
+  std::string column;
+  int64_t minimum = 0;
+};
+
+class RulePolicy : public QueryRules {
+ public:
+  // After the walk: refuses what needs the whole query (joins to the runner's table, the output),
+  // and adds the output constraints to enforce.
+  virtual Status finish(const WalkedQuery& query, std::vector<KeptCondition>& kept) = 0;
+};
+
+SqlFeatures aggregation_features();
+SqlFeatures list_features();
+SqlFeatures custom_features();
+// AMC tables narrow any rule's shapes (amc-api-facts.md, "The privacy model").
+void restrict_for_amc(SqlFeatures& features);
+
+// `tables`: the tables the query names (indexes into ctx.tables), all with a rule of the type.
+std::unique_ptr<RulePolicy> aggregation_policy(const SqlText& sql, const QueryContext& ctx,
+                                               const std::vector<int>& tables);
+std::unique_ptr<RulePolicy> list_policy(const SqlText& sql, const QueryContext& ctx);
+std::unique_ptr<RulePolicy> custom_policy(const SqlText& sql, const QueryContext& ctx);
+std::unique_ptr<RulePolicy> amc_policy(const SqlText& sql, const QueryContext& ctx);
+
+// CUSTOM: every table's rule must allow this analysis (its template, or the runner as provider).
+Status check_custom_allowed(const QueryContext& ctx, const std::vector<int>& tables);
+
+// Shared by AGGREGATION and LIST: a JOIN condition equates join columns of two different tables,
+// combined only with the logical operators every involved table's rule allows.
+Status check_join_condition(const SqlText& sql, const QueryContext& ctx, const JoinUse& join,
+                            const std::string& rule);
+// Every table for which `needs_join(table)` holds and that the runner does not own is INNER-joined,
+// directly or through other tables, to a table the runner owns.
+template <typename NeedsJoin>
+Status check_joined_to_runner(const QueryContext& ctx, const WalkedQuery& query,
+                              NeedsJoin needs_join);
+
+// The rule of a table the query names (the caller has checked it has one).
+template <typename R>
+const R& rule_of(const QueryContext& ctx, int table) {
+  return std::get<R>(ctx.tables[table].rule->body);
+}
+
+bool listed(const std::vector<std::string>& names, std::string_view name);
+
+// ---- template implementation -------------------------------------------------------------------
+
+Status joined_to_runner_impl(const QueryContext& ctx, const WalkedQuery& query,
+                             const std::vector<bool>& needs_join);
+
+template <typename NeedsJoin>
+Status check_joined_to_runner(const QueryContext& ctx, const WalkedQuery& query,
+                              NeedsJoin needs_join) {
+  std::vector<bool> needs(ctx.tables.size(), false);
+  for (size_t i = 0; i < ctx.tables.size(); ++i) needs[i] = needs_join(static_cast<int>(i));
+  return joined_to_runner_impl(ctx, query, needs);
+}
+
+}  // namespace cleanroom::policy

@@ -1,0 +1,187 @@
+#pragma once
+// The walk over one SELECT's parse tree: resolves every table and column name as DuckDB will
+// (case-insensitively; CTEs before tables; every binding DuckDB might choose is checked), tracks
+// where each value comes from (its lineage), refuses what no rule admits (table functions, files,
+// qualified or unknown names, *, parameters, unknown node kinds), and shows each use of a column,
+// function, operator, join and SELECT to the rules in force (QueryRules), which refuse what their
+// rule type does not allow.
+#include <compare>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+#include "policy/query_check.h"
+#include "policy/sql_functions.h"
+#include "policy/sql_tree.h"
+
+namespace cleanroom::policy {
+
+// A column of a table of the collaboration: its index in QueryContext::tables and its name as
+// the table lists it.
+struct ColumnKey {
+  int table = -1;
+  std::string column;
+  auto operator<=>(const ColumnKey&) const = default;
+};
+
+// Where a value comes from.
+struct Lineage {
+  std::set<ColumnKey> derived;  // every column it depends on in any way (conditions included)
+  std::set<ColumnKey> values;   // columns whose values flow into it (a COUNT hides what it counts)
+  bool pure = false;            // one column's values unchanged (through CTEs, subqueries, UNION)
+  bool literal = false;         // a literal went into it
+  bool aggregate = false;       // holds an aggregate call of its own SELECT
+  bool window = false;          // holds a window function
+
+  void merge(const Lineage& o);
+};
+
+struct RelationColumn {
+  std::string name;
+  Lineage lineage;
+};
+
+// A table, CTE or subquery in a FROM clause.
+struct Relation {
+  std::string name;   // how SQL refers to it: its alias, else its name as written; may be empty
+  int table = -1;     // a table of the collaboration: its index in QueryContext::tables
+  int instance = -1;  // ... and which of its occurrences in the query
+  std::vector<RelationColumn> columns;
+  const json* node = nullptr;
+};
+
+enum class Clause {
+  Select,
+  JoinOn,
+  Where,
+  GroupBy,
+  Having,
+  OrderBy,
+  Qualify,
+  DistinctOn,
+  AggregateFilter,
+  AggregateOrder,
+  WindowSpec,
+};
+std::string_view clause_name(Clause c);
+
+struct ExprContext {
+  Clause clause = Clause::Select;
+  bool output = false;              // in a SELECT whose select list is the query's output
+  bool item_root = false;           // the node is a whole select item
+  const json* parent = nullptr;     // the enclosing expression node
+  const json* aggregate = nullptr;  // the innermost enclosing aggregate call of this SELECT
+};
+
+struct ColumnUse {
+  const json& ref;  // the COLUMN_REF node
+  const Relation& relation;
+  const RelationColumn& column;
+  const ExprContext& ctx;
+};
+
+// A FUNCTION or WINDOW node, or a COLUMN_REF that DuckDB binds as a function (CURRENT_DATE).
+struct CallUse {
+  const json& node;
+  std::string name;  // lower case
+  const FunctionInfo& info;
+  bool distinct;
+  bool window;  // an OVER (...) call
+  const std::vector<Lineage>& args;
+  const ExprContext& ctx;
+};
+
+// Any other expression node with operands: COMPARISON, CONJUNCTION, BETWEEN, OPERATOR, CASE,
+// CAST, SUBQUERY.
+struct OperationUse {
+  const json& node;
+  std::string_view node_class;
+  std::string_view type;
+  const std::vector<Lineage>& operands;
+  const ExprContext& ctx;
+};
+
+// An equality between two columns of two base tables in a JOIN condition.
+struct JoinEquality {
+  const Relation* left;
+  const Relation* right;
+  const json* node;
+};
+
+struct JoinUse {
+  const json& node;
+  std::string_view join_type;  // INNER, LEFT, RIGHT, FULL
+  std::string_view ref_type;   // REGULAR (ON ...) or CROSS
+  const json* condition;       // nullptr for CROSS
+  // The condition is AND/OR over equalities of two column references, nothing else.
+  bool only_column_equalities;
+  std::set<std::string> logical_operators;  // AND, OR used in the condition
+  std::vector<JoinEquality> equalities;
+  std::vector<const Relation*> tables;  // the base tables whose columns the condition names
+  bool output;
+};
+
+struct SelectUse {
+  const json& node;
+  bool output;     // its select list is the query's output
+  bool outermost;  // the outermost query node (not a branch of a set operation)
+  bool distinct;   // SELECT DISTINCT
+  bool grouped;    // GROUP BY present
+  const std::vector<Lineage>& items;
+  const std::vector<Relation>& from;
+};
+
+// What one rule (or the AMC privacy model) refuses, seen use by use.
+class QueryRules {
+ public:
+  virtual ~QueryRules() = default;
+  virtual Status on_column(const ColumnUse&) { return {}; }
+  virtual Status on_call(const CallUse&) { return {}; }
+  virtual Status on_operation(const OperationUse&) { return {}; }
+  virtual Status on_join(const JoinUse&) { return {}; }
+  virtual Status on_select(const SelectUse&) { return {}; }
+};
+
+// The query shapes a rule type admits at all; the walker refuses the rest, naming the rule.
+struct SqlFeatures {
+  std::string rule;  // for messages: "AGGREGATION analysis rules"
+  bool ctes = false;
+  bool set_operations = false;
+  bool derived_tables = false;  // subqueries in FROM
+  bool subqueries = false;      // subqueries in expressions
+  bool windows = false;
+  bool outer_joins = false;
+  bool cross_joins = false;
+  bool distinct = true;
+  bool distinct_on = false;
+  bool group_by = true;
+  bool having = true;
+  bool order_by = true;
+  bool qualify = false;
+};
+
+struct TableInstance {
+  int table;
+  std::string relation;  // its name in its FROM clause
+  bool outermost_from;   // read by the outermost SELECT's FROM clause itself
+};
+
+// What the walk found, for the checks that need the whole query.
+struct WalkedQuery {
+  std::vector<int> tables;  // QueryContext::tables read, in order of first appearance
+  std::vector<TableInstance> instances;
+  std::vector<std::pair<int, int>> inner_join_edges;  // instances equated in an INNER JOIN
+  bool outermost_is_select = false;
+  std::vector<Relation> outermost_from;  // the outermost SELECT's FROM relations
+  std::vector<Lineage> output;           // one per output column
+  std::set<ColumnKey> referenced;        // every column named anywhere
+};
+
+Result<WalkedQuery> walk_query(const SqlText& sql, const json& statement, const QueryContext& ctx,
+                               const SqlFeatures& features, const std::vector<QueryRules*>& rules);
+
+}  // namespace cleanroom::policy

@@ -1,0 +1,316 @@
+"""AMC reporting (docs/amc-api.md, "Reporting: workflows and executions") over HTTP against a
+real server: an instance joined by its primary account, the platform's impressions in its
+collaboration, saved and inline workflows run with a time window and CUSTOM_PARAMETER values as
+protected queries of the Query Submitter, and the result read back as CSV from the advertiser's
+bucket, without the campaign the thresholds remove and with the count of removed rows.
+"""
+import csv
+import io
+import os
+import subprocess
+import tempfile
+import time
+import unittest
+import uuid
+
+import botocore.exceptions
+
+import harness
+from harness import BIN, advertiser_setup
+
+ACCOUNT = "682015455555"
+OTHER_ACCOUNT = "682015466666"
+ENDED = {"SUCCEEDED", "FAILED", "CANCELLED"}
+
+# In the window 2023-02-07 .. 2023-02-08: campaign 1 (150 users, named with a quote), campaign 2
+# (1 user: under every threshold) and campaign 4 (120 users); outside it, campaign 3 (200 users).
+def impressions_csv():
+    rows = ["user_id,campaign_id,campaign,event_dt,impressions"]
+    rows += [f"u{i},1,Bob's Sale,2023-02-07 10:00:00,2" for i in range(150)]
+    rows += ["v0,2,Tiny,2023-02-07 11:00:00,3"]
+    rows += [f"w{i},3,Old,2023-03-01 09:00:00,1" for i in range(200)]
+    rows += [f"x{i},4,Other,2023-02-07 12:00:00,5" for i in range(120)]
+    return "\n".join(rows) + "\n"
+
+
+BY_CAMPAIGN = ("SELECT campaign_id, SUM(impressions) AS impressions, COUNT(DISTINCT user_id) AS users "
+               "FROM impressions "
+               "WHERE event_dt >= BUILT_IN_PARAMETER('TIME_WINDOW_START') "
+               "AND event_dt < BUILT_IN_PARAMETER('TIME_WINDOW_END') "
+               "AND campaign_id <> CUSTOM_PARAMETER('excluded_campaign') "
+               "GROUP BY campaign_id ORDER BY campaign_id")
+
+WINDOW = {"timeWindowStart": "2023-02-07T00:00:00", "timeWindowEnd": "2023-02-08T00:00:00",
+          "timeWindowTimeZone": "UTC", "timeWindowType": "EXPLICIT"}
+
+
+class AmcWorkflowsTest(harness.ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        server = cls.server
+        cls.creds, cls.user = advertiser_setup(server, ACCOUNT, amc_name="Advertiser W")
+        status, body, _ = cls.user.create_instance(
+            {"instanceName": "reporting", "awsAccountId": ACCOUNT, "acrBacked": True})
+        assert status == 200, body
+        cls.instance = body["instance"]["instanceId"]
+        cls.base = f"/amc/reporting/{cls.instance}"
+        status, body, _ = cls.user.create_instance(
+            {"instanceName": "not joined", "awsAccountId": ACCOUNT, "acrBacked": True})
+        assert status == 200, body
+        cls.unjoined = body["instance"]["instanceId"]
+        _, cls.other = advertiser_setup(server, OTHER_ACCOUNT, amc_name="Advertiser X")
+
+        # The primary account joins with its results bucket: the instance becomes ACTIVE.
+        adv = server.cleanrooms(cls.creds)
+        collab = next(c for c in adv.list_collaborations(memberStatus="INVITED")["collaborationList"]
+                      if c["name"] == "AMC " + cls.instance)
+        cls.collaboration_id = collab["id"]
+        os.makedirs(os.path.join(server.data_dir, "buckets", "adv-results"), exist_ok=True)
+        adv.create_membership(
+            collaborationIdentifier=collab["id"], queryLogStatus="DISABLED",
+            defaultResultConfiguration={"outputConfiguration": {"s3": {
+                "bucket": "adv-results", "keyPrefix": "amc", "resultFormat": "CSV"}}})
+
+        # The platform's impressions, brought into the collaboration by the Advertising Data
+        # Provider.
+        provider = server.platform_account("ADVERTISING_DATA_PROVIDER")
+        files = tempfile.mkdtemp(prefix="cleanroom-workflows-")
+        path = os.path.join(files, uuid.uuid4().hex + ".csv")
+        with open(path, "w") as f:
+            f.write(impressions_csv())
+        p = subprocess.run([BIN, "upload", "--data-dir", server.data_dir, "--json", "--account",
+                            provider["accountId"], "--table", "platform.impressions", path],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+        cr = server.cleanrooms(provider)
+        membership = next(m["id"] for m in cr.list_memberships(status="ACTIVE")["membershipSummaries"]
+                          if m["collaborationId"] == collab["id"])
+        columns = ["user_id", "campaign_id", "campaign", "event_dt", "impressions"]
+        table = cr.create_configured_table(
+            name="impressions", tableReference={"glue": {"databaseName": "platform",
+                                                         "tableName": "impressions"}},
+            allowedColumns=columns, analysisMethod="DIRECT_QUERY")["configuredTable"]
+        cr.create_configured_table_analysis_rule(
+            configuredTableIdentifier=table["id"], analysisRuleType="AGGREGATION",
+            analysisRulePolicy={"v1": {"aggregation": {
+                "aggregateColumns": [{"columnNames": ["impressions"], "function": "SUM"},
+                                     {"columnNames": ["user_id"], "function": "COUNT_DISTINCT"}],
+                "joinColumns": ["user_id"],
+                "dimensionColumns": ["campaign_id", "campaign", "event_dt"],
+                "scalarFunctions": [],
+                "outputConstraints": [{"columnName": "user_id", "minimum": 2,
+                                       "type": "COUNT_DISTINCT"}]}}})
+        cr.create_configured_table_association(
+            membershipIdentifier=membership, configuredTableIdentifier=table["id"],
+            name="impressions", roleArn=f"arn:aws:iam::{provider['accountId']}:role/cleanrooms")
+
+        status, body, _ = cls.user.call("POST", cls.base + "/workflows", {
+            "workflowId": "impressions_by_campaign",
+            "sqlQuery": BY_CAMPAIGN,
+            "inputParameters": [{"name": "excluded_campaign", "dataType": "INTEGER",
+                                 "columnType": "DIMENSION", "defaultValue": 4,
+                                 "description": "a campaign left out"}],
+            "filteredMetricsDiscriminatorColumn": "filtered",
+            "distinctUserCountColumn": "du_count",
+            "filteredReasonColumn": "filtered_reason"})
+        assert status == 200, body
+
+    # --- helpers -------------------------------------------------------------------------------
+    def run_execution(self, body, user=None):
+        status, out, _ = (user or self.user).call("POST", self.base + "/workflowExecutions", body)
+        self.assertEqual(status, 200, out)
+        return out
+
+    def wait(self, execution_id, timeout=60):
+        deadline = time.time() + timeout
+        while True:
+            status, e, _ = self.user.call("GET", f"{self.base}/workflowExecutions/{execution_id}")
+            self.assertEqual(status, 200, e)
+            if e["status"] in ENDED or time.time() > deadline:
+                return e
+            time.sleep(0.05)
+
+    def rows(self, uri):
+        self.assertTrue(uri.startswith("s3://adv-results/amc/"), uri)
+        with open(os.path.join(self.server.data_dir, "buckets", uri[5:])) as f:
+            return list(csv.reader(io.StringIO(f.read())))
+
+    def refused(self, body, status=400, user=None, path=None):
+        code, out, _ = (user or self.user).call("POST", path or self.base + "/workflowExecutions", body)
+        self.assertEqual(code, status, out)
+        self.assertEqual(set(out), {"message", "requestId"}, out)
+        return out["message"]
+
+    # --- saved workflows -----------------------------------------------------------------------
+    def test_saved_workflow_is_stored_and_returned(self):
+        status, w, _ = self.user.call("GET", self.base + "/workflows/impressions_by_campaign")
+        self.assertEqual(status, 200, w)
+        self.assertEqual(w["sqlQuery"], BY_CAMPAIGN)
+        self.assertEqual(w["inputParameters"], [{"name": "excluded_campaign", "dataType": "INTEGER",
+                                                 "columnType": "DIMENSION", "defaultValue": 4,
+                                                 "description": "a campaign left out"}])
+        self.assertEqual(w["filteredMetricsDiscriminatorColumn"], "filtered")
+        self.assertEqual(w["distinctUserCountColumn"], "du_count")
+        self.assertEqual(w["filteredReasonColumn"], "filtered_reason")
+        status, listed, _ = self.user.call("GET", self.base + "/workflows")
+        self.assertEqual(status, 200, listed)
+        self.assertIn("impressions_by_campaign", [x["workflowId"] for x in listed["workflows"]])
+
+    def test_workflow_lifecycle_and_rules(self):
+        path = self.base + "/workflows"
+        body = {"workflowId": "temp.v1-a_b", "sqlQuery": "SELECT 1"}
+        self.assertEqual(self.user.call("POST", path, body)[0], 200)
+        status, out, _ = self.user.call("POST", path, body)
+        self.assertEqual(status, 409, out)
+        status, out, _ = self.user.call("PUT", path + "/temp.v1-a_b",
+                                        {"sqlQuery": BY_CAMPAIGN, "inputParameters": []})
+        self.assertEqual((status, out["sqlQuery"]), (200, BY_CAMPAIGN), out)
+        status, out, _ = self.user.call("PUT", path + "/temp.v1-a_b",
+                                        {"workflowId": "other", "sqlQuery": "SELECT 1"})
+        self.assertEqual(status, 400, out)
+        self.assertEqual(self.user.call("DELETE", path + "/temp.v1-a_b")[0], 200)
+        self.assertEqual(self.user.call("GET", path + "/temp.v1-a_b")[0], 404)
+        self.assertEqual(self.user.call("DELETE", path + "/temp.v1-a_b")[0], 404)
+        for bad in [{"workflowId": "has space", "sqlQuery": "SELECT 1"},
+                    {"workflowId": "", "sqlQuery": "SELECT 1"},
+                    {"workflowId": "x", "sqlQuery": " "},
+                    {"workflowId": "x", "sqlQuery": "SELECT 1", "unknown": 1},
+                    {"workflowId": "x", "sqlQuery": "SELECT 1",
+                     "inputParameters": [{"name": "p", "dataType": "BLOB"}]},
+                    {"workflowId": "x", "sqlQuery": "SELECT 1",
+                     "inputParameters": [{"name": "p", "dataType": "DATE", "defaultValue": "soon"}]}]:
+            status, out, _ = self.user.call("POST", path, bad)
+            self.assertEqual(status, 400, (bad, out))
+
+    # --- executions ----------------------------------------------------------------------------
+    def test_saved_workflow_runs_to_a_csv_without_the_thresholded_campaign(self):
+        started = self.run_execution(dict(WINDOW, workflowId="impressions_by_campaign",
+                                          parameterValues={"excluded_campaign": 3}))
+        self.assertIn(started["status"], {"PENDING", "RUNNING", "SUCCEEDED"})
+        self.assertEqual(started["workflowId"], "impressions_by_campaign")
+        e = self.wait(started["workflowExecutionId"])
+        self.assertEqual(e["status"], "SUCCEEDED", e)
+        # Campaign 2 (1 user) is removed by the thresholds; 3 is outside the window.
+        self.assertEqual(self.rows(e["outputS3URI"]),
+                         [["campaign_id", "impressions", "users"], ["1", "300", "150"],
+                          ["4", "600", "120"]])
+        self.assertEqual(e["filteredRowsSummary"], {"filteredRowCount": 1, "outputRowCount": 2})
+        self.assertEqual((e["timeWindowStart"], e["timeWindowEnd"], e["timeWindowTimeZone"]),
+                         ("2023-02-07T00:00:00", "2023-02-08T00:00:00", "UTC"))
+        self.assertEqual(e["parameterValues"], {"excluded_campaign": 3})
+        status, urls, _ = self.user.call(
+            "GET", f"{self.base}/workflowExecutions/{e['workflowExecutionId']}/downloadUrls")
+        self.assertEqual((status, urls), (200, {"downloadUrls": [e["outputS3URI"]]}))
+
+        # Cancelling what has ended is refused.
+        status, out, _ = self.user.call("PUT", f"{self.base}/workflowExecutions/{e['workflowExecutionId']}",
+                                        {"status": "CANCELLED"})
+        self.assertEqual(status, 400, out)
+        self.assertIn("SUCCEEDED", out["message"])
+
+        status, listed, _ = self.user.call(
+            "GET", self.base + "/workflowExecutions?workflowId=impressions_by_campaign")
+        self.assertEqual(status, 200, listed)
+        self.assertIn(e["workflowExecutionId"], [x["workflowExecutionId"] for x in listed["executions"]])
+
+    def test_a_negative_number_stays_a_number(self):
+        # "campaign_id <> -1" must not turn into "campaign_id <>-1" read as anything else.
+        e = self.wait(self.run_execution(dict(WINDOW, workflowId="impressions_by_campaign",
+                                              parameterValues={"excluded_campaign": -1}))
+                      ["workflowExecutionId"])
+        self.assertEqual(e["status"], "SUCCEEDED", e)
+        self.assertEqual(self.rows(e["outputS3URI"])[1:], [["1", "300", "150"], ["4", "600", "120"]])
+
+    def test_the_declared_default_fills_a_missing_parameter(self):
+        e = self.wait(self.run_execution(dict(WINDOW, workflowId="impressions_by_campaign"))
+                      ["workflowExecutionId"])
+        self.assertEqual(e["status"], "SUCCEEDED", e)
+        # Campaign 4 is the default exclusion.
+        self.assertEqual(self.rows(e["outputS3URI"])[1:], [["1", "300", "150"]])
+
+    def test_inline_workflow_with_a_quoted_string_parameter(self):
+        # Only calls in the SQL itself are filled in: not in comments (nor string literals).
+        sql = ("SELECT campaign, COUNT(DISTINCT user_id) AS users FROM impressions "
+               "-- CUSTOM_PARAMETER('commented_out')\n"
+               "WHERE campaign = CUSTOM_PARAMETER('name') /* CUSTOM_PARAMETER('nor_this') */ "
+               "AND event_dt >= BUILT_IN_PARAMETER('TIME_WINDOW_START') GROUP BY campaign")
+        inline = {"workflowId": "adhoc", "sqlQuery": sql}
+        e = self.wait(self.run_execution(dict(WINDOW, workflow=inline,
+                                              parameterValues={"name": "Bob's Sale"}))
+                      ["workflowExecutionId"])
+        self.assertEqual(e["status"], "SUCCEEDED", e)
+        self.assertEqual(e["workflow"]["sqlQuery"], sql)
+        self.assertEqual(self.rows(e["outputS3URI"]), [["campaign", "users"], ["Bob's Sale", "150"]])
+        # A value is a literal, never SQL: this one matches no campaign.
+        e = self.wait(self.run_execution(dict(WINDOW, workflow=inline,
+                                              parameterValues={"name": "x' OR '1'='1"}))
+                      ["workflowExecutionId"])
+        self.assertEqual(e["status"], "SUCCEEDED", e)
+        self.assertEqual(self.rows(e["outputS3URI"]), [["campaign", "users"]])
+
+    def test_a_missing_parameter_value_is_refused(self):
+        message = self.refused(dict(WINDOW, workflow={
+            "workflowId": "adhoc", "sqlQuery": "SELECT campaign_id, COUNT(DISTINCT user_id) AS users "
+                                               "FROM impressions WHERE campaign_id = "
+                                               "CUSTOM_PARAMETER('campaign') GROUP BY campaign_id"}))
+        self.assertIn("campaign", message)
+        self.refused(dict(WINDOW, workflowId="impressions_by_campaign",
+                          parameterValues={"excluded_campaign": "four"}))
+        self.refused(dict(WINDOW, workflowId="impressions_by_campaign",
+                          parameterValues={"unknown": 1}))
+
+    def test_a_bad_time_window_is_refused(self):
+        base = {"workflowId": "impressions_by_campaign"}
+        for window in [{"timeWindowStart": "2023-02-08T00:00:00", "timeWindowEnd": "2023-02-07T00:00:00"},
+                       {"timeWindowStart": "2023-02-07T00:00:00", "timeWindowEnd": "2023-02-07T00:00:00"},
+                       {"timeWindowStart": "2023-02-30T00:00:00", "timeWindowEnd": "2023-03-07T00:00:00"},
+                       {"timeWindowStart": "07/02/2023", "timeWindowEnd": "2023-03-07T00:00:00"},
+                       {"timeWindowEnd": "2023-03-07T00:00:00"},
+                       dict(WINDOW, timeWindowType="MOST_RECENT_DAY"),
+                       dict(WINDOW, timeWindowTimeZone="America/New_York")]:
+            self.refused(dict(base, **window))
+
+    def test_a_query_the_policy_refuses_is_400_with_the_policys_message(self):
+        sql = "SELECT user_id, campaign_id FROM impressions"
+        message = self.refused(dict(WINDOW, workflow={"workflowId": "leak", "sqlQuery": sql}))
+        # The same SQL, started directly by the Query Submitter, is refused with the same words.
+        submitter = self.server.platform_account("QUERY_SUBMITTER")
+        cr = self.server.cleanrooms(submitter)
+        membership = next(m["id"] for m in cr.list_memberships(status="ACTIVE")["membershipSummaries"]
+                          if m["collaborationId"] == self.collaboration_id)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            cr.start_protected_query(
+                type="SQL", membershipIdentifier=membership, sqlParameters={"queryString": sql},
+                resultConfiguration={"outputConfiguration": {"member": {"accountId": ACCOUNT}}})
+        self.assertEqual(message, cm.exception.response["Error"]["Message"])
+
+    def test_an_instance_not_joined_yet_cannot_run_workflows(self):
+        message = self.refused(dict(WINDOW, workflow={"workflowId": "w", "sqlQuery": BY_CAMPAIGN},
+                                    parameterValues={"excluded_campaign": 4}),
+                               path=f"/amc/reporting/{self.unjoined}/workflowExecutions")
+        self.assertIn("membership", message)
+
+    def test_another_advertiser_sees_nothing(self):
+        e = self.run_execution(dict(WINDOW, workflowId="impressions_by_campaign"))
+        for method, path, body in [
+                ("GET", self.base + "/workflows", None),
+                ("GET", self.base + "/workflows/impressions_by_campaign", None),
+                ("DELETE", self.base + "/workflows/impressions_by_campaign", None),
+                ("POST", self.base + "/workflowExecutions", dict(WINDOW, workflowId="impressions_by_campaign")),
+                ("GET", self.base + "/workflowExecutions", None),
+                ("GET", f"{self.base}/workflowExecutions/{e['workflowExecutionId']}", None),
+                ("PUT", f"{self.base}/workflowExecutions/{e['workflowExecutionId']}", {"status": "CANCELLED"})]:
+            status, out, _ = self.other.call(method, path, body)
+            self.assertIn(status, (403, 404), (method, path, out))
+        self.assertEqual(self.user.call("GET", self.base + "/workflows/impressions_by_campaign")[0], 200)
+
+    def test_unknown_execution_and_bad_cancel_body(self):
+        status, out, _ = self.user.call("GET", self.base + "/workflowExecutions/nope")
+        self.assertEqual(status, 404, out)
+        status, out, _ = self.user.call("PUT", self.base + "/workflowExecutions/nope", {"status": "RUNNING"})
+        self.assertEqual(status, 400, out)
+
+
+if __name__ == "__main__":
+    unittest.main()

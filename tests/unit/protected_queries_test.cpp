@@ -1,0 +1,267 @@
+// Protected queries through the core: who may run them, where results go, thresholds applied in
+// the engine, and the state machine (SUBMITTED -> STARTED -> SUCCESS | FAILED | CANCELLED |
+// TIMED_OUT). The checker's rules themselves are tested as data by query_policy_test.cpp.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "catalog/protected_queries_repo.h"
+#include "test_support.h"
+
+namespace cleanroom {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const std::string kA = "111111111111";  // creator: can query and receive results
+const std::string kB = "222222222222";  // brings data, cannot query
+
+json aggregation_rule(const std::vector<std::string>& dimensions, int minimum) {
+  json dims = json::array();
+  for (const auto& d : dimensions) dims.push_back(d);
+  return {{"v1",
+           {{"aggregation",
+             {{"aggregateColumns",
+               {{{"columnNames", {"hashed_email"}}, {"function", "COUNT_DISTINCT"}}}},
+              {"joinColumns", {"hashed_email"}},
+              {"dimensionColumns", dims},
+              {"scalarFunctions", json::array()},
+              {"outputConstraints",
+               {{{"columnName", "hashed_email"},
+                 {"minimum", minimum},
+                 {"type", "COUNT_DISTINCT"}}}}}}}}};
+}
+
+json s3_config(const std::string& bucket, const std::string& format) {
+  return {{"outputConfiguration",
+           {{"s3", {{"bucket", bucket}, {"keyPrefix", "runs"}, {"resultFormat", format}}}}}};
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A (segments of customers) and B (an audience) in one collaboration, both tables associated with
+// aggregation rules; gold has 3 users in the overlap, silver 1, so silver fails a minimum of 2.
+struct ProtectedQueries : ::testing::Test {
+  testing::TestCore t;
+  std::string collaboration_id, membership_a, membership_b;
+
+  void SetUp() override { build(t, "DISABLED"); }
+
+  void build(testing::TestCore& core, const std::string& query_log) {
+    ASSERT_TRUE(core.s().accounts.create_account(kA, "A").ok());
+    ASSERT_TRUE(core.s().accounts.create_account(kB, "B").ok());
+    fs::create_directories(core.dir + "/buckets/results");
+    fs::create_directories(core.dir + "/buckets/other-results");
+    upload(core, kA, "sales", "customers",
+           "hashed_email,segment,spend\n"
+           "e1,gold,10\ne2,gold,20\ne3,gold,30\ne4,silver,5\ne5,silver,7\n");
+    upload(core, kB, "crm", "audience", "hashed_email,region\ne1,n\ne2,s\ne3,n\ne4,s\ne9,n\n");
+    core::CreateCollaborationRequest c;
+    c.name = "test";
+    c.creator_display_name = "A";
+    c.creator_abilities = {"CAN_QUERY", "CAN_RECEIVE_RESULTS"};
+    c.members = {{kB, "B", {}, nullptr}};
+    c.query_log_status = query_log;
+    collaboration_id = core.s().collaborations.create(kA, c).value().collaboration.id;
+    membership_a = core.s()
+                       .memberships.create(kA, {collaboration_id, query_log,
+                                                s3_config("results", "CSV"), nullptr})
+                       .value()
+                       .membership.id;
+    membership_b = core.s()
+                       .memberships.create(kB, {collaboration_id, query_log, nullptr, nullptr})
+                       .value()
+                       .membership.id;
+    configure(core, kA, membership_a, "sales", "customers", {"hashed_email", "segment", "spend"},
+              aggregation_rule({"segment"}, 2), "customers");
+    configure(core, kB, membership_b, "crm", "audience", {"hashed_email", "region"},
+              aggregation_rule({"region"}, 2), "audience");
+  }
+
+  void upload(testing::TestCore& core, const std::string& account, const std::string& db,
+              const std::string& table, const std::string& csv) {
+    std::string path = core.dir + "/" + account + table + ".csv";
+    std::ofstream(path) << csv;
+    core::UploadRequest r;
+    r.database_name = db;
+    r.table_name = table;
+    r.source_path = path;
+    auto d = core.s().datasets.upload(account, r);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+  }
+
+  void configure(testing::TestCore& core, const std::string& account,
+                 const std::string& membership, const std::string& db, const std::string& table,
+                 std::vector<std::string> columns, const json& rule, const std::string& name) {
+    auto& tables = core.s().configured_tables;
+    auto ct = tables.create(account, {name, std::nullopt, {db, table}, columns, "DIRECT_QUERY", {}});
+    ASSERT_TRUE(ct.ok()) << ct.error().message;
+    auto r = tables.create_rule(account, ct->table.id, "AGGREGATION", rule);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    auto a = tables.create_association(
+        account, {membership, ct->table.id, name, std::nullopt,
+                  "arn:aws:iam::" + account + ":role/cleanrooms"});
+    ASSERT_TRUE(a.ok()) << a.error().message;
+  }
+
+  core::StartQueryRequest request(const std::string& sql, json result_config = nullptr) {
+    core::StartQueryRequest r;
+    r.membership_id = membership_a;
+    r.query_string = sql;
+    r.result_config = std::move(result_config);
+    return r;
+  }
+
+  // Starts as A, waits for the workers, and returns the query as A then sees it.
+  core::ProtectedQueryView run(const std::string& sql, json result_config = nullptr) {
+    auto started = t.s().protected_queries.start(kA, request(sql, std::move(result_config)));
+    EXPECT_TRUE(started.ok()) << started.error().message;
+    if (!started.ok()) return {};
+    EXPECT_EQ(started->query.status, "SUBMITTED");
+    t.s().protected_queries.wait_idle();
+    return t.s().protected_queries.get(kA, membership_a, started->query.id).value();
+  }
+
+  std::string local_object(const std::string& location) {
+    EXPECT_EQ(location.rfind("s3://", 0), 0u) << location;
+    return t.dir + "/buckets/" + location.substr(5);
+  }
+};
+
+const char* kOverlapBySegment =
+    "SELECT c.segment, COUNT(DISTINCT c.hashed_email) AS users FROM customers c "
+    "JOIN audience a ON c.hashed_email = a.hashed_email GROUP BY c.segment";
+
+TEST_F(ProtectedQueries, JoinRunsAndOnlyRowsMeetingTheConstraintReachTheBucket) {
+  auto v = run(kOverlapBySegment);
+  ASSERT_EQ(v.query.status, "SUCCESS") << v.query.error_message;
+  EXPECT_EQ(v.query.result_location,
+            "s3://results/runs/" + v.query.id + "/result.csv");
+  EXPECT_EQ(read_file(local_object(v.query.result_location)), "segment,users\ngold,3\n");
+  EXPECT_EQ(v.query.rows_written, 1);
+  EXPECT_EQ(v.query.rows_filtered, 1);  // silver: one user in the overlap
+  EXPECT_GE(v.query.finished_at_ms, v.query.created_at_ms);
+  EXPECT_FALSE(fs::exists(t.dir + "/staging/results/" + v.query.id + ".csv"));
+}
+
+TEST_F(ProtectedQueries, ResultConfigurationOverridesTheDefaultAndWritesParquet) {
+  auto v = run(kOverlapBySegment, s3_config("other-results", "PARQUET"));
+  ASSERT_EQ(v.query.status, "SUCCESS") << v.query.error_message;
+  std::string body = read_file(local_object(v.query.result_location));
+  ASSERT_GE(body.size(), 8u);
+  EXPECT_EQ(body.substr(0, 4), "PAR1");
+  EXPECT_NE(v.query.result_location.find("other-results/runs/"), std::string::npos);
+}
+
+TEST_F(ProtectedQueries, RefusedSqlIsAValidationErrorAndIsNotRecorded) {
+  auto r = t.s().protected_queries.start(kA, request("SELECT hashed_email FROM customers"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Validation);
+  auto listed = t.s().protected_queries.list(kA, membership_a, "", {});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->first.empty());
+}
+
+TEST_F(ProtectedQueries, MemberWithoutCanQueryIsDenied) {
+  core::StartQueryRequest r = request(kOverlapBySegment);
+  r.membership_id = membership_b;
+  auto started = t.s().protected_queries.start(kB, r);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.error().kind, ErrorKind::AccessDenied);
+  // Nor through A's membership: it is not B's.
+  auto foreign = t.s().protected_queries.start(kB, request(kOverlapBySegment));
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(ProtectedQueries, ResultsGoOnlyToMembersThatCanReceiveThem) {
+  json to_b = {{"outputConfiguration", {{"member", {{"accountId", kB}}}}}};
+  auto r = t.s().protected_queries.start(kA, request(kOverlapBySegment, to_b));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Validation);
+  EXPECT_NE(r.error().message.find("can receive results"), std::string::npos) << r.error().message;
+}
+
+TEST_F(ProtectedQueries, AMissingBucketFailsTheQueryWithTheReason) {
+  auto v = run(kOverlapBySegment, s3_config("no-such-bucket", "CSV"));
+  EXPECT_EQ(v.query.status, "FAILED");
+  EXPECT_EQ(v.query.error_code, "DELIVERY_FAILED");
+  EXPECT_NE(v.query.error_message.find("no-such-bucket"), std::string::npos);
+  EXPECT_TRUE(v.query.result_location.empty());
+}
+
+TEST_F(ProtectedQueries, AQueryOverItsTimeLimitEndsTimedOut) {
+  // The fixture's data, served by a core that gives queries no time at all.
+  auto hurried = std::make_unique<core::Services>(*t.ctx, core::QueryLimits{1, 1, "1GB", 0});
+  std::swap(t.services, hurried);
+  auto v = run(kOverlapBySegment);
+  std::swap(t.services, hurried);
+  EXPECT_EQ(v.query.status, "TIMED_OUT");
+  EXPECT_EQ(v.query.error_code, "TIMED_OUT");
+}
+
+TEST_F(ProtectedQueries, CancellingAnEndedQueryIsAConflict) {
+  auto v = run(kOverlapBySegment);
+  auto c = t.s().protected_queries.cancel(kA, membership_a, v.query.id);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().kind, ErrorKind::Conflict);
+  EXPECT_EQ(c.error().reason, "INVALID_STATE");
+}
+
+TEST_F(ProtectedQueries, OthersSeeQueriesOnlyWithTheQueryLogEnabled) {
+  auto v = run(kOverlapBySegment);
+  auto hidden = t.s().protected_queries.get(kB, membership_b, v.query.id);
+  ASSERT_FALSE(hidden.ok());
+  EXPECT_EQ(hidden.error().kind, ErrorKind::NotFound);
+  EXPECT_TRUE(t.s().protected_queries.list(kB, membership_b, "", {})->first.empty());
+
+  testing::TestCore logged;
+  build(logged, "ENABLED");
+  auto started = logged.s().protected_queries.start(kA, [&] {
+    auto r = request(kOverlapBySegment);
+    r.membership_id = membership_a;
+    return r;
+  }());
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  logged.s().protected_queries.wait_idle();
+  auto seen = logged.s().protected_queries.get(kB, membership_b, started->query.id);
+  ASSERT_TRUE(seen.ok()) << seen.error().message;
+  EXPECT_EQ(seen->query.query_text, kOverlapBySegment);
+  EXPECT_FALSE(seen->shows_result);  // B is not the receiver
+  auto listed = logged.s().protected_queries.list(kB, membership_b, "SUCCESS", {});
+  ASSERT_EQ(listed->first.size(), 1u);
+}
+
+TEST_F(ProtectedQueries, QueriesAStoppedServerLeftUnfinishedEndFailed) {
+  catalog::ProtectedQueryRecord q{"00000000-0000-4000-8000-000000000001", collaboration_id,
+                                  membership_a, kA, kOverlapBySegment, "", json::object(),
+                                  nullptr, kA, "results", "", "CSV", "STARTED"};
+  q.created_at_ms = 1;
+  ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
+                    CR_TRY(catalog::protected_queries_repo::insert(tx, q));
+                    return true;
+                  }).ok());
+  ASSERT_TRUE(t.s().protected_queries.fail_interrupted_queries().ok());
+  auto v = t.s().protected_queries.get(kA, membership_a, q.id);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->query.status, "FAILED");
+  EXPECT_EQ(v->query.error_code, "SERVER_RESTARTED");
+}
+
+TEST_F(ProtectedQueries, AMemberThatLeftTakesItsDataOut) {
+  ASSERT_TRUE(t.s().memberships.remove(kB, membership_b).ok());
+  auto r = t.s().protected_queries.start(kA, request(kOverlapBySegment));
+  ASSERT_FALSE(r.ok());  // `audience` is no longer in the collaboration
+  EXPECT_EQ(r.error().kind, ErrorKind::Validation);
+}
+
+}  // namespace
+}  // namespace cleanroom

@@ -1,0 +1,90 @@
+// The engine's sandbox for protected queries, called directly as if the checker were bypassed:
+// it must still refuse every file but the query's datasets and result, and hide the columns a
+// table's view does not expose.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/crypto.h"
+#include "engine/protected_run.h"
+
+namespace cleanroom {
+namespace {
+namespace fs = std::filesystem;
+
+struct ProtectedRun : ::testing::Test {
+  std::string dir, parquet, output;
+  void SetUp() override {
+    dir = (fs::temp_directory_path() / ("cleanroom-run-" + crypto::uuid4())).string();
+    fs::create_directories(dir);
+    parquet = dir + "/people.parquet";
+    output = dir + "/result.csv";
+    auto e = engine::Engine::open({}).value();
+    ASSERT_TRUE(e->connection()
+                    .run("COPY (SELECT * FROM (VALUES ('a@x', 'gold', 1), ('b@x', 'gold', 2), "
+                         "('c@x', 'silver', 3)) t(email, segment, n)) TO '" + parquet +
+                         "' (FORMAT parquet)")
+                    .ok());
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  Result<engine::RunOutcome> run(const std::string& sql, const std::string& kept = "") {
+    engine::ProtectedRun r{sql, kept, {{"people", {"segment", "n"}, parquet}}, output,
+                           engine::ResultFormat::Csv, 1, "512MB"};
+    engine::RunControl control;
+    return engine::run_protected(r, control);
+  }
+  std::string result() {
+    std::ifstream in(output);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+};
+
+TEST_F(ProtectedRun, WritesTheAnswerAndCountsRowsThatAreNotKept) {
+  auto r = run("SELECT segment, sum(n) AS total, count(*) >= 2 AS __cleanroom_kept FROM people "
+               "GROUP BY segment ORDER BY segment",
+               "__cleanroom_kept");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->rows_written, 1);
+  EXPECT_EQ(r->rows_filtered, 1);
+  EXPECT_EQ(result(), "segment,total\ngold,3\n");
+}
+
+TEST_F(ProtectedRun, RefusesFilesOutsideTheSandbox) {
+  for (const std::string sql :
+       {"SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM '/etc/passwd'",
+        "SELECT * FROM glob('/etc/*')", "SELECT content FROM read_text('/etc/hostname')"}) {
+    auto r = run(sql);
+    EXPECT_FALSE(r.ok()) << sql;
+  }
+  EXPECT_FALSE(fs::exists(output) && result().find("root") != std::string::npos);
+}
+
+TEST_F(ProtectedRun, TheViewExposesOnlyAllowedColumns) {
+  auto r = run("SELECT email FROM people");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("email"), std::string::npos) << r.error().message;
+}
+
+TEST_F(ProtectedRun, TheConfigurationCannotBeUnlocked) {
+  auto r = run("SELECT current_setting('enable_external_access')::VARCHAR AS v FROM people LIMIT 1");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(result(), "v\nfalse\n");
+}
+
+TEST_F(ProtectedRun, AStopBeforeTheRunEndsItWithoutAResult) {
+  engine::ProtectedRun r{"SELECT segment FROM people", "", {{"people", {"segment"}, parquet}},
+                         output, engine::ResultFormat::Csv, 1, "512MB"};
+  engine::RunControl control;
+  control.stop(engine::RunControl::Stop::Cancelled);
+  EXPECT_FALSE(engine::run_protected(r, control).ok());
+  EXPECT_EQ(control.stopped(), engine::RunControl::Stop::Cancelled);
+  EXPECT_FALSE(fs::exists(output));
+}
+
+}  // namespace
+}  // namespace cleanroom

@@ -1,0 +1,4 @@
+-- about: COPY writes data out
+-- tables: @aggregation
+-- expect: rejected: only a single SELECT statement
+COPY customers TO '/tmp/out.csv'

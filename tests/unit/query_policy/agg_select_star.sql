@@ -1,0 +1,4 @@
+-- about: SELECT *
+-- tables: @aggregation
+-- expect: rejected: SELECT * and COLUMNS(...) are not allowed
+SELECT * FROM customers

@@ -1,0 +1,4 @@
+-- about: not SQL
+-- tables: @aggregation
+-- expect: rejected: not valid SQL
+SELEC segment FROM customers

@@ -1,0 +1,4 @@
+-- about: query() runs SQL text
+-- tables: @custom
+-- expect: rejected: table functions
+SELECT x FROM query('SELECT 1 AS x')

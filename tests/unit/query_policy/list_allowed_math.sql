@@ -1,0 +1,11 @@
+-- about: mathematical operators on list columns
+-- tables: @list
+-- expect: allowed
+-- thresholded: no
+-- data: CREATE TABLE crm (hashed_email VARCHAR, segment VARCHAR, region VARCHAR);
+-- data: INSERT INTO crm VALUES ('e1','gold','north'), ('e2','gold','south'), ('e3','silver','north'), ('e4','silver','east');
+-- data: CREATE TABLE audience (hashed_email VARCHAR, interest VARCHAR, score INTEGER, device_id VARCHAR);
+-- data: INSERT INTO audience VALUES ('e1','golf',9,'d1'), ('e2','golf',7,'d2'), ('e3','tennis',8,'d3'), ('e3','chess',2,'d3'), ('x9','golf',9,'d9');
+-- expect-rows: 4
+-- expect-kept-rows: 4
+SELECT DISTINCT a.score * 10 AS pct, c.region FROM crm c INNER JOIN audience a ON c.hashed_email = a.hashed_email

@@ -1,0 +1,11 @@
+-- about: the overlap of CRM segments and audience interests
+-- tables: @list
+-- expect: allowed
+-- thresholded: no
+-- data: CREATE TABLE crm (hashed_email VARCHAR, segment VARCHAR, region VARCHAR);
+-- data: INSERT INTO crm VALUES ('e1','gold','north'), ('e2','gold','south'), ('e3','silver','north'), ('e4','silver','east');
+-- data: CREATE TABLE audience (hashed_email VARCHAR, interest VARCHAR, score INTEGER, device_id VARCHAR);
+-- data: INSERT INTO audience VALUES ('e1','golf',9,'d1'), ('e2','golf',7,'d2'), ('e3','tennis',8,'d3'), ('e3','chess',2,'d3'), ('x9','golf',9,'d9');
+-- expect-rows: 2
+-- expect-kept-rows: 2
+SELECT DISTINCT c.segment, a.interest FROM crm c JOIN audience a ON c.hashed_email = a.hashed_email WHERE a.score > 5 LIMIT 10

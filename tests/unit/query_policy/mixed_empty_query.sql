@@ -1,0 +1,4 @@
+-- about: only a comment
+-- tables: @mixed
+-- expect: rejected: the query is empty
+-- nothing here
