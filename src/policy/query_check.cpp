@@ -110,7 +110,7 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
     out.sql = std::string(sql);
     return out;
   }
-  CR_ASSIGN(out.sql, add_kept_column(sql, tree, kept));
+  CR_ASSIGN(out.sql, add_kept_column(sql, tree, kept, walked.equated_columns));
   out.thresholded = true;
   return out;
 }

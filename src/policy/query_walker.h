@@ -175,6 +175,10 @@ struct WalkedQuery {
   std::vector<int> tables;  // QueryContext::tables read, in order of first appearance
   std::vector<TableInstance> instances;
   std::vector<std::pair<int, int>> inner_join_edges;  // instances equated in an INNER JOIN
+  // Columns (relation name, column name) an INNER JOIN's AND-only condition equates: on every
+  // joined row they hold the same value, so they count the same distinct values.
+  std::vector<std::pair<std::pair<std::string, std::string>, std::pair<std::string, std::string>>>
+      equated_columns;
   bool outermost_is_select = false;
   std::vector<Relation> outermost_from;  // the outermost SELECT's FROM relations
   std::vector<Lineage> output;           // one per output column

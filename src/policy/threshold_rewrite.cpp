@@ -147,13 +147,33 @@ std::optional<size_t> outermost_from(std::string_view sql) {
 }  // namespace
 
 Result<std::string> add_kept_column(std::string_view sql, const json& tree,
-                                    const std::vector<KeptCondition>& conditions) {
-  // The strictest minimum per column.
+                                    const std::vector<KeptCondition>& conditions,
+                                    const EquatedColumns& equated) {
+  // Columns known equal on every row, as classes: each column's class is found by following
+  // `equated` to a fixed point (a handful of columns, so a simple closure does).
+  auto same_column = [](const std::pair<std::string, std::string>& a,
+                        const std::pair<std::string, std::string>& b) {
+    return same_name(a.first, b.first) && same_name(a.second, b.second);
+  };
+  auto equal_columns = [&](const KeptCondition& x, const KeptCondition& y) {
+    std::vector<std::pair<std::string, std::string>> reach = {{x.relation, x.column}};
+    for (size_t i = 0; i < reach.size(); ++i)
+      for (const auto& [l, r] : equated)
+        for (const auto& [from, to] : {std::pair{l, r}, std::pair{r, l}})
+          if (same_column(reach[i], from) &&
+              std::none_of(reach.begin(), reach.end(),
+                           [&](const auto& c) { return same_column(c, to); }))
+            reach.push_back(to);
+    return std::any_of(reach.begin(), reach.end(), [&](const auto& c) {
+      return same_column(c, {y.relation, y.column});
+    });
+  };
+  // The strictest minimum per column (per class of equal columns).
   std::vector<KeptCondition> merged;
   for (const auto& c : conditions) {
     bool found = false;
     for (auto& m : merged)
-      if (same_name(m.relation, c.relation) && same_name(m.column, c.column)) {
+      if (equal_columns(m, c)) {
         m.minimum = std::max(m.minimum, c.minimum);
         found = true;
       }

@@ -18,8 +18,12 @@
 namespace cleanroom::policy {
 
 // `tree` is parse_sql's answer for `sql`, whose outermost node is an aggregating SELECT.
-// Conditions on the same column keep the largest minimum.
+// Conditions on the same column keep the largest minimum; so do conditions on columns that
+// `equated` (an INNER JOIN's equalities) makes equal, which then count distinct values once.
+using EquatedColumns =
+    std::vector<std::pair<std::pair<std::string, std::string>, std::pair<std::string, std::string>>>;
 Result<std::string> add_kept_column(std::string_view sql, const nlohmann::json& tree,
-                                    const std::vector<KeptCondition>& conditions);
+                                    const std::vector<KeptCondition>& conditions,
+                                    const EquatedColumns& equated = {});
 
 }  // namespace cleanroom::policy

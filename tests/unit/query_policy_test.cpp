@@ -21,10 +21,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -265,26 +263,6 @@ TEST(QueryPolicy, ChecksFromSeveralThreads) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 80);
-}
-
-// Not a test: run with --gtest_also_run_disabled_tests to see what a check costs.
-TEST(QueryPolicy, DISABLED_CheckTime) {
-  auto ctx = aggregation_setup();
-  const std::vector<std::string> queries = {
-      "SELECT c.segment, COUNT(DISTINCT p.hashed_email) AS buyers, SUM(p.amount) FROM customers c "
-      "JOIN purchases p ON c.hashed_email = p.hashed_email WHERE c.city = 'Paris' GROUP BY "
-      "c.segment ORDER BY buyers DESC LIMIT 10",
-      "SELECT hashed_email, SUM(spend) FROM customers GROUP BY hashed_email"};
-  for (const auto& q : queries) {
-    for (int i = 0; i < 50; ++i) (void)policy::check_query(q, ctx);
-    const int n = 1000;
-    auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < n; ++i) (void)policy::check_query(q, ctx);
-    auto us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-                  .count() /
-              n;
-    std::cout << us << " us per check: " << q.substr(0, 60) << "...\n";
-  }
 }
 
 }  // namespace

@@ -1,0 +1,371 @@
+// Expressions and names: what each name means where it is used (as DuckDB binds it), the lineage
+// of every value, and the uses shown to the rules.
+#include <set>
+
+#include "policy/query_walker_impl.h"
+
+namespace cleanroom::policy::walk {
+
+ExprContext Walker::context(Clause c, bool output) const {
+  ExprContext ctx;
+  ctx.clause = c;
+  ctx.output = output;
+  return ctx;
+}
+
+ExprContext Walker::child_of(const ExprContext& c, const json& parent) {
+  ExprContext out = c;
+  out.parent = &parent;
+  out.item_root = false;
+  return out;
+}
+
+std::string Walker::output_name(const json& item) {
+  std::string alias(str(item, "alias"));
+  if (!alias.empty()) return alias;
+  if (node_class(item) == "COLUMN_REF") {
+    const json& names = member(item, "column_names");
+    if (names.is_array() && !names.empty() && names.back().is_string())
+      return names.back().get<std::string>();
+  }
+  return "";  // DuckDB names it after the expression text; it cannot be named here
+}
+
+Result<Lineage> Walker::expr(const json& e, Scope& scope, const ExprContext& c) {
+  if (++depth_ > kMaxDepth) return invalid_query("the query is nested too deeply");
+  auto out = expr_at_depth(e, scope, c);
+  --depth_;
+  return out;
+}
+
+Result<Lineage> Walker::expr_at_depth(const json& e, Scope& scope, const ExprContext& c) {
+  if (is_reserved_name(str(e, "alias")))
+    return sql_.error(e, "names starting with " + std::string(kReservedPrefix) + " are reserved");
+  std::string_view cls = node_class(e);
+  if (cls == "COLUMN_REF") return column_ref(e, scope, c);
+  if (cls == "CONSTANT") {
+    CR_TRY(expect_only(sql_, e, {"alias", "value"}, "constant"));
+    Lineage l;
+    l.literal = true;
+    return l;
+  }
+  if (cls == "FUNCTION") return function(e, scope, c);
+  if (cls == "WINDOW") return window(e, scope, c);
+  if (cls == "SUBQUERY") return subquery(e, scope, c);
+  if (cls == "OPERATOR" || cls == "COMPARISON" || cls == "CONJUNCTION" || cls == "BETWEEN" ||
+      cls == "CASE" || cls == "CAST")
+    return operation(e, scope, c);
+  if (cls == "STAR")
+    return sql_.error(e, "SELECT * and COLUMNS(...) are not allowed: name the columns");
+  if (cls == "PARAMETER") return sql_.error(e, "query parameters are not allowed");
+  if (cls == "LAMBDA") return sql_.error(e, "lambda functions are not allowed");
+  return sql_.error(e, "unsupported expression (" + std::string(cls) + ")");
+}
+
+std::vector<Binding> Walker::bindings(const json& ref, const Scope& scope, Clause clause,
+                                      std::string* problem) const {
+  std::vector<Binding> out;
+  const json& names = member(ref, "column_names");
+  auto fail = [&](std::string msg) {
+    if (problem) *problem = std::move(msg);
+    return std::vector<Binding>{};
+  };
+  if (!names.is_array() || names.empty() || names.size() > 2)
+    return fail("column names have one or two parts (table.column)");
+  for (const auto& n : names)
+    if (!n.is_string()) return fail("malformed column name");
+  std::string column = names.back().get<std::string>();
+  if (names.size() == 2) {
+    std::string table = names[0].get<std::string>();
+    for (const Scope* s = &scope; s; s = s->outer) {
+      for (const auto& r : s->relations) {
+        if (r.name.empty() || !same_name(r.name, table)) continue;
+        for (const auto& col : r.columns)
+          if (same_name(col.name, column)) out.push_back({&r, &col});
+        if (out.empty()) return fail("'" + table + "' has no column '" + column + "'");
+        if (out.size() > 1) return fail("the column name '" + column + "' is ambiguous");
+        return out;
+      }
+    }
+    return fail("no table or alias named '" + table + "' here");
+  }
+  for (const auto& r : scope.relations)
+    for (const auto& col : r.columns)
+      if (same_name(col.name, column)) out.push_back({&r, &col});
+  if (out.size() > 1) return fail("the column name '" + column + "' is ambiguous");
+  if (scope.items && clause != Clause::JoinOn) {
+    const json& list = *scope.items->list;
+    for (size_t i = 0; i < scope.items->visible && i < list.size(); ++i)
+      if (!scope.items->in_progress[i] && same_name(str(list[i], "alias"), column))
+        out.push_back({nullptr, nullptr, i});
+  }
+  if (!out.empty()) return out;
+  for (const Scope* s = scope.outer; s; s = s->outer) {
+    for (const auto& r : s->relations)
+      for (const auto& col : r.columns)
+        if (same_name(col.name, column)) out.push_back({&r, &col});
+    if (out.size() > 1) return fail("the column name '" + column + "' is ambiguous");
+    if (!out.empty()) return out;
+  }
+  return fail("unknown column '" + column + "'");
+}
+
+Result<Lineage> Walker::column_ref(const json& e, Scope& scope, const ExprContext& c) {
+  CR_TRY(expect_only(sql_, e, {"alias", "column_names"}, "column"));
+  for (const auto& n : member(e, "column_names"))
+    if (n.is_string() && is_reserved_name(n.get_ref<const std::string&>()))
+      return sql_.error(e, "names starting with " + std::string(kReservedPrefix) + " are reserved");
+  std::string problem;
+  auto found = bindings(e, scope, c.clause, &problem);
+  if (found.empty()) {
+    const json& names = member(e, "column_names");
+    if (names.size() == 1 && names[0].is_string()) {
+      std::string name = lower(names[0].get<std::string>());
+      if (is_sql_value_function(name)) return value_function(e, name, c);
+    }
+    return sql_.error(e, problem);
+  }
+  Lineage out;
+  for (size_t i = 0; i < found.size(); ++i) {
+    Lineage l;
+    if (found[i].relation) {
+      ColumnUse use{e, *found[i].relation, *found[i].column, c};
+      for (auto* r : rules_) CR_TRY(r->on_column(use));
+      l = found[i].column->lineage;
+      l.aggregate = false;
+      l.window = false;
+      result_.referenced.insert(l.derived.begin(), l.derived.end());
+      for (auto* set : collectors_) set->insert(l.derived.begin(), l.derived.end());
+    } else {
+      // A select-list alias: the aliased expression, checked where it is used.
+      size_t item = found[i].item;
+      scope.items->in_progress[item] = true;
+      ExprContext ac = c;
+      ac.item_root = false;
+      auto aliased = expr((*scope.items->list)[item], scope, ac);
+      scope.items->in_progress[item] = false;
+      if (!aliased.ok()) return aliased.error();
+      l = *aliased;
+    }
+    if (i == 0) {
+      out = l;
+    } else {
+      out.merge(l);
+    }
+  }
+  return out;
+}
+
+Result<Lineage> Walker::value_function(const json& e, const std::string& name,
+                                       const ExprContext& c) {
+  const FunctionInfo* info = find_function(name);
+  if (!info) return sql_.error(e, "function " + name + " is not allowed");
+  std::vector<Lineage> none;
+  CallUse use{e, name, *info, false, false, none, c};
+  for (auto* r : rules_) CR_TRY(r->on_call(use));
+  return Lineage{};
+}
+
+Status Walker::check_function_name(const json& e) {
+  std::string_view schema = str(e, "schema");
+  std::string_view catalog = str(e, "catalog");
+  if ((!schema.empty() && !same_name(schema, "main")) || !catalog.empty())
+    return sql_.error(e, "qualified function names are not allowed");
+  return {};
+}
+
+Result<Lineage> Walker::function(const json& e, Scope& scope, const ExprContext& c) {
+  CR_TRY(expect_only(sql_, e,
+                     {"alias", "function_name", "schema", "catalog", "children", "filter",
+                      "order_bys", "distinct", "is_operator"},
+                     "function call"));
+  std::string name = lower(str(e, "function_name"));
+  CR_TRY(check_function_name(e));
+  const FunctionInfo* info = find_function(name);
+  if (!info) return sql_.error(e, "function " + name + " is not allowed");
+  if (info->kind == FunctionKind::Window)
+    return sql_.error(e, name + " is a window function and needs OVER (...)");
+  bool aggregate = info->kind == FunctionKind::Aggregate;
+  bool distinct = member(e, "distinct") == true;
+  if (distinct && !aggregate) return sql_.error(e, "DISTINCT applies to aggregate functions only");
+  if (aggregate && c.aggregate) return sql_.error(e, "aggregate functions cannot be nested");
+
+  Lineage out;
+  std::vector<Lineage> args;
+  ExprContext ac = child_of(c, e);
+  if (aggregate) ac.aggregate = &e;
+  for (const auto& child : member(e, "children")) {
+    CR_ASSIGN(Lineage l, expr(child, scope, ac));
+    out.merge(l);
+    args.push_back(std::move(l));
+  }
+  const json& filter = member(e, "filter");
+  if (!filter.is_null()) {
+    if (!aggregate) return sql_.error(e, "FILTER applies to aggregate functions only");
+    ExprContext fc = child_of(c, e);
+    fc.clause = Clause::AggregateFilter;
+    CR_ASSIGN(Lineage l, expr(filter, scope, fc));
+    out.derived.insert(l.derived.begin(), l.derived.end());
+  }
+  const json& orders = member(member(e, "order_bys"), "orders");
+  if (orders.is_array() && !orders.empty()) {
+    if (!aggregate) return sql_.error(e, "ORDER BY inside a call applies to aggregates only");
+    ExprContext oc = child_of(c, e);
+    oc.clause = Clause::AggregateOrder;
+    oc.aggregate = &e;
+    for (const auto& o : orders) {
+      CR_TRY(expect_only(sql_, o, {"null_order", "expression"}, "ORDER BY"));
+      CR_ASSIGN(Lineage l, expr(member(o, "expression"), scope, oc));
+      out.derived.insert(l.derived.begin(), l.derived.end());
+    }
+  }
+  if (aggregate) {
+    out.aggregate = true;
+    if (info->counts) {
+      out.values.clear();
+      out.literal = false;
+    }
+  }
+  CallUse use{e, name, *info, distinct, false, args, c};
+  for (auto* r : rules_) CR_TRY(r->on_call(use));
+  return out;
+}
+
+Result<Lineage> Walker::window(const json& e, Scope& scope, const ExprContext& c) {
+  if (!features_.windows)
+    return sql_.error(e, "window functions are not allowed by " + features_.rule);
+  CR_TRY(expect_only(
+      sql_, e,
+      {"alias", "function_name", "schema", "catalog", "children", "partitions", "orders", "start",
+       "end", "start_expr", "end_expr", "offset_expr", "default_expr", "ignore_nulls",
+       "filter_expr", "exclude_clause", "distinct", "arg_orders"},
+      "window function"));
+  std::string name = lower(str(e, "function_name"));
+  CR_TRY(check_function_name(e));
+  const FunctionInfo* info = find_function(name);
+  if (!info || info->kind == FunctionKind::Scalar)
+    return sql_.error(e, "function " + name + " is not allowed as a window function");
+  if (c.aggregate) return sql_.error(e, "window functions cannot be used inside aggregates");
+  Lineage out;
+  std::vector<Lineage> args;
+  ExprContext ac = child_of(c, e);
+  for (const auto& child : member(e, "children")) {
+    CR_ASSIGN(Lineage l, expr(child, scope, ac));
+    out.merge(l);
+    args.push_back(std::move(l));
+  }
+  ExprContext sc = child_of(c, e);
+  sc.clause = Clause::WindowSpec;
+  auto spec = [&](const json& x) -> Status {
+    if (x.is_null()) return {};
+    CR_ASSIGN(Lineage l, expr(x, scope, sc));
+    out.merge(l);
+    return {};
+  };
+  for (const auto& p : member(e, "partitions")) CR_TRY(spec(p));
+  for (const char* list : {"orders", "arg_orders"})
+    for (const auto& o : member(e, list)) {
+      CR_TRY(expect_only(sql_, o, {"null_order", "expression"}, "ORDER BY"));
+      CR_TRY(spec(member(o, "expression")));
+    }
+  for (const char* k : {"start_expr", "end_expr", "offset_expr", "default_expr", "filter_expr"})
+    CR_TRY(spec(member(e, k)));
+  out.window = true;
+  out.aggregate = false;
+  CallUse use{e, name, *info, member(e, "distinct") == true, true, args, c};
+  for (auto* r : rules_) CR_TRY(r->on_call(use));
+  return out;
+}
+
+Result<Lineage> Walker::operation(const json& e, Scope& scope, const ExprContext& c) {
+  std::string_view cls = node_class(e);
+  std::string_view type = node_type(e);
+  std::vector<const json*> operands;
+  if (cls == "OPERATOR") {
+    static const std::set<std::string_view> allowed = {"OPERATOR_NOT",         "OPERATOR_IS_NULL",
+                                                       "OPERATOR_IS_NOT_NULL", "COMPARE_IN",
+                                                       "COMPARE_NOT_IN",       "OPERATOR_COALESCE"};
+    if (!allowed.count(type))
+      return sql_.error(e, "unsupported operator (" + std::string(type) + ")");
+    CR_TRY(expect_only(sql_, e, {"alias", "children"}, "operator"));
+    for (const auto& ch : member(e, "children")) operands.push_back(&ch);
+  } else if (cls == "COMPARISON") {
+    static const std::set<std::string_view> allowed = {
+        "COMPARE_EQUAL",         "COMPARE_NOTEQUAL",          "COMPARE_LESSTHAN",
+        "COMPARE_GREATERTHAN",   "COMPARE_LESSTHANOREQUALTO", "COMPARE_GREATERTHANOREQUALTO",
+        "COMPARE_DISTINCT_FROM", "COMPARE_NOT_DISTINCT_FROM"};
+    if (!allowed.count(type))
+      return sql_.error(e, "unsupported comparison (" + std::string(type) + ")");
+    CR_TRY(expect_only(sql_, e, {"alias", "left", "right"}, "comparison"));
+    operands = {&member(e, "left"), &member(e, "right")};
+  } else if (cls == "CONJUNCTION") {
+    if (type != "CONJUNCTION_AND" && type != "CONJUNCTION_OR")
+      return sql_.error(e, "unsupported logical operator");
+    CR_TRY(expect_only(sql_, e, {"alias", "children"}, "AND/OR"));
+    for (const auto& ch : member(e, "children")) operands.push_back(&ch);
+  } else if (cls == "BETWEEN") {
+    CR_TRY(expect_only(sql_, e, {"alias", "input", "lower", "upper"}, "BETWEEN"));
+    operands = {&member(e, "input"), &member(e, "lower"), &member(e, "upper")};
+  } else if (cls == "CASE") {
+    CR_TRY(expect_only(sql_, e, {"alias", "case_checks", "else_expr"}, "CASE"));
+    for (const auto& check : member(e, "case_checks")) {
+      CR_TRY(expect_only(sql_, check, {"when_expr", "then_expr"}, "CASE"));
+      operands.push_back(&member(check, "when_expr"));
+      operands.push_back(&member(check, "then_expr"));
+    }
+    operands.push_back(&member(e, "else_expr"));
+  } else {  // CAST
+    CR_TRY(expect_only(sql_, e, {"alias", "child", "cast_type", "try_cast"}, "CAST"));
+    operands = {&member(e, "child")};
+  }
+  Lineage out;
+  std::vector<Lineage> lineages;
+  ExprContext oc = child_of(c, e);
+  for (const json* o : operands) {
+    if (o->is_null()) return sql_.error(e, "malformed expression");
+    CR_ASSIGN(Lineage l, expr(*o, scope, oc));
+    out.merge(l);
+    lineages.push_back(std::move(l));
+  }
+  OperationUse use{e, cls, type, lineages, c};
+  for (auto* r : rules_) CR_TRY(r->on_operation(use));
+  return out;
+}
+
+Result<Lineage> Walker::subquery(const json& e, Scope& scope, const ExprContext& c) {
+  if (!features_.subqueries)
+    return sql_.error(e, "subqueries are not allowed by " + features_.rule);
+  CR_TRY(expect_only(sql_, e, {"alias", "subquery", "subquery_type", "child", "comparison_type"},
+                     "subquery"));
+  std::string_view kind = str(e, "subquery_type");
+  if (kind != "SCALAR" && kind != "EXISTS" && kind != "NOT_EXISTS" && kind != "ANY")
+    return sql_.error(e, "unsupported subquery (" + std::string(kind) + ")");
+  const json& sub = member(e, "subquery");
+  CR_TRY(expect_only(sql_, sub, {"node"}, "subquery"));
+  // Everything the subquery names shapes its answer: its lineage is all of it.
+  std::set<ColumnKey> named;
+  collectors_.push_back(&named);
+  auto body = query_node(member(sub, "node"), scope.env, &scope, false, false);
+  collectors_.pop_back();
+  if (!body.ok()) return body.error();
+  Lineage out;
+  for (const auto& col : body->columns) {
+    out.values.insert(col.lineage.values.begin(), col.lineage.values.end());
+    out.literal = out.literal || col.lineage.literal;
+  }
+  out.derived = named;
+  out.values.insert(named.begin(), named.end());
+  for (auto* set : collectors_) set->insert(named.begin(), named.end());
+  std::vector<Lineage> lineages{out};
+  const json& child = member(e, "child");
+  if (!child.is_null()) {
+    CR_ASSIGN(Lineage l, expr(child, scope, child_of(c, e)));
+    out.merge(l);
+    lineages.push_back(std::move(l));
+  }
+  OperationUse use{e, "SUBQUERY", kind, lineages, c};
+  for (auto* r : rules_) CR_TRY(r->on_operation(use));
+  return out;
+}
+
+}  // namespace cleanroom::policy::walk

@@ -1,0 +1,4 @@
+-- about: SUMMARIZE computes min/max of every column
+-- tables: @aggregation
+-- expect: rejected: unsupported FROM clause
+SUMMARIZE customers
