@@ -297,6 +297,27 @@ CREATE TABLE amc_workflow_executions (
 CREATE INDEX amc_workflow_executions_instance
   ON amc_workflow_executions (instance_id, created_at_ms);
 )sql",
+      // 7: analysis templates: a member's saved SQL with named parameters, immutable but for
+      // its description (clean-rooms-semantics.md, "CUSTOM").
+      R"sql(
+CREATE TABLE analysis_templates (
+  analysis_template_id TEXT PRIMARY KEY,
+  arn              TEXT NOT NULL UNIQUE,
+  collaboration_id TEXT NOT NULL,
+  membership_id    TEXT NOT NULL,
+  account_id       TEXT NOT NULL,     -- the creator
+  name             TEXT NOT NULL,
+  description      TEXT NOT NULL DEFAULT '',
+  format           TEXT NOT NULL CHECK (format IN ('SQL')),
+  source_text      TEXT NOT NULL,
+  parameters       TEXT NOT NULL,     -- JSON [{name, type, defaultValue?}]
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL
+);
+CREATE INDEX analysis_templates_membership ON analysis_templates (membership_id, analysis_template_id);
+CREATE INDEX analysis_templates_collaboration
+  ON analysis_templates (collaboration_id, analysis_template_id);
+)sql",
   };
   return steps;
 }

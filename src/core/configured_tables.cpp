@@ -6,6 +6,7 @@
 #include "catalog/datasets_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/memberships.h"
 #include "policy/analysis_rule.h"
 
 namespace cleanroom::core {
@@ -91,12 +92,6 @@ Result<AnalysisRuleRecord> rule_of_type(Tx& tx, const ConfiguredTableRecord& t,
   return e;
 }
 
-// Another account's membership does not exist for the caller.
-Result<MembershipRecord> own_membership(Tx& tx, const std::string& caller, const std::string& id) {
-  CR_ASSIGN(auto ms, catalog::collaborations_repo::find_membership(tx, id));
-  if (!ms || ms->account_id != caller) return Error::not_found("MEMBERSHIP", id);
-  return *ms;
-}
 
 Status check_active(const MembershipRecord& ms) {
   if (ms.status != "ACTIVE")

@@ -1,6 +1,7 @@
 #pragma once
 // The core's services, built once over one Context and shared by every face.
 #include "core/accounts.h"
+#include "core/analysis_templates.h"
 #include "core/collaborations.h"
 #include "core/configured_tables.h"
 #include "core/context.h"
@@ -34,6 +35,7 @@ struct Services {
   ConfiguredTableService configured_tables;
   DatasetService datasets;
   IdentityResolutionService identity_resolution{ctx};
+  AnalysisTemplateService analysis_templates{ctx};
   ProtectedQueryService protected_queries;  // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };

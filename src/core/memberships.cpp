@@ -32,14 +32,15 @@ Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
   return MembershipView{ms, *c, *m};
 }
 
+
+}  // namespace
+
 // The caller's own membership; another account's membership does not exist for the caller.
 Result<MembershipRecord> own_membership(Tx& tx, const std::string& caller, const std::string& id) {
   CR_ASSIGN(auto ms, repo::find_membership(tx, id));
   if (!ms || ms->account_id != caller) return Error::not_found("MEMBERSHIP", id);
   return *ms;
 }
-
-}  // namespace
 
 // The reference: "Ensure that the S3 bucket for receiving the query results is a different
 // location from the S3 bucket that contains the data that you bring into the collaboration."

@@ -35,6 +35,11 @@ struct MembershipView {
 Status check_result_config(catalog::Tx& tx, const catalog::MemberRecord& member,
                            const nlohmann::json& config);
 
+// The caller's own membership, in any state; another account's membership does not exist for the
+// caller (NotFound), so its existence is not revealed.
+Result<catalog::MembershipRecord> own_membership(catalog::Tx& tx, const std::string& caller,
+                                                 const std::string& id);
+
 class MembershipService {
  public:
   explicit MembershipService(Context& ctx) : ctx_(ctx) {}

@@ -5,11 +5,13 @@
 
 #include <filesystem>
 
+#include "catalog/analysis_templates_repo.h"
 #include "catalog/configured_tables_repo.h"
 #include "catalog/datasets_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "core/amc_privacy.h"
+#include "core/analysis_templates.h"
 #include "core/memberships.h"
 #include "core/platform.h"
 #include "core/query_workers.h"
@@ -141,13 +143,6 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
   return plan;
 }
 
-// The caller's own membership in any state (a member that left still reads its history).
-Result<catalog::MembershipRecord> own_membership(Tx& tx, const std::string& caller,
-                                                 const std::string& id) {
-  CR_ASSIGN(auto ms, collab_repo::find_membership(tx, id));
-  if (!ms || ms->account_id != caller) return Error::not_found("MEMBERSHIP", id);
-  return *ms;
-}
 
 // The member may run queries now: an ACTIVE membership of a live collaboration, and CAN_QUERY.
 Result<catalog::MemberRecord> querying_member(Tx& tx, const catalog::MembershipRecord& ms) {
@@ -197,10 +192,15 @@ ProtectedQueryService::~ProtectedQueryService() { workers_.reset(); }
 Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& caller,
                                                         const StartQueryRequest& req) {
   if (req.type != "SQL") return Error::validation("type must be SQL", "type");
-  if (req.analysis_template_arn)
-    return Error::not_implemented("queries from analysis templates are not served yet");
-  if (!req.query_string || req.query_string->empty())
-    return Error::validation("sqlParameters.queryString is required", "sqlParameters.queryString");
+  if (req.analysis_template_arn && req.query_string)
+    return Error::validation("give sqlParameters.queryString or analysisTemplateArn, not both",
+                             "sqlParameters");
+  if (!req.analysis_template_arn && (!req.query_string || req.query_string->empty()))
+    return Error::validation("sqlParameters.queryString or analysisTemplateArn is required",
+                             "sqlParameters.queryString");
+  if (!req.analysis_template_arn && !req.parameters.empty())
+    return Error::validation("sqlParameters.parameters are given only with analysisTemplateArn",
+                             "sqlParameters.parameters");
   CR_ASSIGN(auto platform, platform_accounts(ctx_.db));
   std::vector<std::string> platform_ids;
   for (const auto& p : platform) platform_ids.push_back(p.account_id);
@@ -211,11 +211,23 @@ Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& calle
     CR_ASSIGN(auto member, querying_member(tx, ms));
     CR_ASSIGN(auto c, find_collaboration(tx, ms.collaboration_id));
     CR_ASSIGN(auto dest, resolve_destination(tx, member, ms, req.result_config));
+    std::string sql = req.query_string.value_or("");
+    std::string template_arn;
+    json parameters = json::object();
+    if (req.analysis_template_arn) {
+      // A template of another collaboration is not found, as if it did not exist.
+      CR_ASSIGN(auto t, catalog::analysis_templates_repo::find_by_arn(tx, *req.analysis_template_arn));
+      if (!t || t->collaboration_id != c.id)
+        return Error::not_found("ANALYSIS_TEMPLATE", *req.analysis_template_arn);
+      CR_ASSIGN(sql, render_template(*t, req.parameters));
+      template_arn = t->arn;
+      for (const auto& [k, v] : req.parameters) parameters[k] = v;
+    }
     // Checked now so that a refusal answers the request; checked again when it runs, against
     // the rules and data in force then.
-    CR_TRY(status_of(plan_query(tx, c, caller, *req.query_string, "", platform_ids, ctx_.data_dir)));
-    q = ProtectedQueryRecord{crypto::uuid4(), c.id, ms.id, caller, *req.query_string, "",
-                             json::object(), req.result_config, dest.receiver_account_id,
+    CR_TRY(status_of(plan_query(tx, c, caller, sql, template_arn, platform_ids, ctx_.data_dir)));
+    q = ProtectedQueryRecord{crypto::uuid4(), c.id, ms.id, caller, sql, template_arn,
+                             parameters, req.result_config, dest.receiver_account_id,
                              dest.bucket, dest.key_prefix, dest.format, "SUBMITTED"};
     q.created_at_ms = now_epoch_millis();
     return true;

@@ -80,6 +80,7 @@ CleanRoomsFace::CleanRoomsFace(core::Services& services) : s_(services) {
   add_association_operations(operations_, s_);
   add_schema_operations(operations_, s_);
   add_protected_query_operations(operations_, s_);
+  add_analysis_template_operations(operations_, s_);
 }
 
 std::vector<std::string> CleanRoomsFace::served_operations() const {

@@ -31,7 +31,11 @@ json protected_query_json(const core::ProtectedQueryView& v) {
   const auto& q = v.query;
   json out = summary_json(v);
   out.erase("receiverConfigurations");
-  out["sqlParameters"] = {{"queryString", q.query_text}};
+  if (q.analysis_template_arn.empty())
+    out["sqlParameters"] = {{"queryString", q.query_text}};
+  else
+    out["sqlParameters"] = {{"analysisTemplateArn", q.analysis_template_arn},
+                            {"parameters", q.parameters}};
   if (v.shows_result) {
     json s3 = {{"resultFormat", q.result_format}, {"bucket", q.result_bucket}};
     if (!q.result_key_prefix.empty()) s3["keyPrefix"] = q.result_key_prefix;
