@@ -2,10 +2,14 @@
 127.0.0.1, with moto checking every request's SigV4 signature; a dataset registered from an S3
 object, and what a missing object, a missing bucket, a wrong secret and an unreachable endpoint
 answer."""
+import csv
+import io
 import json
 import os
 import shutil
 import subprocess
+import tempfile
+import time
 import unittest
 
 from harness import BIN, MotoServer, Server, free_port
@@ -22,6 +26,7 @@ class S3BucketsTest(unittest.TestCase):
             cls.key_id, cls.secret = cls.moto.s3_user()
             cls.s3 = cls.moto.client("s3", cls.key_id, cls.secret)
             cls.s3.create_bucket(Bucket="partner-data")
+            cls.s3.create_bucket(Bucket="a-results")
             cls.s3.put_object(Bucket="partner-data", Key="exports/2024/customers.csv", Body=CUSTOMERS)
             cls.s3.put_object(Bucket="partner-data", Key="exports/with space.csv", Body=b"id\n1\n2\n3\n")
             cls.s3.put_object(Bucket="partner-data", Key="exports/odd+&=\u00e9.csv", Body=b"id\n1\n2\n3\n4\n")
@@ -47,8 +52,9 @@ class S3BucketsTest(unittest.TestCase):
         return p.returncode, json.loads(p.stdout), p.stderr
 
     def staged(self):
+        """Files left under staging/ (its folders, such as results/, may stay)."""
         staging = os.path.join(self.server.data_dir, "staging")
-        return os.listdir(staging) if os.path.isdir(staging) else []
+        return [f for _, _, files in os.walk(staging) for f in files]
 
     def test_banner_names_the_endpoint_and_masks_the_secret(self):
         banner = "".join(self.server.banner)
@@ -70,6 +76,50 @@ class S3BucketsTest(unittest.TestCase):
         found = [x for x in listing["datasets"] if (x["databaseName"], x["tableName"]) == ("crm", "customers")]
         self.assertEqual(len(found), 1)
         self.assertEqual((found[0]["rowCount"], found[0]["sourceBucket"]), (2, "partner-data"))
+
+    def test_a_protected_query_result_lands_in_the_s3_bucket(self):
+        """The result object is read back with boto3 from moto; SUCCESS only once it is there."""
+        path = os.path.join(tempfile.mkdtemp(prefix="cleanroom-s3-query-"), "sales.csv")
+        with open(path, "w") as f:
+            f.write("email,segment\n" + "".join(f"u{i}@example.com,{'gold' if i < 3 else 'tin'}\n"
+                                                for i in range(4)))
+        p = subprocess.run([BIN, "upload", "--data-dir", self.server.data_dir, "--json", "--account", A,
+                            "--table", "sales.customers", "--pii", "email:email", path],
+                           capture_output=True, text=True, env=self.env, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        cr = self.server.cleanrooms(self.creds)
+        c = cr.create_collaboration(name="s3 results", description="d", creatorDisplayName="A",
+                                    creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
+                                    queryLogStatus="DISABLED", members=[])["collaboration"]
+        ms = cr.create_membership(collaborationIdentifier=c["id"], queryLogStatus="DISABLED",
+                                  defaultResultConfiguration={"outputConfiguration": {"s3": {
+                                      "bucket": "a-results", "keyPrefix": "q", "resultFormat": "CSV"}}}
+                                  )["membership"]["id"]
+        t = cr.create_configured_table(name="customers", allowedColumns=["email", "segment"],
+                                       analysisMethod="DIRECT_QUERY",
+                                       tableReference={"glue": {"databaseName": "sales",
+                                                                "tableName": "customers"}})["configuredTable"]
+        cr.create_configured_table_analysis_rule(
+            configuredTableIdentifier=t["id"], analysisRuleType="AGGREGATION",
+            analysisRulePolicy={"v1": {"aggregation": {
+                "aggregateColumns": [{"columnNames": ["email"], "function": "COUNT_DISTINCT"}],
+                "joinColumns": [], "dimensionColumns": ["segment"], "scalarFunctions": [],
+                "outputConstraints": [{"columnName": "email", "minimum": 2, "type": "COUNT_DISTINCT"}]}}})
+        cr.create_configured_table_association(membershipIdentifier=ms, configuredTableIdentifier=t["id"],
+                                               name="customers", roleArn=f"arn:aws:iam::{A}:role/r")
+        q = cr.start_protected_query(type="SQL", membershipIdentifier=ms, sqlParameters={
+            "queryString": "SELECT segment, COUNT(DISTINCT email) AS n FROM customers GROUP BY segment"}
+                                     )["protectedQuery"]
+        for _ in range(600):
+            q = cr.get_protected_query(membershipIdentifier=ms, protectedQueryIdentifier=q["id"])["protectedQuery"]
+            if q["status"] not in ("SUBMITTED", "STARTED"):
+                break
+            time.sleep(0.05)
+        self.assertEqual(q["status"], "SUCCESS", q.get("error"))
+        location = q["result"]["output"]["s3"]["location"]
+        self.assertEqual(location, f"s3://a-results/q/{q['id']}/result.csv")
+        body = self.s3.get_object(Bucket="a-results", Key=location[len("s3://a-results/"):])["Body"].read()
+        self.assertEqual(list(csv.reader(io.StringIO(body.decode()))), [["segment", "n"], ["gold", "3"]])
 
     def test_keys_are_encoded_as_s3_signs_them(self):
         # moto recomputes the signature over the path it received, so a wrong encoding fails as
