@@ -144,6 +144,14 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
 }
 
 
+// The accounts whose tables carry AMC privacy (amc_privacy_of).
+Result<std::vector<std::string>> platform_account_ids(catalog::Database& db) {
+  CR_ASSIGN(auto platform, platform_accounts(db));
+  std::vector<std::string> ids;
+  for (const auto& p : platform) ids.push_back(p.account_id);
+  return ids;
+}
+
 // The member may run queries now: an ACTIVE membership of a live collaboration, and CAN_QUERY.
 Result<catalog::MemberRecord> querying_member(Tx& tx, const catalog::MembershipRecord& ms) {
   if (ms.status != "ACTIVE")
@@ -201,9 +209,7 @@ Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& calle
   if (!req.analysis_template_arn && !req.parameters.empty())
     return Error::validation("sqlParameters.parameters are given only with analysisTemplateArn",
                              "sqlParameters.parameters");
-  CR_ASSIGN(auto platform, platform_accounts(ctx_.db));
-  std::vector<std::string> platform_ids;
-  for (const auto& p : platform) platform_ids.push_back(p.account_id);
+  CR_ASSIGN(auto platform_ids, platform_account_ids(ctx_.db));
 
   ProtectedQueryRecord q;
   CR_TRY(status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
@@ -266,9 +272,7 @@ void ProtectedQueryService::run(const std::string& id) {
   const std::string staging_dir = ctx_.data_dir + "/staging/results";
   const std::string staging = staging_dir + "/" + q.id + (q.result_format == "PARQUET" ? ".parquet" : ".csv");
   auto outcome = [&]() -> Result<engine::RunOutcome> {
-    CR_ASSIGN(auto platform, platform_accounts(ctx_.db));
-    std::vector<std::string> platform_ids;
-    for (const auto& p : platform) platform_ids.push_back(p.account_id);
+    CR_ASSIGN(auto platform_ids, platform_account_ids(ctx_.db));
     CR_ASSIGN(auto plan, ctx_.db.read<Plan>([&](Tx& tx) -> Result<Plan> {
       CR_ASSIGN(auto ms, own_membership(tx, q.account_id, q.membership_id));
       CR_TRY(status_of(querying_member(tx, ms)));

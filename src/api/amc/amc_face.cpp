@@ -59,6 +59,21 @@ Response error_response(const Error& e, const std::string& request_id) {
   return Response::json(status_of_kind(e.kind), {{"message", e.message}, {"requestId", request_id}});
 }
 
+Handler guarded(std::function<Result<Response>(Request&)> fn) {
+  return [fn = std::move(fn)](Request& req) {
+    auto r = fn(req);
+    return r.ok() ? std::move(r).value() : error_response(r.error(), req.request_id);
+  };
+}
+
+Result<int> limit_of(const Request& req) {
+  if (!req.has_query("limit")) return 100;
+  const std::string l = req.query_value("limit");
+  if (l.empty() || l.size() > 3 || l.find_first_not_of("0123456789") != std::string::npos)
+    return Error::validation("limit must be a number between 1 and 100", "limit");
+  return std::stoi(l);
+}
+
 AmcFace::AmcFace(core::Services& services) : s_(services) {
   add_instance_routes();
   add_account_routes();
@@ -104,15 +119,6 @@ Response AmcFace::handle(Request& req) {
   return (*handler)(req);
 }
 
-// Each handler resolves the caller, parses, calls the core and renders; an error from any step
-// is rendered the same way.
-static Handler guarded(std::function<Result<Response>(Request&)> fn) {
-  return [fn = std::move(fn)](Request& req) {
-    auto r = fn(req);
-    return r.ok() ? std::move(r).value() : error_response(r.error(), req.request_id);
-  };
-}
-
 void AmcFace::add_instance_routes() {
   router_.add("POST", "/amc/instances", guarded([this](Request& req) -> Result<Response> {
                 CR_ASSIGN(auto c, caller(req));
@@ -123,13 +129,7 @@ void AmcFace::add_instance_routes() {
               }));
   router_.add("GET", "/amc/instances", guarded([this](Request& req) -> Result<Response> {
                 CR_ASSIGN(auto c, caller(req));
-                int limit = 100;
-                if (req.has_query("limit")) {
-                  const std::string l = req.query_value("limit");
-                  if (l.empty() || l.size() > 3 || l.find_first_not_of("0123456789") != std::string::npos)
-                    return Error::validation("limit must be a number between 1 and 100", "limit");
-                  limit = std::stoi(l);
-                }
+                CR_ASSIGN(int limit, limit_of(req));
                 CR_ASSIGN(auto page, s_.instances.list(c, req.query_value("nextToken"), limit));
                 json out = {{"instances", json::array()}};
                 for (const auto& v : page.first) out["instances"].push_back(instance_json(v));

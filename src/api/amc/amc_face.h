@@ -27,4 +27,11 @@ class AmcFace {
 // {"message", "requestId"} with the status of the error's kind (amc-api-facts.md, "Errors").
 Response error_response(const Error& e, const std::string& request_id);
 
+// A route's handler: resolving the caller, parsing, the core call and rendering may each fail;
+// any error is rendered by error_response.
+Handler guarded(std::function<Result<Response>(Request&)> fn);
+
+// The `limit` query parameter of a list route: 1..100, 100 when absent.
+Result<int> limit_of(const Request& req);
+
 }  // namespace cleanroom::api::amc

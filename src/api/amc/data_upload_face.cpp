@@ -207,21 +207,6 @@ bool is_json(const Request& req) {
          (type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0);
 }
 
-Handler guarded(std::function<Result<Response>(Request&)> fn) {
-  return [fn = std::move(fn)](Request& req) {
-    auto r = fn(req);
-    return r.ok() ? std::move(r).value() : error_response(r.error(), req.request_id);
-  };
-}
-
-Result<int> limit_of(const Request& req) {
-  if (!req.has_query("limit")) return 100;
-  const std::string l = req.query_value("limit");
-  if (l.empty() || l.size() > 3 || l.find_first_not_of("0123456789") != std::string::npos)
-    return Error::validation("limit must be a number between 1 and 100", "limit");
-  return std::stoi(l);
-}
-
 }  // namespace
 
 void add_data_upload_routes(Router& router, core::Services& services, AmcCallerResolver caller) {
