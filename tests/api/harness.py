@@ -91,6 +91,19 @@ class Server:
     def platform_account(self, role):
         return next(a for a in self.credentials()["platformAccounts"] if a["role"] == role)
 
+    def upload_csv(self, account_id, table, text, pii=None, extra_args=(), env=None):
+        """Writes `text` to a CSV file and uploads it with `cleanroom upload` as `account_id` into
+        `table` (DB.TABLE); `pii` is the --pii spec. Fails the test on a non-zero exit; returns the
+        dataset record."""
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", prefix="cleanroom-upload-") as f:
+            f.write(text)
+            f.flush()
+            args = [BIN, "upload", "--data-dir", self.data_dir, "--json", "--account", account_id,
+                    "--table", table, *extra_args, f.name] + (["--pii", pii] if pii else [])
+            p = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+        assert p.returncode == 0, p.stdout + p.stderr
+        return json.loads(p.stdout)
+
     def seed_dataset(self, account_id, database, table, columns):
         """Stands in for the upload path in tests: writes the catalog row a finished upload commits.
 

@@ -7,16 +7,13 @@ bucket, without the campaign the thresholds remove and with the count of removed
 import csv
 import io
 import os
-import subprocess
-import tempfile
 import time
 import unittest
-import uuid
 
 import botocore.exceptions
 
 import harness
-from harness import BIN, advertiser_setup
+from harness import advertiser_setup
 
 ACCOUNT = "682015455555"
 OTHER_ACCOUNT = "682015466666"
@@ -75,14 +72,7 @@ class AmcWorkflowsTest(harness.ServerTestCase):
         # The platform's impressions, brought into the collaboration by the Advertising Data
         # Provider.
         provider = server.platform_account("ADVERTISING_DATA_PROVIDER")
-        files = tempfile.mkdtemp(prefix="cleanroom-workflows-")
-        path = os.path.join(files, uuid.uuid4().hex + ".csv")
-        with open(path, "w") as f:
-            f.write(impressions_csv())
-        p = subprocess.run([BIN, "upload", "--data-dir", server.data_dir, "--json", "--account",
-                            provider["accountId"], "--table", "platform.impressions", path],
-                           capture_output=True, text=True)
-        assert p.returncode == 0, p.stdout + p.stderr
+        server.upload_csv(provider["accountId"], "platform.impressions", impressions_csv())
         cr = server.cleanrooms(provider)
         membership = next(m["id"] for m in cr.list_memberships(status="ACTIVE")["membershipSummaries"]
                           if m["collaborationId"] == collab["id"])

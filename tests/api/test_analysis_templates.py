@@ -4,14 +4,12 @@ that a CUSTOM rule admits by ARN, with its parameters bound as string literals."
 import csv
 import io
 import os
-import subprocess
-import tempfile
 import time
 import uuid
 
 import botocore.exceptions
 
-from harness import BIN, ServerTestCase
+from harness import ServerTestCase
 
 A, B = "111111111111", "222222222222"
 TERMINAL = {"SUCCESS", "FAILED", "CANCELLED", "TIMED_OUT"}
@@ -27,7 +25,6 @@ class AnalysisTemplatesTest(ServerTestCase):
         super().setUpClass()
         cls.creds = {a: cls.server.new_account(a, "Account " + a) for a in (A, B)}
         cls.cr = {a: cls.server.cleanrooms(c) for a, c in cls.creds.items()}
-        cls.files = tempfile.mkdtemp(prefix="cleanroom-templates-")
         os.makedirs(os.path.join(cls.server.data_dir, "buckets", "a-results"), exist_ok=True)
         cls.upload(B, "crm.audience", "email,region\n"
                    "a@example.com,n\nb@example.com,s\nc@example.com,n\nd@example.com,s\n"
@@ -60,12 +57,7 @@ class AnalysisTemplatesTest(ServerTestCase):
 
     @classmethod
     def upload(cls, account, table, text):
-        path = os.path.join(cls.files, uuid.uuid4().hex + ".csv")
-        with open(path, "w") as f:
-            f.write(text)
-        p = subprocess.run([BIN, "upload", "--data-dir", cls.server.data_dir, "--json", "--account",
-                            account, "--table", table, path], capture_output=True, text=True)
-        assert p.returncode == 0, p.stdout + p.stderr
+        cls.server.upload_csv(account, table, text)
 
     def error(self, call, **kwargs):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:

@@ -6,14 +6,11 @@ import csv
 import io
 import json
 import os
-import subprocess
-import tempfile
 import time
-import uuid
 
 import botocore.exceptions
 
-from harness import BIN, ServerTestCase, advertiser_setup
+from harness import ServerTestCase, advertiser_setup
 
 A, B = "111111111111", "222222222222"
 TERMINAL = {"SUCCESS", "FAILED", "CANCELLED", "TIMED_OUT"}
@@ -41,7 +38,6 @@ class ProtectedQueriesTest(ServerTestCase):
         super().setUpClass()
         cls.creds = {a: cls.server.new_account(a, "Account " + a) for a in (A, B)}
         cls.cr = {a: cls.server.cleanrooms(c) for a, c in cls.creds.items()}
-        cls.files = tempfile.mkdtemp(prefix="cleanroom-queries-")
         for bucket in ("a-results", "a-other-results"):
             os.makedirs(os.path.join(cls.server.data_dir, "buckets", bucket), exist_ok=True)
         # gold: 3 customers in B's audience; silver: 1, under the minimum of 2.
@@ -66,13 +62,7 @@ class ProtectedQueriesTest(ServerTestCase):
 
     @classmethod
     def upload(cls, account, table, text, pii):
-        path = os.path.join(cls.files, uuid.uuid4().hex + ".csv")
-        with open(path, "w") as f:
-            f.write(text)
-        args = [BIN, "upload", "--data-dir", cls.server.data_dir, "--json", "--account", account,
-                "--table", table, path] + (["--pii", pii] if pii else [])
-        p = subprocess.run(args, capture_output=True, text=True)
-        assert p.returncode == 0, p.stdout + p.stderr
+        cls.server.upload_csv(account, table, text, pii)
 
     @classmethod
     def configure(cls, account, membership, db, table, columns, rule, name=None):

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 import unittest
 
@@ -79,14 +78,10 @@ class S3BucketsTest(unittest.TestCase):
 
     def test_a_protected_query_result_lands_in_the_s3_bucket(self):
         """The result object is read back with boto3 from moto; SUCCESS only once it is there."""
-        path = os.path.join(tempfile.mkdtemp(prefix="cleanroom-s3-query-"), "sales.csv")
-        with open(path, "w") as f:
-            f.write("email,segment\n" + "".join(f"u{i}@example.com,{'gold' if i < 3 else 'tin'}\n"
-                                                for i in range(4)))
-        p = subprocess.run([BIN, "upload", "--data-dir", self.server.data_dir, "--json", "--account", A,
-                            "--table", "sales.customers", "--pii", "email:email", path],
-                           capture_output=True, text=True, env=self.env, timeout=60)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.server.upload_csv(A, "sales.customers",
+                               "email,segment\n" + "".join(f"u{i}@example.com,{'gold' if i < 3 else 'tin'}\n"
+                                                           for i in range(4)),
+                               "email:email", env=self.env)
         cr = self.server.cleanrooms(self.creds)
         c = cr.create_collaboration(name="s3 results", description="d", creatorDisplayName="A",
                                     creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
