@@ -60,7 +60,7 @@ void add_match_command(CLI::App& app) {
   cmd->add_option("--table", o->table, "DATABASE.TABLE to resolve")->required();
   cmd->add_option("--platform-table", o->platform_table,
                   "DATABASE.TABLE of the Advertising Data Provider's identities (default: " +
-                      std::string(core::kPlatformIdentityDatabase) + "." +
+                      std::string(core::kPlatformDatabase) + "." +
                       core::kPlatformIdentityTable + ")");
   cmd->add_option("--into", o->into,
                   "DATABASE.TABLE to write (default: the same database, TABLE_resolved)");

@@ -10,6 +10,7 @@
 #include "core/instances.h"
 #include "core/invitations.h"
 #include "core/memberships.h"
+#include "core/platform_tables.h"
 #include "core/protected_queries.h"
 #include "core/workflows.h"
 
@@ -36,6 +37,7 @@ struct Services {
   DatasetService datasets;
   IdentityResolutionService identity_resolution{ctx};
   AnalysisTemplateService analysis_templates{ctx};
+  PlatformTableService platform_tables{ctx};
   ProtectedQueryService protected_queries;  // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };

@@ -10,6 +10,7 @@
 #include "catalog/accounts_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/platform_tables.h"
 
 namespace cleanroom::core {
 namespace fs = std::filesystem;
@@ -270,6 +271,7 @@ Result<DatasetRecord> commit_dataset_version(Context& ctx, const std::string& ac
     // of the same table from picking the same version.
     CR_TRY(file.publish(ctx.data_dir + "/" + d.path));
     CR_TRY(catalog::datasets_repo::upsert(tx, d));
+    if (is_platform_dataset(tx, account, database_name)) CR_TRY(status_of(publish_platform_tables(tx)));
     return d;
   });
 }

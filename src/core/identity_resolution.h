@@ -7,19 +7,15 @@
 
 #include "catalog/datasets_repo.h"
 #include "core/context.h"
+#include "core/platform_tables.h"
 #include "data/identity_matching.h"
 
 namespace cleanroom::core {
 
-// The platform identity table when none is named: a dataset of the Advertising Data Provider
-// account (core/platform.h), with the schema of data::platform_identity_columns().
-inline constexpr const char* kPlatformIdentityDatabase = "platform";
-inline constexpr const char* kPlatformIdentityTable = "identities";
-
 struct ResolveRequest {
   std::string database_name;  // the caller's table to resolve
   std::string table_name;
-  std::string platform_database = kPlatformIdentityDatabase;  // of the Advertising Data Provider
+  std::string platform_database = kPlatformDatabase;  // of the Advertising Data Provider
   std::string platform_table = kPlatformIdentityTable;
   // The output table of the caller; empty: the same database, table "<table>_resolved".
   std::string into_database;

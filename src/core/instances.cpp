@@ -9,6 +9,7 @@
 #include "common/crypto.h"
 #include "core/collaborations.h"
 #include "core/platform.h"
+#include "core/platform_tables.h"
 
 namespace cleanroom::core {
 namespace irepo = catalog::instances_repo;
@@ -219,6 +220,7 @@ Result<InstanceView> InstanceService::create(const AmcCaller& caller, const Crea
       collab.members.push_back({p.aws_account_id, p.display_name, p.abilities, nullptr});
     }
     CR_ASSIGN(auto c, create_collaboration(tx, platform_id("SERVICE"), collab, active));
+    CR_TRY(associate_platform_tables(tx, c.id));
 
     int64_t now = now_epoch_seconds();
     InstanceRecord inst{id,

@@ -33,4 +33,10 @@ Result<PlatformAccount> platform_account(catalog::Database& db, const std::strin
   return Error::internal("platform account " + role + " is missing; start the server once to create it");
 }
 
+Result<std::string> platform_account_id(catalog::Tx& tx, const std::string& role) {
+  CR_ASSIGN(auto row, tx.query_one("SELECT account_id FROM accounts WHERE platform_role = ?", {role}));
+  if (!row) return Error::internal("platform account " + role + " is missing; start the server once to create it");
+  return row->str("account_id");
+}
+
 }  // namespace cleanroom::core

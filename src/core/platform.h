@@ -28,5 +28,7 @@ struct PlatformAccount {
 // The platform accounts as stored; empty until ensure_platform_accounts ran.
 Result<std::vector<PlatformAccount>> platform_accounts(catalog::Database& db);
 Result<PlatformAccount> platform_account(catalog::Database& db, const std::string& role);
+// The same inside a transaction: the account id of one role.
+Result<std::string> platform_account_id(catalog::Tx& tx, const std::string& role);
 
 }  // namespace cleanroom::core

@@ -73,27 +73,8 @@ class AmcWorkflowsTest(harness.ServerTestCase):
         # Provider.
         provider = server.platform_account("ADVERTISING_DATA_PROVIDER")
         server.upload_csv(provider["accountId"], "platform.impressions", impressions_csv())
-        cr = server.cleanrooms(provider)
-        membership = next(m["id"] for m in cr.list_memberships(status="ACTIVE")["membershipSummaries"]
-                          if m["collaborationId"] == collab["id"])
-        columns = ["user_id", "campaign_id", "campaign", "event_dt", "impressions"]
-        table = cr.create_configured_table(
-            name="impressions", tableReference={"glue": {"databaseName": "platform",
-                                                         "tableName": "impressions"}},
-            allowedColumns=columns, analysisMethod="DIRECT_QUERY")["configuredTable"]
-        cr.create_configured_table_analysis_rule(
-            configuredTableIdentifier=table["id"], analysisRuleType="AGGREGATION",
-            analysisRulePolicy={"v1": {"aggregation": {
-                "aggregateColumns": [{"columnNames": ["impressions"], "function": "SUM"},
-                                     {"columnNames": ["user_id"], "function": "COUNT_DISTINCT"}],
-                "joinColumns": ["user_id"],
-                "dimensionColumns": ["campaign_id", "campaign", "event_dt"],
-                "scalarFunctions": [],
-                "outputConstraints": [{"columnName": "user_id", "minimum": 2,
-                                       "type": "COUNT_DISTINCT"}]}}})
-        cr.create_configured_table_association(
-            membershipIdentifier=membership, configuredTableIdentifier=table["id"],
-            name="impressions", roleArn=f"arn:aws:iam::{provider['accountId']}:role/cleanrooms")
+        # Uploading it publishes it (docs/platform-tables.md): a configured table under the
+        # platform's AGGREGATION rule, associated into every AMC collaboration.
 
         status, body, _ = cls.user.call("POST", cls.base + "/workflows", {
             "workflowId": "impressions_by_campaign",

@@ -206,16 +206,10 @@ class ProtectedQueriesTest(ServerTestCase):
         provider_cr = self.server.cleanrooms(provider)
         provider_ms = next(m["id"] for m in provider_cr.list_memberships(status="ACTIVE")["membershipSummaries"]
                            if m["collaborationId"] == collab["id"])
-        self.creds[provider["accountId"]] = provider
-        self.configure(provider["accountId"], provider_ms, "platform", "impressions",
-                       ["user_id", "campaign_id", "impressions"],
-                       {"v1": {"aggregation": {
-                           "aggregateColumns": [{"columnNames": ["impressions"], "function": "SUM"},
-                                                {"columnNames": ["user_id"], "function": "COUNT_DISTINCT"}],
-                           "joinColumns": ["user_id"], "dimensionColumns": ["campaign_id"],
-                           "scalarFunctions": [],
-                           "outputConstraints": [{"columnName": "user_id", "minimum": 2,
-                                                  "type": "COUNT_DISTINCT"}]}}})
+        # A platform table is published on upload: associated at once, under the platform's rule.
+        associated = provider_cr.list_configured_table_associations(
+            membershipIdentifier=provider_ms)["configuredTableAssociationSummaries"]
+        self.assertEqual([a["name"] for a in associated], ["impressions"])
 
         submitter_cr = self.server.cleanrooms(submitter)
         submitter_ms = next(m["id"] for m in submitter_cr.list_memberships(status="ACTIVE")["membershipSummaries"]
