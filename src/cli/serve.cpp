@@ -15,6 +15,7 @@ struct ServeOptions {
   std::string data_dir = "./var";
   std::string listen = "127.0.0.1:8080";
   int threads = 8;
+  bool demo = false;
   BucketOptions buckets;
 };
 
@@ -52,7 +53,8 @@ int serve(const ServeOptions& o) {
     std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
     return 1;
   }
-  api::Server server(*(*dir)->services, server_options);
+  auto& services = *(*dir)->services;
+  api::Server server(services, server_options);
   if (Status s = server.bind(); !s.ok()) {
     std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
     return 1;
@@ -60,6 +62,12 @@ int serve(const ServeOptions& o) {
   std::string endpoint = "http://" + server_options.host + ":" + std::to_string(server.port());
   if (Status s = write_credentials_file(**dir, endpoint); !s.ok()) {
     std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
+    return 1;
+  }
+  // After the platform's accounts exist (write_credentials_file): tables loaded into a data dir
+  // from before publication existed are published now (core/platform_tables.h).
+  if (auto p = services.platform_tables.publish(); !p.ok()) {
+    std::fprintf(stderr, "error: %s\n", p.error().message.c_str());
     return 1;
   }
   std::printf("cleanroom listening on %s\n", endpoint.c_str());
@@ -93,6 +101,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--listen", opts->listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str();
   cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
+  cmd->add_flag("--demo", opts->demo,
+                 "On first start, generate and load the platform's demo tables and an advertiser's "
+                 "CRM file (DATA_DIR/demo)");
   add_bucket_options(*cmd, opts->buckets);
   cmd->callback([opts] { std::exit(serve(*opts)); });
 }

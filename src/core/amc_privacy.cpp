@@ -15,6 +15,8 @@ std::optional<policy::AmcPrivacy> amc_privacy_of(const std::vector<std::string>&
       {"postal_code", ColumnClass::High},       {"zip", ColumnClass::High},
       {"bid_price", ColumnClass::Medium},       {"conversion_event_dt_utc", ColumnClass::Medium},
       {"traffic_event_dt_utc", ColumnClass::Medium}, {"impression_dt_utc", ColumnClass::Medium},
+      {"click_dt_utc", ColumnClass::Medium},    {"iso_state_province_code", ColumnClass::Low},
+      {"ad_product_type", ColumnClass::Low},    {"tracked_item", ColumnClass::Low},
       {"campaign", ColumnClass::Low},           {"campaign_id", ColumnClass::Low},
       {"ad_id", ColumnClass::Low},              {"creative", ColumnClass::Low},
       {"creative_id", ColumnClass::Low},        {"advertiser", ColumnClass::Low},

@@ -25,7 +25,7 @@ struct PlatformAccount {
   std::string account_id;
 };
 
-// The platform accounts as stored; empty until ensure_platform_accounts ran.
+// The platform accounts as stored; empty until AccountService::ensure_platform ran (the first serve).
 Result<std::vector<PlatformAccount>> platform_accounts(catalog::Database& db);
 Result<PlatformAccount> platform_account(catalog::Database& db, const std::string& role);
 // The same inside a transaction: the account id of one role.

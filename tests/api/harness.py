@@ -40,11 +40,12 @@ class Server:
         self.proc = None
         self.url = None
 
-    def start(self):
+    def start(self, timeout=20):
+        """Waits up to `timeout` seconds for the banner (a first `--demo` start loads data first)."""
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0", *self.extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env)
-        deadline = time.time() + 20
+        deadline = time.time() + timeout
         self.banner = []
         while time.time() < deadline:
             line = self.proc.stdout.readline()
