@@ -17,8 +17,9 @@ class AmcFace {
   Result<core::AmcCaller> caller(const Request& req);
   // Only Authorization and ClientId: for calls made before the user belongs to an AMC account.
   Result<catalog::UserRecord> user(const Request& req);
-  void add_instance_routes();
-  void add_account_routes();
+  // The routes that act as a user before it belongs to an AMC account (/amc/accounts,
+  // /amc/invitations...).
+  void add_user_routes();
 
   core::Services& s_;
   Router router_;

@@ -108,4 +108,10 @@ json advertiser_update_json(const catalog::AdvertiserUpdateRecord& u) {
   return out;
 }
 
+json invitation_json(const catalog::InvitationRecord& i) {
+  return {{"invitationId", i.invitation_id}, {"accountId", i.advertiser_id},
+          {"email", i.email},                {"role", i.role},
+          {"status", i.status},              {"creationDatetime", format_iso8601(i.created_at)}};
+}
+
 }  // namespace cleanroom::api::amc

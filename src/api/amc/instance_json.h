@@ -1,9 +1,11 @@
 #pragma once
-// Wire shapes of AMC instances: the reference's sample request and response.
+// Wire shapes of AMC instances (the reference's sample request and response) and of the
+// account invitations.
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "core/instances.h"
+#include "core/invitations.h"
 
 namespace cleanroom::api::amc {
 
@@ -12,5 +14,6 @@ nlohmann::json instance_json(const core::InstanceView& v);
 nlohmann::json collaboration_json(const core::InstanceView& v);
 Result<core::AdvertiserChange> parse_advertiser_change(const nlohmann::json& body);
 nlohmann::json advertiser_update_json(const catalog::AdvertiserUpdateRecord& u);
+nlohmann::json invitation_json(const catalog::InvitationRecord& i);
 
 }  // namespace cleanroom::api::amc
