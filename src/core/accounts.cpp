@@ -163,12 +163,15 @@ Result<catalog::UserRecord> AccountService::authenticate_bearer(const std::strin
 
 Result<catalog::UserRecord> AccountService::authenticate_password(const std::string& email,
                                                                  const std::string& password) {
-  return ctx_.db.read<catalog::UserRecord>([&](Tx& tx) -> Result<catalog::UserRecord> {
-    CR_ASSIGN(auto user, repo::find_user_by_email(tx, email));
-    if (!user || user->password_hash.empty() || !auth::verify_password(password, user->password_hash))
-      return Error::unauthenticated("wrong email or password");
-    return *user;
-  });
+  CR_ASSIGN(auto user, ctx_.db.read<std::optional<catalog::UserRecord>>(
+                           [&](Tx& tx) { return repo::find_user_by_email(tx, email); }));
+  // The hash is checked outside the transaction (it is slow on purpose), and against a stand-in
+  // when there is no user, so the answer's timing does not tell whether the email exists.
+  static const std::string stand_in = auth::hash_password(crypto::random_string(16));
+  bool has_password = user && !user->password_hash.empty();
+  bool matches = auth::verify_password(password, has_password ? user->password_hash : stand_in);
+  if (!has_password || !matches) return Error::unauthenticated("wrong email or password");
+  return *user;
 }
 
 Result<AmcCaller> AccountService::resolve_amc_caller(const std::string& bearer_token, const std::string& client_id,

@@ -362,9 +362,13 @@ Result<ProtectedQueryView> ProtectedQueryService::get(const std::string& caller,
     }
     return view_of(*q, ms, q->account_id);
   }));
-  if (v.query.status == "STARTED" || v.query.status == "CANCELLING")
-    if (auto control = workers_->control(id)) v.progress = control->progress();
+  if (v.query.status == "STARTED" || v.query.status == "CANCELLING") v.progress = progress_of(id);
   return v;
+}
+
+std::optional<engine::Progress> ProtectedQueryService::progress_of(const std::string& id) {
+  if (auto control = workers_->control(id)) return control->progress();
+  return std::nullopt;
 }
 
 Result<std::pair<std::vector<ProtectedQueryView>, std::string>> ProtectedQueryService::list(

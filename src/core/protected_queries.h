@@ -56,6 +56,9 @@ class ProtectedQueryService {
   // collaboration (clean-rooms-semantics.md: queryLogStatus).
   Result<ProtectedQueryView> get(const std::string& caller, const std::string& membership_id,
                                  const std::string& id);
+  // How far a running query is; none when it is not running. For services that already showed
+  // the caller what the query belongs to (an AMC workflow execution).
+  std::optional<engine::Progress> progress_of(const std::string& id);
   Result<std::pair<std::vector<ProtectedQueryView>, std::string>> list(
       const std::string& caller, const std::string& membership_id, const std::string& status,
       const Page& page);

@@ -608,8 +608,10 @@ Result<WorkflowExecutionView> WorkflowService::get_execution(const AmcCaller& ca
                                                              const std::string& instance_id,
                                                              const std::string& execution_id) {
   CR_ASSIGN(auto inst, instance(caller, instance_id));
-  return ctx_.db.read<WorkflowExecutionView>(
-      [&](Tx& tx) { return read_execution(tx, inst.instance_id, execution_id); });
+  CR_ASSIGN(auto v, ctx_.db.read<WorkflowExecutionView>(
+                        [&](Tx& tx) { return read_execution(tx, inst.instance_id, execution_id); }));
+  if (v.status == "RUNNING") v.progress = queries_.progress_of(v.execution.protected_query_id);
+  return v;
 }
 
 Result<ExecutionPage> WorkflowService::list_executions(const AmcCaller& caller,

@@ -37,6 +37,7 @@ struct WorkflowExecutionView {
   int64_t rows_filtered = 0;  // output rows removed by the AMC thresholds and output constraints
   int64_t started_at_ms = 0;
   int64_t finished_at_ms = 0;
+  std::optional<engine::Progress> progress;  // while RUNNING, from get_execution
 };
 
 struct WorkflowPage {
