@@ -4,6 +4,7 @@
 
 #include "api/amc/amc_face.h"
 #include "api/json_body.h"
+#include "api/progress_json.h"
 #include "common/clock.h"
 
 namespace cleanroom::api::amc {
@@ -123,6 +124,8 @@ json execution_json(const core::WorkflowExecutionView& v) {
   if (v.started_at_ms) out["executionStartTime"] = format_iso8601(v.started_at_ms / 1000);
   if (v.finished_at_ms) out["executionEndTime"] = format_iso8601(v.finished_at_ms / 1000);
   if (!v.status_reason.empty()) out["statusReason"] = v.status_reason;
+  // Not in the AMC API: how far a RUNNING execution is, as GetProtectedQuery shows it.
+  if (v.progress) out["progress"] = progress_json(*v.progress);
   if (v.status == "SUCCEEDED") {
     out["outputS3URI"] = v.output_location;
     // The AMC face reports what the thresholds removed (the Clean Rooms face does not).

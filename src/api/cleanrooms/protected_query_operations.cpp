@@ -1,6 +1,7 @@
 // StartProtectedQuery, GetProtectedQuery, ListProtectedQueries, UpdateProtectedQuery.
 #include "api/cleanrooms/operations.h"
 #include "api/cleanrooms/wire_shapes.h"
+#include "api/progress_json.h"
 
 namespace cleanroom::api::cleanrooms {
 using nlohmann::json;
@@ -47,10 +48,7 @@ json protected_query_json(const core::ProtectedQueryView& v) {
     out["statistics"] = {{"totalDurationInMillis", q.finished_at_ms - q.created_at_ms}};
   if (!q.error_code.empty()) out["error"] = {{"code", q.error_code}, {"message", q.error_message}};
   // Not in the service model (clients built from it ignore it): how far a running query is.
-  if (v.progress)
-    out["progress"] = {{"fraction", v.progress->fraction},
-                       {"rowsProcessed", v.progress->rows_processed},
-                       {"totalRows", v.progress->total_rows}};
+  if (v.progress) out["progress"] = progress_json(*v.progress);
   return {{"protectedQuery", out}};
 }
 
