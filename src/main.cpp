@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   cleanroom::cli::add_admin_commands(app);
   cleanroom::cli::add_upload_command(app);
   cleanroom::cli::add_match_command(app);
+  cleanroom::cli::add_generate_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

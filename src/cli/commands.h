@@ -8,5 +8,6 @@ void add_serve_command(CLI::App& app);
 void add_admin_commands(CLI::App& app);
 void add_upload_command(CLI::App& app);
 void add_match_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
 
 }  // namespace cleanroom::cli

@@ -1,0 +1,43 @@
+#pragma once
+// Synthetic data for demos, tests and benchmarks: the platform's tables (identities, DSP
+// impressions and clicks, attributed conversions) and an advertiser's CRM with raw emails and
+// phones, written as CSV files ready for `cleanroom upload`. Every value is a function of
+// (row, seed), computed inside DuckDB, so a seed gives byte-identical files (with the same
+// build) and ten million impressions take seconds. Tables, shapes, sizes: docs/generator.md.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+
+namespace cleanroom::data {
+
+struct GeneratorOptions {
+  // 1.0 = 1,000,000 impressions; fractional scales allowed (0.05 is a small demo); at most 500.
+  double scale = 1.0;
+  uint64_t seed = 1;
+  std::string out_dir;       // created if missing; files are replaced
+  double crm_overlap = 0.6;  // share of CRM customers who are platform users (0..1)
+};
+
+struct GeneratedFile {
+  std::string database;  // "platform" for the platform's tables, "crm" for the advertiser's
+  std::string table;     // e.g. "dsp_impressions"
+  std::string path;      // out_dir + "/" + database + "." + table + ".csv"
+  int64_t rows = 0;
+  // column -> identity type to hash on upload, e.g. {"email","email"}
+  std::map<std::string, std::string> pii;
+};
+
+// Writes every table; returns them in this order: platform.identities, platform.dsp_impressions,
+// platform.dsp_clicks, platform.amazon_attributed_events_by_conversion_time, crm.customers.
+// progress (optional) is called once per finished table. A table is written to a temporary file
+// beside its place and renamed there when complete, so a failed run never leaves half a file
+// under a table's name.
+Result<std::vector<GeneratedFile>> generate(
+    const GeneratorOptions& options,
+    const std::function<void(const GeneratedFile&)>& progress = {});
+
+}  // namespace cleanroom::data
