@@ -17,7 +17,7 @@ build: bootstrap $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/cleanroom serve --data-dir $(DATA_DIR) --listen $(LISTEN)
+	$(BUILD_DIR)/cleanroom serve --demo --data-dir $(DATA_DIR) --listen $(LISTEN)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600

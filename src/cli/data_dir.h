@@ -25,9 +25,11 @@ struct DataDir {
   std::string buckets_path() const { return path + "/buckets"; }
 };
 
-// Buckets are the local folder DATA_DIR/buckets unless an S3 endpoint is given.
+// Buckets are the local folder DATA_DIR/buckets unless an S3 endpoint is given. Only `serve`
+// runs queries, so only it passes query limits.
 Result<std::unique_ptr<DataDir>> open_data_dir(
-    const std::string& path, const std::optional<delivery::S3Config>& s3 = std::nullopt);
+    const std::string& path, const std::optional<delivery::S3Config>& s3 = std::nullopt,
+    const core::QueryLimits& query_limits = {});
 
 // Writes the first-start credentials (mode 0600) unless the file already exists.
 Status write_credentials_file(DataDir& dir, const std::string& endpoint);

@@ -2,11 +2,13 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <regex>
 #include <thread>
 
 #include "api/server.h"
 #include "cli/commands.h"
 #include "cli/data_dir.h"
+#include "core/demo_data.h"
 
 namespace cleanroom::cli {
 namespace {
@@ -17,7 +19,21 @@ struct ServeOptions {
   int threads = 8;
   bool demo = false;
   BucketOptions buckets;
+  core::QueryLimits queries;
+  int64_t query_timeout_s = 30 * 60;
 };
+
+// The limits the protected queries run under, checked before anything starts.
+Status check_query_limits(const core::QueryLimits& q) {
+  if (q.workers < 1 || q.workers > 64) return Error::validation("--query-workers must be between 1 and 64");
+  if (q.threads_per_query < 1 || q.threads_per_query > 256)
+    return Error::validation("--query-threads must be between 1 and 256");
+  static const std::regex size(R"(^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$)", std::regex::icase);
+  if (!std::regex_match(q.memory_limit, size))
+    return Error::validation("--query-memory must be a size such as 512MB or 4GB, not '" + q.memory_limit + "'");
+  if (q.timeout_ms < 1000) return Error::validation("--query-timeout must be at least 1 second");
+  return {};
+}
 
 int serve(const ServeOptions& o) {
   auto colon = o.listen.rfind(':');
@@ -42,7 +58,13 @@ int serve(const ServeOptions& o) {
     std::fprintf(stderr, "error: %s\n", s3.error().message.c_str());
     return 2;
   }
-  auto dir = open_data_dir(o.data_dir, *s3);
+  core::QueryLimits limits = o.queries;
+  limits.timeout_ms = o.query_timeout_s * 1000;
+  if (Status s = check_query_limits(limits); !s.ok()) {
+    std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
+    return 2;
+  }
+  auto dir = open_data_dir(o.data_dir, *s3, limits);
   if (!dir.ok()) {
     std::fprintf(stderr, "error: %s\n", dir.error().message.c_str());
     return 1;
@@ -70,11 +92,24 @@ int serve(const ServeOptions& o) {
     std::fprintf(stderr, "error: %s\n", p.error().message.c_str());
     return 1;
   }
+  if (o.demo) {
+    auto demo = core::ensure_demo_data(services.ctx, services.datasets, {}, [](const std::string& line) {
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+    });
+    if (!demo.ok()) {
+      std::fprintf(stderr, "error: demo data: %s\n", demo.error().message.c_str());
+      return 1;
+    }
+  }
   std::printf("cleanroom listening on %s\n", endpoint.c_str());
   std::printf("  data dir:    %s\n", (*dir)->path.c_str());
   std::printf("  credentials: %s (operator token and platform account keys; mode 0600)\n",
               (*dir)->credentials_path().c_str());
   std::printf("  buckets:     %s\n", (*dir)->buckets_description.c_str());
+  std::printf("  queries:     %d at a time, %d threads and %s of memory each, stopped after %lld s\n",
+              limits.workers, limits.threads_per_query, limits.memory_limit.c_str(),
+              static_cast<long long>(o.query_timeout_s));
   std::printf("  region:      us-east-1\n");
   std::fflush(stdout);
 
@@ -104,6 +139,14 @@ void add_serve_command(CLI::App& app) {
   cmd->add_flag("--demo", opts->demo,
                  "On first start, generate and load the platform's demo tables and an advertiser's "
                  "CRM file (DATA_DIR/demo)");
+  cmd->add_option("--query-workers", opts->queries.workers, "Protected queries that run at once (the rest wait)")
+      ->capture_default_str();
+  cmd->add_option("--query-threads", opts->queries.threads_per_query, "Engine threads of one query")
+      ->capture_default_str();
+  cmd->add_option("--query-memory", opts->queries.memory_limit, "Memory limit of one query (e.g. 4GB)")
+      ->capture_default_str();
+  cmd->add_option("--query-timeout", opts->query_timeout_s, "Seconds after which a query is TIMED_OUT")
+      ->capture_default_str();
   add_bucket_options(*cmd, opts->buckets);
   cmd->callback([opts] { std::exit(serve(*opts)); });
 }

@@ -452,5 +452,31 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(sorted(names), sorted(f"AMC {i}" for i in ids))
 
 
+class QueryLimitFlagsTest(unittest.TestCase):
+    """serve's query limits: printed in the banner, refused before anything starts when invalid."""
+
+    def test_the_limits_given_are_the_ones_printed(self):
+        server = harness.Server(extra_args=["--query-workers", "3", "--query-threads", "1",
+                                            "--query-memory", "1GB", "--query-timeout", "60"]).start()
+        try:
+            deadline = time.time() + 10
+            while not any("queries:" in l for l in server.banner) and time.time() < deadline:
+                time.sleep(0.05)
+            line = next(l for l in server.banner if "queries:" in l)
+            self.assertIn("3 at a time, 1 threads and 1GB of memory each, stopped after 60 s", line)
+        finally:
+            server.stop()
+
+    def test_an_invalid_limit_stops_serve_with_the_reason(self):
+        for args, message in ((["--query-memory", "lots"], "--query-memory must be a size"),
+                              (["--query-workers", "0"], "--query-workers must be between 1 and 64"),
+                              (["--query-timeout", "0"], "--query-timeout must be at least 1 second")):
+            with tempfile.TemporaryDirectory(prefix="cleanroom-limits-") as data_dir:
+                p = subprocess.run([harness.BIN, "serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0",
+                                    *args], capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+            self.assertIn(message, p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
