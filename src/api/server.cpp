@@ -8,6 +8,7 @@
 #include "api/admin/admin_face.h"
 #include "api/amc/amc_face.h"
 #include "api/cleanrooms/cleanrooms_face.h"
+#include "api/console/console_face.h"
 #include "api/data/data_face.h"
 #include "api/http.h"
 #include "common/crypto.h"
@@ -38,7 +39,8 @@ Server::Server(core::Services& services, ServerOptions options)
       amc_(std::make_unique<amc::AmcFace>(services)),
       admin_(std::make_unique<admin::AdminFace>(services)),
       cleanrooms_(std::make_unique<cleanrooms::CleanRoomsFace>(services)),
-      data_(std::make_unique<data::DataFace>(services)) {
+      data_(std::make_unique<data::DataFace>(services)),
+      console_(std::make_unique<console::ConsoleFace>(services)) {
   int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_payload_max_length(64 * 1024 * 1024);
@@ -52,6 +54,7 @@ Server::Server(core::Services& services, ServerOptions options)
       if (req.path == "/amc" || req.path.rfind("/amc/", 0) == 0) res = amc_->handle(req);
       else if (req.path.rfind("/admin/", 0) == 0) res = admin_->handle(req);
       else if (req.path == "/datasets" || req.path.rfind("/datasets/", 0) == 0) res = data_->handle(req);
+      else if (req.path == "/console" || req.path.rfind("/console/", 0) == 0) res = console_->handle(req);
       else res = cleanrooms_->handle(req);
     } catch (const std::exception& e) {
       // No exception escapes the core by design; this is the last line of defence so that a bug

@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP server: one listener for every face. /amc -> AMC face, /admin -> operator API,
-// /datasets -> dataset upload, everything else -> the Clean Rooms face (its paths come from
-// the service model).
+// /datasets -> dataset upload, /console -> the web console, everything else -> the Clean Rooms
+// face (its paths come from the service model).
 #include <memory>
 #include <string>
 
@@ -25,6 +25,9 @@ class CleanRoomsFace;
 }
 namespace data {
 class DataFace;
+}
+namespace console {
+class ConsoleFace;
 }
 
 struct ServerOptions {
@@ -51,6 +54,7 @@ class Server {
   std::unique_ptr<admin::AdminFace> admin_;
   std::unique_ptr<cleanrooms::CleanRoomsFace> cleanrooms_;
   std::unique_ptr<data::DataFace> data_;
+  std::unique_ptr<console::ConsoleFace> console_;
 };
 
 }  // namespace cleanroom::api

@@ -1,0 +1,362 @@
+// The web console in a real browser (Debian's chromium driven by playwright-core), against a
+// server this test starts on 127.0.0.1: the reference's two console paths end to end. Sign in,
+// create an instance, see the banner, follow "Go to Clean Rooms", find the collaboration under
+// Available to join, create the membership (bucket, prefix, CSV), see the instance become Active,
+// run a query and read its result, see a refused query's error at its position, leave with the
+// confirmation, see Left. Screenshots of the main pages go to $CONSOLE_SCREENSHOTS.
+//
+//   CLEANROOM_BIN=build/cleanroom node --test tests/console/console.test.mjs
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const BIN = process.env.CLEANROOM_BIN || path.join(root, 'build', 'cleanroom');
+const SHOTS = process.env.CONSOLE_SCREENSHOTS || path.join(root, 'build', 'console-screenshots');
+const PLAYWRIGHT = process.env.PLAYWRIGHT_CORE || path.join(root, 'third_party', 'node_modules', 'playwright-core');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const ACCOUNT = '682015411111';
+const EMAIL = 'analyst@example.com';
+const PASSWORD = 'correct horse battery';
+const QUERY = 'SELECT campaign, COUNT(DISTINCT user_id) AS users, SUM(impressions) AS impressions FROM dsp_impressions GROUP BY campaign';
+const REFUSED = 'SELECT user_id, campaign FROM dsp_impressions';
+const DIRECT_QUERY = 'SELECT segment, COUNT(DISTINCT email) AS customers FROM customers GROUP BY segment';
+
+let chromium;
+try {
+  ({ chromium } = createRequire(import.meta.url)(PLAYWRIGHT));
+} catch (e) {
+  throw new Error(`playwright-core is not at ${PLAYWRIGHT}; run scripts/bootstrap (${e.message})`);
+}
+
+// --- the server ----------------------------------------------------------------------------
+function admin(dataDir, ...args) {
+  return JSON.parse(execFileSync(BIN, ['admin', ...args, '--data-dir', dataDir, '--json'], { encoding: 'utf8' }));
+}
+
+function hasDemo() {
+  try {
+    return execFileSync(BIN, ['serve', '--help'], { encoding: 'utf8' }).includes('--demo');
+  } catch {
+    return false;
+  }
+}
+
+function startServer(dataDir, extraArgs) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', ...extraArgs],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = [];
+    let url = null;
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log.join('')}`)), 180000);
+    const onData = (chunk) => {
+      log.push(chunk.toString());
+      const m = /cleanroom listening on (http:\/\/\S+)/.exec(log.join(''));
+      if (m && !url) {
+        url = m[1];
+        clearTimeout(timer);
+        resolve({ proc, url, log });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => { if (!url) { clearTimeout(timer); reject(new Error(`the server exited (${code}):\n${log.join('')}`)); } });
+  });
+}
+
+function stopServer(server) {
+  if (!server || server.proc.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => server.proc.kill('SIGKILL'), 10000);
+    server.proc.on('exit', () => { clearTimeout(kill); resolve(); });
+    server.proc.kill('SIGTERM');
+  });
+}
+
+// --- the test ------------------------------------------------------------------------------
+describe('web console', () => {
+  let dataDir;
+  let server;
+  let browser;
+  let page;
+  let user;
+  let keys;  // the advertiser account's access key, for prepare_data.py
+  let advertiserId;
+  let demo;
+  let ownData = false;  // prepare_data.py loaded the impressions (else --demo had)
+  const timings = [];
+  let last = Date.now();
+  const step = (name) => { const now = Date.now(); timings.push(`${name} ${now - last} ms`); last = now; };
+
+  const shot = async (name, fullPage = true) => {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+  };
+  const visible = (locator) => locator.first().waitFor({ state: 'visible', timeout: 30000 });
+  const byTest = (id) => page.locator(`[data-testid="${id}"]`);
+  const nav = (name) => page.locator('.sidenav').getByRole('link', { name, exact: true }).click();
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'cleanroom-console-'));
+    demo = hasDemo();
+    server = await startServer(dataDir, demo ? ['--demo'] : []);
+    step(`server started${demo ? ' (--demo)' : ''}`);
+    keys = admin(dataDir, 'account', 'create', '--account-id', ACCOUNT, '--name', 'Advertiser A');
+    advertiserId = admin(dataDir, 'amc-account', 'create', '--name', 'Advertiser A', '--marketplace-id', 'ATVPDKIKX0DER').advertiserId;
+    user = admin(dataDir, 'user', 'create', '--email', EMAIL, '--password', PASSWORD, '--amc-account', advertiserId,
+      '--role', 'ADMIN', '--aws-account', ACCOUNT, '--aws-role', 'ADMIN');
+    // The local results bucket is a folder the operator makes (docs/operations.md, "Buckets").
+    mkdirSync(path.join(dataDir, 'buckets', 'adv-results'), { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    step('browser started');
+  });
+
+  after(async () => {
+    try {
+      if (browser) await browser.close();
+    } finally {
+      await stopServer(server);
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      console.log(`timings: ${timings.join(', ')}`);
+    }
+  });
+
+  test('the AMC and Clean Rooms console paths, end to end', async (t) => {
+    try {
+      // Sign in: a wrong password gets the generic answer, the right one the console.
+      await page.goto(`${server.url}/console/`);
+      await page.getByLabel('Email').fill(EMAIL);
+      await page.getByLabel('Password').fill('not the password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await visible(page.getByText('wrong email or password'));
+      await shot('01-sign-in');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await visible(page.getByText('No instances yet'));
+      step('signed in');
+
+      // Create an instance: first with a name the API refuses, then a good one.
+      await page.getByRole('link', { name: 'Create instance' }).first().click();
+      await page.getByLabel('Instance name').fill('ab');
+      await page.getByRole('button', { name: 'Create instance' }).click();
+      const refusal = page.locator('.banner.bad');
+      await visible(refusal);
+      const apiAnswer = await fetch(`${server.url}/amc/instances`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json', Authorization: `Bearer ${user.bearerToken}`,
+          'Amazon-Advertising-API-ClientId': user.clientId, 'Amazon-Advertising-API-MarketplaceId': 'ATVPDKIKX0DER',
+          'Amazon-Advertising-API-AdvertiserId': advertiserId,
+        },
+        body: JSON.stringify({ instanceName: 'ab', awsAccountId: ACCOUNT, acrBacked: true }),
+      }).then((r) => r.json());
+      assert.ok((await refusal.textContent()).includes(apiAnswer.message), 'the console shows the API\'s message');
+      await page.getByLabel('Instance name').fill('console_instance');
+      await page.getByRole('button', { name: 'Create instance' }).click();
+      await visible(page.getByRole('heading', { name: 'console_instance' }));
+      const instanceId = page.url().split('/').pop();
+      assert.match(instanceId, /^amc[a-z0-9]{8}$/);
+      await visible(byTest('join-banner'));
+      assert.equal((await byTest('collaboration-status').textContent()).trim(), 'Invited');
+      await shot('02-instance-info-invited');
+      step('instance created');
+
+      ownData = execFileSync('python3', [path.join(here, 'prepare_data.py'), 'impressions', dataDir, server.url, instanceId],
+        { encoding: 'utf8' }).includes('loaded');
+      execFileSync('python3', [path.join(here, 'prepare_data.py'), 'crm', dataDir, server.url, ACCOUNT], {
+        encoding: 'utf8',
+        env: { ...process.env, CR_ACCESS_KEY_ID: keys.accessKeyId, CR_SECRET_ACCESS_KEY: keys.secretAccessKey },
+      });
+      step(ownData ? 'data loaded' : 'data found');
+
+      // The banner on the instances list, and its link to Clean Rooms: the Create membership page.
+      await nav('Instances');
+      await visible(byTest('join-banner'));
+      await shot('03-instances-banner');
+      await byTest('join-banner').getByRole('link', { name: 'Go to Clean Rooms' }).click();
+      await visible(page.getByRole('heading', { name: 'Create membership' }));
+      assert.equal((await byTest('my-abilities').textContent()).trim(), 'Can receive results');
+
+      // The Clean Rooms path: View collaborations -> Available to join -> the collaboration.
+      await nav('Collaborations');
+      await page.getByRole('tab', { name: 'Available to join' }).click();
+      const row = byTest('collaborations-available').getByRole('link', { name: `AMC ${instanceId}` });
+      await visible(row);
+      await shot('04-available-to-join');
+      await row.click();
+      await visible(page.getByRole('heading', { name: `AMC ${instanceId}` }));
+      await page.getByRole('link', { name: 'Create membership' }).first().click();
+      await visible(page.getByRole('heading', { name: 'Create membership' }));
+      await page.getByLabel('Results destination in Amazon S3: bucket').fill('Not_A_Bucket');
+      await page.getByRole('button', { name: 'Create membership' }).click();
+      await visible(page.locator('.banner.bad'));
+      assert.match(await page.locator('.banner.bad').textContent(), /bucket/);
+      await page.getByLabel('Results destination in Amazon S3: bucket').fill('adv-results');
+      await page.getByLabel('Key prefix (optional)').fill('amc');
+      await page.getByRole('radio', { name: /CSV/ }).check();
+      await shot('05-create-membership');
+      await page.getByRole('button', { name: 'Create membership' }).click();
+      await visible(page.getByText('Membership created'));
+      assert.equal((await byTest('my-status').textContent()).trim(), 'Active');
+      await visible(byTest('membership').getByText('s3://adv-results/amc/'));
+      await shot('06-collaboration-members');
+      await page.getByRole('tab', { name: 'Tables' }).click();
+      await visible(byTest('schema-dsp_impressions').getByText('Aggregation').first());
+      await shot('07-collaboration-tables');
+      step('membership created');
+
+      // Back in AMC: the instance is Active, and its query editor runs SQL.
+      await nav('Instances');
+      await page.getByRole('link', { name: 'console_instance' }).click();
+      await visible(byTest('instance-status').getByText('Active'));
+      assert.equal((await byTest('collaboration-status').textContent()).trim(), 'Active');
+      assert.equal(await byTest('join-banner').count(), 0);
+      await shot('08-instance-active');
+      await page.getByRole('tab', { name: 'Query editor' }).click();
+      await page.getByLabel('SQL').fill(QUERY);
+      await page.getByRole('button', { name: 'Run query' }).click();
+      await visible(byTest('result-table').locator('td'));
+      assert.equal((await byTest('query-status').locator('.badge').textContent()).trim(), 'Succeeded');
+      const header = await byTest('result-table').locator('th').allTextContents();
+      assert.deepEqual(header, ['campaign', 'users', 'impressions']);
+      if (ownData) {  // the data prepare_data.py loaded
+        const campaigns = await byTest('result-table').locator('tbody tr td:first-child').allTextContents();
+        assert.deepEqual(campaigns.sort(), ['Spring Sale', 'Summer Launch'], 'rows under the threshold never leave');
+      }
+      await shot('09-query-result');
+      await shot('09-query-result-viewport', false);  // docs/console.png
+      const [download] = await Promise.all([page.waitForEvent('download'), byTest('download-result').click()]);
+      const csv = readFileSync(await download.path(), 'utf8');
+      assert.match(csv, /^campaign,users,impressions/);
+      assert.ok(csv.trim().split('\n').length >= 2, 'the download holds the rows');
+      step('query ran');
+
+      // A query the rule refuses: the policy's message, and its position marked in the SQL.
+      await page.getByLabel('SQL').fill(REFUSED);
+      await page.getByRole('button', { name: 'Run query' }).click();
+      await visible(byTest('error-mark'));
+      const message = await page.locator('.banner.bad').textContent();
+      const position = Number(/at character (\d+)/.exec(message)[1]);
+      assert.equal((await byTest('error-mark').textContent()).trim()[0], REFUSED[position - 1]);
+      await shot('10-query-refused');
+      step('refusal shown');
+
+      // Leave: a confirmation that says it cannot be undone; then the instance shows Left.
+      await nav('Collaborations');
+      await page.getByRole('link', { name: `AMC ${instanceId}` }).click();
+      await page.getByRole('button', { name: 'Leave collaboration' }).click();
+      const dialog = page.getByRole('dialog');
+      await visible(dialog);
+      assert.match(await dialog.textContent(), /cannot be undone/);
+      await shot('11-leave-confirmation', false);  // the modal's backdrop covers the viewport
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      assert.equal((await byTest('my-status').textContent()).trim(), 'Active');
+      await page.getByRole('button', { name: 'Leave collaboration' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Leave collaboration' }).click();
+      await visible(page.getByText(`You left AMC ${instanceId}`));
+      await nav('Instances');
+      await page.getByRole('link', { name: 'console_instance' }).click();
+      await visible(byTest('collaboration-status').getByText('Left'));
+      await shot('12-instance-left');
+      step('left');
+
+      // The account's own data: its dataset with the hashed column, its configured table and rule.
+      await nav('Tables and data');
+      await visible(byTest('datasets').getByText('crm.customers'));
+      await visible(byTest('datasets').getByText('email · email'));
+      await visible(byTest('configured-table-customers').getByText('Aggregation', { exact: true }));
+      assert.match(await byTest('configured-table-customers').getByTestId('rule').textContent(), /Dimension columns\s*segment/);
+      await shot('13-tables-and-data');
+
+      // A collaboration where the account itself can query: the protected query editor.
+      await nav('Collaborations');
+      await page.getByRole('link', { name: 'Direct analysis' }).click();
+      await page.getByRole('tab', { name: 'Queries' }).click();
+      await page.getByLabel('SQL').fill(DIRECT_QUERY);
+      await page.getByRole('button', { name: 'Run query' }).click();
+      await visible(byTest('result-table').locator('td', { hasText: 'silver' }));
+      assert.equal((await byTest('query-status').locator('.badge').textContent()).trim(), 'Success');
+      assert.deepEqual(await byTest('result-table').locator('th').allTextContents(), ['segment', 'customers']);
+      await shot('14-protected-query');
+      step('protected query ran');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await visible(page.getByRole('button', { name: 'Sign in' }));
+      step('signed out');
+    } catch (e) {
+      await shot('failure').catch(() => {});
+      t.diagnostic(`server log:\n${server.log.join('').slice(-4000)}`);
+      throw e;
+    }
+  });
+
+  test('sessions, CSRF and security headers', async () => {
+    const page0 = await fetch(`${server.url}/console/`);
+    assert.equal(page0.status, 200);
+    assert.match(page0.headers.get('content-security-policy'), /script-src 'self'/);
+    assert.match(page0.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+    assert.equal(page0.headers.get('x-frame-options'), 'DENY');
+    assert.equal(page0.headers.get('x-content-type-options'), 'nosniff');
+    assert.doesNotMatch(await page0.text(), /<script>/, 'no inline script');
+
+    const origin = server.url;
+    const signIn = (headers, body) => fetch(`${server.url}/console/api/session`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body),
+    });
+    // Another site cannot sign a browser in, and unknown users get the same answer as wrong passwords.
+    assert.equal((await signIn({ Origin: 'http://evil.example' }, { email: EMAIL, password: PASSWORD })).status, 403);
+    const unknown = await signIn({ Origin: origin }, { email: 'nobody@example.com', password: PASSWORD });
+    const wrong = await signIn({ Origin: origin }, { email: EMAIL, password: 'wrong password' });
+    assert.equal(unknown.status, 401);
+    assert.deepEqual((await unknown.json()).message, (await wrong.json()).message);
+
+    const ok = await signIn({ Origin: origin }, { email: EMAIL, password: PASSWORD });
+    assert.equal(ok.status, 200);
+    const cookie = ok.headers.get('set-cookie');
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Strict/);
+    assert.match(cookie, /Path=\/console/);
+    const { csrfToken } = await ok.json();
+    const session = cookie.split(';')[0];
+    const create = (headers) => fetch(`${server.url}/console/api/amc/instances`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: session, Origin: origin, 'X-Amc-Account': advertiserId, ...headers },
+      body: JSON.stringify({ instanceName: 'csrf_check', awsAccountId: ACCOUNT, acrBacked: true }),
+    });
+    assert.equal((await create({})).status, 403, 'no CSRF token');
+    assert.equal((await create({ 'X-CSRF-Token': 'x'.repeat(csrfToken.length) })).status, 403, 'wrong CSRF token');
+    assert.equal((await create({ 'X-CSRF-Token': csrfToken, Origin: 'http://evil.example' })).status, 403, 'other origin');
+    // An ended execution shows no progress; the console-only read of its result file.
+    const amc = (p) => fetch(`${server.url}/console/api/amc${p}`, { headers: { Cookie: session, 'X-Amc-Account': advertiserId } });
+    const [instance] = (await (await amc('/instances')).json()).instances;
+    const base = `/reporting/${instance.instanceId}/workflowExecutions`;
+    const [execution] = (await (await amc(base)).json()).executions.filter((e) => e.status === 'SUCCEEDED');
+    assert.equal((await (await amc(`${base}/${execution.workflowExecutionId}`)).json()).progress, undefined);
+    const file = await amc(`${base}/${execution.workflowExecutionId}/result`);
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get('content-disposition'), /^attachment; filename="workflow-execution-[0-9a-f-]+\.csv"$/);
+    assert.match(await file.text(), /^campaign,users,impressions/);
+    // Another AMC account is not the user's to act in.
+    const foreign = await fetch(`${server.url}/console/api/amc/instances`, { headers: { Cookie: session, 'X-Amc-Account': 'ENTITYNOTMINE0000' } });
+    assert.equal(foreign.status, 403);
+    const me = () => fetch(`${server.url}/console/api/session`, { headers: { Cookie: session } }).then((r) => r.json());
+    assert.equal((await me()).signedIn, true);
+    // Signing out ends the session on the server, not only in the browser.
+    const out = await fetch(`${server.url}/console/api/session`, {
+      method: 'DELETE', headers: { Cookie: session, Origin: origin, 'X-CSRF-Token': csrfToken },
+    });
+    assert.equal(out.status, 200);
+    assert.equal((await me()).signedIn, false);
+    const anonymous = await fetch(`${server.url}/console/api/amc/instances`, { headers: { Cookie: session, 'X-Amc-Account': advertiserId } });
+    assert.equal(anonymous.status, 401);
+  });
+});
