@@ -163,6 +163,10 @@ Result<catalog::UserRecord> AccountService::authenticate_bearer(const std::strin
 
 Result<catalog::UserRecord> AccountService::authenticate_password(const std::string& email,
                                                                  const std::string& password) {
+  const int64_t now = now_epoch_seconds();
+  if (int64_t wait = sign_in_throttle_.wait_seconds(email, now); wait > 0)
+    return Error{ErrorKind::Throttled, "too many failed sign-ins for this email; try again in " +
+                                           std::to_string(wait) + " s"};
   CR_ASSIGN(auto user, ctx_.db.read<std::optional<catalog::UserRecord>>(
                            [&](Tx& tx) { return repo::find_user_by_email(tx, email); }));
   // The hash is checked outside the transaction (it is slow on purpose), and against a stand-in
@@ -170,7 +174,11 @@ Result<catalog::UserRecord> AccountService::authenticate_password(const std::str
   static const std::string stand_in = auth::hash_password(crypto::random_string(16));
   bool has_password = user && !user->password_hash.empty();
   bool matches = auth::verify_password(password, has_password ? user->password_hash : stand_in);
-  if (!has_password || !matches) return Error::unauthenticated("wrong email or password");
+  if (!has_password || !matches) {
+    sign_in_throttle_.failed(email, now);
+    return Error::unauthenticated("wrong email or password");
+  }
+  sign_in_throttle_.succeeded(email);
   return *user;
 }
 

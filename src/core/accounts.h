@@ -8,6 +8,7 @@
 #include "catalog/accounts_repo.h"
 #include "core/context.h"
 #include "core/platform.h"
+#include "core/sign_in_throttle.h"
 
 namespace cleanroom::core {
 
@@ -61,6 +62,7 @@ class AccountService {
   Result<NewUser> create_user(const CreateUserRequest& req);
 
   Result<catalog::UserRecord> authenticate_bearer(const std::string& token);
+  // Throttled (SignInThrottle) after repeated failures for the email, whether it exists or not.
   Result<catalog::UserRecord> authenticate_password(const std::string& email, const std::string& password);
   // Checks the four AMC headers' values against each other (the face checks they are present).
   Result<AmcCaller> resolve_amc_caller(const std::string& bearer_token, const std::string& client_id,
@@ -72,6 +74,7 @@ class AccountService {
 
  private:
   Context& ctx_;
+  SignInThrottle sign_in_throttle_;
 };
 
 bool is_known_marketplace(const std::string& marketplace_id);

@@ -318,6 +318,11 @@ describe('web console', () => {
     const wrong = await signIn({ Origin: origin }, { email: EMAIL, password: 'wrong password' });
     assert.equal(unknown.status, 401);
     assert.deepEqual((await unknown.json()).message, (await wrong.json()).message);
+    // Guessing is slowed per email, known or not: after five failures the sixth try must wait.
+    for (let i = 0; i < 5; i++) await signIn({ Origin: origin }, { email: 'guessed@example.com', password: `guess ${i}` });
+    const throttled = await signIn({ Origin: origin }, { email: 'guessed@example.com', password: 'guess 5' });
+    assert.equal(throttled.status, 429);
+    assert.match((await throttled.json()).message, /too many failed sign-ins for this email; try again in \d+ s/);
 
     const ok = await signIn({ Origin: origin }, { email: EMAIL, password: PASSWORD });
     assert.equal(ok.status, 200);
