@@ -191,20 +191,28 @@ Result<AmcCaller> AccountService::resolve_amc_caller(const std::string& bearer_t
     e.field = "Amazon-Advertising-API-ClientId";
     return e;
   }
+  auto caller = amc_caller_of(user, advertiser_id);
+  if (!caller.ok()) {
+    Error e = caller.error();
+    e.message += " (Amazon-Advertising-API-AdvertiserId)";
+    e.field = "Amazon-Advertising-API-AdvertiserId";
+    return e;
+  }
+  if (caller->amc_account.marketplace_id != marketplace_id)
+    return Error::validation("Amazon-Advertising-API-MarketplaceId '" + marketplace_id +
+                                 "' is not the marketplace of AMC account " + advertiser_id,
+                             "Amazon-Advertising-API-MarketplaceId");
+  return caller;
+}
+
+Result<AmcCaller> AccountService::amc_caller_of(const catalog::UserRecord& user,
+                                                const std::string& advertiser_id) {
   return ctx_.db.read<AmcCaller>([&](Tx& tx) -> Result<AmcCaller> {
     CR_ASSIGN(auto amc, repo::find_amc_account(tx, advertiser_id));
     CR_ASSIGN(auto roles, repo::amc_roles(tx, user.user_id));
     auto grant = std::find_if(roles.begin(), roles.end(), [&](auto& g) { return g.scope_id == advertiser_id; });
-    if (!amc || grant == roles.end()) {
-      Error e = Error::access_denied("the user has no access to AMC account '" + advertiser_id +
-                                     "' (Amazon-Advertising-API-AdvertiserId)");
-      e.field = "Amazon-Advertising-API-AdvertiserId";
-      return e;
-    }
-    if (amc->marketplace_id != marketplace_id)
-      return Error::validation("Amazon-Advertising-API-MarketplaceId '" + marketplace_id + "' is not the marketplace of AMC account " +
-                                   advertiser_id,
-                               "Amazon-Advertising-API-MarketplaceId");
+    if (!amc || grant == roles.end())
+      return Error::access_denied("the user has no access to AMC account '" + advertiser_id + "'");
     return AmcCaller{user, *amc, grant->role};
   });
 }

@@ -67,6 +67,8 @@ class AccountService {
   // Checks the four AMC headers' values against each other (the face checks they are present).
   Result<AmcCaller> resolve_amc_caller(const std::string& bearer_token, const std::string& client_id,
                                        const std::string& marketplace_id, const std::string& advertiser_id);
+  // The caller a signed-in user is in an AMC account; AccessDenied without a role in it.
+  Result<AmcCaller> amc_caller_of(const catalog::UserRecord& user, const std::string& advertiser_id);
   Result<std::vector<catalog::AmcAccountRecord>> amc_accounts_of(const catalog::UserRecord& user);
   // The user's role in an AWS account, "" when none.
   Result<std::string> aws_role(const std::string& user_id, const std::string& account_id);

@@ -26,12 +26,7 @@ Result<core::AmcCaller> amc_caller(core::Services& s, const catalog::UserRecord&
   if (advertiser_id.empty())
     return Error::validation(std::string("the ") + kAmcAccountHeader + " header is missing",
                              kAmcAccountHeader);
-  // The same check and message as AccountService::resolve_amc_caller, minus the bearer token
-  // and marketplace headers the session stands in for.
-  CR_ASSIGN(auto identity, identity_of(s, user));
-  for (const auto& g : identity.amc_accounts)
-    if (g.account.advertiser_id == advertiser_id) return core::AmcCaller{user, g.account, g.role};
-  return Error::access_denied("the user has no access to AMC account '" + advertiser_id + "'");
+  return s.accounts.amc_caller_of(user, advertiser_id);
 }
 
 Result<std::string> aws_account(core::Services& s, const catalog::UserRecord& user,
