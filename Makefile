@@ -16,7 +16,9 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: bootstrap $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# Only the server binary: a first `make run` need not wait for the tests and benchmarks to build.
+run: bootstrap $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target cleanroom
 	$(BUILD_DIR)/cleanroom serve --demo --data-dir $(DATA_DIR) --listen $(LISTEN)
 
 test: build
