@@ -105,21 +105,10 @@ Result<DatasetRecord> DatasetService::register_from_bucket(const std::string& ca
   CR_TRY(delivery::check_bucket_name(bucket));
   CR_TRY(delivery::check_key(key));
   CR_TRY(check_upload(caller, req));
-  if (!ctx_.buckets) return Error::internal("no object store is configured");
-
-  // The object is copied to a private file first: the engine reads local files only, and an
-  // object replaced meanwhile cannot change what is ingested. The ".staging-<pid>-" name lets
-  // remove_abandoned_uploads find it when this process is killed before removing it.
-  std::error_code ec;
-  fs::create_directories(staging_dir(ctx_), ec);
-  if (ec) return Error::internal("cannot create " + staging_dir(ctx_) + ": " + ec.message());
-  const std::string path = staging_dir(ctx_) + "/.staging-" + std::to_string(::getpid()) + "-" +
-                           crypto::uuid4() + key_suffix(key);
-  struct RemoveOnExit {
-    const std::string& path;
-    ~RemoveOnExit() { ::unlink(path.c_str()); }
-  } remove_on_exit{path};
-  CR_TRY(ctx_.buckets->get_file(bucket, key, path));
+  // The engine reads local files only, and an object replaced meanwhile cannot change what is
+  // ingested.
+  CR_ASSIGN(data::StagedFile copy, fetch_object(ctx_, bucket, key));
+  const std::string& path = copy.path();
   auto d = ingest_and_commit(caller, req, path, bucket);
   if (d.ok()) return d;
   // Errors name the object, not the private copy.
@@ -177,6 +166,20 @@ Result<DatasetRecord> DatasetService::get(const std::string& caller,
 Status DatasetService::remove_abandoned_uploads() {
   CR_TRY(data::remove_abandoned_staging(staging_dir(ctx_)));
   return data::remove_abandoned_staging(ctx_.data_dir + "/datasets");
+}
+
+Result<data::StagedFile> fetch_object(Context& ctx, const std::string& bucket,
+                                      const std::string& key) {
+  if (!ctx.buckets) return Error::internal("no object store is configured");
+  std::error_code ec;
+  fs::create_directories(staging_dir(ctx), ec);
+  if (ec) return Error::internal("cannot create " + staging_dir(ctx) + ": " + ec.message());
+  // The ".staging-<pid>-" name lets remove_abandoned_uploads find it when this process is killed
+  // before removing it; the key's suffix tells the engine the object's compression.
+  data::StagedFile copy(staging_dir(ctx) + "/.staging-" + std::to_string(::getpid()) + "-" +
+                        crypto::uuid4() + key_suffix(key));
+  CR_TRY(ctx.buckets->get_file(bucket, key, copy.path()));
+  return copy;
 }
 
 Result<std::vector<data::ColumnSpec>> parse_columns_spec(const std::string& text) {
@@ -271,7 +274,8 @@ Result<DatasetRecord> commit_dataset_version(Context& ctx, const std::string& ac
     // of the same table from picking the same version.
     CR_TRY(file.publish(ctx.data_dir + "/" + d.path));
     CR_TRY(catalog::datasets_repo::upsert(tx, d));
-    if (is_platform_dataset(tx, account, database_name)) CR_TRY(status_of(publish_platform_tables(tx)));
+    CR_ASSIGN(bool platform_table, is_platform_dataset(tx, account, database_name));
+    if (platform_table) CR_TRY(status_of(publish_platform_tables(tx)));
     return d;
   });
 }

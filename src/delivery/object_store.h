@@ -5,7 +5,9 @@
 // which one is in use.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -45,6 +47,13 @@ class ObjectStore {
   // "s3://bucket/key", the location clients are given.
   static std::string location(const std::string& bucket, const std::string& key) {
     return "s3://" + bucket + "/" + key;
+  }
+  // The bucket and key of such a location; none when it is not one.
+  static std::optional<std::pair<std::string, std::string>> parse_location(const std::string& loc) {
+    const std::string scheme = "s3://";
+    auto slash = loc.find('/', scheme.size());
+    if (loc.rfind(scheme, 0) != 0 || slash == std::string::npos) return std::nullopt;
+    return std::make_pair(loc.substr(scheme.size(), slash - scheme.size()), loc.substr(slash + 1));
   }
 };
 

@@ -1,40 +1,21 @@
 #include "api/console/result_download.h"
 
-#include <unistd.h>
-
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "common/crypto.h"
 
 namespace cleanroom::api::console {
 namespace fs = std::filesystem;
 
 Result<Response> result_file(core::Services& s, const std::string& location,
                              const std::string& basename) {
-  const std::string scheme = "s3://";
-  auto slash = location.find('/', scheme.size());
-  if (location.rfind(scheme, 0) != 0 || slash == std::string::npos)
-    return Error::internal("result location '" + location + "' is not s3://bucket/key");
-  const std::string bucket = location.substr(scheme.size(), slash - scheme.size());
-  const std::string key = location.substr(slash + 1);
-  if (!s.ctx.buckets) return Error::internal("no object store is configured");
-
-  // A private copy under DATA_DIR/staging, named so that remove_abandoned_uploads clears it
-  // should this process die before removing it.
-  const std::string dir = s.ctx.data_dir + "/staging";
+  auto object = delivery::ObjectStore::parse_location(location);
+  if (!object) return Error::internal("result location '" + location + "' is not s3://bucket/key");
+  const auto& [bucket, key] = *object;
+  CR_ASSIGN(data::StagedFile copy, core::fetch_object(s.ctx, bucket, key));
+  const std::string& path = copy.path();
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Error::internal("cannot create " + dir + ": " + ec.message());
-  const std::string path =
-      dir + "/.staging-" + std::to_string(::getpid()) + "-" + crypto::uuid4() + "-result";
-  struct RemoveOnExit {
-    const std::string& path;
-    ~RemoveOnExit() { ::unlink(path.c_str()); }
-  } remove_on_exit{path};
-  CR_TRY(s.ctx.buckets->get_file(bucket, key, path));
   auto size = fs::file_size(path, ec);
   if (ec) return Error::internal("cannot read the copy of " + location + ": " + ec.message());
   if (static_cast<int64_t>(size) > kMaxResultDownloadBytes)
