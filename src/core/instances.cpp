@@ -87,9 +87,8 @@ Result<InstanceView> view_of(Tx& tx, const InstanceRecord& inst) {
   CR_ASSIGN(auto amc, catalog::accounts_repo::find_amc_account(tx, inst.advertiser_id));
   v.customer_canonical_name = !inst.advertiser_name.empty() ? inst.advertiser_name : (amc ? amc->name : "");
   v.entity = entity_of(inst.marketplace_id);
-  CR_ASSIGN(auto upload, tx.query_one("SELECT account_id FROM accounts WHERE platform_role = ?",
-                                      {std::string("ADVERTISER_UPLOADED_DATA_PROVIDER")}));
-  v.data_upload_account_id = upload ? upload->str("account_id") : "";
+  CR_ASSIGN(auto upload, find_platform_account_id(tx, "ADVERTISER_UPLOADED_DATA_PROVIDER"));
+  v.data_upload_account_id = upload.value_or("");
   CR_ASSIGN(auto collab, crepo::find(tx, inst.collaboration_id));
   if (!collab) {
     v.collaboration_name = "AMC " + inst.instance_id;

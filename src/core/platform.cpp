@@ -33,10 +33,16 @@ Result<PlatformAccount> platform_account(catalog::Database& db, const std::strin
   return Error::internal("platform account " + role + " is missing; start the server once to create it");
 }
 
-Result<std::string> platform_account_id(catalog::Tx& tx, const std::string& role) {
+Result<std::optional<std::string>> find_platform_account_id(catalog::Tx& tx, const std::string& role) {
   CR_ASSIGN(auto row, tx.query_one("SELECT account_id FROM accounts WHERE platform_role = ?", {role}));
-  if (!row) return Error::internal("platform account " + role + " is missing; start the server once to create it");
-  return row->str("account_id");
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(row->str("account_id"));
+}
+
+Result<std::string> platform_account_id(catalog::Tx& tx, const std::string& role) {
+  CR_ASSIGN(auto id, find_platform_account_id(tx, role));
+  if (!id) return Error::internal("platform account " + role + " is missing; start the server once to create it");
+  return *id;
 }
 
 }  // namespace cleanroom::core

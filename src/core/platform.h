@@ -2,6 +2,7 @@
 // The platform's own service accounts, one per service member the reference lists
 // (amc-clean-rooms-collaboration-setup.md, "The collaboration in AWS Clean Rooms will also
 // house members as listed below").
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,9 @@ struct PlatformAccount {
 // The platform accounts as stored; empty until AccountService::ensure_platform ran (the first serve).
 Result<std::vector<PlatformAccount>> platform_accounts(catalog::Database& db);
 Result<PlatformAccount> platform_account(catalog::Database& db, const std::string& role);
-// The same inside a transaction: the account id of one role.
+// The same inside a transaction: the account id of one role; none before the first serve.
+Result<std::optional<std::string>> find_platform_account_id(catalog::Tx& tx, const std::string& role);
+// As find_platform_account_id, with a missing account an error.
 Result<std::string> platform_account_id(catalog::Tx& tx, const std::string& role);
 
 }  // namespace cleanroom::core

@@ -168,10 +168,10 @@ Result<PublishedTables> publish_platform_tables(Tx& tx) {
   return out;
 }
 
-bool is_platform_dataset(Tx& tx, const std::string& account, const std::string& database_name) {
+Result<bool> is_platform_dataset(Tx& tx, const std::string& account, const std::string& database_name) {
   if (database_name != kPlatformDatabase) return false;
-  auto provider = platform_account_id(tx, kProvider);
-  return provider.ok() && *provider == account;
+  CR_ASSIGN(auto provider, find_platform_account_id(tx, kProvider));
+  return provider == account;
 }
 
 Result<PublishedTables> PlatformTableService::publish() {

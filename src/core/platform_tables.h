@@ -40,8 +40,9 @@ struct PublishedTables {
 // replaced dataset (a new version with the same columns) changes nothing. Every commit of a
 // platform dataset runs it in the same transaction, so a loaded table is queryable at once.
 Result<PublishedTables> publish_platform_tables(catalog::Tx& tx);
-// The dataset is one of the platform's tables (the provider's, in database `platform`).
-bool is_platform_dataset(catalog::Tx& tx, const std::string& account, const std::string& database_name);
+// The dataset is one of the platform's tables (the provider's, in database `platform`); never
+// before the first serve created the provider.
+Result<bool> is_platform_dataset(catalog::Tx& tx, const std::string& account, const std::string& database_name);
 
 class PlatformTableService {
  public:
