@@ -353,6 +353,18 @@ describe('web console', () => {
     // Another AMC account is not the user's to act in.
     const foreign = await fetch(`${server.url}/console/api/amc/instances`, { headers: { Cookie: session, 'X-Amc-Account': 'ENTITYNOTMINE0000' } });
     assert.equal(foreign.status, 403);
+    // Without the account to act in, or with one the user has no role in, the call says so.
+    const noAccount = await fetch(`${server.url}/console/api/amc/instances`, { headers: { Cookie: session } });
+    assert.equal(noAccount.status, 400);
+    assert.match((await noAccount.json()).message, /the X-Amc-Account header is missing/);
+    const cleanRooms = (p, account) => fetch(`${server.url}/console/api/cleanrooms${p}`, { headers: { Cookie: session, 'X-Aws-Account': account } });
+    const notMine = await cleanRooms('/collaborations', '999999999999');
+    assert.equal(notMine.status, 403);
+    assert.match((await notMine.json()).message, /the user has no role in AWS account '999999999999'/);
+    // Only the Clean Rooms operations the pages use are open.
+    const closed = await cleanRooms('/memberships/00000000-0000-0000-0000-000000000000/analysistemplates', ACCOUNT);
+    assert.equal(closed.status, 404);
+    assert.match((await closed.json()).message, /the console makes no Clean Rooms call at GET \/memberships\/.*\/analysistemplates/);
     const me = () => fetch(`${server.url}/console/api/session`, { headers: { Cookie: session } }).then((r) => r.json());
     assert.equal((await me()).signedIn, true);
     // Signing out ends the session on the server, not only in the browser.
