@@ -81,6 +81,14 @@ Status remove_advertiser(Tx& tx, const std::string& instance_id, const std::stri
                  {instance_id, advertiser_id});
 }
 
+Status remove_advertiser_from_account(Tx& tx, const std::string& amc_account_id,
+                                      const std::string& advertiser_id) {
+  return tx.exec(
+      "DELETE FROM instance_advertisers WHERE advertiser_id = ? AND instance_id IN "
+      "(SELECT instance_id FROM instances WHERE advertiser_id = ?)",
+      {advertiser_id, amc_account_id});
+}
+
 Status insert_update(Tx& tx, const AdvertiserUpdateRecord& u) {
   return tx.exec(
       "INSERT INTO advertiser_updates (update_id, instance_id, status, request, reason, created_at) "

@@ -54,6 +54,9 @@ Status set_creation_status(Tx& tx, const std::string& instance_id, const std::st
 Result<std::vector<InstanceAdvertiser>> advertisers(Tx& tx, const std::string& instance_id);
 Status add_advertiser(Tx& tx, const std::string& instance_id, const InstanceAdvertiser& a);
 Status remove_advertiser(Tx& tx, const std::string& instance_id, const std::string& advertiser_id);
+// From every instance of the AMC account.
+Status remove_advertiser_from_account(Tx& tx, const std::string& amc_account_id,
+                                      const std::string& advertiser_id);
 Status insert_update(Tx& tx, const AdvertiserUpdateRecord& u);
 Result<std::optional<AdvertiserUpdateRecord>> find_update(Tx& tx, const std::string& instance_id,
                                                           const std::string& update_id);

@@ -14,6 +14,10 @@ inline nlohmann::json account_credentials_json(const AccountCredentials& c) {
 inline nlohmann::json amc_account_json(const catalog::AmcAccountRecord& a) {
   return {{"advertiserId", a.advertiser_id}, {"name", a.name}, {"marketplaceId", a.marketplace_id}};
 }
+inline nlohmann::json platform_advertisers_json(const std::string& amc_account_id,
+                                                const std::vector<int64_t>& advertiser_ids) {
+  return {{"advertiserId", amc_account_id}, {"platformAdvertiserIds", advertiser_ids}};
+}
 inline nlohmann::json new_user_json(const NewUser& u) {
   return {{"userId", u.user_id}, {"email", u.email}, {"clientId", u.client_id}, {"bearerToken", u.bearer_token}};
 }

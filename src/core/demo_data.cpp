@@ -68,6 +68,14 @@ Result<DemoData> ensure_demo_data(Context& ctx, DatasetService& datasets, const 
   for (const auto& f : files)
     if (f.database == kPlatformDatabase) fs::remove(f.path);
   out.loaded_now = true;
+  // An instance reads none of these rows until its advertiser is linked to it (README,
+  // "Quickstart"; docs/platform-tables.md), so the ids to link are printed here.
+  std::string advertisers;
+  for (const auto& a : data::generated_advertisers())
+    advertisers += (advertisers.empty() ? "" : ", ") + std::to_string(a.id) + " (" + a.name + ")";
+  say("demo: the platform's advertisers are " + advertisers +
+      "; link one to an AMC account with `cleanroom admin amc-account link-advertiser`, then add "
+      "it to an instance (POST /amc/instances/{id}/advertisers/updates)");
   say("demo: ready in " + seconds_since(started) + "; the advertiser's CRM is " + out.crm_file);
   return out;
 }

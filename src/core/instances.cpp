@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "core/collaborations.h"
+#include "core/instance_advertisers.h"
 #include "core/platform.h"
 #include "core/platform_tables.h"
 
@@ -286,6 +287,15 @@ Result<catalog::AdvertiserUpdateRecord> InstanceService::update_advertisers(cons
     CR_ASSIGN(auto current, irepo::advertisers(tx, inst.instance_id));
     catalog::AdvertiserUpdateRecord u{crypto::uuid4(), inst.instance_id, "COMPLETED", request, "",
                                       now_epoch_seconds()};
+    // Only advertisers the operator linked to the instance's account: otherwise any account
+    // could add a competitor's advertiser id and read its platform events.
+    for (const auto& a : change.add) {
+      CR_ASSIGN(std::string refusal, advertiser_refusal(tx, inst.advertiser_id, a.advertiser_id));
+      if (!refusal.empty() && u.status == "COMPLETED") {
+        u.status = "REJECTED";
+        u.reason = refusal;
+      }
+    }
     for (const auto& r : change.remove) {
       bool present = std::any_of(current.begin(), current.end(),
                                  [&](auto& a) { return a.advertiser_id == r.advertiser_id; });

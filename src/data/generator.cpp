@@ -381,7 +381,9 @@ FROM (SELECT i, campaign_of(i) AS c, creative_of(i) AS k FROM {impression_rows} 
 
       {"platform", "dsp_clicks", {}, R"(
 SELECT user_of(i, c) + 1 AS user_id, ts(click_second(i, second_of(i))) AS click_dt_utc,
-       ts(second_of(i)) AS impression_dt_utc, {campaign_id}[c + 1] AS campaign_id,
+       ts(second_of(i)) AS impression_dt_utc,
+       {advertiser_id}[c + 1] AS advertiser_id, {advertiser_name}[c + 1] AS advertiser,
+       {campaign_id}[c + 1] AS campaign_id,
        {campaign_name}[c + 1] AS campaign, {campaign_id}[c + 1] * 10 + creative_of(i) AS creative_id,
        {creative_name}[c * 6 + creative_of(i) + 1] AS creative, device_of(i, c) AS device_type,
        1::BIGINT AS clicks
@@ -398,8 +400,9 @@ WITH traffic AS (
 events AS (
   SELECT i, c, t, stage, event_second(i, visit_second(i, t), stage) AS sec
   FROM (SELECT *, unnest(stages(i)) AS stage FROM traffic WHERE t <= {window_seconds} - 2))
-SELECT user_of(i, c) + 1 AS user_id, {campaign_id}[c + 1] AS campaign_id,
-       {campaign_name}[c + 1] AS campaign, {product_name}[product_of(c) + 1] AS ad_product_type,
+SELECT user_of(i, c) + 1 AS user_id,
+       {advertiser_id}[c + 1] AS advertiser_id, {advertiser_name}[c + 1] AS advertiser,
+       {campaign_id}[c + 1] AS campaign_id, {campaign_name}[c + 1] AS campaign, {product_name}[product_of(c) + 1] AS ad_product_type,
        ts(t) AS traffic_event_dt_utc, ts(sec) AS conversion_event_dt_utc,
        ['detailPageView', 'addToCart', 'order'][stage + 1] AS conversion_event_subtype,
        {item_asin}[item_of(i, c) + 1] AS tracked_item,
@@ -519,6 +522,12 @@ Result<int64_t> write_table(engine::Connection& con, const Table& t, const std::
 }
 
 }  // namespace
+
+std::vector<GeneratedAdvertiser> generated_advertisers() {
+  std::vector<GeneratedAdvertiser> out;
+  for (const auto& a : kAdvertisers) out.push_back({a.id, a.name});
+  return out;
+}
 
 Result<std::vector<GeneratedFile>> generate(
     const GeneratorOptions& options, const std::function<void(const GeneratedFile&)>& progress) {

@@ -31,6 +31,14 @@ struct GeneratedFile {
   std::map<std::string, std::string> pii;
 };
 
+// An advertiser whose campaigns the generated platform tables hold (their `advertiser_id` and
+// `advertiser` columns), for the demo to name the ids an operator links to an AMC account.
+struct GeneratedAdvertiser {
+  int64_t id;
+  std::string name;
+};
+std::vector<GeneratedAdvertiser> generated_advertisers();
+
 // Writes every table; returns them in this order: platform.identities, platform.dsp_impressions,
 // platform.dsp_clicks, platform.amazon_attributed_events_by_conversion_time, crm.customers.
 // progress (optional) is called once per finished table. A table is written to a temporary file

@@ -525,8 +525,11 @@ class ReadInstancesTest(AmcTestCase):
         iid = self.assertOk(self.admin.create_instance(sample()))["instance"]["instanceId"]
         path = self.advertisers_path(iid)
         self.assertEqual(self.assertOk(self.admin.call("GET", path)), {"advertisers": []})
-        a1 = {"id": "ADV1", "marketplaceId": MARKETPLACE, "type": "DISPLAY"}
-        a2 = {"id": "ADV2", "marketplaceId": MARKETPLACE, "type": "SPONSORED_ADS"}
+        # Only advertisers the operator linked to the instance's AMC account can be added.
+        for advertiser in ("5849200001", "5849200002"):
+            self.server.link_advertiser(self.admin.advertiser_id, advertiser)
+        a1 = {"id": "5849200001", "marketplaceId": MARKETPLACE, "type": "DISPLAY"}
+        a2 = {"id": "5849200002", "marketplaceId": MARKETPLACE, "type": "SPONSORED_ADS"}
         upd = self.assertOk(self.admin.call("POST", path + "/updates", {"advertisersToAdd": [a1, a2]}))
         upd = upd["advertiserUpdate"]
         self.assertEqual(upd["status"], "COMPLETED")
@@ -547,10 +550,12 @@ class ReadInstancesTest(AmcTestCase):
     def test_removing_an_advertiser_not_on_the_instance_rejects_the_update(self):
         iid = self.assertOk(self.admin.create_instance(sample()))["instance"]["instanceId"]
         path = self.advertisers_path(iid)
-        keep = {"id": "KEEP", "marketplaceId": MARKETPLACE, "type": "SAS"}
+        for advertiser in ("5849200003", "5849200004"):
+            self.server.link_advertiser(self.admin.advertiser_id, advertiser)
+        keep = {"id": "5849200003", "marketplaceId": MARKETPLACE, "type": "SAS"}
         self.assertOk(self.admin.call("POST", path + "/updates", {"advertisersToAdd": [keep]}))
         upd = self.assertOk(self.admin.call("POST", path + "/updates", {
-            "advertisersToAdd": [{"id": "NEW", "marketplaceId": MARKETPLACE, "type": "SAS"}],
+            "advertisersToAdd": [{"id": "5849200004", "marketplaceId": MARKETPLACE, "type": "SAS"}],
             "advertisersToRemove": [{"id": "ABSENT", "marketplaceId": MARKETPLACE, "type": "SAS"}]}))
         self.assertEqual(upd["advertiserUpdate"]["status"], "REJECTED")
         self.assertIn("ABSENT", upd["advertiserUpdate"]["pendingVerificationReason"])

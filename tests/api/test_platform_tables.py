@@ -12,20 +12,25 @@ from harness import BIN, ServerTestCase, advertiser_setup
 TERMINAL = {"SUCCESS", "FAILED", "CANCELLED", "TIMED_OUT"}
 
 
+# The one platform advertiser of these impressions; an instance reads them once it is linked.
+ADVERTISER = 5849300001
+
+
 def impressions(users_by_campaign, extra_column=False):
-    rows = ["user_id,campaign_id,campaign,impressions,total_cost" + (",device_type" if extra_column else "")]
+    rows = ["user_id,advertiser_id,campaign_id,campaign,impressions,total_cost" + (",device_type" if extra_column else "")]
     for campaign, users in users_by_campaign.items():
-        rows += [f"{u},{campaign},c{campaign},1,250" + (",PC" if extra_column else "") for u in range(users)]
+        rows += [f"{u},{ADVERTISER},{campaign},c{campaign},1,250" + (",PC" if extra_column else "")
+                 for u in range(users)]
     return "\n".join(rows) + "\n"
 
 
 class PlatformTablesTest(ServerTestCase):
+    advertiser_owner = None  # the AMC account the operator last linked ADVERTISER to
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.provider = cls.server.platform_account("ADVERTISING_DATA_PROVIDER")
         cls.submitter = cls.server.platform_account("QUERY_SUBMITTER")
-        os.makedirs(os.path.join(cls.server.data_dir, "buckets", "results"), exist_ok=True)
         # Loaded before any instance exists.
         cls.server.upload_csv(cls.provider["accountId"], "platform.dsp_impressions",
                               impressions({1: 120, 2: 5}))
@@ -37,6 +42,7 @@ class PlatformTablesTest(ServerTestCase):
 
     def new_instance(self, account_id, name):
         creds, user = advertiser_setup(self.server, account_id, amc_name=name)
+        self.server.new_bucket(account_id, "results-" + account_id)
         status, body, _ = user.create_instance({"instanceName": name.replace(" ", "_").lower(),
                                                 "acrBacked": True, "awsAccountId": account_id})
         self.assertIn(status, (200, 201), body)
@@ -46,7 +52,16 @@ class PlatformTablesTest(ServerTestCase):
                       if instance_id in c["name"])
         adv.create_membership(collaborationIdentifier=collab["id"], queryLogStatus="DISABLED",
                               defaultResultConfiguration={"outputConfiguration": {"s3": {
-                                  "bucket": "results", "keyPrefix": "amc", "resultFormat": "CSV"}}})
+                                  "bucket": "results-" + account_id, "keyPrefix": "amc",
+                                  "resultFormat": "CSV"}}})
+        # The operator moves the impressions' advertiser to this account, and the instance adds it
+        # (docs/platform-tables.md, "Advertisers").
+        owner = PlatformTablesTest.advertiser_owner
+        if owner:
+            self.server.admin("amc-account", "unlink-advertiser", "--amc-account", owner,
+                              "--advertiser-id", str(ADVERTISER))
+        user.own_advertisers(instance_id, ADVERTISER)
+        PlatformTablesTest.advertiser_owner = user.advertiser_id
         return adv, collab["id"]
 
     def schema_names(self, client, collaboration_id):
@@ -76,7 +91,7 @@ class PlatformTablesTest(ServerTestCase):
         rule = adv.get_schema_analysis_rule(collaborationIdentifier=collab, name="dsp_impressions",
                                             type="AGGREGATION")["analysisRule"]["policy"]["v1"]["aggregation"]
         self.assertEqual(rule["joinColumns"], ["user_id"])
-        self.assertEqual(sorted(rule["dimensionColumns"]), ["campaign", "campaign_id"])
+        self.assertEqual(sorted(rule["dimensionColumns"]), ["advertiser_id", "campaign", "campaign_id"])
         functions = {(tuple(a["columnNames"]), a["function"]) for a in rule["aggregateColumns"]}
         self.assertIn((("user_id",), "COUNT_DISTINCT"), functions)
         self.assertIn((("impressions", "total_cost"), "SUM"), functions)

@@ -48,6 +48,7 @@ class ReadmeQuickstartTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
         lines = p.stdout.splitlines()
+        self.assertIn("COMPLETED", lines, p.stdout)  # step 2: the advertiser was added
         self.assertIn("ACTIVE", lines, p.stdout)  # step 3: the instance became ACTIVE
         self.assertTrue(any('"creationStatus":"REQUESTED"' in l.replace(" ", "") for l in lines), p.stdout)
         result_file = next(l.split("=", 1)[1] for l in lines if l.startswith("RESULT_FILE="))
@@ -56,6 +57,9 @@ class ReadmeQuickstartTest(unittest.TestCase):
         self.assertEqual(rows[0], ["segment", "campaign", "users", "impressions"])
         self.assertGreater(len(rows), 3, rows)
         self.assertTrue({r[0] for r in rows[1:]} <= {"loyal", "new", "lapsed"}, rows)
+        # Only the campaigns of the advertiser linked to the instance (the demo's campaign names
+        # start with the advertiser's short name).
+        self.assertTrue(all(r[1].startswith("Northwind | ") for r in rows[1:]), rows)
         # Rows standing for fewer than 100 users (the AMC threshold of user_id) never leave the engine.
         self.assertTrue(all(int(r[2]) >= 100 for r in rows[1:]), rows)
         # step 7's `head` printed the same file.

@@ -53,6 +53,7 @@ TEST(Instances, PrimaryMembershipActivatesAndLeavingShowsLeft) {
   ASSERT_TRUE(t.s().accounts.ensure_platform(true).ok());
   auto adv = make_advertiser(t.s());
   auto v = t.s().instances.create(adv.caller, sample_request(adv.account_id)).value();
+  ASSERT_TRUE(t.s().buckets.create(adv.account_id, "results").ok());
 
   core::CreateMembershipRequest join{v.instance.collaboration_id, "ENABLED",
                                      {{"outputConfiguration", {{"s3", {{"resultFormat", "CSV"}, {"bucket", "results"}}}}}},

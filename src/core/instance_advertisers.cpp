@@ -1,0 +1,139 @@
+#include "core/instance_advertisers.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "catalog/accounts_repo.h"
+#include "catalog/configured_tables_repo.h"
+#include "catalog/datasets_repo.h"
+#include "catalog/instances_repo.h"
+#include "catalog/platform_advertisers_repo.h"
+#include "common/clock.h"
+#include "core/platform_tables.h"
+
+namespace cleanroom::core {
+namespace owners = catalog::platform_advertisers_repo;
+using catalog::Tx;
+
+namespace {
+
+bool is_integer_type(const std::string& type) {
+  static const std::vector<std::string> integers = {"TINYINT",  "SMALLINT",  "INTEGER",  "BIGINT",
+                                                    "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"};
+  return std::find(integers.begin(), integers.end(), type) != integers.end();
+}
+
+Status require_amc_account(Tx& tx, const std::string& amc_account_id) {
+  CR_ASSIGN(auto amc, catalog::accounts_repo::find_amc_account(tx, amc_account_id));
+  if (!amc) return Error::not_found("AMC account", amc_account_id);
+  return {};
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_platform_advertiser_id(const std::string& id) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), v);
+  if (ec != std::errc() || end != id.data() + id.size() || v <= 0 || std::to_string(v) != id)
+    return std::nullopt;
+  return v;
+}
+
+Status PlatformAdvertiserService::link(const std::string& amc_account_id, int64_t advertiser_id) {
+  if (advertiser_id <= 0)
+    return Error::validation("the advertiser id must be a positive integer", "advertiserId");
+  return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_TRY(require_amc_account(tx, amc_account_id));
+    CR_ASSIGN(auto owner, owners::owner_of(tx, advertiser_id));
+    if (owner && *owner == amc_account_id) return false;
+    if (owner)
+      return Error::conflict("advertiser " + std::to_string(advertiser_id) +
+                                 " belongs to AMC account " + *owner + "; unlink it there first",
+                             "ADVERTISER_LINKED");
+    CR_TRY(owners::insert(tx, advertiser_id, amc_account_id, now_epoch_seconds()));
+    return true;
+  }));
+}
+
+Status PlatformAdvertiserService::unlink(const std::string& amc_account_id, int64_t advertiser_id) {
+  return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    CR_TRY(require_amc_account(tx, amc_account_id));
+    CR_ASSIGN(auto owner, owners::owner_of(tx, advertiser_id));
+    if (!owner || *owner != amc_account_id)
+      return Error::not_found("advertiser", std::to_string(advertiser_id) + " of AMC account " +
+                                                amc_account_id);
+    CR_TRY(owners::remove(tx, advertiser_id));
+    CR_TRY(catalog::instances_repo::remove_advertiser_from_account(tx, amc_account_id,
+                                                                   std::to_string(advertiser_id)));
+    return true;
+  }));
+}
+
+Result<std::vector<int64_t>> PlatformAdvertiserService::of_account(const std::string& amc_account_id) {
+  return ctx_.db.read<std::vector<int64_t>>([&](Tx& tx) -> Result<std::vector<int64_t>> {
+    CR_TRY(require_amc_account(tx, amc_account_id));
+    return owners::of_account(tx, amc_account_id);
+  });
+}
+
+Result<std::string> advertiser_refusal(Tx& tx, const std::string& amc_account_id,
+                                       const std::string& advertiser_id) {
+  std::string refusal = "advertiser " + advertiser_id + " is not linked to AMC account " +
+                        amc_account_id +
+                        "; the operator links an account's advertisers (cleanroom admin "
+                        "amc-account link-advertiser)";
+  auto id = parse_platform_advertiser_id(advertiser_id);
+  if (!id) return refusal;
+  CR_ASSIGN(auto owner, owners::owner_of(tx, *id));
+  if (!owner || *owner != amc_account_id) return refusal;
+  return std::string();
+}
+
+Result<std::vector<int64_t>> readable_advertisers(Tx& tx, const std::string& collaboration_id) {
+  CR_ASSIGN(auto inst, catalog::instances_repo::find_by_collaboration(tx, collaboration_id));
+  if (!inst) return std::vector<int64_t>{};
+  CR_ASSIGN(auto added, catalog::instances_repo::advertisers(tx, inst->instance_id));
+  std::vector<int64_t> out;
+  for (const auto& a : added) {
+    // Checked again here, not only when added: an advertiser the operator has since unlinked
+    // from the account is no longer the instance's to read.
+    auto id = parse_platform_advertiser_id(a.advertiser_id);
+    if (!id) continue;
+    CR_ASSIGN(auto owner, owners::owner_of(tx, *id));
+    if (owner && *owner == inst->advertiser_id) out.push_back(*id);
+  }
+  return out;
+}
+
+Status limit_platform_rows(Tx& tx, const std::string& collaboration_id,
+                           std::vector<engine::TableFile>& files) {
+  namespace tables = catalog::configured_tables_repo;
+  std::optional<std::vector<int64_t>> readable;  // read at the first platform table
+  for (auto& f : files) {
+    CR_ASSIGN(auto a, tables::find_active_association_by_name(tx, collaboration_id, f.name));
+    if (!a) return Error::internal("table " + f.name + " is not associated any more");
+    CR_ASSIGN(auto t, tables::find(tx, a->configured_table_id));
+    if (!t) return Error::internal("table " + f.name + " has no configured table");
+    CR_ASSIGN(bool platform, is_platform_dataset(tx, t->account_id, t->database_name));
+    if (!platform) continue;
+    CR_ASSIGN(auto ds, catalog::datasets_repo::find(tx, t->account_id, t->database_name,
+                                                    t->table_name));
+    if (!ds) return Error::internal("platform table " + f.name + " has no dataset");
+    bool splittable = std::any_of(ds->columns.begin(), ds->columns.end(), [](const auto& c) {
+      return c.name == kAdvertiserColumn && is_integer_type(c.type);
+    });
+    if (!splittable)
+      return Error::validation("platform table " + f.name + " has no integer " +
+                                   kAdvertiserColumn +
+                                   " column, so its rows cannot be limited to this instance's "
+                                   "advertisers; it cannot be queried",
+                               "queryString");
+    if (!readable) {
+      CR_ASSIGN(readable, readable_advertisers(tx, collaboration_id));
+    }
+    f.rows = engine::RowFilter{kAdvertiserColumn, *readable};
+  }
+  return {};
+}
+
+}  // namespace cleanroom::core
