@@ -318,6 +318,40 @@ CREATE INDEX analysis_templates_membership ON analysis_templates (membership_id,
 CREATE INDEX analysis_templates_collaboration
   ON analysis_templates (collaboration_id, analysis_template_id);
 )sql",
+      // 8: which platform advertisers (the `advertiser_id` values of the platform tables) belong
+      // to which AMC account, as the operator declares them: an instance adds only its own
+      // account's advertisers, and reads only their rows (docs/platform-tables.md).
+      R"sql(
+CREATE TABLE amc_account_advertisers (
+  platform_advertiser_id INTEGER PRIMARY KEY,   -- one owner per platform advertiser
+  amc_account_id TEXT NOT NULL REFERENCES amc_accounts (advertiser_id),
+  created_at     INTEGER NOT NULL
+);
+CREATE INDEX amc_account_advertisers_account ON amc_account_advertisers (amc_account_id);
+)sql",
+      // 9: buckets have owners: an account reads from and delivers results to only the buckets
+      // it owns. A bucket that exists in the store but has no row here is nobody's
+      // (`cleanroom admin bucket create` assigns it).
+      R"sql(
+CREATE TABLE buckets (
+  bucket      TEXT PRIMARY KEY,
+  account_id  TEXT NOT NULL REFERENCES accounts (account_id),
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX buckets_account ON buckets (account_id, bucket);
+)sql",
+      // 10: the user_id that matching wrote (a dataset with match_rule beside it) is a resolved
+      // platform identity: marked, so the checker keeps it VERY_HIGH (data::kResolvedIdentity).
+      // Datasets resolved before the mark existed get it here.
+      R"sql(
+UPDATE datasets SET columns = (
+  SELECT json_group_array(CASE WHEN json_extract(c.value, '$.name') = 'user_id'
+                               THEN json_set(c.value, '$.pii', 'platform_user_id')
+                               ELSE json(c.value) END)
+  FROM (SELECT value FROM json_each(datasets.columns) ORDER BY key) AS c)
+WHERE EXISTS (SELECT 1 FROM json_each(datasets.columns) WHERE json_extract(value, '$.name') = 'match_rule')
+  AND EXISTS (SELECT 1 FROM json_each(datasets.columns) WHERE json_extract(value, '$.name') = 'user_id');
+)sql",
   };
   return steps;
 }

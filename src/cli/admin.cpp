@@ -16,8 +16,9 @@ struct AdminOptions {
 };
 
 // Opens the data dir, runs the action and prints its JSON (or the error) the same way for all.
-int run(const AdminOptions& o, const std::function<Result<nlohmann::json>(core::Services&)>& action) {
-  auto dir = open_data_dir(o.data_dir);
+int run(const AdminOptions& o, const std::function<Result<nlohmann::json>(core::Services&)>& action,
+        const std::optional<delivery::S3Config>& s3 = std::nullopt) {
+  auto dir = open_data_dir(o.data_dir, s3);
   Result<nlohmann::json> r = dir.ok() ? action(*(*dir)->services) : Result<nlohmann::json>(dir.error());
   if (!r.ok()) {
     if (o.json) std::cout << nlohmann::json{{"error", r.error().message}}.dump() << "\n";
@@ -74,6 +75,72 @@ void add_admin_commands(CLI::App& app) {
       std::exit(run(*o, [&](core::Services& s) -> Result<nlohmann::json> {
         CR_ASSIGN(auto a, s.accounts.create_amc_account(o->name, o->marketplace));
         return core::amc_account_json(a);
+      }));
+    });
+  }
+  {
+    // Which platform advertisers (advertiser_id in the platform tables) the account owns: its
+    // instances may add only these, and read only their rows (docs/platform-tables.md).
+    struct O : AdminOptions { std::string amc_account; int64_t advertiser_id = 0; };
+    auto link = std::make_shared<O>();
+    auto* c = amc->add_subcommand("link-advertiser", "Give the AMC account a platform advertiser");
+    common_options(c, *link);
+    c->add_option("--amc-account", link->amc_account, "AMC account (advertiser id)")->required();
+    c->add_option("--advertiser-id", link->advertiser_id, "The platform tables' advertiser_id")->required();
+    c->callback([link] {
+      std::exit(run(*link, [&](core::Services& s) -> Result<nlohmann::json> {
+        CR_TRY(s.platform_advertisers.link(link->amc_account, link->advertiser_id));
+        CR_ASSIGN(auto ids, s.platform_advertisers.of_account(link->amc_account));
+        return core::platform_advertisers_json(link->amc_account, ids);
+      }));
+    });
+    auto unlink = std::make_shared<O>();
+    c = amc->add_subcommand("unlink-advertiser", "Take a platform advertiser from the AMC account");
+    common_options(c, *unlink);
+    c->add_option("--amc-account", unlink->amc_account, "AMC account (advertiser id)")->required();
+    c->add_option("--advertiser-id", unlink->advertiser_id, "The platform tables' advertiser_id")->required();
+    c->callback([unlink] {
+      std::exit(run(*unlink, [&](core::Services& s) -> Result<nlohmann::json> {
+        CR_TRY(s.platform_advertisers.unlink(unlink->amc_account, unlink->advertiser_id));
+        CR_ASSIGN(auto ids, s.platform_advertisers.of_account(unlink->amc_account));
+        return core::platform_advertisers_json(unlink->amc_account, ids);
+      }));
+    });
+  }
+
+  // Buckets have owners (core/buckets.h): only the operator gives an account a bucket.
+  auto* bucket = admin->add_subcommand("bucket", "Buckets and the accounts that own them");
+  bucket->require_subcommand(1);
+  {
+    struct O : AdminOptions { std::string account, name; BucketOptions buckets; };
+    auto o = std::make_shared<O>();
+    auto* c = bucket->add_subcommand(
+        "create", "Give a bucket to an account: creates it (a folder under DATA_DIR/buckets, or on "
+                  "--s3-endpoint) unless it exists, and records the account as its owner");
+    common_options(c, *o);
+    c->add_option("--account", o->account, "The owning account (12-digit account id)")->required();
+    c->add_option("--name", o->name, "The bucket name")->required();
+    add_bucket_options(*c, o->buckets);
+    c->callback([o] {
+      auto s3 = s3_config(o->buckets);
+      if (!s3.ok()) {
+        std::fprintf(stderr, "error: %s\n", s3.error().message.c_str());
+        std::exit(2);
+      }
+      std::exit(run(*o, [&](core::Services& s) -> Result<nlohmann::json> {
+        CR_ASSIGN(auto b, s.buckets.create(o->account, o->name));
+        return core::bucket_json(b);
+      }, *s3));
+    });
+    auto l = std::make_shared<AdminOptions>();
+    c = bucket->add_subcommand("list", "Every owned bucket and its owner");
+    common_options(c, *l);
+    c->callback([l] {
+      std::exit(run(*l, [&](core::Services& s) -> Result<nlohmann::json> {
+        CR_ASSIGN(auto all, s.buckets.list());
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& b : all) out.push_back(core::bucket_json(b));
+        return nlohmann::json{{"buckets", out}};
       }));
     });
   }

@@ -275,7 +275,8 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
   req.source_path = source.file_path;
   auto written = source.bucket.empty()
                      ? datasets_.upload(d.account_id, req)
-                     : datasets_.register_from_bucket(d.account_id, source.bucket, source.key, req);
+                     : datasets_.register_from_bucket(d.account_id, source.bucket, source.key, req,
+                                                      "dataSource.sourceS3Bucket");
   if (written.ok()) {
     u.status = "SUCCEEDED";
     u.version = written->version;

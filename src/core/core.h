@@ -2,11 +2,13 @@
 // The core's services, built once over one Context and shared by every face.
 #include "core/accounts.h"
 #include "core/analysis_templates.h"
+#include "core/buckets.h"
 #include "core/collaborations.h"
 #include "core/configured_tables.h"
 #include "core/context.h"
 #include "core/datasets.h"
 #include "core/identity_resolution.h"
+#include "core/instance_advertisers.h"
 #include "core/instances.h"
 #include "core/invitations.h"
 #include "core/memberships.h"
@@ -38,6 +40,8 @@ struct Services {
   IdentityResolutionService identity_resolution{ctx};
   AnalysisTemplateService analysis_templates{ctx};
   PlatformTableService platform_tables{ctx};
+  BucketService buckets{ctx};
+  PlatformAdvertiserService platform_advertisers{ctx};
   ProtectedQueryService protected_queries;  // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };

@@ -33,11 +33,13 @@ class DatasetService {
   Result<catalog::DatasetRecord> upload(const std::string& caller, const UploadRequest& req);
   // The same from an object of the context's buckets (the local bucket folder or S3), copied to a
   // private staging file under DATA_DIR/staging first; the dataset records the bucket as its
-  // source. A missing bucket or object is NotFound.
+  // source. The bucket must be the caller's (core/buckets.h; AccessDenied naming `bucket_field`
+  // otherwise, before the store is asked anything); a missing object is NotFound.
   Result<catalog::DatasetRecord> register_from_bucket(const std::string& caller,
                                                       const std::string& bucket,
                                                       const std::string& key,
-                                                      const UploadRequest& req);
+                                                      const UploadRequest& req,
+                                                      const std::string& bucket_field = "bucket");
   Result<std::vector<catalog::DatasetRecord>> list(const std::string& caller);
   Result<catalog::DatasetRecord> get(const std::string& caller, const std::string& database_name,
                                      const std::string& table_name);

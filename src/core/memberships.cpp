@@ -5,6 +5,7 @@
 #include "catalog/instances_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/buckets.h"
 
 namespace cleanroom::core {
 namespace repo = catalog::collaborations_repo;
@@ -21,6 +22,11 @@ bool has(const std::vector<std::string>& v, const std::string& x) {
 std::string results_bucket(const json& config) {
   if (!config.is_object()) return "";
   return config.value("/outputConfiguration/s3/bucket"_json_pointer, std::string());
+}
+
+std::string results_key_prefix(const json& config) {
+  const json prefix = config.value("/outputConfiguration/s3/keyPrefix"_json_pointer, json());
+  return prefix.is_string() ? prefix.get<std::string>() : "";
 }
 
 
@@ -44,23 +50,27 @@ Result<MembershipRecord> own_membership(Tx& tx, const std::string& caller, const
 
 // The reference: "Ensure that the S3 bucket for receiving the query results is a different
 // location from the S3 bucket that contains the data that you bring into the collaboration."
-Status check_result_config(Tx& tx, const catalog::MemberRecord& member, const json& config) {
+Status check_result_config(Tx& tx, const catalog::MemberRecord& member, const json& config,
+                           const std::string& field) {
   if (config.is_null()) return {};
+  const std::string s3_field = field + ".outputConfiguration.s3";
   if (!has(member.abilities, "CAN_RECEIVE_RESULTS"))
     return Error::validation("account " + member.account_id +
-                                 " cannot receive results in this collaboration, so its membership takes no "
-                                 "defaultResultConfiguration",
-                             "defaultResultConfiguration");
+                                 " cannot receive results in this collaboration, so it takes no " +
+                                 field,
+                             field);
   std::string bucket = results_bucket(config);
   if (bucket.empty())
-    return Error::validation("defaultResultConfiguration.outputConfiguration.s3.bucket is required",
-                             "defaultResultConfiguration.outputConfiguration.s3.bucket");
+    return Error::validation(s3_field + ".bucket is required", s3_field + ".bucket");
+  // Ownership first: an account learns nothing about a bucket that is not its own.
+  CR_TRY(check_result_destination(tx, member.account_id, bucket, results_key_prefix(config),
+                                  s3_field));
   CR_ASSIGN(auto data_buckets, repo::data_buckets(tx, member.collaboration_id, member.account_id));
   if (has(data_buckets, bucket))
     return Error::validation("the results bucket '" + bucket +
                                  "' holds data this member brings into the collaboration; results must go to a "
                                  "different bucket",
-                             "defaultResultConfiguration.outputConfiguration.s3.bucket");
+                             s3_field + ".bucket");
   return {};
 }
 

@@ -30,10 +30,13 @@ struct MembershipView {
 };
 
 // A result destination (a MembershipProtectedQueryResultConfiguration or a query's
-// ProtectedQueryResultConfiguration) for `member`: it must be able to receive results, and the
-// bucket must not hold data it brings into the collaboration. Null passes.
+// ProtectedQueryResultConfiguration) for `member`: it must be able to receive results, the bucket
+// must be its own with a well-formed keyPrefix (core/buckets.h), and the bucket must not hold data
+// it brings into the collaboration. Null passes. `field` is the request field holding the
+// configuration, which errors name.
 Status check_result_config(catalog::Tx& tx, const catalog::MemberRecord& member,
-                           const nlohmann::json& config);
+                           const nlohmann::json& config,
+                           const std::string& field = "defaultResultConfiguration");
 
 // The caller's own membership, in any state; another account's membership does not exist for the
 // caller (NotFound), so its existence is not revealed.

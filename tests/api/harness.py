@@ -139,6 +139,22 @@ class Server:
     def new_amc_account(self, name="Advertiser A", marketplace=MARKETPLACE):
         return self.admin("amc-account", "create", "--name", name, "--marketplace-id", marketplace)
 
+    def link_advertiser(self, amc_account, advertiser_id):
+        """The operator gives the AMC account a platform advertiser (advertiser_id in the platform tables)."""
+        return self.admin("amc-account", "link-advertiser", "--amc-account", amc_account,
+                          "--advertiser-id", str(advertiser_id))
+
+    def new_bucket(self, account_id, bucket, extra_args=(), env=None):
+        """The operator gives `bucket` to `account_id` (`cleanroom admin bucket create`): only its
+        owner reads from it or receives results in it. `extra_args` (--s3-endpoint ...) and `env`
+        (its credentials) when the buckets are on an S3 endpoint."""
+        p = subprocess.run([BIN, "admin", "bucket", "create", "--account", account_id, "--name", bucket,
+                            *extra_args, "--data-dir", self.data_dir, "--json"],
+                           capture_output=True, text=True, env=env, timeout=60)
+        if p.returncode != 0:
+            raise AssertionError(f"admin bucket create {bucket} failed: {p.stdout} {p.stderr}")
+        return json.loads(p.stdout)
+
     def new_user(self, email, amc_account=None, role="ADMIN", aws_account=None, aws_role="ADMIN",
                  password=None):
         args = ["user", "create", "--email", email, "--role", role, "--aws-role", aws_role]
@@ -326,6 +342,24 @@ class AmcUser:
 
     def create_instance(self, body):
         return self.call("POST", "/amc/instances", body)
+
+    def add_advertisers(self, instance_id, *advertiser_ids, type="DISPLAY"):
+        """POST .../advertisers/updates adding these platform advertisers; returns advertiserUpdate."""
+        status, body, _ = self.call("POST", f"/amc/instances/{instance_id}/advertisers/updates", {
+            "advertisersToAdd": [{"id": str(a), "marketplaceId": self.marketplace, "type": type}
+                                 for a in advertiser_ids]})
+        if status != 200:
+            raise AssertionError(f"advertisers/updates answered {status}: {body}")
+        return body["advertiserUpdate"]
+
+    def own_advertisers(self, instance_id, *advertiser_ids):
+        """The operator links the advertisers to this user's AMC account, then the instance adds them."""
+        for a in advertiser_ids:
+            self.server.link_advertiser(self.advertiser_id, a)
+        update = self.add_advertisers(instance_id, *advertiser_ids)
+        if update["status"] != "COMPLETED":
+            raise AssertionError(f"adding advertisers was {update}")
+        return update
 
 
 def advertiser_setup(server, account_id="682015411111", email=None, amc_name="Advertiser A"):

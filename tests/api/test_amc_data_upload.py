@@ -137,6 +137,7 @@ class AmcDataUploadTest(harness.ServerTestCase):
                                          query="?updateStrategy=ADDITIVE")
         self.assertEqual(status, 400, body)
 
+        self.server.new_bucket(ACCOUNT_A, "adv-data")
         bucket = os.path.join(self.server.data_dir, "buckets", "adv-data", "in")
         os.makedirs(bucket, exist_ok=True)
         with open(os.path.join(bucket, "customers.csv"), "w") as f:

@@ -149,6 +149,7 @@ class CrossAccount(ServerTestCase):
         super().setUpClass()
         cls.a = cls.server.cleanrooms(cls.server.new_account(A, "A"))
         cls.b = cls.server.cleanrooms(cls.server.new_account(B, "B"))
+        cls.server.new_bucket(A, "a-results")
         collab = cls.a.create_collaboration(
             name="A's own", description="A alone", members=[], creatorMemberAbilities=["CAN_QUERY",
                                                                                       "CAN_RECEIVE_RESULTS"],

@@ -36,6 +36,7 @@ class BadInput(ServerTestCase):
         cls.creds_b = cls.server.new_account(B, "B")
         cls.a = cls.server.cleanrooms(cls.creds_a, validate=False)
         cls.b = cls.server.cleanrooms(cls.creds_b, validate=False)
+        cls.server.new_bucket(B, "results-bucket")
         # A collaboration that exists, for the membership cases: B is invited and cannot receive results.
         cls.good = cls.a.create_collaboration(**new_collaboration(
             name="Good", members=[{"accountId": B, "displayName": "B", "memberAbilities": []}]))["collaboration"]

@@ -93,6 +93,7 @@ class AmcJoinAndLeave(ServerTestCase):
     # --- the reference's path with the aws CLI ------------------------------------------------
     def test_join_and_leave_with_the_aws_cli(self):
         creds, amc = advertiser_setup(self.server, "682015411111")
+        self.server.new_bucket(creds["accountId"], "advertiser-a-results")
         inst = self.create_instance(amc, REFERENCE_SAMPLE)
         collab_id = inst["acrCollaboration"]["id"]
         name = "AMC " + inst["instanceId"]
@@ -189,6 +190,7 @@ class AmcJoinAndLeave(ServerTestCase):
     # --- the same steps with boto3 ------------------------------------------------------------
     def test_join_and_leave_with_boto3(self):
         creds, amc = advertiser_setup(self.server, "682015422222")
+        self.server.new_bucket(creds["accountId"], "advertiser-b-results")
         body = dict(REFERENCE_SAMPLE, awsAccountId=creds["accountId"])
         inst = self.create_instance(amc, body)
         collab_id = inst["acrCollaboration"]["id"]
@@ -253,6 +255,7 @@ class AmcJoinAndLeave(ServerTestCase):
     def test_partner_of_a_multi_party_instance_sees_it_and_joins(self):
         creds, amc = advertiser_setup(self.server, "123456789000")
         partner = self.server.new_account("123456789001", "Partner")
+        self.server.new_bucket(creds["accountId"], "primary-results")
         # The reference's multi-party sample, verbatim (the primary account listed as a partner too).
         inst = self.create_instance(amc, {
             "instanceName": "myacrinstance", "advertiserName": "Advertiser A", "awsAccountId": "123456789000",
@@ -306,6 +309,7 @@ class OrdinaryCollaborations(ServerTestCase):
         cls.creds = {a: cls.server.new_account(a, "Account " + a)
                      for a in (cls.CREATOR, cls.JOINER, cls.BYSTANDER, cls.PAGER)}
         cls.clients = {a: cls.server.cleanrooms(c) for a, c in cls.creds.items()}
+        cls.server.new_bucket(cls.JOINER, "joiner-results")
 
     def create(self, creator=None, members=None, name="Ordinary", **extra):
         creator = creator or self.CREATOR

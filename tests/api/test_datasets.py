@@ -117,6 +117,7 @@ class DatasetsTest(ServerTestCase):
         self.assertIn("not an identity type", out["error"])
 
     def test_cli_registers_a_dataset_from_a_local_bucket(self):
+        self.server.new_bucket(A, "a-data")
         bucket_dir = os.path.join(self.server.data_dir, "buckets", "a-data", "exports")
         os.makedirs(bucket_dir, exist_ok=True)
         with open(os.path.join(bucket_dir, "events.jsonl"), "w") as f:

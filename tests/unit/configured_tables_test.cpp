@@ -330,6 +330,10 @@ TEST_F(Fixture, SourceBucketOfAnAssociatedDatasetCannotReceiveResults) {
   auto table = create_table(kA, "sales", "events", {"hashed_email"});
   ASSERT_TRUE(table.ok()) << table.error().message;
   ASSERT_TRUE(associate(kA, membership_a, table->table.id, "events").ok());
+  // Results go only to A's own buckets (core/buckets.h); this fixture has no account rows.
+  ASSERT_TRUE(t.s().accounts.create_account(kA, "A").ok());
+  ASSERT_TRUE(t.s().buckets.create(kA, "a-data-bucket").ok());
+  ASSERT_TRUE(t.s().buckets.create(kA, "a-results").ok());
 
   auto results_in = [](const std::string& bucket) {
     core::UpdateMembershipRequest r;

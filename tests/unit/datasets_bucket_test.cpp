@@ -64,6 +64,8 @@ class DatasetsFromBucketsTest : public ::testing::Test {
 TEST_F(DatasetsFromBucketsTest, ReadsThroughTheContextsObjectStore) {
   auto store = std::make_shared<OneObjectStore>("id,email\n1,a@example.com\n2,b@example.com\n");
   core.ctx->buckets = store;
+  // A store that cannot create buckets still lets the operator assign one that answers.
+  ASSERT_TRUE(core.s().buckets.create(kOwner, "remote-bucket").ok());
   auto d = core.s().datasets.register_from_bucket(kOwner, "remote-bucket", "remote.csv",
                                                   request("remote"));
   ASSERT_TRUE(d.ok()) << d.error().message;
@@ -90,6 +92,7 @@ TEST_F(DatasetsFromBucketsTest, AFailedIngestRemovesTheStagedCopyAndNamesTheObje
   fs::create_directories(core.dir + "/buckets/partner-data/in");
   std::ofstream(core.dir + "/buckets/partner-data/in/ragged.csv")
       << "id,email\n1,a@example.com\n2,b,c\n";
+  ASSERT_TRUE(core.s().buckets.create(kOwner, "partner-data").ok());
   auto r = request("ragged");
   r.columns = {{"id", "BIGINT"}, {"email", "VARCHAR"}};
   auto d = core.s().datasets.register_from_bucket(kOwner, "partner-data", "in/ragged.csv", r);

@@ -125,6 +125,7 @@ TEST_F(DatasetsTest, RejectsNamesThatAreNotGlueNames) {
 
 TEST_F(DatasetsTest, RegistersFromALocalBucket) {
   write("buckets/partner-data/exports/2024/customers.csv", "id,email\n1,a@example.com\n");
+  ASSERT_TRUE(core.s().buckets.create(kOwner, "partner-data").ok());
   auto r = request("");
   auto d = core.s().datasets.register_from_bucket(kOwner, "partner-data",
                                                   "exports/2024/customers.csv", r);

@@ -37,6 +37,10 @@ class MembershipBuckets : public ::testing::Test {
     ASSERT_TRUE(s_->accounts.ensure_platform(false).ok());
     ASSERT_TRUE(s_->accounts.create_account(kCreator, "Creator").ok());
     ASSERT_TRUE(s_->accounts.create_account(kReceiver, "Receiver").ok());
+    // Results go only to the receiver's own buckets (core/buckets.h).
+    for (const char* bucket :
+         {"receiver-data", "receiver-results", "receiver-results-2", "shared-name", "elsewhere-data"})
+      ASSERT_TRUE(s_->buckets.create(kReceiver, bucket).ok()) << bucket;
 
     core::CreateCollaborationRequest req;
     req.name = "Buckets";

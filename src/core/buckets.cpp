@@ -1,0 +1,96 @@
+#include "core/buckets.h"
+
+#include "catalog/accounts_repo.h"
+#include "common/clock.h"
+
+namespace cleanroom::core {
+namespace repo = catalog::buckets_repo;
+using catalog::BucketRecord;
+using catalog::Tx;
+
+Status require_own_bucket(Tx& tx, const std::string& account, const std::string& bucket,
+                          const std::string& field) {
+  CR_ASSIGN(auto owned, repo::find(tx, bucket));
+  if (owned && owned->account_id == account) return {};
+  // One message for "another account's" and "no such bucket": the answer must not tell a caller
+  // which bucket names exist or whom they belong to.
+  Error e = Error::access_denied(field + ": bucket '" + bucket + "' is not a bucket of account " +
+                                 account +
+                                 "; an account reads data from and receives results in only "
+                                 "the buckets it owns (the operator assigns them with `cleanroom "
+                                 "admin bucket create`)");
+  e.field = field;
+  return e;
+}
+
+Status check_key_prefix(const std::string& prefix, const std::string& field) {
+  auto invalid = [&](const std::string& why) {
+    return Error::validation(field + ": '" + prefix + "' is not a valid key prefix: " + why, field);
+  };
+  if (prefix.size() > 512) return invalid("it is longer than 512 bytes");
+  for (char c : prefix) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return invalid("it holds a control character");
+    if (c == '\\') return invalid("it holds a backslash");
+  }
+  if (!prefix.empty() && prefix.front() == '/') return invalid("it starts with '/'");
+  // Delivery strips trailing slashes before appending "<query id>/result.csv".
+  std::string body = prefix;
+  while (!body.empty() && body.back() == '/') body.pop_back();
+  size_t start = 0;
+  while (!body.empty() && start <= body.size()) {
+    size_t end = body.find('/', start);
+    if (end == std::string::npos) end = body.size();
+    std::string_view segment(body.data() + start, end - start);
+    if (segment.empty()) return invalid("it has an empty segment ('//')");
+    if (segment == "." || segment == "..") return invalid("it has a '.' or '..' segment");
+    start = end + 1;
+  }
+  return {};
+}
+
+Status check_result_destination(Tx& tx, const std::string& receiver, const std::string& bucket,
+                                const std::string& key_prefix, const std::string& field) {
+  CR_TRY(check_key_prefix(key_prefix, field + ".keyPrefix"));
+  return require_own_bucket(tx, receiver, bucket, field + ".bucket");
+}
+
+Result<BucketRecord> BucketService::create(const std::string& account, const std::string& bucket) {
+  CR_TRY(delivery::check_bucket_name(bucket));
+  auto owner_check = [&](Tx& tx) -> Result<std::optional<BucketRecord>> {
+    CR_ASSIGN(auto a, catalog::accounts_repo::find_account(tx, account));
+    if (!a) return Error::not_found("ACCOUNT", account);
+    CR_ASSIGN(auto owned, repo::find(tx, bucket));
+    if (owned && owned->account_id != account)
+      return Error::conflict("bucket '" + bucket + "' belongs to account " + owned->account_id +
+                                 "; a bucket has one owner",
+                             "ALREADY_EXISTS", "BUCKET", bucket);
+    return owned;
+  };
+  CR_ASSIGN(auto owned, ctx_.db.read<std::optional<BucketRecord>>(owner_check));
+  if (owned) return *owned;
+  if (!ctx_.buckets) return Error::internal("no object store is configured");
+  // A store that cannot create the bucket (no permission, or it exists under credentials that
+  // can use but not create it) still serves a bucket that answers a listing.
+  if (Status made = ctx_.buckets->create_bucket(bucket); !made.ok()) {
+    auto reachable = ctx_.buckets->list(bucket, "cleanroom-ownership-probe/");
+    if (!reachable.ok()) return made.error();
+  }
+  return ctx_.db.write<BucketRecord>([&](Tx& tx) -> Result<BucketRecord> {
+    CR_ASSIGN(auto again, owner_check(tx));
+    if (again) return *again;
+    BucketRecord b{bucket, account, now_epoch_seconds()};
+    CR_TRY(repo::insert(tx, b));
+    return b;
+  });
+}
+
+Result<std::vector<BucketRecord>> BucketService::list() {
+  return ctx_.db.read<std::vector<BucketRecord>>([](Tx& tx) { return repo::list(tx); });
+}
+
+nlohmann::json bucket_json(const BucketRecord& b) {
+  return {{"bucket", b.bucket}, {"accountId", b.account_id}, {"createdAt", b.created_at}};
+}
+
+}  // namespace cleanroom::core
