@@ -35,12 +35,13 @@ Request from_httplib(const httplib::Request& in) {
 Server::Server(core::Services& services, ServerOptions options)
     : services_(services),
       options_(std::move(options)),
+      hosts_(options_.public_hosts, options_.host),
       http_(std::make_unique<httplib::Server>()),
       amc_(std::make_unique<amc::AmcFace>(services)),
       admin_(std::make_unique<admin::AdminFace>(services)),
       cleanrooms_(std::make_unique<cleanrooms::CleanRoomsFace>(services)),
       data_(std::make_unique<data::DataFace>(services)),
-      console_(std::make_unique<console::ConsoleFace>(services)) {
+      console_(std::make_unique<console::ConsoleFace>(services, hosts_)) {
   int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_payload_max_length(64 * 1024 * 1024);
@@ -51,7 +52,12 @@ Server::Server(core::Services& services, ServerOptions options)
     Request req = from_httplib(in);
     Response res;
     try {
-      if (req.path == "/amc" || req.path.rfind("/amc/", 0) == 0) res = amc_->handle(req);
+      if (!hosts_.serves(req.header("Host")))
+        // Before any face: a rebound name must not reach the console's sign-in or any API.
+        res = Response::json(421, {{"message", "this server does not answer for the host this request "
+                                               "names; its operator lists the names it answers for "
+                                               "with `cleanroom serve --public-host`"}});
+      else if (req.path == "/amc" || req.path.rfind("/amc/", 0) == 0) res = amc_->handle(req);
       else if (req.path.rfind("/admin/", 0) == 0) res = admin_->handle(req);
       else if (req.path == "/datasets" || req.path.rfind("/datasets/", 0) == 0) res = data_->handle(req);
       else if (req.path == "/console" || req.path.rfind("/console/", 0) == 0) res = console_->handle(req);

@@ -4,7 +4,9 @@
 // face (its paths come from the service model).
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "api/served_hosts.h"
 #include "common/error.h"
 #include "core/core.h"
 
@@ -34,6 +36,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
   int threads = 8;  // request worker threads
+  // Host names answered besides the loopback ones and `host` (served_hosts.h).
+  std::vector<std::string> public_hosts;
 };
 
 class Server {
@@ -44,10 +48,12 @@ class Server {
   void run();        // serves until stop()
   void stop();
   int port() const { return port_; }
+  const ServedHosts& hosts() const { return hosts_; }
 
  private:
   core::Services& services_;
   ServerOptions options_;
+  ServedHosts hosts_;
   int port_ = 0;
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<amc::AmcFace> amc_;

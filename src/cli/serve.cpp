@@ -16,6 +16,7 @@ namespace {
 struct ServeOptions {
   std::string data_dir = "./var";
   std::string listen = "127.0.0.1:8080";
+  std::vector<std::string> public_hosts;  // answered besides the loopback names
   int threads = 8;
   bool demo = false;
   BucketOptions buckets;
@@ -45,6 +46,13 @@ int serve(const ServeOptions& o) {
   server_options.host = o.listen.substr(0, colon);
   server_options.port = std::atoi(o.listen.c_str() + colon + 1);
   server_options.threads = o.threads;
+  for (const auto& h : o.public_hosts) {
+    if (Status s = api::ServedHosts::check_name(h); !s.ok()) {
+      std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
+      return 2;
+    }
+  }
+  server_options.public_hosts = o.public_hosts;
 
   // Block the stop signals in every thread; one thread waits for them and stops the server.
   sigset_t stop_signals;
@@ -103,6 +111,10 @@ int serve(const ServeOptions& o) {
     }
   }
   std::printf("cleanroom listening on %s\n", endpoint.c_str());
+  std::string hosts;
+  for (const auto& h : server.hosts().names()) hosts += (hosts.empty() ? "" : ", ") + h;
+  std::printf("  hosts:       %s (any other Host header is refused; add names with --public-host)\n",
+              hosts.c_str());
   std::printf("  data dir:    %s\n", (*dir)->path.c_str());
   std::printf("  credentials: %s (operator token and platform account keys; mode 0600)\n",
               (*dir)->credentials_path().c_str());
@@ -136,6 +148,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--listen", opts->listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str();
   cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
+  cmd->add_option("--public-host", opts->public_hosts,
+                  "A host name the server answers for besides localhost, 127.0.0.1 and [::1] "
+                  "(repeatable); requests naming any other Host are refused with 421");
   cmd->add_flag("--demo", opts->demo,
                  "On first start, generate and load the platform's demo tables and an advertiser's "
                  "CRM file (DATA_DIR/demo)");

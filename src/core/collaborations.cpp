@@ -6,6 +6,7 @@
 #include "catalog/instances_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/collaboration_names.h"
 
 namespace cleanroom::core {
 namespace repo = catalog::collaborations_repo;
@@ -44,7 +45,8 @@ Status check_creator(const CollaborationRecord& c, const std::string& caller, co
 
 Result<CollaborationView> view_of(Tx& tx, const CollaborationRecord& c, const MemberRecord& m) {
   CR_ASSIGN(auto ms, repo::find_membership_of(tx, c.id, m.account_id));
-  return CollaborationView{c, m.status, ms};
+  CR_ASSIGN(auto instance, catalog::instances_repo::find_by_collaboration(tx, c.id));
+  return CollaborationView{c, m.status, ms, instance ? instance->instance_id : ""};
 }
 
 int page_size(const Page& p) { return std::clamp(p.max_results, 1, 100); }
@@ -116,6 +118,8 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
 
 Result<CollaborationView> CollaborationService::create(const std::string& caller,
                                                        const CreateCollaborationRequest& req) {
+  // Here and not in create_collaboration: the AMC instance names its own collaboration that way.
+  CR_TRY(check_collaboration_names(req));
   return ctx_.db.write<CollaborationView>([&](Tx& tx) -> Result<CollaborationView> {
     CR_ASSIGN(auto c, create_collaboration(tx, caller, req, {}));
     CR_ASSIGN(auto m, member_of(tx, c.id, caller));
@@ -170,6 +174,8 @@ Result<CollaborationView> CollaborationService::update(const std::string& caller
     CR_TRY(check_can_act(m));
     CR_ASSIGN(auto c, find_collaboration(tx, id));
     CR_TRY(check_creator(c, caller, "update it"));
+    // An AMC instance's collaboration keeps its reserved name when only its description changes.
+    if (name && *name != c.name) CR_TRY(check_collaboration_name(*name));
     // Clean Rooms: after creation only the name and the description of a collaboration change.
     if (analytics_engine && *analytics_engine != c.analytics_engine)
       return Error::validation("analyticsEngine cannot change after the collaboration is created",

@@ -34,6 +34,9 @@ struct CollaborationView {
   catalog::CollaborationRecord collaboration;
   std::string member_status;                          // the caller's
   std::optional<catalog::MembershipRecord> membership;  // the caller's, when it has one
+  // The AMC instance the collaboration belongs to; "" for one an account created. Only the
+  // platform creates an instance's collaboration, so this, not the name, tells them apart.
+  std::string amc_instance_id;
 };
 
 struct MemberView {

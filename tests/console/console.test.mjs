@@ -23,6 +23,7 @@ const PLAYWRIGHT = process.env.PLAYWRIGHT_CORE || path.join(root, 'third_party',
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const ACCOUNT = '682015411111';
+const PARTNER = '682015422222';  // a partner that dresses a collaboration up as the instance's
 const EMAIL = 'analyst@example.com';
 const PASSWORD = 'correct horse battery';
 const QUERY = 'SELECT campaign, COUNT(DISTINCT user_id) AS users, SUM(impressions) AS impressions FROM dsp_impressions GROUP BY campaign';
@@ -88,6 +89,8 @@ describe('web console', () => {
   let page;
   let user;
   let keys;  // the advertiser account's access key, for prepare_data.py
+  let partnerKeys;
+  let executionPath;  // a SUCCEEDED workflow execution, read again after leaving
   let advertiserId;
   let demo;
   let ownData = false;  // prepare_data.py loaded the impressions (else --demo had)
@@ -109,11 +112,13 @@ describe('web console', () => {
     server = await startServer(dataDir, demo ? ['--demo'] : []);
     step(`server started${demo ? ' (--demo)' : ''}`);
     keys = admin(dataDir, 'account', 'create', '--account-id', ACCOUNT, '--name', 'Advertiser A');
+    partnerKeys = admin(dataDir, 'account', 'create', '--account-id', PARTNER, '--name', 'Partner P');
     advertiserId = admin(dataDir, 'amc-account', 'create', '--name', 'Advertiser A', '--marketplace-id', 'ATVPDKIKX0DER').advertiserId;
     user = admin(dataDir, 'user', 'create', '--email', EMAIL, '--password', PASSWORD, '--amc-account', advertiserId,
       '--role', 'ADMIN', '--aws-account', ACCOUNT, '--aws-role', 'ADMIN');
-    // The local results bucket is a folder the operator makes (docs/operations.md, "Buckets").
-    mkdirSync(path.join(dataDir, 'buckets', 'adv-results'), { recursive: true });
+    // Buckets have owners: the operator gives the advertiser its results bucket
+    // (docs/operations.md, "Bucket ownership").
+    admin(dataDir, 'bucket', 'create', '--account', ACCOUNT, '--name', 'adv-results');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
     const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, acceptDownloads: true });
     page = await context.newPage();
@@ -178,6 +183,14 @@ describe('web console', () => {
         env: { ...process.env, CR_ACCESS_KEY_ID: keys.accessKeyId, CR_SECRET_ACCESS_KEY: keys.secretAccessKey },
       });
       step(ownData ? 'data loaded' : 'data found');
+      // The partner cannot name a collaboration as the platform names the instance's; it invites
+      // the advertiser to one with a right-to-left name instead.
+      const lookalike = JSON.parse(execFileSync('python3', [path.join(here, 'prepare_data.py'), 'lookalike', dataDir, server.url,
+        `${ACCOUNT}:${instanceId}`], {
+        encoding: 'utf8',
+        env: { ...process.env, CR_ACCESS_KEY_ID: partnerKeys.accessKeyId, CR_SECRET_ACCESS_KEY: partnerKeys.secretAccessKey },
+      }));
+      assert.match(lookalike.refused, /reserved for the collaborations of AMC instances/);
 
       // The banner on the instances list, and its link to Clean Rooms: the Create membership page.
       await nav('Instances');
@@ -192,6 +205,23 @@ describe('web console', () => {
       await page.getByRole('tab', { name: 'Available to join' }).click();
       const row = byTest('collaborations-available').getByRole('link', { name: `AMC ${instanceId}` });
       await visible(row);
+      // The instance's collaboration is marked as such; the partner's shows who created it, and its
+      // name is isolated, so its right-to-left text cannot reorder what follows it.
+      const available = byTest('collaborations-available').locator('tbody tr');
+      // `has` is resolved inside each row, so the link is found relative to it.
+      const genuine = available.filter({ has: page.getByRole('link', { name: `AMC ${instanceId}` }) });
+      assert.equal((await genuine.getByTestId('amc-instance-mark').textContent()).trim(), `AMC instance ${instanceId}`);
+      const fake = available.filter({ hasText: 'Partner P' });
+      assert.equal(await fake.getByTestId('amc-instance-mark').count(), 0);
+      assert.equal((await fake.getByTestId('creator-mark').textContent()).trim(), `by account ${PARTNER}`);
+      const fakeName = fake.locator('bdi').first();
+      assert.equal(await fakeName.textContent(), lookalike.name);
+      assert.equal(await fakeName.getAttribute('dir'), 'auto');
+      assert.equal(await fakeName.evaluate((el) => getComputedStyle(el).unicodeBidi), 'isolate');
+      const nameBox = await fakeName.boundingBox();
+      const markBox = await fake.getByTestId('creator-mark').boundingBox();
+      assert.ok(markBox.x >= nameBox.x + nameBox.width - 1, 'the creator follows the whole name');
+      assert.equal(await fake.locator('td').nth(1).locator('bdi').first().textContent(), 'Partner P');
       await shot('04-available-to-join');
       await row.click();
       await visible(page.getByRole('heading', { name: `AMC ${instanceId}` }));
@@ -239,6 +269,18 @@ describe('web console', () => {
       const csv = readFileSync(await download.path(), 'utf8');
       assert.match(csv, /^campaign,users,impressions/);
       assert.ok(csv.trim().split('\n').length >= 2, 'the download holds the rows');
+      // The console's own reads of the execution while the account is a member: no progress once
+      // ended, and the result file (read again after leaving, below).
+      const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      const amcRead = (p) => fetch(`${server.url}/console/api/amc${p}`, { headers: { Cookie: cookie, 'X-Amc-Account': advertiserId } });
+      const executions = `/reporting/${instanceId}/workflowExecutions`;
+      const [execution] = (await (await amcRead(executions)).json()).executions.filter((e) => e.status === 'SUCCEEDED');
+      executionPath = `${executions}/${execution.workflowExecutionId}`;
+      assert.equal((await (await amcRead(executionPath)).json()).progress, undefined);
+      const file = await amcRead(`${executionPath}/result`);
+      assert.equal(file.status, 200);
+      assert.match(file.headers.get('content-disposition'), /^attachment; filename="workflow-execution-[0-9a-f-]+\.csv"$/);
+      assert.match(await file.text(), /^campaign,users,impressions/);
       step('query ran');
 
       // A query the rule refuses: the policy's message, and its position marked in the SQL.
@@ -340,16 +382,14 @@ describe('web console', () => {
     assert.equal((await create({})).status, 403, 'no CSRF token');
     assert.equal((await create({ 'X-CSRF-Token': 'x'.repeat(csrfToken.length) })).status, 403, 'wrong CSRF token');
     assert.equal((await create({ 'X-CSRF-Token': csrfToken, Origin: 'http://evil.example' })).status, 403, 'other origin');
-    // An ended execution shows no progress; the console-only read of its result file.
+    // The primary account left the instance's collaboration (the first test): its executions and
+    // their results are no longer the account's to read.
     const amc = (p) => fetch(`${server.url}/console/api/amc${p}`, { headers: { Cookie: session, 'X-Amc-Account': advertiserId } });
-    const [instance] = (await (await amc('/instances')).json()).instances;
-    const base = `/reporting/${instance.instanceId}/workflowExecutions`;
-    const [execution] = (await (await amc(base)).json()).executions.filter((e) => e.status === 'SUCCEEDED');
-    assert.equal((await (await amc(`${base}/${execution.workflowExecutionId}`)).json()).progress, undefined);
-    const file = await amc(`${base}/${execution.workflowExecutionId}/result`);
-    assert.equal(file.status, 200);
-    assert.match(file.headers.get('content-disposition'), /^attachment; filename="workflow-execution-[0-9a-f-]+\.csv"$/);
-    assert.match(await file.text(), /^campaign,users,impressions/);
+    for (const p of [executionPath.replace(/\/[^/]+$/, ''), executionPath, `${executionPath}/result`]) {
+      const refused = await amc(p);
+      assert.equal(refused.status, 403, p);
+      assert.match((await refused.json()).message, /only active members read its queries and results/);
+    }
     // Another AMC account is not the user's to act in.
     const foreign = await fetch(`${server.url}/console/api/amc/instances`, { headers: { Cookie: session, 'X-Amc-Account': 'ENTITYNOTMINE0000' } });
     assert.equal(foreign.status, 403);

@@ -5,8 +5,11 @@
 
 #include "api/cleanrooms/operations.h"
 #include "api/cleanrooms/service_model.h"
+#include "api/cleanrooms/wire_shapes.h"
 
 namespace cleanroom::api::console {
+using nlohmann::json;
+
 namespace {
 
 constexpr std::string_view kPrefix = "/cleanrooms";
@@ -35,6 +38,29 @@ const std::set<std::string>& console_operations() {
   return ops;
 }
 
+// The Clean Rooms shapes plus amcInstanceId, a field only the console reads: it marks the
+// collaborations of AMC instances, which a look-alike name cannot (collaboration_names.h).
+json with_instance(json shape, const core::CollaborationView& v) {
+  if (!v.amc_instance_id.empty()) shape["amcInstanceId"] = v.amc_instance_id;
+  return shape;
+}
+
+void add_console_collaboration_reads(cleanrooms::OperationTable& t, core::Services& s) {
+  t["GetCollaboration"] = [&s](const std::string& account, const json& in) -> Result<json> {
+    CR_ASSIGN(auto v, s.collaborations.get(account, in["collaborationIdentifier"]));
+    return json{{"collaboration", with_instance(cleanrooms::collaboration_json(v), v)}};
+  };
+  t["ListCollaborations"] = [&s](const std::string& account, const json& in) -> Result<json> {
+    CR_ASSIGN(auto page, s.collaborations.list(account, in.value("memberStatus", ""),
+                                               cleanrooms::page_of(in)));
+    json out = {{"collaborationList", json::array()}};
+    for (const auto& v : page.first)
+      out["collaborationList"].push_back(with_instance(cleanrooms::collaboration_summary_json(v), v));
+    if (!page.second.empty()) out["nextToken"] = page.second;
+    return out;
+  };
+}
+
 }  // namespace
 
 CleanRoomsCalls::CleanRoomsCalls(core::Services& s) {
@@ -45,6 +71,7 @@ CleanRoomsCalls::CleanRoomsCalls(core::Services& s) {
   cleanrooms::add_association_operations(all, s);
   cleanrooms::add_schema_operations(all, s);
   cleanrooms::add_protected_query_operations(all, s);
+  add_console_collaboration_reads(all, s);
   for (const auto& name : console_operations())
     if (auto op = all.find(name); op != all.end()) operations_.emplace(name, op->second);
 }

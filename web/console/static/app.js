@@ -73,7 +73,8 @@ function accountSelect(kind, text, list) {
     'aria-label': text,
     onchange: (e) => { setAccount(kind, e.target.value); render(); },
   }, list.map((a) => h('option', { value: a.accountId, selected: a.accountId === current ? true : null },
-    kind === 'amc' ? `${a.accountName} (${a.accountId})` : `${a.name} (${a.accountId})`)));
+    // An <option> holds text only: U+2068/U+2069 (first-strong isolate) isolate the name there.
+    `\u2068${kind === 'amc' ? a.accountName : a.name}\u2069 (${a.accountId})`)));
   return h('label', {}, text, select);
 }
 

@@ -28,6 +28,23 @@ export function clear(el) {
   return el;
 }
 
+// A string someone chose (a name, a description), bidi-isolated: its own direction (a
+// right-to-left override, Arabic or Hebrew letters) cannot reorder the text that follows it.
+export function bdi(text) {
+  return h('bdi', { dir: 'auto' }, text ?? '');
+}
+
+// A collaboration's name, then what tells a platform's collaboration from a look-alike: the
+// AMC instance it belongs to (the API says so, the name cannot), or the account that created it.
+export function collaborationName(c, { link } = {}) {
+  const name = link ? h('a', { href: link }, bdi(c.name)) : bdi(c.name);
+  const owner = c.amcInstanceId
+    ? h('span', { class: 'badge info amc-mark', 'data-testid': 'amc-instance-mark', title: `Belongs to AMC instance ${c.amcInstanceId}` },
+      `AMC instance ${c.amcInstanceId}`)
+    : h('span', { class: 'muted mono creator-mark', 'data-testid': 'creator-mark' }, `by account ${c.creatorAccountId}`);
+  return h('span', { class: 'collaboration-name' }, name, ' ', owner);
+}
+
 // Status words as the consoles show them: ACTIVE -> Active, CAN_QUERY -> Can query.
 export function label(word) {
   if (!word) return '';

@@ -3,7 +3,7 @@
 // and, for a member that can query, the protected query editor.
 import * as api from '../api.js';
 import {
-  badge, banner, breadcrumbs, confirmDialog, details, emptyState, h, label, panel, table, tabs, when,
+  badge, banner, bdi, breadcrumbs, collaborationName, confirmDialog, details, emptyState, h, label, panel, table, tabs, when,
 } from '../dom.js';
 import { queryEditor } from '../query_editor.js';
 import { navigate } from '../router.js';
@@ -24,7 +24,7 @@ export function destination(config) {
 
 export function membersTable(members) {
   return table([
-    { title: 'Member', cell: (m) => m.displayName },
+    { title: 'Member', cell: (m) => bdi(m.displayName) },
     { title: 'AWS account', cell: (m) => h('span', { class: 'mono' }, m.accountId) },
     { title: 'Abilities', cell: (m) => abilityChips(m.abilities) },
     { title: 'Status', cell: (m) => badge(m.status) },
@@ -34,7 +34,7 @@ export function membersTable(members) {
 
 async function leave(ctx, collaboration) {
   const ok = await confirmDialog({
-    title: `Leave ${collaboration.name}?`,
+    title: ['Leave ', bdi(collaboration.name), '?'],
     text: [
       h('p', {}, h('strong', {}, 'This cannot be undone.'), ' Your membership ends now, and this account can never join this collaboration again; an AMC instance backed by it can no longer run queries.'),
       h('p', {}, 'Results already delivered stay in your results bucket. Other members will see your status as Left.'),
@@ -51,7 +51,7 @@ async function leave(ctx, collaboration) {
     return;
   }
   // A member that left can no longer open the collaboration: back to the list.
-  ctx.setFlash('ok', `You left ${collaboration.name}`, 'Your membership has ended. Results already delivered stay in your bucket.');
+  ctx.setFlash('ok', ['You left ', bdi(collaboration.name)], 'Your membership has ended. Results already delivered stay in your bucket.');
   navigate('/console/cleanrooms/collaborations');
 }
 
@@ -76,15 +76,15 @@ async function tablesTab(ctx, collaboration, members) {
       rule = ruleDetails(type, analysisRule.policy);
     }
     const ready = (schema.schemaStatusDetails || [])[0] || {};
-    return panel(h('span', { class: 'mono' }, schema.name), [
+    return panel(h('span', { class: 'mono' }, bdi(schema.name)), [
       details([
-        ['Owner', `${owner(schema.creatorAccountId)} (${schema.creatorAccountId})`],
+        ['Owner', [bdi(owner(schema.creatorAccountId)), ` (${schema.creatorAccountId})`]],
         ['Analysis rule', type ? badge('ACTIVE', label(type)) : 'None'],
         ['Status', badge(ready.status || 'READY')],
-        ['Description', schema.description],
+        ['Description', schema.description ? bdi(schema.description) : ''],
       ]),
       h('h3', {}, 'Columns'),
-      h('div', {}, schema.columns.map((c) => h('span', { class: 'chip mono', title: c.type }, `${c.name} · ${c.type}`))),
+      h('div', {}, schema.columns.map((c) => h('span', { class: 'chip mono', title: c.type }, bdi(c.name), ` · ${c.type}`))),
       h('h3', {}, 'Analysis rule'),
       rule,
     ], { testid: `schema-${schema.name}` });
@@ -170,8 +170,8 @@ export async function collaborationPage(ctx) {
   else {
     body = [
       panel('Overview', details([
-        ['Description', collaboration.description],
-        ['Creator', `${collaboration.creatorDisplayName} (${collaboration.creatorAccountId})`],
+        ['Description', collaboration.description ? bdi(collaboration.description) : ''],
+        ['Creator', [bdi(collaboration.creatorDisplayName), ` (${collaboration.creatorAccountId})`]],
         ['Your status', h('span', { 'data-testid': 'my-status' }, badge(collaboration.memberStatus))],
         ['Your abilities', abilityChips(me.abilities)],
         ['Query logging', label(collaboration.queryLogStatus)],
@@ -199,9 +199,10 @@ export async function collaborationPage(ctx) {
   const tabList = [['members', 'Members', href], ['tables', 'Tables', `${href}?tab=tables`]];
   if (canQuery) tabList.push(['queries', 'Queries', `${href}?tab=queries`]);
   return h('div', {},
-    breadcrumbs([['Clean Rooms'], ['Collaborations', '/console/cleanrooms/collaborations'], [collaboration.name]]),
+    breadcrumbs([['Clean Rooms'], ['Collaborations', '/console/cleanrooms/collaborations'], [bdi(collaboration.name)]]),
     h('div', { class: 'page-head' },
-      h('div', {}, h('div', { class: 'title' }, h('h1', {}, collaboration.name), badge(collaboration.memberStatus)), actingAs(ctx)),
+      h('div', {}, h('div', { class: 'title' }, h('h1', {}, bdi(collaboration.name)), badge(collaboration.memberStatus)),
+        h('div', { 'data-testid': 'collaboration-owner' }, collaborationName(collaboration).lastChild), actingAs(ctx)),
       actions.length ? h('div', { class: 'actions' }, actions) : null),
     ctx.flash ? banner(ctx.flash.tone, ctx.flash.title, ctx.flash.text) : null,
     collaboration.memberStatus === 'INVITED'

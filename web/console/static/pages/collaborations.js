@@ -1,6 +1,6 @@
 // Clean Rooms: the AWS account's collaborations, Active and Available to join.
 import * as api from '../api.js';
-import { badge, banner, breadcrumbs, emptyState, h, panel, table, tabs, when } from '../dom.js';
+import { badge, banner, bdi, breadcrumbs, collaborationName, emptyState, h, panel, table, tabs, when } from '../dom.js';
 
 export function noAwsAccount() {
   return banner('warn', 'Your user has no AWS account',
@@ -9,7 +9,7 @@ export function noAwsAccount() {
 
 export function actingAs(ctx) {
   const a = ctx.session.awsAccounts.find((x) => x.accountId === ctx.aws);
-  return a ? h('p', { class: 'lede' }, 'Acting as AWS account ', h('span', { class: 'mono' }, a.accountId), ` (${a.name}).`) : null;
+  return a ? h('p', { class: 'lede' }, 'Acting as AWS account ', h('span', { class: 'mono' }, a.accountId), ' (', bdi(a.name), ').') : null;
 }
 
 export async function collaborationsPage(ctx) {
@@ -24,8 +24,8 @@ export async function collaborationsPage(ctx) {
     `/collaborations?memberStatus=${status}${token ? `&nextToken=${api.q(token)}` : ''}`, ctx.aws), 'collaborationList');
   const link = (c) => `/console/cleanrooms/collaborations/${api.q(c.id)}`;
   const columns = [
-    { title: 'Name', cell: (c) => h('a', { href: link(c) }, c.name) },
-    { title: 'Creator', cell: (c) => [c.creatorDisplayName, h('div', { class: 'muted mono' }, c.creatorAccountId)] },
+    { title: 'Name', cell: (c) => collaborationName(c, { link: link(c) }) },
+    { title: 'Creator', cell: (c) => [bdi(c.creatorDisplayName), h('div', { class: 'muted mono' }, c.creatorAccountId)] },
     { title: 'Your status', cell: (c) => badge(c.memberStatus) },
     { title: 'Created', cell: (c) => h('span', { class: 'nowrap' }, when(c.createTime)) },
   ];

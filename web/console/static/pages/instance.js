@@ -3,7 +3,7 @@
 // workflow execution: the platform's Query Submitter runs it and the result goes to the primary
 // account's results destination.
 import * as api from '../api.js';
-import { badge, banner, breadcrumbs, details, emptyState, field, h, label, panel, table, tabs, when } from '../dom.js';
+import { badge, banner, bdi, breadcrumbs, details, emptyState, field, h, label, panel, table, tabs, when } from '../dom.js';
 import { queryEditor } from '../query_editor.js';
 import { cleanRoomsHref, collaborationStatus, joinBanner, noAmcAccount } from './instances.js';
 
@@ -16,7 +16,7 @@ function abilities(list) {
 
 function membersTable(members) {
   return table([
-    { title: 'Member', cell: (m) => m.displayName },
+    { title: 'Member', cell: (m) => bdi(m.displayName) },
     { title: 'AWS account', cell: (m) => h('span', { class: 'mono' }, m.awsAccountId) },
     { title: 'Abilities', cell: (m) => abilities(m.abilities) },
     { title: 'Status', cell: (m) => badge(m.status) },
@@ -81,10 +81,10 @@ async function infoTab(ctx, instance) {
     ])),
     panel('AWS Clean Rooms collaboration', [
       details([
-        ['Name', c.name],
+        ['Name', bdi(c.name)],
         ['Collaboration status', h('span', { 'data-testid': 'collaboration-status' }, collaborationStatus(c.status))],
         ['Collaboration ID', h('span', { class: 'mono' }, c.id)],
-        ['Description', c.description],
+        ['Description', c.description ? bdi(c.description) : ''],
       ]),
       h('h3', {}, 'Members'),
       membersTable(collaboration.members),
@@ -137,7 +137,7 @@ async function queriesTab(ctx, instance) {
   if (instance.creationStatus !== 'ACTIVE' || instance.acrCollaboration.status !== 'Active') {
     return [banner('warn', 'Queries cannot run yet',
       instance.acrCollaboration.status === 'Invited'
-        ? `The primary AWS account ${instance.awsAccountId} must first create its membership in ${instance.acrCollaboration.name}.`
+        ? [`The primary AWS account ${instance.awsAccountId} must first create its membership in `, bdi(instance.acrCollaboration.name), '.']
         : `The primary AWS account left the collaboration (${instance.acrCollaboration.status}); no query can run in this instance.`)];
   }
   const today = new Date();
@@ -176,9 +176,9 @@ export async function instancePage(ctx) {
   const href = `/console/amc/instances/${api.q(id)}`;
   const body = tab === 'info' ? await infoTab(ctx, instance) : await queriesTab(ctx, instance);
   return h('div', {},
-    breadcrumbs([['Marketing Cloud'], ['Instances', '/console/amc/instances'], [instance.instanceName]]),
+    breadcrumbs([['Marketing Cloud'], ['Instances', '/console/amc/instances'], [bdi(instance.instanceName)]]),
     h('div', { class: 'page-head' },
-      h('div', { class: 'title' }, h('h1', {}, instance.instanceName), badge(instance.creationStatus))),
+      h('div', { class: 'title' }, h('h1', {}, bdi(instance.instanceName)), badge(instance.creationStatus))),
     ctx.flash ? banner(ctx.flash.tone, ctx.flash.title, ctx.flash.text) : null,
     c.status === 'Invited' ? joinBanner(instance) : null,
     c.status === 'Left' ? banner('warn', 'The primary account left this collaboration',

@@ -1,7 +1,7 @@
 // Marketing Cloud: the AMC account's instances, the banner of each collaboration awaiting the
 // primary account's membership, and the form that creates an AWS Clean Rooms backed instance.
 import * as api from '../api.js';
-import { badge, banner, breadcrumbs, emptyState, field, h, panel, table, when } from '../dom.js';
+import { badge, banner, bdi, breadcrumbs, emptyState, field, h, panel, table, when } from '../dom.js';
 import { navigate } from '../router.js';
 
 export function noAmcAccount() {
@@ -19,9 +19,9 @@ export function cleanRoomsHref(instance) {
 
 export function joinBanner(instance) {
   const c = instance.acrCollaboration;
-  return h('div', { 'data-testid': 'join-banner' }, banner('info', `Collaboration ${c.name} is available to join`,
-    `Instance ${instance.instanceName} (${instance.instanceId}) becomes Active once its primary AWS account ` +
-      `${instance.awsAccountId} creates a membership in AWS Clean Rooms and chooses where query results go.`,
+  return h('div', { 'data-testid': 'join-banner' }, banner('info', ['Collaboration ', bdi(c.name), ' is available to join'],
+    ['Instance ', bdi(instance.instanceName), ` (${instance.instanceId}) becomes Active once its primary AWS account ` +
+      `${instance.awsAccountId} creates a membership in AWS Clean Rooms and chooses where query results go.`],
     h('a', { class: 'button primary', href: cleanRoomsHref(instance) }, 'Go to Clean Rooms')));
 }
 
@@ -41,10 +41,10 @@ export async function instancesPage(ctx) {
   const instances = await api.all((token) => api.get(`/amc/instances${token ? `?nextToken=${api.q(token)}` : ''}`, { amc: ctx.amc }), 'instances');
   const awaiting = instances.filter((i) => i.acrCollaboration.status === 'Invited');
   const rows = table([
-    { title: 'Name', cell: (i) => h('a', { href: `/console/amc/instances/${api.q(i.instanceId)}` }, i.instanceName) },
+    { title: 'Name', cell: (i) => h('a', { href: `/console/amc/instances/${api.q(i.instanceId)}` }, bdi(i.instanceName)) },
     { title: 'Instance ID', cell: (i) => h('span', { class: 'mono' }, i.instanceId) },
     { title: 'Status', cell: (i) => badge(i.creationStatus) },
-    { title: 'Collaboration', cell: (i) => i.acrCollaboration.name },
+    { title: 'Collaboration', cell: (i) => bdi(i.acrCollaboration.name) },
     { title: 'Collaboration status', cell: (i) => collaborationStatus(i.acrCollaboration.status) },
     { title: 'Primary AWS account', cell: (i) => h('span', { class: 'mono' }, i.awsAccountId) },
     { title: 'Created', cell: (i) => h('span', { class: 'nowrap' }, when(i.creationDatetime)) },

@@ -2,7 +2,7 @@
 // overview and your member abilities, set the results destination in S3 and the result format,
 // and create the membership to join.
 import * as api from '../api.js';
-import { badge, banner, breadcrumbs, details, field, h, panel } from '../dom.js';
+import { badge, banner, bdi, breadcrumbs, collaborationName, details, field, h, panel } from '../dom.js';
 import { navigate } from '../router.js';
 import { actingAs, noAwsAccount } from './collaborations.js';
 import { abilityChips, destination, membersTable } from './collaboration.js';
@@ -24,11 +24,11 @@ export async function createMembershipPage(ctx) {
   const me = members.find((m) => m.accountId === ctx.aws) || { abilities: [] };
   const head = [
     breadcrumbs([['Clean Rooms'], ['Collaborations', '/console/cleanrooms/collaborations'],
-      [collaboration.name, base], ['Create membership']]),
+      [bdi(collaboration.name), base], ['Create membership']]),
     h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Create membership'), actingAs(ctx))),
   ];
   if (collaboration.memberStatus !== 'INVITED') {
-    return h('div', {}, head, banner('info', `This account is ${collaboration.memberStatus.toLowerCase()} in ${collaboration.name}`,
+    return h('div', {}, head, banner('info', [`This account is ${collaboration.memberStatus.toLowerCase()} in `, bdi(collaboration.name)],
       'Only an invited account creates a membership.', h('a', { class: 'button', href: base }, 'Open the collaboration')));
   }
 
@@ -84,9 +84,9 @@ export async function createMembershipPage(ctx) {
   message,
   panel('Overview', [
     details([
-      ['Collaboration', collaboration.name],
-      ['Description', collaboration.description],
-      ['Creator', `${collaboration.creatorDisplayName} (${collaboration.creatorAccountId})`],
+      ['Collaboration', h('span', { 'data-testid': 'collaboration-name' }, collaborationName(collaboration))],
+      ['Description', collaboration.description ? bdi(collaboration.description) : ''],
+      ['Creator', [bdi(collaboration.creatorDisplayName), ` (${collaboration.creatorAccountId})`]],
       ['Your status', badge(collaboration.memberStatus)],
       ['Your member abilities', h('span', { 'data-testid': 'my-abilities' }, abilityChips(me.abilities))],
     ]),
