@@ -79,7 +79,7 @@ struct World {
     (void)s.accounts.ensure_platform(true);
     advertiser = s.accounts.create_account(kAdvertiser, "Advertiser").value();
     (void)s.accounts.create_account(kPlatform, "Platform");
-    fs::create_directories(dir / "buckets" / "results");
+    (void)s.buckets.create(kAdvertiser, "results").value();
     generate_and_upload(s);
 
     core::CreateCollaborationRequest c;

@@ -28,7 +28,6 @@ ProtectedQueryRecord query_from(const Row& r) {
   q.error_message = r.str("error_message");
   q.result_location = r.str("result_location");
   q.rows_written = r.integer("rows_written");
-  q.rows_filtered = r.integer("rows_filtered");
   q.created_at_ms = r.integer("created_at_ms");
   q.started_at_ms = r.integer("started_at_ms");
   q.finished_at_ms = r.integer("finished_at_ms");
@@ -72,10 +71,10 @@ Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collab
 Status update_state(Tx& tx, const ProtectedQueryRecord& q) {
   return tx.exec(
       "UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, result_location = ?, "
-      "rows_written = ?, rows_filtered = ?, started_at_ms = ?, finished_at_ms = ? "
+      "rows_written = ?, started_at_ms = ?, finished_at_ms = ? "
       "WHERE protected_query_id = ?",
       {q.status, text_or_null(q.error_code), text_or_null(q.error_message),
-       text_or_null(q.result_location), q.rows_written, q.rows_filtered,
+       text_or_null(q.result_location), q.rows_written,
        millis_or_null(q.started_at_ms), millis_or_null(q.finished_at_ms), q.id});
 }
 

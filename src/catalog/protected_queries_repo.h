@@ -27,7 +27,6 @@ struct ProtectedQueryRecord {
   std::string error_message;
   std::string result_location;  // set on SUCCESS
   int64_t rows_written = 0;
-  int64_t rows_filtered = 0;  // output rows removed by thresholds and output constraints
   int64_t created_at_ms = 0;
   int64_t started_at_ms = 0;   // 0 until STARTED
   int64_t finished_at_ms = 0;  // 0 until terminal

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "core/memberships.h"
+#include "policy/parameters.h"
 
 namespace cleanroom::core {
 namespace repo = catalog::analysis_templates_repo;
@@ -82,15 +83,6 @@ Result<std::string> substitute(
     }
   }
   return out;
-}
-
-std::string string_literal(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') out.push_back('\'');
-    out.push_back(c);
-  }
-  return out + "'";
 }
 
 const json* declared(const json& parameters, const std::string& name) {
@@ -188,10 +180,20 @@ Result<std::string> render_template(const AnalysisTemplateRecord& t,
           "the value of parameter '" + name + "' is longer than 1,000 characters",
           "sqlParameters.parameters");
   }
-  return substitute(t.source_text, [&](const std::string& name) -> Result<std::string> {
-    if (auto it = values.find(name); it != values.end()) return string_literal(it->second);
+  // `:name` becomes DuckDB's `$name` marker so that the parser finds it; the values are then
+  // bound on the parse tree (policy/parameters.h). A marker misread inside a string or comment
+  // only changes that string or comment: no value ever reaches the text.
+  CR_ASSIGN(auto marked, substitute(t.source_text, [](const std::string& name) -> Result<std::string> {
+    return "$" + name;
+  }));
+  return policy::bind_in_tree(marked, [&](const json& node) -> Result<std::optional<json>> {
+    if (node.value("class", "") != "PARAMETER") return std::optional<json>{};
+    const std::string name = node.value("identifier", "");
+    if (auto it = values.find(name); it != values.end())
+      return std::optional<json>(policy::text_constant(it->second));
     const json* p = declared(t.parameters, name);
-    if (p && p->contains("defaultValue")) return string_literal((*p)["defaultValue"]);
+    if (p && p->contains("defaultValue"))
+      return std::optional<json>(policy::text_constant((*p)["defaultValue"].get<std::string>()));
     return Error::validation(
         "parameter '" + name + "' of analysis template " + t.id +
             " has no value and no default; give it in sqlParameters.parameters",

@@ -61,7 +61,7 @@ Result<Resolution> IdentityResolutionService::resolve(const std::string& caller,
   data::MatchRequest match;
   match.party_path = ctx_.data_dir + "/" + out.source.path;
   for (const auto& c : out.source.columns) {
-    if (c.pii.empty()) continue;
+    if (c.pii.empty() || c.pii == data::kResolvedIdentity) continue;
     auto type = data::pii_type_from_name(c.pii);
     if (!type) return Error::internal("column " + c.name + " has unknown identity type " + c.pii);
     match.party_identity[c.name] = *type;

@@ -10,11 +10,15 @@
 #include "catalog/datasets_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/active_readers.h"
 #include "core/amc_privacy.h"
 #include "core/analysis_templates.h"
+#include "core/buckets.h"
+#include "core/instance_advertisers.h"
 #include "core/memberships.h"
 #include "core/platform.h"
 #include "core/query_workers.h"
+#include "data/identity_matching.h"
 #include "policy/query_check.h"
 
 namespace cleanroom::core {
@@ -87,7 +91,7 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
     return s3_destination(account, receiving->default_result_config);
   }
   if (out.contains("s3")) {
-    CR_TRY(check_result_config(tx, caller, config));
+    CR_TRY(check_result_config(tx, caller, config, "resultConfiguration"));
     return s3_destination(caller.account_id, config);
   }
   return Error::validation("resultConfiguration.outputConfiguration needs s3 or member",
@@ -120,8 +124,12 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
                                                     t->table_name));
     if (!ds) continue;  // the dataset was removed: nothing to read
     policy::QueryTable qt{a.name, {}, std::nullopt, t->account_id, std::nullopt};
-    for (const auto& col : ds->columns)
-      if (has(t->allowed_columns, col.name)) qt.columns.push_back(col.name);
+    for (const auto& col : ds->columns) {
+      if (!has(t->allowed_columns, col.name)) continue;
+      qt.columns.push_back(col.name);
+      qt.column_types[col.name] = col.type;
+      if (col.pii == data::kResolvedIdentity) qt.identity_columns.push_back(col.name);
+    }
     CR_ASSIGN(auto rule, tables::find_rule(tx, t->id));
     if (rule) {
       auto parsed = policy::parse_analysis_rule(rule->type, rule->policy, t->allowed_columns);
@@ -140,6 +148,7 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
     if (it == files.end()) return Error::internal("the checker named an unknown table " + name);
     plan.files.push_back(it->second);
   }
+  CR_TRY(limit_platform_rows(tx, c.id, plan.files));  // only the instance's own advertisers
   return plan;
 }
 
@@ -171,15 +180,12 @@ std::string result_key(const ProtectedQueryRecord& q) {
   return (prefix.empty() ? "" : prefix + "/") + q.id + "/" + name;
 }
 
-// An engine error names its class first ("Conversion Error: Could not convert string 'x' ...").
-// Only the class is shown: the rest can quote values from other parties' rows.
-std::string safe_engine_message(const std::string& message) {
-  auto colon = message.find(':');
-  std::string kind = colon == std::string::npos ? "Error" : message.substr(0, colon);
-  if (kind.size() > 40 || kind.find('\'') != std::string::npos) kind = "Error";
-  return "the query failed while running (" + kind +
-         "); details are withheld because they can quote other parties' data";
-}
+// The checked SQL cannot raise on a value (policy/safe_eval.h), so what is left is the engine
+// itself: memory, disk, a bug. Its message can still quote other parties' rows, and even its
+// class (a conversion error or an overflow) is a bit about them: nothing of it is shown.
+constexpr const char* kEngineFailure =
+    "the query failed while running in the engine; details are withheld because they can "
+    "describe other parties' data";
 
 ProtectedQueryView view_of(const ProtectedQueryRecord& q, const catalog::MembershipRecord& reader,
                            const std::string& membership_account) {
@@ -217,6 +223,9 @@ Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& calle
     CR_ASSIGN(auto member, querying_member(tx, ms));
     CR_ASSIGN(auto c, find_collaboration(tx, ms.collaboration_id));
     CR_ASSIGN(auto dest, resolve_destination(tx, member, ms, req.result_config));
+    // Every destination, the defaults set before buckets had owners included, is the receiver's.
+    CR_TRY(check_result_destination(tx, dest.receiver_account_id, dest.bucket, dest.key_prefix,
+                                    "resultConfiguration.outputConfiguration.s3"));
     std::string sql = req.query_string.value_or("");
     std::string template_arn;
     json parameters = json::object();
@@ -283,7 +292,7 @@ void ProtectedQueryService::run(const std::string& id) {
     std::error_code ec;
     fs::create_directories(staging_dir, ec);
     engine::ProtectedRun run{plan.checked.sql,
-                             plan.checked.thresholded ? policy::kKeptColumn : "",
+                             plan.checked.naming_sql,
                              plan.files,
                              staging,
                              q.result_format == "PARQUET" ? engine::ResultFormat::Parquet
@@ -291,11 +300,8 @@ void ProtectedQueryService::run(const std::string& id) {
                              limits_.threads_per_query,
                              limits_.memory_limit};
     auto ran = engine::run_protected(run, *control);
-    if (!ran.ok() && control->stopped() == engine::RunControl::Stop::None) {
-      Error e = ran.error();
-      e.message = safe_engine_message(e.message);
-      return e;
-    }
+    if (!ran.ok() && control->stopped() == engine::RunControl::Stop::None)
+      return Error::internal(kEngineFailure);
     return ran;
   }();
 
@@ -317,6 +323,8 @@ void ProtectedQueryService::run(const std::string& id) {
     case engine::RunControl::Stop::None:
       if (!outcome.ok()) {
         q.status = "FAILED";
+        // A refusal when the query is checked again (rules changed since it was submitted) is
+        // INVALID_QUERY; anything the engine did is EXECUTION_FAILED.
         q.error_code = outcome.error().kind == ErrorKind::Validation ? "INVALID_QUERY" : "EXECUTION_FAILED";
         q.error_message = outcome.error().message;
         break;
@@ -335,7 +343,6 @@ void ProtectedQueryService::run(const std::string& id) {
       q.status = "SUCCESS";
       q.result_location = delivery::ObjectStore::location(q.result_bucket, key);
       q.rows_written = outcome->rows_written;
-      q.rows_filtered = outcome->rows_filtered;
       q.finished_at_ms = now_epoch_millis();
       break;
   }
@@ -352,6 +359,7 @@ Result<ProtectedQueryView> ProtectedQueryService::get(const std::string& caller,
                                                       const std::string& id) {
   CR_ASSIGN(auto v, ctx_.db.read<ProtectedQueryView>([&](Tx& tx) -> Result<ProtectedQueryView> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
+    CR_TRY(check_active_reader(tx, ms));
     CR_ASSIGN(auto q, repo::find(tx, id));
     if (!q || q->collaboration_id != ms.collaboration_id)
       return Error::not_found("PROTECTED_QUERY", id);
@@ -377,6 +385,7 @@ Result<std::pair<std::vector<ProtectedQueryView>, std::string>> ProtectedQuerySe
   using Out = std::pair<std::vector<ProtectedQueryView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
+    CR_TRY(check_active_reader(tx, ms));
     CR_ASSIGN(auto c, collab_repo::find_including_deleted(tx, ms.collaboration_id));
     bool log = ms.query_log_status == "ENABLED" && c && c->query_log_status == "ENABLED";
     CR_ASSIGN(auto rows, repo::list(tx, ms.collaboration_id, log ? "" : ms.id, status,

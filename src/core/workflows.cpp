@@ -9,7 +9,9 @@
 #include "catalog/collaborations_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/active_readers.h"
 #include "core/platform.h"
+#include "policy/parameters.h"
 
 namespace cleanroom::core {
 namespace repo = catalog::workflows_repo;
@@ -157,124 +159,6 @@ Result<std::string> literal(const json& v, const std::string& type, const std::s
   return out + "]";
 }
 
-// --- finding the parameter calls in the SQL text -------------------------------------------------
-
-struct ParameterCall {
-  size_t begin = 0;
-  size_t end = 0;  // one past ')'
-  bool built_in = false;
-  std::string name;
-};
-
-bool identifier_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
-// Past the quoted text that starts at `i` (a quote character); `backslash` for E'...' strings.
-size_t skip_quoted(const std::string& s, size_t i, char quote, bool backslash) {
-  for (size_t j = i + 1; j < s.size(); ++j) {
-    if (backslash && s[j] == '\\') {
-      ++j;
-      continue;
-    }
-    if (s[j] != quote) continue;
-    if (j + 1 < s.size() && s[j + 1] == quote) {
-      ++j;
-      continue;
-    }
-    return j + 1;
-  }
-  return s.size();
-}
-
-size_t skip_space(const std::string& s, size_t i) {
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return i;
-}
-
-// Tokenises only as far as needed to tell code from strings, quoted identifiers and comments,
-// the way DuckDB's parser does; whatever is misread still goes through the checker whole.
-Result<std::vector<ParameterCall>> parameter_calls(const std::string& sql) {
-  std::vector<ParameterCall> calls;
-  const size_t n = sql.size();
-  auto at = [&](size_t k) { return k < n ? sql[k] : '\0'; };
-  size_t i = 0;
-  while (i < n) {
-    const char c = sql[i];
-    const bool word_start = i == 0 || !identifier_char(sql[i - 1]);
-    if (c == '\'' || c == '"') {
-      i = skip_quoted(sql, i, c, false);
-    } else if (c == '-' && at(i + 1) == '-') {
-      i = sql.find('\n', i);
-      if (i == std::string::npos) i = n;
-    } else if (c == '/' && at(i + 1) == '*') {
-      int depth = 0;  // block comments nest, as in PostgreSQL's grammar
-      while (i < n) {
-        if (sql[i] == '/' && at(i + 1) == '*') {
-          ++depth;
-          i += 2;
-        } else if (sql[i] == '*' && at(i + 1) == '/') {
-          i += 2;
-          if (--depth == 0) break;
-        } else {
-          ++i;
-        }
-      }
-    } else if (c == '$' && word_start && !std::isdigit(static_cast<unsigned char>(at(i + 1)))) {
-      size_t j = i + 1;  // $tag$ ... $tag$
-      while (j < n && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
-      if (at(j) != '$') {
-        i = j;
-        continue;
-      }
-      const std::string tag = sql.substr(i, j - i + 1);
-      size_t close = sql.find(tag, j + 1);
-      i = close == std::string::npos ? n : close + tag.size();
-    } else if ((std::isalpha(static_cast<unsigned char>(c)) || c == '_') && word_start) {
-      size_t j = i;
-      while (j < n && identifier_char(sql[j])) ++j;
-      const std::string word = upper(sql.substr(i, j - i));
-      if (word == "E" && at(j) == '\'') {
-        i = skip_quoted(sql, j, '\'', true);
-        continue;
-      }
-      if (word != "BUILT_IN_PARAMETER" && word != "CUSTOM_PARAMETER") {
-        i = j;
-        continue;
-      }
-      size_t k = skip_space(sql, j);
-      if (at(k) != '(') {  // a column of that name, not a call
-        i = j;
-        continue;
-      }
-      const std::string usage = word + "('name')";
-      auto malformed = [&] {
-        return Error::validation(word + " takes one name in single quotes, as " + usage +
-                                     " (at character " + std::to_string(i + 1) + ")",
-                                 "sqlQuery");
-      };
-      k = skip_space(sql, k + 1);
-      if (at(k) != '\'') return malformed();
-      size_t close = skip_quoted(sql, k, '\'', false);
-      // Unterminated, or an empty name.
-      if (sql[close - 1] != '\'' || close == k + 2) return malformed();
-      std::string name;
-      for (size_t p = k + 1; p + 1 < close; ++p) {
-        name += sql[p];
-        if (sql[p] == '\'') ++p;  // '' is one quote
-      }
-      k = skip_space(sql, close);
-      if (at(k) != ')') return malformed();
-      calls.push_back({i, k + 1, word == "BUILT_IN_PARAMETER", name});
-      i = k + 1;
-    } else {
-      ++i;
-    }
-  }
-  return calls;
-}
-
 // --- the rest -----------------------------------------------------------------------------------
 
 Status check_time_window(const StartExecutionRequest& req, TimeWindow* window) {
@@ -322,7 +206,6 @@ WorkflowExecutionView view_of(const WorkflowExecutionRecord& e,
   if (v.status == "FAILED" || v.status == "CANCELLED") v.status_reason = q.error_message;
   if (v.status == "SUCCEEDED") v.output_location = q.result_location;
   v.rows_written = q.rows_written;
-  v.rows_filtered = q.rows_filtered;
   v.started_at_ms = q.started_at_ms;
   v.finished_at_ms = q.finished_at_ms;
   return v;
@@ -390,6 +273,9 @@ Status check_workflow(const WorkflowRecord& w) {
   return {};
 }
 
+// CUSTOM_PARAMETER('name') and BUILT_IN_PARAMETER('name') calls are found on DuckDB's parse tree
+// and replaced there by the value's constant (policy/parameters.h): a value never becomes text
+// that the parser could read as anything but a constant.
 Result<std::string> fill_parameters(const std::string& sql, const TimeWindow& window,
                                     const json& values,
                                     const std::vector<WorkflowParameter>& declared) {
@@ -397,44 +283,48 @@ Result<std::string> fill_parameters(const std::string& sql, const TimeWindow& wi
     return Error::validation("parameterValues must be an object", "parameterValues");
   std::map<std::string, const WorkflowParameter*> by_name;
   for (const auto& p : declared) by_name[p.name] = &p;
-  CR_ASSIGN(auto calls, parameter_calls(sql));
   std::set<std::string> used;
-  std::string out;
-  size_t done = 0;
-  for (const auto& call : calls) {
-    out += sql.substr(done, call.begin - done);
-    done = call.end;
-    if (call.built_in) {
-      const std::string name = upper(call.name);
-      if (name == "TIME_WINDOW_START")
-        out += timestamp_literal(window.start);
-      else if (name == "TIME_WINDOW_END")
-        out += timestamp_literal(window.end);
+  auto bind = [&](const json& node) -> Result<std::optional<json>> {
+    if (node.value("class", "") != "FUNCTION") return std::optional<json>{};
+    const std::string fn = upper(node.value("function_name", ""));
+    if (fn != "CUSTOM_PARAMETER" && fn != "BUILT_IN_PARAMETER") return std::optional<json>{};
+    const json& args = node["children"];
+    if (!args.is_array() || args.size() != 1 || args[0].value("class", "") != "CONSTANT" ||
+        !args[0]["value"]["value"].is_string() || args[0]["value"]["value"].empty())
+      return Error::validation(fn + " takes one name in single quotes, as " + fn + "('name')",
+                               "sqlQuery");
+    const std::string name = args[0]["value"]["value"].get<std::string>();
+    std::string lit;
+    if (fn == "BUILT_IN_PARAMETER") {
+      if (upper(name) == "TIME_WINDOW_START")
+        lit = timestamp_literal(window.start);
+      else if (upper(name) == "TIME_WINDOW_END")
+        lit = timestamp_literal(window.end);
       else
-        return Error::validation("BUILT_IN_PARAMETER('" + call.name +
+        return Error::validation("BUILT_IN_PARAMETER('" + name +
                                      "') is not known; use TIME_WINDOW_START or TIME_WINDOW_END",
                                  "sqlQuery");
-      continue;
-    }
-    used.insert(call.name);
-    auto decl = by_name.find(call.name);
-    const std::string type = decl == by_name.end() ? "" : decl->second->data_type;
-    const std::string field = "parameterValues." + call.name;
-    if (values.contains(call.name)) {
-      CR_ASSIGN(auto lit, literal(values[call.name], type, field));
-      out += lit;
-    } else if (decl != by_name.end() && !decl->second->default_value.is_null()) {
-      CR_ASSIGN(auto lit, literal(decl->second->default_value, type,
-                                  "defaultValue of parameter " + call.name));
-      out += lit;
     } else {
-      return Error::validation("the query uses CUSTOM_PARAMETER('" + call.name +
-                                   "'), but parameterValues gives no value for it and the "
-                                   "workflow declares no defaultValue",
-                               field);
+      used.insert(name);
+      auto decl = by_name.find(name);
+      const std::string type = decl == by_name.end() ? "" : decl->second->data_type;
+      const std::string field = "parameterValues." + name;
+      if (values.contains(name)) {
+        CR_ASSIGN(lit, literal(values[name], type, field));
+      } else if (decl != by_name.end() && !decl->second->default_value.is_null()) {
+        CR_ASSIGN(lit, literal(decl->second->default_value, type,
+                               "defaultValue of parameter " + name));
+      } else {
+        return Error::validation("the query uses CUSTOM_PARAMETER('" + name +
+                                     "'), but parameterValues gives no value for it and the "
+                                     "workflow declares no defaultValue",
+                                 field);
+      }
     }
-  }
-  out += sql.substr(done);
+    CR_ASSIGN(json constant, policy::literal_expression(lit));
+    return std::optional<json>(std::move(constant));
+  };
+  CR_ASSIGN(auto out, policy::bind_in_tree(sql, bind));
   for (const auto& [name, value] : values.items())
     if (!used.count(name) && !by_name.count(name))
       return Error::validation("parameterValues." + name + ": the workflow has no parameter " +
@@ -608,8 +498,11 @@ Result<WorkflowExecutionView> WorkflowService::get_execution(const AmcCaller& ca
                                                              const std::string& instance_id,
                                                              const std::string& execution_id) {
   CR_ASSIGN(auto inst, instance(caller, instance_id));
-  CR_ASSIGN(auto v, ctx_.db.read<WorkflowExecutionView>(
-                        [&](Tx& tx) { return read_execution(tx, inst.instance_id, execution_id); }));
+  CR_ASSIGN(auto v, ctx_.db.read<WorkflowExecutionView>([&](Tx& tx) -> Result<WorkflowExecutionView> {
+    // Executions are the instance's query log: read only while its primary account is active.
+    CR_TRY(check_active_reader(tx, inst.collaboration_id, inst.aws_account_id));
+    return read_execution(tx, inst.instance_id, execution_id);
+  }));
   if (v.status == "RUNNING") v.progress = queries_.progress_of(v.execution.protected_query_id);
   return v;
 }
@@ -622,6 +515,7 @@ Result<ExecutionPage> WorkflowService::list_executions(const AmcCaller& caller,
     return Error::validation("limit must be between 1 and 100", "limit");
   CR_ASSIGN(auto inst, instance(caller, instance_id));
   return ctx_.db.read<ExecutionPage>([&](Tx& tx) -> Result<ExecutionPage> {
+    CR_TRY(check_active_reader(tx, inst.collaboration_id, inst.aws_account_id));
     CR_ASSIGN(auto rows,
               repo::list_executions(tx, inst.instance_id, workflow_id, next_token, limit + 1));
     ExecutionPage page;

@@ -34,7 +34,6 @@ struct WorkflowExecutionView {
   std::string status_reason;    // why it failed or was cancelled
   std::string output_location;  // s3://bucket/key, once SUCCEEDED
   int64_t rows_written = 0;
-  int64_t rows_filtered = 0;  // output rows removed by the AMC thresholds and output constraints
   int64_t started_at_ms = 0;
   int64_t finished_at_ms = 0;
   std::optional<engine::Progress> progress;  // while RUNNING, from get_execution

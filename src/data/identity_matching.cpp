@@ -176,7 +176,8 @@ Result<MatchResult> match_identities(const MatchRequest& req) {
                   StagedFile(req.target_dir + "/.staging-" + std::to_string(::getpid()) + "-" +
                              crypto::uuid4() + ".parquet")};
   CR_ASSIGN(auto output_columns, describe(con, sql));
-  for (const auto& [name, type] : output_columns) out.columns.push_back({name, type, ""});
+  for (const auto& [name, type] : output_columns)
+    out.columns.push_back({name, type, name == "user_id" ? kResolvedIdentity : ""});
   auto copied =
       con.query("COPY (" + sql + ") TO " + sql_literal(out.file.path()) + " (FORMAT parquet)");
   if (!copied.ok()) return data_error(copied.error());

@@ -47,6 +47,10 @@ struct MatchStats {
   double match_rate() const { return rows ? static_cast<double>(matched()) / rows : 0.0; }
 };
 
+// The identity type matching gives the user_id it writes: a resolved platform identity, VERY_HIGH
+// wherever it lives (the query checker's QueryTable::identity_columns).
+inline constexpr const char* kResolvedIdentity = "platform_user_id";
+
 struct MatchResult {
   std::vector<IngestedColumn> columns;  // the output's: party columns, user_id, match_rule
   MatchStats stats;

@@ -1,7 +1,18 @@
 #include "engine/protected_run.h"
 
+#include "engine/csv_cells.h"
+
 namespace cleanroom::engine {
 namespace {
+
+// The filter as SQL: the values are integers rendered by us, never text from a request.
+std::string where_clause(const std::optional<RowFilter>& rows) {
+  if (!rows) return "";
+  if (rows->values.empty()) return " WHERE false";
+  std::string in;
+  for (int64_t v : rows->values) in += (in.empty() ? "" : ", ") + std::to_string(v);
+  return " WHERE " + sql_identifier(rows->column) + " IN (" + in + ")";
+}
 
 std::string column_list(const std::vector<std::string>& columns) {
   std::string out;
@@ -12,6 +23,19 @@ std::string column_list(const std::vector<std::string>& columns) {
 std::string copy_options(ResultFormat format) {
   return format == ResultFormat::Csv ? "(FORMAT csv, HEADER true)"
                                      : "(FORMAT parquet, COMPRESSION zstd)";
+}
+
+// DESCRIBE binds the query without running it.
+Result<std::vector<std::string>> column_names(Connection& con, const std::string& select) {
+  CR_ASSIGN(auto result, con.query("DESCRIBE " + select));
+  CR_ASSIGN(auto rows, result.rows());
+  std::vector<std::string> names;
+  for (const auto& row : rows) {
+    if (row.empty() || !std::holds_alternative<std::string>(row[0]))
+      return Error::internal("the engine did not name the result's columns");
+    names.push_back(std::get<std::string>(row[0]));
+  }
+  return names;
 }
 
 Result<int64_t> single_count(Connection& con, const std::string& sql) {
@@ -64,24 +88,24 @@ Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control) {
 
   for (const auto& t : run.tables)
     CR_TRY(con.run("CREATE VIEW " + sql_identifier(t.name) + " AS SELECT " + column_list(t.columns) +
-                   " FROM read_parquet(" + sql_literal(t.parquet_path) + ")"));
+                   " FROM read_parquet(" + sql_literal(t.parquet_path) + ")" + where_clause(t.rows)));
   CR_TRY(stopped());
 
   RunOutcome out;
   const std::string target = " TO " + sql_literal(run.output_path) + " " + copy_options(run.format);
-  if (run.kept_column.empty()) {
-    CR_ASSIGN(out.rows_written, single_count(con, "COPY (" + run.sql + ")" + target));
-  } else {
-    // Materialised once, so the kept rows are written and the others counted from one run.
-    const std::string kept = sql_identifier(run.kept_column);
-    CR_TRY(con.run("CREATE TEMP TABLE __cleanroom_result AS " + run.sql));
-    CR_TRY(stopped());
-    CR_ASSIGN(out.rows_written,
-              single_count(con, "COPY (SELECT * EXCLUDE (" + kept +
-                                    ") FROM __cleanroom_result WHERE " + kept + ")" + target));
-    CR_ASSIGN(out.rows_filtered,
-              single_count(con, "SELECT count(*) FROM __cleanroom_result WHERE NOT " + kept));
-  }
+  // Writes `select`; a CSV's text cells are neutralised against formula injection (csv_cells.h).
+  auto write = [&](const std::string& select) -> Result<int64_t> {
+    std::string written = select;
+    if (run.format == ResultFormat::Csv) {
+      CR_ASSIGN(written, csv_safe_select(con, select));
+    }
+    return single_count(con, "COPY (" + written + ")" + target);
+  };
+  // Named as the analyst's SQL names its columns: the TRY wrappers the checker adds would
+  // otherwise rename every unaliased expression.
+  CR_ASSIGN(auto names, column_names(con, run.naming_sql.empty() ? run.sql : run.naming_sql));
+  CR_ASSIGN(out.rows_written, write("SELECT * FROM (" + run.sql + ") AS __cleanroom_result(" +
+                                        column_list(names) + ")"));
   CR_TRY(stopped());
   return out;
 }

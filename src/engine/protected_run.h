@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,19 +15,27 @@
 
 namespace cleanroom::engine {
 
+// The rows a view keeps: those whose integer `column` holds one of `values` (none when `values`
+// is empty). An AMC instance reads only its linked advertisers' platform events this way.
+struct RowFilter {
+  std::string column;
+  std::vector<int64_t> values;
+};
+
 struct TableFile {
   std::string name;                  // the view's name, as the SQL names the table
   std::vector<std::string> columns;  // the only columns the view exposes
   std::string parquet_path;
+  std::optional<RowFilter> rows;     // unset: every row
 };
 
 enum class ResultFormat { Csv, Parquet };
 
 struct ProtectedRun {
   std::string sql;
-  // The SQL's last column is this BOOLEAN: only rows where it is true are written, the others
-  // counted (policy::kKeptColumn). Empty: every row is written.
-  std::string kept_column;
+  // The same query before the checker wrapped its expressions in TRY: bound, never run, to name
+  // the output columns. Empty: `sql` names them.
+  std::string naming_sql;
   std::vector<TableFile> tables;
   std::string output_path;
   ResultFormat format = ResultFormat::Csv;
@@ -36,7 +45,6 @@ struct ProtectedRun {
 
 struct RunOutcome {
   int64_t rows_written = 0;
-  int64_t rows_filtered = 0;
 };
 
 // Shared between the thread running a query and those watching it: progress, and stopping it

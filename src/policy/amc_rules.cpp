@@ -34,28 +34,6 @@ class AmcPolicy : public RulePolicy {
  public:
   AmcPolicy(const SqlText& sql, const QueryContext& ctx) : sql_(sql), ctx_(ctx) {}
 
-  Status on_column(const ColumnUse& use) override {
-    auto strictest = strictest_of(use.column.lineage.values);
-    if (!strictest || strictest->second != ColumnClass::VeryHigh) return {};
-    const ExprContext& c = use.ctx;
-    const json* parent = c.parent;
-    // Counted: COUNT(user_id), COUNT(DISTINCT user_id).
-    if (parent && parent == c.aggregate && lower(str(*parent, "function_name")) == "count")
-      return {};
-    // A join key: ON a.user_id = b.user_id.
-    if (c.clause == Clause::JoinOn && parent && node_class(*parent) == "COMPARISON" &&
-        node_type(*parent) == "COMPARE_EQUAL" &&
-        node_class(member(*parent, "left")) == "COLUMN_REF" &&
-        node_class(member(*parent, "right")) == "COLUMN_REF")
-      return {};
-    // Passed on unchanged by a CTE or subquery, to be counted or joined on later.
-    if (c.clause == Clause::Select && c.item_root && !c.output) return {};
-    return sql_.error(use.ref, describe(strictest->first) +
-                                   " is VERY_HIGH (AMC privacy): it may only be counted with "
-                                   "COUNT or COUNT(DISTINCT) or used as a join key, never output, "
-                                   "grouped, transformed or compared");
-  }
-
   Status on_call(const CallUse& use) override {
     if (use.info.kind == FunctionKind::Aggregate) {
       if (!use.ctx.output)
@@ -138,12 +116,7 @@ class AmcPolicy : public RulePolicy {
 
  private:
   std::optional<ColumnClass> class_of(const ColumnKey& k) const {
-    const QueryTable& t = ctx_.tables[k.table];
-    if (!t.amc) return std::nullopt;
-    for (const auto& [name, cls] : t.amc->column_classes)
-      if (same_name(name, k.column)) return cls;
-    if (same_name(t.amc->user_id_column, k.column)) return ColumnClass::VeryHigh;
-    return ColumnClass::None;
+    return column_class(ctx_, k);
   }
 
   // The strictest-class column among `cols` of AMC tables, if any.
@@ -195,7 +168,9 @@ class AmcPolicy : public RulePolicy {
   }
 
   // Whatever compares or combines a HIGH or VERY_HIGH value with a literal could single out the
-  // users behind one value (postal_code = '98101', nullif(postal_code, '98101'), ...).
+  // users behind one value (postal_code = '98101', nullif(postal_code, '98101'), ...). A column of
+  // the analyst's own table is a literal in all but name (i.postal_code <= c.g, with c.g chosen
+  // row by row), so such a value may meet only other platform columns.
   Status no_literal_comparison(const json& node, const std::vector<Lineage>& operands) const {
     std::set<ColumnKey> inputs;
     bool literal = false;
@@ -204,9 +179,15 @@ class AmcPolicy : public RulePolicy {
       literal = literal || o.literal;
     }
     auto strictest = strictest_of(inputs);
-    if (!literal || !strictest || strictest->second < ColumnClass::High) return {};
+    if (!strictest || strictest->second < ColumnClass::High) return {};
+    bool foreign = std::any_of(inputs.begin(), inputs.end(),
+                               [&](const ColumnKey& k) {
+                                 return !ctx_.tables[k.table].amc && !is_user_identity(ctx_, k);
+                               });
+    if (!literal && !foreign) return {};
     return sql_.error(node, describe(strictest->first) + " is " + class_name(strictest->second) +
-                                " (AMC privacy) and may not be compared with literals");
+                                " (AMC privacy) and may not be compared with literals or with "
+                                "columns of non-platform tables, in a comparison or a function");
   }
 
   const SqlText& sql_;

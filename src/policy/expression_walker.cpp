@@ -327,9 +327,76 @@ Result<Lineage> Walker::operation(const json& e, Scope& scope, const ExprContext
     out.merge(l);
     lineages.push_back(std::move(l));
   }
+  if (cls == "COMPARISON" || cls == "BETWEEN" || type == "COMPARE_IN" || type == "COMPARE_NOT_IN")
+    CR_TRY(compared_types(e, operands, lineages));
+  // A CAST's value has the type it names (a plain type: no width or other parameters).
+  const json& cast_type = member(e, "cast_type");
+  if (cls == "CAST" && member(cast_type, "type_info").is_null())
+    out.type = std::string(str(cast_type, "id"));
   OperationUse use{e, cls, type, lineages, c};
   for (auto* r : rules_) CR_TRY(r->on_operation(use));
   return out;
+}
+
+namespace {
+
+// Integers and floating point compare without a cast that can fail (the narrower side widens).
+bool plain_number(std::string_view t) {
+  for (std::string_view n : {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
+                             "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE"})
+    if (t == n) return true;
+  return false;
+}
+
+bool compatible(std::string_view a, std::string_view b) {
+  return a == b || (plain_number(a) && plain_number(b));
+}
+
+}  // namespace
+
+std::string Walker::type_of(const Lineage& l) const {
+  if (!l.type.empty()) return l.type;
+  if (!l.pure || l.values.size() != 1) return "";
+  const ColumnKey& k = *l.values.begin();
+  const auto& types = ctx_.tables[k.table].column_types;
+  for (const auto& [name, type] : types)
+    if (same_name(name, k.column)) return type;
+  return "";
+}
+
+Status Walker::compared_types(const json& e, const std::vector<const json*>& operands,
+                              const std::vector<Lineage>& lineages) {
+  std::string column_type;
+  bool safe = true;
+  for (size_t i = 0; i < operands.size(); ++i) {
+    const Lineage& l = lineages[i];
+    if (l.derived.empty() && !l.aggregate && !l.window) continue;  // a literal: checked below
+    std::string t = type_of(l);
+    if (t.empty()) {
+      safe = false;
+      continue;
+    }
+    if (!column_type.empty() && !compatible(column_type, t))
+      return sql_.error(e, "columns of types " + column_type + " and " + t +
+                               " are compared; values of different types are never converted "
+                               "implicitly across tables: CAST your own column to the other's "
+                               "type");
+    if (column_type.empty()) column_type = t;
+  }
+  if (column_type.empty()) safe = false;
+  // A text column compared with anything but a text literal is cast to the other's type row by
+  // row, which fails on values that do not convert; other literals convert when the query binds.
+  for (size_t i = 0; i < operands.size() && safe; ++i) {
+    const Lineage& l = lineages[i];
+    if (!l.derived.empty() || l.aggregate || l.window) continue;
+    const json& o = *operands[i];
+    bool text = node_class(o) == "CONSTANT" &&
+                str(member(member(o, "value"), "type"), "id") == std::string_view("VARCHAR");
+    if (column_type == "VARCHAR" && !text) safe = false;
+  }
+  if (safe)
+    if (auto at = location(e)) result_.safe_comparisons.insert(*at);
+  return {};
 }
 
 Result<Lineage> Walker::subquery(const json& e, Scope& scope, const ExprContext& c) {

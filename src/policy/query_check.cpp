@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "policy/query_rules.h"
+#include "policy/safe_eval.h"
 #include "policy/sql_parser.h"
 #include "policy/sql_tree.h"
 #include "policy/threshold_rewrite.h"
@@ -53,12 +54,12 @@ Result<AnalysisRuleType> common_rule_type(const QueryContext& ctx, const std::ve
 Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) {
   SqlText text(sql);
   CR_ASSIGN(json tree, parse_sql(sql));
-  const json& statements = tree["statements"];
+  json& statements = tree["statements"];
   if (statements.empty()) return invalid_query("the query is empty");
   if (statements.size() != 1)
     return invalid_query("the query holds " + std::to_string(statements.size()) +
                          " statements; only a single SELECT statement can be run");
-  const json& statement = statements[0];
+  json& statement = statements[0];
   const json& params = member(statement, "named_param_map");
   if (params.is_array() && !params.empty())
     return invalid_query("query parameters are not allowed");
@@ -85,6 +86,7 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
         policies.push_back(custom_policy(text, ctx));
         break;
     }
+    policies.push_back(identity_policy(text, ctx));
     bool amc = std::any_of(named.begin(), named.end(),
                            [&](int i) { return ctx.tables[i].amc.has_value(); });
     if (amc) {
@@ -105,13 +107,15 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
   CheckedQuery out;
   out.rule_type = type;
   for (int t : walked.tables) out.tables.push_back(ctx.tables[t].name);
-  if (kept.empty()) {
-    // Nothing to add: the text that was parsed and checked is the text that runs.
-    out.sql = std::string(sql);
-    return out;
+  // What runs is rendered from the checked tree, never the caller's text; the copy without TRY
+  // only names the output columns as the analyst wrote them.
+  CR_ASSIGN(out.naming_sql, render_checked(statement));
+  CR_TRY(silence_errors(text, statement, walked.safe_comparisons));
+  if (!kept.empty()) {
+    CR_TRY(add_thresholds(statement, kept, walked.equated_columns));
+    out.thresholded = true;
   }
-  CR_ASSIGN(out.sql, add_kept_column(sql, tree, kept, walked.equated_columns));
-  out.thresholded = true;
+  CR_ASSIGN(out.sql, render_checked(statement));
   return out;
 }
 

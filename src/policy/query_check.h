@@ -34,6 +34,13 @@ struct QueryTable {
   std::optional<AnalysisRule> rule;  // none: the table cannot be queried yet
   std::string owner_account_id;
   std::optional<AmcPrivacy> amc;  // platform tables only
+  // The DuckDB type of each column (VARCHAR, BIGINT, ...): two columns compared across tables
+  // must have the same type, so that no implicit cast can make one person count as many or
+  // turn another party's value into an error. A column not listed has an unknown type.
+  std::map<std::string, std::string> column_types;
+  // Columns holding resolved platform identities (matching's user_id): VERY_HIGH wherever
+  // they live, whatever the table's rule says (DESIGN.md "Privacy controls").
+  std::vector<std::string> identity_columns;
 };
 
 struct QueryContext {
@@ -44,13 +51,14 @@ struct QueryContext {
   int64_t amc_threshold = 100;
 };
 
-// The SQL to run. Its columns are the visible output columns, followed, when `thresholded`,
-// by the BOOLEAN column kKeptColumn: false on rows that fail an output constraint or threshold.
-// The engine writes only kept rows and counts the others (the AMC face reports that count; the
-// Clean Rooms face drops them silently).
-inline constexpr const char* kKeptColumn = "__cleanroom_kept";
+// The SQL to run, rendered by DuckDB from the checked tree (never the caller's text): thresholds
+// are part of its outermost HAVING, so rows under them are gone before ORDER BY and LIMIT, and
+// every expression that could raise an error is wrapped in TRY, so that success or failure never
+// depends on rows. `naming_sql` is the same query without the TRY wrappers: the engine binds it
+// (never runs it) only to name the output columns as the analyst's SQL names them.
 struct CheckedQuery {
   std::string sql;
+  std::string naming_sql;
   bool thresholded = false;
   std::vector<std::string> tables;  // names of the tables it reads, as in QueryContext
   AnalysisRuleType rule_type = AnalysisRuleType::Aggregation;

@@ -4,6 +4,7 @@
 // refuses use by use (QueryRules), and what it needs from the whole query at the end (finish),
 // including the output constraints the rewrite must enforce.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,16 @@ std::unique_ptr<RulePolicy> aggregation_policy(const SqlText& sql, const QueryCo
 std::unique_ptr<RulePolicy> list_policy(const SqlText& sql, const QueryContext& ctx);
 std::unique_ptr<RulePolicy> custom_policy(const SqlText& sql, const QueryContext& ctx);
 std::unique_ptr<RulePolicy> amc_policy(const SqlText& sql, const QueryContext& ctx);
+// Identities (identity_rules.cpp): platform user ids, and the ids matching resolved to them in any
+// member's table, are VERY_HIGH under every rule type: joined on, counted, passed on unchanged by
+// a WITH or subquery, never output, grouped, transformed or compared with anything else.
+std::unique_ptr<RulePolicy> identity_policy(const SqlText& sql, const QueryContext& ctx);
+
+// The AMC class of a column: its platform table's class, VERY_HIGH for a resolved identity of
+// any table; nullopt for columns of other tables.
+std::optional<ColumnClass> column_class(const QueryContext& ctx, const ColumnKey& key);
+// A column that identifies a person: a platform table's user id column or a resolved identity.
+bool is_user_identity(const QueryContext& ctx, const ColumnKey& key);
 
 // CUSTOM: every table's rule must allow this analysis (its template, or the runner as provider).
 Status check_custom_allowed(const QueryContext& ctx, const std::vector<int>& tables);

@@ -14,6 +14,7 @@ void Lineage::merge(const Lineage& o) {
   aggregate = aggregate || o.aggregate;
   window = window || o.window;
   pure = false;
+  type.clear();
 }
 
 std::string_view clause_name(Clause c) {
@@ -160,8 +161,10 @@ Result<QueryOutput> Walker::set_operation(const json& node, const CteEnv* env, c
   for (size_t i = 0; i < out.columns.size(); ++i) {
     Lineage& l = out.columns[i].lineage;
     bool pure = l.pure && right.columns[i].lineage.pure;
+    std::string type = l.type == right.columns[i].lineage.type ? l.type : "";
     l.merge(right.columns[i].lineage);
     l.pure = pure;
+    l.type = type;
   }
   // ORDER BY of a set operation names its output columns.
   Scope scope;
@@ -355,6 +358,8 @@ Status Walker::base_table(const json& ref, Scope& scope, bool outermost) {
       rc.lineage.derived.insert({r.table, c});
       rc.lineage.values.insert({r.table, c});
       rc.lineage.pure = true;
+      for (const auto& [name, type] : t.column_types)
+        if (same_name(name, c)) rc.lineage.type = type;
       r.columns.push_back(std::move(rc));
     }
     if (std::find(result_.tables.begin(), result_.tables.end(), r.table) == result_.tables.end())
@@ -427,15 +432,28 @@ Status Walker::join(const json& ref, Scope& scope, bool output, bool outermost) 
         use.tables.push_back(r);
     if (join_type == "INNER" && eq.left->instance >= 0 && eq.right->instance >= 0)
       result_.inner_join_edges.push_back({eq.left->instance, eq.right->instance});
-    // Only the outermost FROM's: a subquery's relation names may repeat outer ones.
+    // Only the outermost FROM's: a subquery's relation names may repeat outer ones. Only equal
+    // exact types: then equal means identical, and both columns count the same distinct values.
+    std::string left = member(*eq.node, "left")["column_names"].back().get<std::string>();
+    std::string right = member(*eq.node, "right")["column_names"].back().get<std::string>();
     if (outermost && join_type == "INNER" && use.only_column_equalities &&
-        !use.logical_operators.count("OR"))
-      result_.equated_columns.push_back(
-          {{eq.left->name, member(*eq.node, "left")["column_names"].back().get<std::string>()},
-           {eq.right->name, member(*eq.node, "right")["column_names"].back().get<std::string>()}});
+        !use.logical_operators.count("OR") && exact_same_type(*eq.left, left, *eq.right, right))
+      result_.equated_columns.push_back({{eq.left->name, left}, {eq.right->name, right}});
   }
   for (auto* r : rules_) CR_TRY(r->on_join(use));
   return {};
+}
+
+bool Walker::exact_same_type(const Relation& a, const std::string& ca, const Relation& b,
+                             const std::string& cb) const {
+  auto type = [&](const Relation& r, const std::string& c) -> std::string {
+    for (const auto& [name, t] : ctx_.tables[r.table].column_types)
+      if (same_name(name, c)) return t;
+    return "";
+  };
+  std::string ta = type(a, ca), tb = type(b, cb);
+  // Floating point is not exact: 0.0 = -0.0 are equal but distinct values.
+  return !ta.empty() && ta == tb && ta != "FLOAT" && ta != "DOUBLE" && ta != "REAL";
 }
 
 void Walker::join_shape(const json& e, const Scope& scope, JoinUse& use) {

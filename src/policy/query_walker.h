@@ -36,6 +36,7 @@ struct Lineage {
   bool literal = false;         // a literal went into it
   bool aggregate = false;       // holds an aggregate call of its own SELECT
   bool window = false;          // holds a window function
+  std::string type;             // its DuckDB type when known: a column's own, or a CAST's target
 
   void merge(const Lineage& o);
 };
@@ -175,14 +176,18 @@ struct WalkedQuery {
   std::vector<int> tables;  // QueryContext::tables read, in order of first appearance
   std::vector<TableInstance> instances;
   std::vector<std::pair<int, int>> inner_join_edges;  // instances equated in an INNER JOIN
-  // Columns (relation name, column name) an INNER JOIN's AND-only condition equates: on every
-  // joined row they hold the same value, so they count the same distinct values.
+  // Columns (relation name, column name) an INNER JOIN's AND-only condition equates, of one exact
+  // type: on every joined row they hold the identical value, so they count the same distinct
+  // values (never columns of different types, where a cast makes '42' and '042' equal).
   std::vector<std::pair<std::pair<std::string, std::string>, std::pair<std::string, std::string>>>
       equated_columns;
   bool outermost_is_select = false;
   std::vector<Relation> outermost_from;  // the outermost SELECT's FROM relations
   std::vector<Lineage> output;           // one per output column
   std::set<ColumnKey> referenced;        // every column named anywhere
+  // query_locations of comparisons that cannot raise: columns of one type, or a column and a
+  // literal the binder converts to the column's type before any row is read (safe_eval.h).
+  std::set<uint64_t> safe_comparisons;
 };
 
 Result<WalkedQuery> walk_query(const SqlText& sql, const json& statement, const QueryContext& ctx,

@@ -97,6 +97,8 @@ class Walker {
 
   // Whether a JOIN condition is AND/OR over `column = column`, and which columns it equates.
   void join_shape(const json& e, const Scope& scope, JoinUse& use);
+  bool exact_same_type(const Relation& a, const std::string& ca, const Relation& b,
+                       const std::string& cb) const;
 
   // ---- expressions and names (expression_walker.cpp) -------------------------------------------
   ExprContext context(Clause c, bool output) const;
@@ -117,6 +119,11 @@ class Walker {
   Result<Lineage> window(const json& e, Scope& scope, const ExprContext& c);
   Result<Lineage> operation(const json& e, Scope& scope, const ExprContext& c);
   Result<Lineage> subquery(const json& e, Scope& scope, const ExprContext& c);
+  // A comparison's operands: columns of different types are refused (no implicit cast across
+  // parties); one that cannot raise is recorded in WalkedQuery::safe_comparisons.
+  Status compared_types(const json& e, const std::vector<const json*>& operands,
+                        const std::vector<Lineage>& lineages);
+  std::string type_of(const Lineage& l) const;  // a column's own type, "" when unknown
 
   const SqlText& sql_;
   const QueryContext& ctx_;

@@ -159,4 +159,15 @@ Result<RenderedSql> render_sql(const json& tree) {
   return out;
 }
 
+Result<std::string> render_checked(const json& statement) {
+  json tree = {{"error", false}, {"statements", json::array({statement})}};
+  CR_ASSIGN(RenderedSql rendered, render_sql(tree));
+  const json& again = member(rendered.reparsed, "statements");
+  if (!again.is_array() || again.size() != 1 || !same_tree(again, tree["statements"]))
+    return invalid_query(
+        "cleanroom could not render this query so that what runs is exactly what was checked; "
+        "simplify the query");
+  return std::move(rendered.sql);
+}
+
 }  // namespace cleanroom::policy

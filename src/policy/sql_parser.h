@@ -24,4 +24,9 @@ struct RenderedSql {
 };
 Result<RenderedSql> render_sql(const nlohmann::json& tree);
 
+// SQL text for one statement of parse_sql's answer, rendered by DuckDB and parsed again to
+// confirm it is exactly this tree (positions aside): what runs is what was checked, and no text
+// of the caller's survives. A tree that does not survive the round trip is refused.
+Result<std::string> render_checked(const nlohmann::json& statement);
+
 }  // namespace cleanroom::policy

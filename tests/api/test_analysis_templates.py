@@ -25,7 +25,7 @@ class AnalysisTemplatesTest(ServerTestCase):
         super().setUpClass()
         cls.creds = {a: cls.server.new_account(a, "Account " + a) for a in (A, B)}
         cls.cr = {a: cls.server.cleanrooms(c) for a, c in cls.creds.items()}
-        os.makedirs(os.path.join(cls.server.data_dir, "buckets", "a-results"), exist_ok=True)
+        cls.server.new_bucket(A, "a-results")
         cls.upload(B, "crm.audience", "email,region\n"
                    "a@example.com,n\nb@example.com,s\nc@example.com,n\nd@example.com,s\n"
                    "z@example.com,n\no@example.com,o'brien\n")
@@ -169,3 +169,19 @@ class AnalysisTemplatesTest(ServerTestCase):
         err = self.error(self.cr[A].start_protected_query, type="SQL", membershipIdentifier=self.ms_a,
                          sqlParameters={"queryString": sql})
         self.assertEqual(err["Error"]["Code"], "ValidationException")
+
+    def test_values_never_leave_their_constant(self):
+        # Issue 12 attack 7: values that a text splicer would let out of their quotes (dollar
+        # quotes, nested comments, E'' escapes). Bound on the parse tree, each is one constant:
+        # the aggregate-only template returns no row (no region is spelled like that), never an
+        # e-mail address.
+        for value in ["x' UNION ALL SELECT email, 1 FROM audience --",
+                      "$$ OR 1=1 UNION ALL SELECT email, 1 FROM audience --",
+                      "/* */ ' OR region <> ' /* */",
+                      "E'\\'' OR true --",
+                      "s'); SELECT email, 1 FROM audience; --"]:
+            with self.subTest(value=value):
+                q = self.run_query({"analysisTemplateArn": self.template["arn"],
+                                    "parameters": {"region": value}})
+                self.assertEqual(q["status"], "SUCCESS", q.get("error"))
+                self.assertEqual(self.rows(q), [["region", "people"]])

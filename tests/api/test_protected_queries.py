@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import time
 
 import botocore.exceptions
@@ -39,7 +40,7 @@ class ProtectedQueriesTest(ServerTestCase):
         cls.creds = {a: cls.server.new_account(a, "Account " + a) for a in (A, B)}
         cls.cr = {a: cls.server.cleanrooms(c) for a, c in cls.creds.items()}
         for bucket in ("a-results", "a-other-results"):
-            os.makedirs(os.path.join(cls.server.data_dir, "buckets", bucket), exist_ok=True)
+            cls.server.new_bucket(A, bucket)
         # gold: 3 customers in B's audience; silver: 1, under the minimum of 2.
         cls.upload(A, "sales.customers", "email,segment,spend\n"
                    "a@example.com,gold,10\nB@example.com,gold,20\nc@example.com,gold,30\n"
@@ -172,14 +173,18 @@ class ProtectedQueriesTest(ServerTestCase):
                        protectedQueryIdentifier=started["id"], targetStatus="CANCELLED")
         self.assertEqual(r["Error"]["Code"], "ConflictException")
 
-    def test_a_missing_bucket_fails_the_query_and_says_why(self):
+    def test_a_bucket_gone_since_it_was_given_fails_the_query_and_says_why(self):
+        # A bucket nobody owns is refused at submit (test_bucket_ownership.py); one that was given
+        # and then removed from the store fails at delivery.
+        self.server.new_bucket(A, "a-gone-results")
+        shutil.rmtree(os.path.join(self.server.data_dir, "buckets", "a-gone-results"))
         started = self.cr[A].start_protected_query(
             type="SQL", membershipIdentifier=self.ms_a, sqlParameters={"queryString": OVERLAP_BY_SEGMENT},
-            resultConfiguration=s3_result("no-such-bucket"))["protectedQuery"]
+            resultConfiguration=s3_result("a-gone-results"))["protectedQuery"]
         q = self.wait(self.cr[A], self.ms_a, started["id"])
         self.assertEqual(q["status"], "FAILED")
         self.assertEqual(q["error"]["code"], "DELIVERY_FAILED")
-        self.assertIn("no-such-bucket", q["error"]["message"])
+        self.assertIn("a-gone-results", q["error"]["message"])
         self.assertNotIn("result", q)
 
     # --- the reference's AMC path ----------------------------------------------------------------
@@ -193,15 +198,18 @@ class ProtectedQueriesTest(ServerTestCase):
         adv = self.server.cleanrooms(creds)
         invited = adv.list_collaborations(memberStatus="INVITED")["collaborationList"]
         collab = next(c for c in invited if instance_id in c["name"])
-        os.makedirs(os.path.join(self.server.data_dir, "buckets", "adv-results"), exist_ok=True)
+        self.server.new_bucket(adv_account, "adv-results")
         adv.create_membership(collaborationIdentifier=collab["id"], queryLogStatus="DISABLED",
                               defaultResultConfiguration=s3_result("adv-results", "CSV", "amc"))
 
         # The platform's impressions: campaign 1 reaches 150 users, campaign 2 only 5.
         provider = self.server.platform_account("ADVERTISING_DATA_PROVIDER")
         submitter = self.server.platform_account("QUERY_SUBMITTER")
-        rows = ["user_id,campaign_id,impressions"]
-        rows += [f"u{i},1,2" for i in range(150)] + [f"v{i},2,3" for i in range(5)]
+        # All of one platform advertiser, linked to the advertiser's AMC account and added to the
+        # instance: an instance reads only its own advertisers' events.
+        rows = ["user_id,advertiser_id,campaign_id,impressions"]
+        rows += [f"u{i},5849500001,1,2" for i in range(150)] + [f"v{i},5849500001,2,3" for i in range(5)]
+        user.own_advertisers(instance_id, 5849500001)
         self.upload(provider["accountId"], "platform.impressions", "\n".join(rows) + "\n", "")
         provider_cr = self.server.cleanrooms(provider)
         provider_ms = next(m["id"] for m in provider_cr.list_memberships(status="ACTIVE")["membershipSummaries"]

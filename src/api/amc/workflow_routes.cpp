@@ -128,9 +128,9 @@ json execution_json(const core::WorkflowExecutionView& v) {
   if (v.progress) out["progress"] = progress_json(*v.progress);
   if (v.status == "SUCCEEDED") {
     out["outputS3URI"] = v.output_location;
-    // The AMC face reports what the thresholds removed (the Clean Rooms face does not).
-    out["filteredRowsSummary"] = {{"filteredRowCount", v.rows_filtered},
-                                  {"outputRowCount", v.rows_written}};
+    // No count of the rows the thresholds removed: it moves by one when one person's group
+    // appears (docs/query-policy.md, "Threat model").
+    out["filteredRowsSummary"] = {{"outputRowCount", v.rows_written}};
   }
   return out;
 }

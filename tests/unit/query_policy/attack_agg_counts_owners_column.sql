@@ -1,0 +1,12 @@
+-- about: issue 12 attack 1: with the types equal, the threshold still counts the partner's own user_id, not the analyst's join column: the analyst's table holds five of its own ids for one partner person (a many-to-one join it controls), and the row stays under the partner's minimum of 3.
+-- tables: [{"name": "mine", "owner": "111111111111", "columns": ["uid", "link", "tag"], "analysisRuleType": "AGGREGATION", "analysisRulePolicy": {"v1": {"aggregation": {"aggregateColumns": [{"columnNames": ["uid"], "function": "COUNT_DISTINCT"}], "joinColumns": ["uid", "link"], "dimensionColumns": ["tag"], "scalarFunctions": [], "outputConstraints": [{"columnName": "uid", "minimum": 2, "type": "COUNT_DISTINCT"}]}}}}, {"name": "theirs", "owner": "222222222222", "columns": ["user_id", "postal", "cost"], "analysisRuleType": "AGGREGATION", "analysisRulePolicy": {"v1": {"aggregation": {"aggregateColumns": [{"columnNames": ["cost"], "function": "SUM"}], "joinColumns": ["user_id"], "dimensionColumns": ["postal"], "scalarFunctions": [], "outputConstraints": [{"columnName": "user_id", "minimum": 3, "type": "COUNT_DISTINCT"}]}}}}]
+-- runner: 111111111111
+-- expect: allowed
+-- thresholded: yes
+-- data: CREATE TABLE mine (uid BIGINT, link BIGINT, tag VARCHAR);
+-- data: INSERT INTO mine VALUES (1, 42, 'x'), (2, 42, 'x'), (3, 42, 'x'), (4, 42, 'x'), (5, 42, 'x');
+-- data: CREATE TABLE theirs (user_id BIGINT, postal VARCHAR, cost DOUBLE);
+-- data: INSERT INTO theirs VALUES (42, '98101', 17.5), (43, '98102', 1.0);
+-- expect-rows: 1
+-- expect-kept-rows: 0
+SELECT t.postal, SUM(t.cost) AS cost FROM mine m JOIN theirs t ON m.link = t.user_id GROUP BY t.postal

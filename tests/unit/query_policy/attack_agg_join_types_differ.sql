@@ -1,0 +1,7 @@
+-- about: issue 12 attack 1 on the Clean Rooms face: a VARCHAR join column of the analyst's own table equated to the partner's BIGINT one would be cast row by row, so '42', '042' and ' 42' all join person 42. Columns of different types are never compared.
+-- tables: [{"name": "mine", "owner": "111111111111", "columns": ["uid", "tag"], "types": {"uid": "VARCHAR", "tag": "VARCHAR"}, "analysisRuleType": "AGGREGATION", "analysisRulePolicy": {"v1": {"aggregation": {"aggregateColumns": [{"columnNames": ["uid"], "function": "COUNT_DISTINCT"}], "joinColumns": ["uid"], "dimensionColumns": ["tag"], "scalarFunctions": [], "outputConstraints": [{"columnName": "uid", "minimum": 2, "type": "COUNT_DISTINCT"}]}}}}, {"name": "theirs", "owner": "222222222222", "columns": ["user_id", "postal", "cost"], "types": {"user_id": "BIGINT", "postal": "VARCHAR", "cost": "DOUBLE"}, "analysisRuleType": "AGGREGATION", "analysisRulePolicy": {"v1": {"aggregation": {"aggregateColumns": [{"columnNames": ["cost"], "function": "SUM"}], "joinColumns": ["user_id"], "dimensionColumns": ["postal"], "scalarFunctions": [], "outputConstraints": [{"columnName": "user_id", "minimum": 3, "type": "COUNT_DISTINCT"}]}}}}]
+-- runner: 111111111111
+-- expect: rejected: columns of types VARCHAR and BIGINT are compared
+SELECT t.postal, SUM(t.cost) AS cost, COUNT(DISTINCT m.uid) AS n
+FROM mine m JOIN theirs t ON m.uid = t.user_id
+GROUP BY t.postal
