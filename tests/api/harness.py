@@ -382,3 +382,13 @@ class ServerTestCase(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.stop()
         shutil.rmtree(cls.server.data_dir, ignore_errors=True)
+
+    def finished_query(self, cr, membership, started, timeout=60):
+        """Polls GetProtectedQuery (boto3 client `cr`) until the query ends or `timeout` passes."""
+        deadline = time.time() + timeout
+        while True:
+            q = cr.get_protected_query(membershipIdentifier=membership,
+                                       protectedQueryIdentifier=started["id"])["protectedQuery"]
+            if q["status"] in ("SUCCESS", "FAILED", "CANCELLED", "TIMED_OUT") or time.time() > deadline:
+                return q
+            time.sleep(0.05)

@@ -4,7 +4,6 @@ that a CUSTOM rule admits by ARN, with its parameters bound as string literals."
 import csv
 import io
 import os
-import time
 import uuid
 
 import botocore.exceptions
@@ -12,7 +11,6 @@ import botocore.exceptions
 from harness import ServerTestCase
 
 A, B = "111111111111", "222222222222"
-TERMINAL = {"SUCCESS", "FAILED", "CANCELLED", "TIMED_OUT"}
 
 BY_REGION = ("SELECT region, COUNT(*) AS people FROM audience "
              "WHERE region = :region OR region = ':not_a_parameter' -- :nor_this\n"
@@ -67,13 +65,7 @@ class AnalysisTemplatesTest(ServerTestCase):
     def run_query(self, sql_parameters):
         started = self.cr[A].start_protected_query(
             type="SQL", membershipIdentifier=self.ms_a, sqlParameters=sql_parameters)["protectedQuery"]
-        deadline = time.time() + 60
-        while True:
-            q = self.cr[A].get_protected_query(membershipIdentifier=self.ms_a,
-                                               protectedQueryIdentifier=started["id"])["protectedQuery"]
-            if q["status"] in TERMINAL or time.time() > deadline:
-                return q
-            time.sleep(0.05)
+        return self.finished_query(self.cr[A], self.ms_a, started)
 
     def rows(self, q):
         location = q["result"]["output"]["s3"]["location"]

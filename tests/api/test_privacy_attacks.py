@@ -7,14 +7,12 @@ import csv
 import io
 import os
 import subprocess
-import time
 
 import botocore.exceptions
 
 from harness import BIN, ServerTestCase
 
 A, B = "111111111111", "222222222222"
-TERMINAL = {"SUCCESS", "FAILED", "CANCELLED", "TIMED_OUT"}
 
 
 class PrivacyAttacksTest(ServerTestCase):
@@ -74,14 +72,7 @@ class PrivacyAttacksTest(ServerTestCase):
             sqlParameters={"queryString": sql})["protectedQuery"]
 
     def run_query(self, sql):
-        started = self.start(sql)
-        deadline = time.time() + 60
-        while True:
-            q = self.cr[A].get_protected_query(membershipIdentifier=self.ms_a,
-                                               protectedQueryIdentifier=started["id"])["protectedQuery"]
-            if q["status"] in TERMINAL or time.time() > deadline:
-                return q
-            time.sleep(0.05)
+        return self.finished_query(self.cr[A], self.ms_a, self.start(sql))
 
     def rows(self, q):
         location = q["result"]["output"]["s3"]["location"]
@@ -187,12 +178,6 @@ class PrivacyAttacksTest(ServerTestCase):
             type="SQL", membershipIdentifier=ms,
             sqlParameters={"queryString": "SELECT tier, COUNT(DISTINCT user_id) AS people "
                                           "FROM resolved GROUP BY tier"})["protectedQuery"]
-        deadline = time.time() + 60
-        while True:
-            q = self.cr[A].get_protected_query(membershipIdentifier=ms,
-                                               protectedQueryIdentifier=started["id"])["protectedQuery"]
-            if q["status"] in TERMINAL or time.time() > deadline:
-                break
-            time.sleep(0.05)
+        q = self.finished_query(self.cr[A], ms, started)
         self.assertEqual(q["status"], "SUCCESS", q.get("error"))
         self.assertEqual(self.rows(q), [["tier", "people"], ["x", "2"]])
