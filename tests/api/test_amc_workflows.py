@@ -2,7 +2,9 @@
 real server: an instance joined by its primary account, the platform's impressions in its
 collaboration, saved and inline workflows run with a time window and CUSTOM_PARAMETER values as
 protected queries of the Query Submitter, and the result read back as CSV from the advertiser's
-bucket, without the campaign the thresholds remove and with the count of removed rows.
+bucket, without the campaign the thresholds remove (and without a count of removed rows, which
+would move with one person). Also issue 12's attacks on this face: LIMIT ahead of the
+thresholds, a success bit from one user's value, user ids output or compared.
 """
 import csv
 import io
@@ -224,6 +226,43 @@ class AmcWorkflowsTest(harness.ServerTestCase):
                       ["workflowExecutionId"])
         self.assertEqual(e["status"], "SUCCEEDED", e)
         self.assertEqual(self.rows(e["outputS3URI"]), [["campaign", "users"]])
+
+    # --- issue 12's attacks on this face ----------------------------------------------------
+    def run_inline(self, sql, **extra):
+        inline = {"workflowId": "attack", "sqlQuery": sql}
+        return self.wait(self.run_execution(dict(WINDOW, workflow=inline, **extra))
+                         ["workflowExecutionId"])
+
+    def test_limit_applies_after_the_thresholds(self):
+        # Campaign 2 is one user and comes first in order: the thresholds remove it before LIMIT,
+        # so the answer is campaign 1, never an empty file that would say "one person is there".
+        e = self.run_inline("SELECT campaign_id, COUNT(DISTINCT user_id) AS users FROM impressions "
+                            "GROUP BY campaign_id ORDER BY users LIMIT 1")
+        self.assertEqual(e["status"], "SUCCEEDED", e)
+        self.assertEqual(self.rows(e["outputS3URI"]), [["campaign_id", "users"], ["4", "120"]])
+
+    def test_success_does_not_depend_on_one_users_value(self):
+        # The cast fails only on campaign 2's name ('Tiny'), a single user the thresholds remove
+        # anyway: with TRY the query succeeds whatever that user's row holds.
+        for probe in ["CAST(campaign AS INTEGER) > 0",
+                      "CAST(campaign_id AS BIGINT) * 9223372036854775807 > 0"]:
+            with self.subTest(probe=probe):
+                e = self.run_inline("SELECT campaign_id, COUNT(DISTINCT user_id) AS users FROM "
+                                    f"impressions WHERE {probe} OR campaign_id = 1 "
+                                    "GROUP BY campaign_id ORDER BY campaign_id")
+                self.assertEqual(e["status"], "SUCCEEDED", e)
+                self.assertEqual(self.rows(e["outputS3URI"])[:2],
+                                 [["campaign_id", "users"], ["1", "150"]])
+
+    def test_a_user_id_is_never_output_or_compared(self):
+        # The platform's rule refuses first here (user_id is its join column); the identity rule
+        # would refuse it under any rule (tests/unit/query_policy/identity_*.sql).
+        for sql in ["SELECT user_id, COUNT(*) AS n FROM impressions GROUP BY user_id",
+                    "SELECT campaign_id, COUNT(DISTINCT user_id) AS n FROM impressions "
+                    "WHERE user_id = 'v0' GROUP BY campaign_id"]:
+            with self.subTest(sql=sql):
+                message = self.refused(dict(WINDOW, workflow={"workflowId": "attack", "sqlQuery": sql}))
+                self.assertIn("column user_id of table impressions", message)
 
     def test_a_missing_parameter_value_is_refused(self):
         message = self.refused(dict(WINDOW, workflow={
