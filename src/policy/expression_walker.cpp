@@ -1,5 +1,6 @@
 // Expressions and names: what each name means where it is used (as DuckDB binds it), the lineage
 // of every value, and the uses shown to the rules.
+#include <algorithm>
 #include <set>
 
 #include "policy/query_walker_impl.h"
@@ -174,6 +175,24 @@ Status Walker::check_function_name(const json& e) {
   return {};
 }
 
+namespace {
+
+// Whether a scalar call answers an INTERVAL, as far as the walk can tell: the to_* constructors,
+// age(), a difference of two timestamps or times, and arithmetic with an interval.
+bool yields_interval(const std::string& name, const std::vector<Lineage>& args) {
+  if (name.rfind("to_", 0) == 0 && name != "to_timestamp") return true;  // to_days, to_months...
+  if (name == "age") return true;
+  bool any = false, moments = !args.empty();
+  for (const auto& a : args) {
+    any = any || a.type == "INTERVAL";
+    moments = moments && (a.type.rfind("TIMESTAMP", 0) == 0 || a.type == "TIME");
+  }
+  if ((name == "+" || name == "-" || name == "*" || name == "/") && any) return true;
+  return name == "-" && args.size() == 2 && moments;
+}
+
+}  // namespace
+
 Result<Lineage> Walker::function(const json& e, Scope& scope, const ExprContext& c) {
   CR_TRY(expect_only(sql_, e,
                      {"alias", "function_name", "schema", "catalog", "children", "filter",
@@ -225,6 +244,16 @@ Result<Lineage> Walker::function(const json& e, Scope& scope, const ExprContext&
       out.values.clear();
       out.literal = false;
     }
+    // An interval's months and days are 32-bit: averaging many large intervals overflows inside
+    // the aggregate, where TRY cannot reach, so whether the query fails would depend on rows.
+    bool interval = std::any_of(args.begin(), args.end(),
+                                [](const Lineage& a) { return a.type == "INTERVAL"; });
+    if (interval && !info->counts && !info->picks_value)
+      return sql_.error(e, name + " over intervals is not supported: it can overflow on some "
+                                  "rows; aggregate a number of seconds or days instead "
+                                  "(date_diff)");
+  } else if (yields_interval(name, args)) {
+    out.type = "INTERVAL";
   }
   CallUse use{e, name, *info, distinct, false, args, c};
   for (auto* r : rules_) CR_TRY(r->on_call(use));
