@@ -133,7 +133,6 @@ Status check_request(const CreateAnalysisTemplateRequest& req) {
   return {};
 }
 
-
 Status check_active(const MembershipRecord& ms) {
   if (ms.status != "ACTIVE")
     return Error::conflict("membership " + ms.id + " is " + ms.status +
@@ -183,9 +182,9 @@ Result<std::string> render_template(const AnalysisTemplateRecord& t,
   // `:name` becomes DuckDB's `$name` marker so that the parser finds it; the values are then
   // bound on the parse tree (policy/parameters.h). A marker misread inside a string or comment
   // only changes that string or comment: no value ever reaches the text.
-  CR_ASSIGN(auto marked, substitute(t.source_text, [](const std::string& name) -> Result<std::string> {
-    return "$" + name;
-  }));
+  CR_ASSIGN(auto marked,
+            substitute(t.source_text,
+                       [](const std::string& name) -> Result<std::string> { return "$" + name; }));
   return policy::bind_in_tree(marked, [&](const json& node) -> Result<std::optional<json>> {
     if (node.value("class", "") != "PARAMETER") return std::optional<json>{};
     const std::string name = node.value("identifier", "");

@@ -312,8 +312,8 @@ Result<std::string> fill_parameters(const std::string& sql, const TimeWindow& wi
       if (values.contains(name)) {
         CR_ASSIGN(lit, literal(values[name], type, field));
       } else if (decl != by_name.end() && !decl->second->default_value.is_null()) {
-        CR_ASSIGN(lit, literal(decl->second->default_value, type,
-                               "defaultValue of parameter " + name));
+        CR_ASSIGN(lit,
+                  literal(decl->second->default_value, type, "defaultValue of parameter " + name));
       } else {
         return Error::validation("the query uses CUSTOM_PARAMETER('" + name +
                                      "'), but parameterValues gives no value for it and the "
@@ -498,11 +498,13 @@ Result<WorkflowExecutionView> WorkflowService::get_execution(const AmcCaller& ca
                                                              const std::string& instance_id,
                                                              const std::string& execution_id) {
   CR_ASSIGN(auto inst, instance(caller, instance_id));
-  CR_ASSIGN(auto v, ctx_.db.read<WorkflowExecutionView>([&](Tx& tx) -> Result<WorkflowExecutionView> {
-    // Executions are the instance's query log: read only while its primary account is active.
-    CR_TRY(check_active_reader(tx, inst.collaboration_id, inst.aws_account_id));
-    return read_execution(tx, inst.instance_id, execution_id);
-  }));
+  CR_ASSIGN(auto v,
+            ctx_.db.read<WorkflowExecutionView>([&](Tx& tx) -> Result<WorkflowExecutionView> {
+              // Executions are the instance's query log: read only while its primary account is
+              // active.
+              CR_TRY(check_active_reader(tx, inst.collaboration_id, inst.aws_account_id));
+              return read_execution(tx, inst.instance_id, execution_id);
+            }));
   if (v.status == "RUNNING") v.progress = queries_.progress_of(v.execution.protected_query_id);
   return v;
 }

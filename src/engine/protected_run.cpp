@@ -87,8 +87,9 @@ Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control) {
   };
 
   for (const auto& t : run.tables)
-    CR_TRY(con.run("CREATE VIEW " + sql_identifier(t.name) + " AS SELECT " + column_list(t.columns) +
-                   " FROM read_parquet(" + sql_literal(t.parquet_path) + ")" + where_clause(t.rows)));
+    CR_TRY(con.run("CREATE VIEW " + sql_identifier(t.name) + " AS SELECT " +
+                   column_list(t.columns) + " FROM read_parquet(" + sql_literal(t.parquet_path) +
+                   ")" + where_clause(t.rows)));
   CR_TRY(stopped());
 
   RunOutcome out;
@@ -105,7 +106,7 @@ Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control) {
   // otherwise rename every unaliased expression.
   CR_ASSIGN(auto names, column_names(con, run.naming_sql.empty() ? run.sql : run.naming_sql));
   CR_ASSIGN(out.rows_written, write("SELECT * FROM (" + run.sql + ") AS __cleanroom_result(" +
-                                        column_list(names) + ")"));
+                                    column_list(names) + ")"));
   CR_TRY(stopped());
   return out;
 }

@@ -26,7 +26,7 @@ struct TableFile {
   std::string name;                  // the view's name, as the SQL names the table
   std::vector<std::string> columns;  // the only columns the view exposes
   std::string parquet_path;
-  std::optional<RowFilter> rows;     // unset: every row
+  std::optional<RowFilter> rows;  // unset: every row
 };
 
 enum class ResultFormat { Csv, Parquet };

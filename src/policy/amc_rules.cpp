@@ -115,9 +115,7 @@ class AmcPolicy : public RulePolicy {
   }
 
  private:
-  std::optional<ColumnClass> class_of(const ColumnKey& k) const {
-    return column_class(ctx_, k);
-  }
+  std::optional<ColumnClass> class_of(const ColumnKey& k) const { return column_class(ctx_, k); }
 
   // The strictest-class column among `cols` of AMC tables, if any.
   std::optional<std::pair<ColumnKey, ColumnClass>> strictest_of(
@@ -180,10 +178,9 @@ class AmcPolicy : public RulePolicy {
     }
     auto strictest = strictest_of(inputs);
     if (!strictest || strictest->second < ColumnClass::High) return {};
-    bool foreign = std::any_of(inputs.begin(), inputs.end(),
-                               [&](const ColumnKey& k) {
-                                 return !ctx_.tables[k.table].amc && !is_user_identity(ctx_, k);
-                               });
+    bool foreign = std::any_of(inputs.begin(), inputs.end(), [&](const ColumnKey& k) {
+      return !ctx_.tables[k.table].amc && !is_user_identity(ctx_, k);
+    });
     if (!literal && !foreign) return {};
     return sql_.error(node, describe(strictest->first) + " is " + class_name(strictest->second) +
                                 " (AMC privacy) and may not be compared with literals or with "

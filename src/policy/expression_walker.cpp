@@ -249,9 +249,10 @@ Result<Lineage> Walker::function(const json& e, Scope& scope, const ExprContext&
     bool interval = std::any_of(args.begin(), args.end(),
                                 [](const Lineage& a) { return a.type == "INTERVAL"; });
     if (interval && !info->counts && !info->picks_value)
-      return sql_.error(e, name + " over intervals is not supported: it can overflow on some "
-                                  "rows; aggregate a number of seconds or days instead "
-                                  "(date_diff)");
+      return sql_.error(e, name +
+                               " over intervals is not supported: it can overflow on some "
+                               "rows; aggregate a number of seconds or days instead "
+                               "(date_diff)");
   } else if (yields_interval(name, args)) {
     out.type = "INTERVAL";
   }

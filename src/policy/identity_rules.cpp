@@ -63,18 +63,18 @@ class IdentityPolicy : public RulePolicy {
     if (!very_high) return {};
     const bool user = is_user_identity(ctx_, *very_high);
     for (const auto& o : use.operands) {
-      bool same_kind = !o.literal && !o.values.empty() &&
-                       std::all_of(o.values.begin(), o.values.end(), [&](const ColumnKey& k) {
-                         return user ? is_user_identity(ctx_, k)
-                                     : ctx_.tables[k.table].amc.has_value();
-                       });
+      bool same_kind =
+          !o.literal && !o.values.empty() &&
+          std::all_of(o.values.begin(), o.values.end(), [&](const ColumnKey& k) {
+            return user ? is_user_identity(ctx_, k) : ctx_.tables[k.table].amc.has_value();
+          });
       if (!same_kind)
-        return sql_.error(use.node,
-                          describe(*very_high) +
-                              (user ? " identifies a person and may only be joined with another "
-                                      "person identifier (a platform user_id or an id matching "
-                                      "resolved to one)"
-                                    : " is VERY_HIGH and may only be joined with platform columns"));
+        return sql_.error(
+            use.node, describe(*very_high) +
+                          (user ? " identifies a person and may only be joined with another "
+                                  "person identifier (a platform user_id or an id matching "
+                                  "resolved to one)"
+                                : " is VERY_HIGH and may only be joined with platform columns"));
     }
     return {};
   }

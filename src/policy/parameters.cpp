@@ -46,9 +46,10 @@ json text_constant(const std::string& value) {
           {"type", "VALUE_CONSTANT"},
           {"alias", ""},
           {"query_location", UINT64_MAX},
-          {"value", {{"type", {{"id", "VARCHAR"}, {"type_info", nullptr}}},
-                     {"is_null", false},
-                     {"value", value}}}};
+          {"value",
+           {{"type", {{"id", "VARCHAR"}, {"type_info", nullptr}}},
+            {"is_null", false},
+            {"value", value}}}};
 }
 
 Result<json> literal_expression(const std::string& literal_sql) {
@@ -64,8 +65,7 @@ Result<json> literal_expression(const std::string& literal_sql) {
 Result<std::string> bind_in_tree(std::string_view sql, const ParameterBinder& bind) {
   CR_ASSIGN(json tree, parse_sql(sql));
   json& statements = tree["statements"];
-  if (statements.size() != 1)
-    return invalid_query("the query must be a single SELECT statement");
+  if (statements.size() != 1) return invalid_query("the query must be a single SELECT statement");
   json& statement = statements[0];
   CR_TRY(bind_nodes(statement["node"], bind));
   statement["named_param_map"] = json::array();

@@ -44,9 +44,9 @@ struct QueryTable {
 };
 
 struct QueryContext {
-  std::vector<QueryTable> tables;        // every table associated into the collaboration
-  std::string runner_account_id;         // the member running the query (joinRequired, providers)
-  std::string analysis_template_arn;     // set when the SQL comes from an analysis template
+  std::vector<QueryTable> tables;     // every table associated into the collaboration
+  std::string runner_account_id;      // the member running the query (joinRequired, providers)
+  std::string analysis_template_arn;  // set when the SQL comes from an analysis template
   // Minimum distinct users per output row for the AMC classes medium and high (low is 2).
   int64_t amc_threshold = 100;
 };

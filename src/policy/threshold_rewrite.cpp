@@ -87,8 +87,9 @@ Status add_thresholds(json& statement, const std::vector<KeptCondition>& conditi
               std::none_of(reach.begin(), reach.end(),
                            [&](const Column& c) { return same_column(c, to); }))
             reach.push_back(to);
-    return std::any_of(reach.begin(), reach.end(),
-                       [&](const Column& c) { return same_column(c, {y.relation, y.column}); });
+    return std::any_of(reach.begin(), reach.end(), [&](const Column& c) {
+      return same_column(c, {y.relation, y.column});
+    });
   };
   // The strictest minimum per column (per class of identical columns). Every condition counts a
   // protected table's own column; a class holds only such columns, whose values are the same.

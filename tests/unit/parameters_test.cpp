@@ -1,8 +1,9 @@
 // Parameters bound on the parse tree (policy/parameters.h): whatever a value holds, it comes back
 // as one constant in the rendered SQL, and the rendered SQL parses to the template's own shape.
+#include "policy/parameters.h"
+
 #include <gtest/gtest.h>
 
-#include "policy/parameters.h"
 #include "policy/sql_parser.h"
 
 namespace cleanroom {
@@ -25,7 +26,8 @@ json where_of(const std::string& sql) {
 }
 
 TEST(Parameters, AValueIsAlwaysOneConstant) {
-  const std::string sql = "SELECT region, count(*) AS n FROM t WHERE region = $region GROUP BY region";
+  const std::string sql =
+      "SELECT region, count(*) AS n FROM t WHERE region = $region GROUP BY region";
   for (const std::string value :
        {"x' OR '1'='1", "$$ OR 1=1 --", "$tag$ ) UNION SELECT email FROM t $tag$", "/* */ ' /*",
         "E'\\'' OR true --", "'); SELECT 1; --", "\n-- comment\n", "plain"}) {
@@ -56,10 +58,9 @@ TEST(Parameters, LiteralExpressionsAreConstantsOnly) {
 }
 
 TEST(Parameters, AnUnboundMarkerIsNotRendered) {
-  auto out = policy::bind_in_tree("SELECT a FROM t WHERE a = $x",
-                                  [](const json&) -> Result<std::optional<json>> {
-                                    return std::optional<json>{};
-                                  });
+  auto out = policy::bind_in_tree(
+      "SELECT a FROM t WHERE a = $x",
+      [](const json&) -> Result<std::optional<json>> { return std::optional<json>{}; });
   EXPECT_FALSE(out.ok());
 }
 

@@ -176,8 +176,10 @@ std::unique_ptr<engine::Engine> database_of(const Case& c) {
 // Each table's column types, as its data created them.
 void add_types(engine::Connection& con, policy::QueryContext& ctx) {
   for (auto& t : ctx.tables) {
-    auto r = con.query("SELECT column_name, data_type FROM information_schema.columns "
-                       "WHERE table_name = '" + t.name + "'");
+    auto r = con.query(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = '" +
+        t.name + "'");
     if (!r.ok()) continue;
     auto rows = r->rows();
     if (!rows.ok()) continue;

@@ -21,16 +21,20 @@ TEST(ResolvedIdentityMigration, MarksTheUserIdOfResolvedDatasetsOnly) {
   auto db = catalog::Database::open((dir / "meta.db").string());
   ASSERT_TRUE(db.ok()) << db.error().message;
   auto ok = (*db)->write<bool>([](catalog::Tx& tx) -> Result<bool> {
-    CR_TRY(tx.exec("INSERT INTO accounts (account_id, name, created_at) VALUES ('111111111111', 'A', 0)"));
+    CR_TRY(tx.exec(
+        "INSERT INTO accounts (account_id, name, created_at) VALUES ('111111111111', 'A', 0)"));
     const char* insert =
         "INSERT INTO datasets (account_id, database_name, table_name, version, path, columns, "
         "row_count, bytes, created_at, updated_at) VALUES ('111111111111', 'crm', ?, 1, 'p', ?, "
         "0, 0, 0, 0)";
-    CR_TRY(tx.exec(insert, {std::string("resolved"),
-                            std::string(R"([{"name":"id","type":"BIGINT"},{"name":"user_id","type":"BIGINT"},)"
-                                        R"({"name":"match_rule","type":"VARCHAR"}])")}));
-    CR_TRY(tx.exec(insert, {std::string("plain"),
-                            std::string(R"([{"name":"user_id","type":"BIGINT"},{"name":"x","type":"VARCHAR"}])")}));
+    CR_TRY(tx.exec(
+        insert, {std::string("resolved"),
+                 std::string(R"([{"name":"id","type":"BIGINT"},{"name":"user_id","type":"BIGINT"},)"
+                             R"({"name":"match_rule","type":"VARCHAR"}])")}));
+    CR_TRY(tx.exec(
+        insert,
+        {std::string("plain"),
+         std::string(R"([{"name":"user_id","type":"BIGINT"},{"name":"x","type":"VARCHAR"}])")}));
     CR_TRY(tx.exec(catalog::migrations().at(9)));  // as an older data dir meets it
     return true;
   });
