@@ -177,6 +177,22 @@ Status Walker::check_function_name(const json& e) {
 
 namespace {
 
+// Integers and floating point compare without a cast that can fail (the narrower side widens).
+bool plain_number(std::string_view t) {
+  for (std::string_view n : {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
+                             "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE"})
+    if (t == n) return true;
+  return false;
+}
+
+bool compatible(std::string_view a, std::string_view b) {
+  return a == b || (plain_number(a) && plain_number(b));
+}
+
+}  // namespace
+
+namespace {
+
 // Whether a scalar call answers an INTERVAL, as far as the walk can tell: the to_* constructors,
 // age(), a difference of two timestamps or times, and arithmetic with an interval.
 bool yields_interval(const std::string& name, const std::vector<Lineage>& args) {
@@ -189,6 +205,28 @@ bool yields_interval(const std::string& name, const std::vector<Lineage>& args) 
   }
   if ((name == "+" || name == "-" || name == "*" || name == "/") && any) return true;
   return name == "-" && args.size() == 2 && moments;
+}
+
+// The type a scalar call answers, as far as comparisons need it: text, a plain number, an
+// interval; "" when the walk cannot tell. A join on such a computed key then stays a hash join.
+std::string result_type(const std::string& name, const std::vector<Lineage>& args) {
+  if (yields_interval(name, args)) return "INTERVAL";
+  static const std::set<std::string> text = {
+      "lower",     "upper",     "lcase",          "ucase",
+      "trim",      "ltrim",     "rtrim",          "concat",
+      "concat_ws", "substring", "substr",         "left",
+      "right",     "replace",   "reverse",        "lpad",
+      "rpad",      "||",        "split_part",     "strip_accents",
+      "translate", "md5",       "sha256",         "monthname",
+      "dayname",   "strftime",  "regexp_replace", "regexp_extract",
+      "chr",       "repeat",    "format",         "printf"};
+  if (text.count(name)) return "VARCHAR";
+  static const std::set<std::string> arithmetic = {"+", "-", "*", "/", "//", "%", "abs"};
+  bool numbers = !args.empty() && std::all_of(args.begin(), args.end(), [](const Lineage& a) {
+    return a.literal ? a.derived.empty() : plain_number(a.type);
+  });
+  if (arithmetic.count(name) && numbers) return "DOUBLE";  // some plain number; which one no matter
+  return "";
 }
 
 }  // namespace
@@ -253,8 +291,8 @@ Result<Lineage> Walker::function(const json& e, Scope& scope, const ExprContext&
                                " over intervals is not supported: it can overflow on some "
                                "rows; aggregate a number of seconds or days instead "
                                "(date_diff)");
-  } else if (yields_interval(name, args)) {
-    out.type = "INTERVAL";
+  } else {
+    out.type = result_type(name, args);
   }
   CallUse use{e, name, *info, distinct, false, args, c};
   for (auto* r : rules_) CR_TRY(r->on_call(use));
@@ -367,22 +405,6 @@ Result<Lineage> Walker::operation(const json& e, Scope& scope, const ExprContext
   for (auto* r : rules_) CR_TRY(r->on_operation(use));
   return out;
 }
-
-namespace {
-
-// Integers and floating point compare without a cast that can fail (the narrower side widens).
-bool plain_number(std::string_view t) {
-  for (std::string_view n : {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
-                             "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE"})
-    if (t == n) return true;
-  return false;
-}
-
-bool compatible(std::string_view a, std::string_view b) {
-  return a == b || (plain_number(a) && plain_number(b));
-}
-
-}  // namespace
 
 std::string Walker::type_of(const Lineage& l) const {
   if (!l.type.empty()) return l.type;
