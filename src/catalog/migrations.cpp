@@ -352,6 +352,11 @@ UPDATE datasets SET columns = (
 WHERE EXISTS (SELECT 1 FROM json_each(datasets.columns) WHERE json_extract(value, '$.name') = 'match_rule')
   AND EXISTS (SELECT 1 FROM json_each(datasets.columns) WHERE json_extract(value, '$.name') = 'user_id');
 )sql",
+      // 11: an AMC execution may fold the rows under a threshold into one thresholded row
+      // (filteredMetricsDiscriminatorColumn); the query keeps the option, for its run.
+      R"sql(
+ALTER TABLE protected_queries ADD COLUMN filtered_rows_column TEXT;
+)sql",
   };
   return steps;
 }

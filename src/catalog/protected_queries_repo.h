@@ -30,6 +30,9 @@ struct ProtectedQueryRecord {
   int64_t created_at_ms = 0;
   int64_t started_at_ms = 0;   // 0 until STARTED
   int64_t finished_at_ms = 0;  // 0 until terminal
+  // AMC's filteredMetricsDiscriminatorColumn: "" drops the rows under a threshold; a name folds
+  // them into one thresholded row flagged in that column (policy/filtered_rows.h).
+  std::string filtered_rows_column;
 };
 
 namespace protected_queries_repo {

@@ -108,6 +108,7 @@ struct Plan {
 // data with it), as the checker sees it, with the file the engine reads.
 Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std::string& runner,
                         const std::string& sql, const std::string& template_arn,
+                        const std::string& filtered_rows_column,
                         const std::vector<std::string>& platform_accounts,
                         const std::string& data_dir) {
   namespace tables = catalog::configured_tables_repo;
@@ -115,6 +116,7 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
   context.runner_account_id = runner;
   context.analysis_template_arn = template_arn;
   context.amc_threshold = c.amc_threshold;
+  context.filtered_rows_discriminator = filtered_rows_column;
   std::map<std::string, engine::TableFile> files;
   CR_ASSIGN(auto associations, tables::active_associations_in_collaboration(tx, c.id, "", 1000));
   for (const auto& a : associations) {
@@ -240,10 +242,22 @@ Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& calle
     }
     // Checked now so that a refusal answers the request; checked again when it runs, against
     // the rules and data in force then.
-    CR_TRY(status_of(plan_query(tx, c, caller, sql, template_arn, platform_ids, ctx_.data_dir)));
-    q = ProtectedQueryRecord{crypto::uuid4(), c.id, ms.id, caller, sql, template_arn,
-                             parameters, req.result_config, dest.receiver_account_id,
-                             dest.bucket, dest.key_prefix, dest.format, "SUBMITTED"};
+    CR_TRY(status_of(plan_query(tx, c, caller, sql, template_arn, req.filtered_rows_column,
+                                platform_ids, ctx_.data_dir)));
+    q = ProtectedQueryRecord{crypto::uuid4(),
+                             c.id,
+                             ms.id,
+                             caller,
+                             sql,
+                             template_arn,
+                             parameters,
+                             req.result_config,
+                             dest.receiver_account_id,
+                             dest.bucket,
+                             dest.key_prefix,
+                             dest.format,
+                             "SUBMITTED"};
+    q.filtered_rows_column = req.filtered_rows_column;
     q.created_at_ms = now_epoch_millis();
     return true;
   })));
@@ -286,7 +300,8 @@ void ProtectedQueryService::run(const std::string& id) {
       CR_ASSIGN(auto ms, own_membership(tx, q.account_id, q.membership_id));
       CR_TRY(status_of(querying_member(tx, ms)));
       CR_ASSIGN(auto c, find_collaboration(tx, q.collaboration_id));
-      return plan_query(tx, c, q.account_id, q.query_text, q.analysis_template_arn, platform_ids,
+      return plan_query(tx, c, q.account_id, q.query_text, q.analysis_template_arn,
+                        q.filtered_rows_column, platform_ids,
                         ctx_.data_dir);
     }));
     std::error_code ec;

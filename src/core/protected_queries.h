@@ -32,6 +32,7 @@ struct StartQueryRequest {
   std::optional<std::string> analysis_template_arn;
   std::map<std::string, std::string> parameters;
   nlohmann::json result_config;  // ProtectedQueryResultConfiguration, or null: the membership's
+  std::string filtered_rows_column;  // AMC's filteredMetricsDiscriminatorColumn, or ""
 };
 
 struct ProtectedQueryView {

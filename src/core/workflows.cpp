@@ -469,6 +469,7 @@ Result<WorkflowExecutionView> WorkflowService::start(const AmcCaller& caller,
   query.query_string = sql;
   query.result_config = {
       {"outputConfiguration", {{"member", {{"accountId", inst.aws_account_id}}}}}};
+  query.filtered_rows_column = w.filtered_metrics_discriminator_column;
   CR_ASSIGN(auto started, queries_.start(submitter.account_id, query));
 
   WorkflowExecutionRecord e;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "policy/filtered_rows.h"
 #include "policy/query_rules.h"
 #include "policy/safe_eval.h"
 #include "policy/sql_parser.h"
@@ -109,12 +110,17 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
   for (int t : walked.tables) out.tables.push_back(ctx.tables[t].name);
   // What runs is rendered from the checked tree, never the caller's text; the copy without TRY
   // only names the output columns as the analyst wrote them.
-  CR_ASSIGN(out.naming_sql, render_checked(statement));
+  json naming = statement;
   CR_TRY(silence_errors(text, statement, walked.safe_comparisons));
   if (!kept.empty()) {
     CR_TRY(add_thresholds(statement, kept, walked.equated_columns));
     out.thresholded = true;
+    if (!ctx.filtered_rows_discriminator.empty()) {
+      CR_ASSIGN(bool folded, fold_filtered_rows(statement, ctx.filtered_rows_discriminator));
+      if (folded) name_discriminator(naming, ctx.filtered_rows_discriminator);
+    }
   }
+  CR_ASSIGN(out.naming_sql, render_checked(naming));
   CR_ASSIGN(out.sql, render_checked(statement));
   return out;
 }

@@ -49,6 +49,9 @@ struct QueryContext {
   std::string analysis_template_arn;  // set when the SQL comes from an analysis template
   // Minimum distinct users per output row for the AMC classes medium and high (low is 2).
   int64_t amc_threshold = 100;
+  // AMC's filteredMetricsDiscriminatorColumn: when set, the rows under a threshold are folded
+  // into one thresholded row flagged TRUE in this column (filtered_rows.h), not dropped.
+  std::string filtered_rows_discriminator;
 };
 
 // The SQL to run, rendered by DuckDB from the checked tree (never the caller's text): thresholds

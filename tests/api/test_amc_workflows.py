@@ -169,10 +169,12 @@ class AmcWorkflowsTest(harness.ServerTestCase):
         self.assertEqual(started["workflowId"], "impressions_by_campaign")
         e = self.wait(started["workflowExecutionId"])
         self.assertEqual(e["status"], "SUCCEEDED", e)
-        # Campaign 2 (1 user) is removed by the thresholds; 3 is outside the window.
+        # Campaign 2 (1 user) is removed by the thresholds; 3 is outside the window. The workflow
+        # names a filteredMetricsDiscriminatorColumn: the removed rows fold into one row flagged
+        # true, which is itself thresholded, so one user's campaign leaves no row at all.
         self.assertEqual(self.rows(e["outputS3URI"]),
-                         [["campaign_id", "impressions", "users"], ["1", "300", "150"],
-                          ["4", "600", "120"]])
+                         [["campaign_id", "impressions", "users", "filtered"],
+                          ["1", "300", "150", "false"], ["4", "600", "120", "false"]])
         self.assertEqual(e["filteredRowsSummary"], {"outputRowCount": 2})  # no count of removed rows
         self.assertEqual((e["timeWindowStart"], e["timeWindowEnd"], e["timeWindowTimeZone"]),
                          ("2023-02-07T00:00:00", "2023-02-08T00:00:00", "UTC"))
@@ -198,14 +200,15 @@ class AmcWorkflowsTest(harness.ServerTestCase):
                                               parameterValues={"excluded_campaign": -1}))
                       ["workflowExecutionId"])
         self.assertEqual(e["status"], "SUCCEEDED", e)
-        self.assertEqual(self.rows(e["outputS3URI"])[1:], [["1", "300", "150"], ["4", "600", "120"]])
+        self.assertEqual(self.rows(e["outputS3URI"])[1:],
+                         [["1", "300", "150", "false"], ["4", "600", "120", "false"]])
 
     def test_the_declared_default_fills_a_missing_parameter(self):
         e = self.wait(self.run_execution(dict(WINDOW, workflowId="impressions_by_campaign"))
                       ["workflowExecutionId"])
         self.assertEqual(e["status"], "SUCCEEDED", e)
         # Campaign 4 is the default exclusion.
-        self.assertEqual(self.rows(e["outputS3URI"])[1:], [["1", "300", "150"]])
+        self.assertEqual(self.rows(e["outputS3URI"])[1:], [["1", "300", "150", "false"]])
 
     def test_inline_workflow_with_a_quoted_string_parameter(self):
         # Only calls in the SQL itself are filled in: not in comments (nor string literals).

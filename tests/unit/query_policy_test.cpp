@@ -321,6 +321,59 @@ TEST(QueryPolicy, AComputedTextKeyStillJoinsBare) {
   EXPECT_NE(r->sql.find("TRY(lower(hashed_email))"), std::string::npos) << r->sql;
 }
 
+// AMC's filteredMetricsDiscriminatorColumn: the groups under the threshold are folded into one
+// row (dimensions NULL, flagged TRUE), which is itself thresholded: with three single-user
+// campaigns it passes a threshold of 3, with two it does not.
+TEST(QueryPolicy, FilteredRowsFoldIntoOneThresholdedRow) {
+  Case c;
+  c.setup = json::parse(read_file(corpus_dir() / "amc.json"));
+  c.data = {
+      "CREATE TABLE dsp_impressions (user_id VARCHAR, campaign VARCHAR, campaign_id INTEGER, "
+      "impressions DOUBLE, postal_code VARCHAR, bid_price DOUBLE, event_dt DATE)",
+      "INSERT INTO dsp_impressions VALUES ('u1','A',1,1,'1',1,'2024-01-01'), "
+      "('u2','A',1,1,'1',1,'2024-01-01'), ('u3','A',1,1,'1',1,'2024-01-01'), "
+      "('u4','B',2,2,'1',1,'2024-01-01'), ('u5','C',3,3,'1',1,'2024-01-01')"};
+  auto db = database_of(c);
+  ASSERT_TRUE(db);
+  auto& con = db->connection();
+  auto ctx = context_of(c);
+  add_types(con, ctx);
+  ctx.filtered_rows_discriminator = "filtered";
+  const char* sql =
+      "SELECT campaign, COUNT(DISTINCT user_id) AS users, SUM(impressions) AS imp "
+      "FROM dsp_impressions GROUP BY 1 ORDER BY campaign NULLS LAST";
+  auto answer = [&]() {
+    auto checked = policy::check_query(sql, ctx);
+    if (!checked.ok()) {
+      ADD_FAILURE() << checked.error().message;
+      return std::vector<std::string>{};
+    }
+    auto r = con.query("SELECT * FROM (" + checked->sql + ") AS q");
+    EXPECT_TRUE(r.ok()) << checked->sql << ": " << r.error().message;
+    EXPECT_EQ(r->column_name(r->column_count() - 1), "filtered");
+    auto result = r->rows();
+    EXPECT_TRUE(result.ok());
+    std::vector<std::string> rows;
+    for (const auto& row : *result) {
+      std::string line;
+      for (const auto& v : row) {
+        std::string cell = "NULL";
+        if (const auto* t = std::get_if<std::string>(&v)) cell = *t;
+        if (const auto* b = std::get_if<bool>(&v)) cell = *b ? "true" : "false";
+        if (const auto* i = std::get_if<int64_t>(&v)) cell = std::to_string(*i);
+        if (const auto* d = std::get_if<double>(&v))
+          cell = std::to_string(static_cast<int64_t>(*d));
+        line += (line.empty() ? "" : ",") + cell;
+      }
+      rows.push_back(line);
+    }
+    return rows;
+  };
+  EXPECT_EQ(answer(), (std::vector<std::string>{"A,3,3,false"}));
+  ASSERT_TRUE(con.run("INSERT INTO dsp_impressions VALUES ('u6','D',4,4,'1',1,'2024-01-01')").ok());
+  EXPECT_EQ(answer(), (std::vector<std::string>{"A,3,3,false", "NULL,3,9,true"}));
+}
+
 // Each thread parses on its own DuckDB database.
 TEST(QueryPolicy, ChecksFromSeveralThreads) {
   auto ctx = aggregation_setup();
