@@ -5,46 +5,19 @@
 #include <utility>
 #include <vector>
 
+#include "policy/sql_nodes.h"
 #include "policy/sql_tree.h"
 
 namespace cleanroom::policy {
 namespace {
 
-constexpr uint64_t kNoLocation = UINT64_MAX;
 constexpr const char* kGroups = "__cleanroom_kept_groups";
 constexpr const char* kGroupsAlias = "__cleanroom_kg";
 constexpr const char* kPresent = "__cleanroom_present";
 
 std::string key_name(size_t i) { return "__cleanroom_g" + std::to_string(i); }
 
-json column(const std::string& relation, const std::string& name) {
-  return {{"class", "COLUMN_REF"},
-          {"type", "COLUMN_REF"},
-          {"alias", ""},
-          {"query_location", kNoLocation},
-          {"column_names", json::array({relation, name})}};
-}
-
-json present() { return column(kGroupsAlias, kPresent); }
-
-// TRUE, as the parser reads it back from rendered text: CAST('t' AS BOOLEAN).
-json true_constant() {
-  return {{"class", "CAST"},
-          {"type", "OPERATOR_CAST"},
-          {"alias", ""},
-          {"query_location", kNoLocation},
-          {"child",
-           {{"class", "CONSTANT"},
-            {"type", "VALUE_CONSTANT"},
-            {"alias", ""},
-            {"query_location", kNoLocation},
-            {"value",
-             {{"type", {{"id", "VARCHAR"}, {"type_info", nullptr}}},
-              {"is_null", false},
-              {"value", "t"}}}}},
-          {"cast_type", {{"id", "BOOLEAN"}, {"type_info", nullptr}}},
-          {"try_cast", false}};
-}
+json present() { return column_ref(kGroupsAlias, kPresent); }
 
 json without_alias(json e) {
   if (e.is_object() && e.contains("alias")) e["alias"] = "";
@@ -116,15 +89,6 @@ void replace_groups(json& e, const std::vector<json>& groups) {
   for (auto& [key, value] : e.items()) replace_groups(value, groups);
 }
 
-json all_of(json children) {
-  if (children.size() == 1) return std::move(children[0]);
-  return {{"class", "CONJUNCTION"},
-          {"type", "CONJUNCTION_AND"},
-          {"alias", ""},
-          {"query_location", kNoLocation},
-          {"children", std::move(children)}};
-}
-
 }  // namespace
 
 Result<bool> fold_filtered_rows(json& statement, const std::string& discriminator) {
@@ -170,7 +134,7 @@ Result<bool> fold_filtered_rows(json& statement, const std::string& discriminato
                   {"alias", ""},
                   {"query_location", kNoLocation},
                   {"left", groups[i]},
-                  {"right", column(kGroupsAlias, key_name(i))}});
+                  {"right", column_ref(kGroupsAlias, key_name(i))}});
   json from = {{"type", "JOIN"},
                {"alias", ""},
                {"sample", nullptr},

@@ -4,23 +4,12 @@
 #include <cstdint>
 #include <limits>
 
+#include "policy/sql_nodes.h"
 #include "policy/sql_parser.h"
 #include "policy/sql_tree.h"
 
 namespace cleanroom::policy {
 namespace {
-
-// Nodes in the form json_serialize_sql writes them, so json_deserialize_sql reads them back.
-constexpr uint64_t kNoLocation = UINT64_MAX;
-
-json column_ref(const std::string& relation, const std::string& column) {
-  json names = relation.empty() ? json::array({column}) : json::array({relation, column});
-  return {{"class", "COLUMN_REF"},
-          {"type", "COLUMN_REF"},
-          {"alias", ""},
-          {"query_location", kNoLocation},
-          {"column_names", names}};
-}
 
 json count_distinct(json arg) {
   return {{"class", "FUNCTION"},
@@ -58,14 +47,6 @@ json at_least(json left, json right) {
           {"query_location", kNoLocation},
           {"left", std::move(left)},
           {"right", std::move(right)}};
-}
-
-json all_of(json children) {
-  return {{"class", "CONJUNCTION"},
-          {"type", "CONJUNCTION_AND"},
-          {"alias", ""},
-          {"query_location", kNoLocation},
-          {"children", std::move(children)}};
 }
 
 }  // namespace
@@ -111,7 +92,7 @@ Status add_thresholds(json& statement, const std::vector<KeptCondition>& conditi
   for (const auto& c : merged)
     children.push_back(
         at_least(count_distinct(column_ref(c.relation, c.column)), integer(c.minimum)));
-  node["having"] = children.size() == 1 ? std::move(children[0]) : all_of(std::move(children));
+  node["having"] = all_of(std::move(children));
   return {};
 }
 

@@ -1,0 +1,43 @@
+#include "policy/sql_nodes.h"
+
+namespace cleanroom::policy {
+
+using nlohmann::json;
+
+json column_ref(const std::string& relation, const std::string& column) {
+  json names = relation.empty() ? json::array({column}) : json::array({relation, column});
+  return {{"class", "COLUMN_REF"},
+          {"type", "COLUMN_REF"},
+          {"alias", ""},
+          {"query_location", kNoLocation},
+          {"column_names", names}};
+}
+
+json all_of(json children) {
+  if (children.size() == 1) return std::move(children[0]);
+  return {{"class", "CONJUNCTION"},
+          {"type", "CONJUNCTION_AND"},
+          {"alias", ""},
+          {"query_location", kNoLocation},
+          {"children", std::move(children)}};
+}
+
+json true_constant() {
+  return {{"class", "CAST"},
+          {"type", "OPERATOR_CAST"},
+          {"alias", ""},
+          {"query_location", kNoLocation},
+          {"child",
+           {{"class", "CONSTANT"},
+            {"type", "VALUE_CONSTANT"},
+            {"alias", ""},
+            {"query_location", kNoLocation},
+            {"value",
+             {{"type", {{"id", "VARCHAR"}, {"type_info", nullptr}}},
+              {"is_null", false},
+              {"value", "t"}}}}},
+          {"cast_type", {{"id", "BOOLEAN"}, {"type_info", nullptr}}},
+          {"try_cast", false}};
+}
+
+}  // namespace cleanroom::policy
