@@ -203,7 +203,9 @@ ProtectedQueryService::ProtectedQueryService(Context& ctx, QueryLimits limits)
       workers_(std::make_unique<QueryWorkers>(limits.workers,
                                               [this](const std::string& id) { run(id); })) {}
 
-ProtectedQueryService::~ProtectedQueryService() { workers_.reset(); }
+// The workers are stopped and joined while workers_ still points at them: a query's thread reads
+// workers_->stopping() to record SERVER_STOPPED (resetting first left it a null pointer).
+ProtectedQueryService::~ProtectedQueryService() { workers_->stop(); }
 
 Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& caller,
                                                         const StartQueryRequest& req) {

@@ -48,7 +48,9 @@ class QueryWorkers;
 class ProtectedQueryService {
  public:
   ProtectedQueryService(Context& ctx, QueryLimits limits = {});
-  ~ProtectedQueryService();  // stops the workers; what has not finished is ended at next start
+  // Stops the workers: a running query ends FAILED (SERVER_STOPPED); a queued one is ended at the
+  // next start (fail_interrupted_queries).
+  ~ProtectedQueryService();
 
   // Checks the caller may query and the SQL against every rule, records the query SUBMITTED and
   // queues it. A refused query is a Validation error (reason INVALID_QUERY) and is not recorded.

@@ -4,7 +4,9 @@ namespace cleanroom::core {
 
 QueryWorkers::QueryWorkers(int workers, Task task) : size_(workers < 1 ? 1 : workers), task_(std::move(task)) {}
 
-QueryWorkers::~QueryWorkers() {
+QueryWorkers::~QueryWorkers() { stop(); }
+
+void QueryWorkers::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -12,7 +14,8 @@ QueryWorkers::~QueryWorkers() {
     for (auto& [id, r] : running_) r.control->stop(engine::RunControl::Stop::Cancelled);
   }
   cv_.notify_all();
-  for (auto& t : threads_) t.join();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
 }
 
 void QueryWorkers::submit(const std::string& id) {

@@ -21,7 +21,11 @@ class QueryWorkers {
  public:
   using Task = std::function<void(const std::string& id)>;
   QueryWorkers(int workers, Task task);
-  ~QueryWorkers();  // running queries are stopped, queued ones dropped
+  ~QueryWorkers();  // stop()
+
+  // Running queries are stopped, queued ones dropped, and the threads joined: when it returns, no
+  // task runs. Idempotent.
+  void stop();
 
   void submit(const std::string& id);
   // A running query's control, tracked with the time it must end by; null when not running.

@@ -3,9 +3,11 @@
 // TIMED_OUT). The checker's rules themselves are tested as data by query_policy_test.cpp.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "catalog/protected_queries_repo.h"
 #include "test_support.h"
@@ -282,6 +284,38 @@ TEST_F(ProtectedQueries, QueriesAStoppedServerLeftUnfinishedEndFailed) {
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->query.status, "FAILED");
   EXPECT_EQ(v->query.error_code, "SERVER_RESTARTED");
+}
+
+// A server that stops while a query runs (issue 14, item 1) stops the query and writes why, rather
+// than reading its worker pool through a pointer already reset.
+TEST_F(ProtectedQueries, StoppingWhileAQueryRunsEndsItServerStopped) {
+  std::string customers = "hashed_email,segment,spend\n", audience = "hashed_email,region\n";
+  for (int i = 0; i < 1000000; ++i) {
+    customers += "e" + std::to_string(i) + (i % 2 ? ",gold,1\n" : ",silver,2\n");
+    audience += "e" + std::to_string(i) + ",n\n";
+  }
+  upload(t, kA, "sales", "customers", customers);
+  upload(t, kB, "crm", "audience", audience);
+  auto serving = std::make_unique<core::Services>(*t.ctx, core::QueryLimits{1, 1, "1GB", 60000});
+  auto started = serving->protected_queries.start(kA, request(kOverlapBySegment));
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  const std::string id = started->query.id;
+  auto status = [&]() {
+    return t.db->read<std::string>([&](catalog::Tx& tx) -> Result<std::string> {
+                   CR_ASSIGN(auto q, catalog::protected_queries_repo::find(tx, id));
+                   return q ? q->status : std::string();
+                 })
+        .value();
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (status() == "SUBMITTED" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_EQ(status(), "STARTED") << "the query must still run when the server stops";
+  serving.reset();  // as `serve` does on SIGTERM
+  EXPECT_EQ(status(), "FAILED");
+  auto v = t.s().protected_queries.get(kA, membership_a, id);
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_EQ(v->query.error_code, "SERVER_STOPPED");
 }
 
 TEST_F(ProtectedQueries, AMemberThatLeftTakesItsDataOut) {
