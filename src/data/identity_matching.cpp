@@ -32,19 +32,16 @@ const std::vector<RuleKeys>& waterfall() {
   return rules;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> describe(engine::Connection& con,
-                                                                  const std::string& select) {
-  auto described = con.query("DESCRIBE " + select);
+Result<std::vector<engine::ResultColumn>> columns_of(engine::Connection& con,
+                                                     const std::string& select) {
+  auto described = engine::describe(con, select);
   if (!described.ok()) return data_error(described.error());
-  CR_ASSIGN(auto rows, described->rows());
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& row : rows)
-    out.emplace_back(std::get<std::string>(row[0]), std::get<std::string>(row[1]));
-  return out;
+  return std::move(*described);
 }
 
-Status check_platform_schema(const std::vector<std::pair<std::string, std::string>>& columns) {
-  std::map<std::string, std::string> types(columns.begin(), columns.end());
+Status check_platform_schema(const std::vector<engine::ResultColumn>& columns) {
+  std::map<std::string, std::string> types;
+  for (const auto& [name, type] : columns) types[name] = type;
   for (const auto& name : platform_identity_columns()) {
     auto it = types.find(name);
     if (it == types.end())
@@ -114,9 +111,9 @@ Result<MatchResult> match_identities(const MatchRequest& req) {
 
   const std::string party = "read_parquet(" + sql_literal(req.party_path) + ")";
   const std::string platform = "read_parquet(" + sql_literal(req.platform_path) + ")";
-  CR_ASSIGN(auto platform_columns, describe(con, "SELECT * FROM " + platform));
+  CR_ASSIGN(auto platform_columns, columns_of(con, "SELECT * FROM " + platform));
   CR_TRY(check_platform_schema(platform_columns));
-  CR_ASSIGN(auto party_columns, describe(con, "SELECT * FROM " + party));
+  CR_ASSIGN(auto party_columns, columns_of(con, "SELECT * FROM " + party));
   std::vector<std::string> kept;
   for (const auto& [name, type] : party_columns) {
     if (req.party_identity.count(name)) continue;
@@ -175,7 +172,7 @@ Result<MatchResult> match_identities(const MatchRequest& req) {
                   0,
                   StagedFile(req.target_dir + "/.staging-" + std::to_string(::getpid()) + "-" +
                              crypto::uuid4() + ".parquet")};
-  CR_ASSIGN(auto output_columns, describe(con, sql));
+  CR_ASSIGN(auto output_columns, columns_of(con, sql));
   for (const auto& [name, type] : output_columns)
     out.columns.push_back({name, type, name == "user_id" ? kResolvedIdentity : ""});
   auto copied =

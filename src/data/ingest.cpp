@@ -140,14 +140,11 @@ Result<IngestResult> ingest(const IngestRequest& req) {
                    StagedFile(req.target_dir + "/" + kStagingPrefix + std::to_string(::getpid()) +
                               "-" + crypto::uuid4() + ".parquet")};
   {
-    auto described = con.query("DESCRIBE " + select);
+    auto described = engine::describe(con, select);
     if (!described.ok()) return data_error(described.error());
-    CR_ASSIGN(auto rows, described->rows());
-    for (const auto& row : rows) {
-      std::string name = std::get<std::string>(row[0]);
+    for (const auto& [name, type] : *described) {
       auto pii = req.pii.find(name);
-      out.columns.push_back({name, std::get<std::string>(row[1]),
-                             pii == req.pii.end() ? "" : pii_type_name(pii->second)});
+      out.columns.push_back({name, type, pii == req.pii.end() ? "" : pii_type_name(pii->second)});
     }
   }
 

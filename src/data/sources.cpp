@@ -40,13 +40,12 @@ struct Described {
   std::vector<std::string> names, types;
 };
 
-Result<Described> describe(engine::Connection& con, const std::string& select) {
-  CR_ASSIGN(auto r, con.query("DESCRIBE " + select));
-  CR_ASSIGN(auto rows, r.rows());
+Result<Described> names_and_types(engine::Connection& con, const std::string& select) {
+  CR_ASSIGN(auto columns, engine::describe(con, select));
   Described d;
-  for (const auto& row : rows) {
-    d.names.push_back(std::get<std::string>(row[0]));
-    d.types.push_back(std::get<std::string>(row[1]));
+  for (auto& [name, type] : columns) {
+    d.names.push_back(std::move(name));
+    d.types.push_back(std::move(type));
   }
   return d;
 }
@@ -99,7 +98,7 @@ Result<SourcePlan> plan_csv(engine::Connection& con, const std::string& path,
     p.from = "read_csv(" + sql_literal(path) + ", " + kCsvDialect +
              (text_names.empty() ? "" : ", types = " + struct_literal(text_names, text_types)) +
              ")";
-    auto sniffed = describe(con, "SELECT * FROM " + p.from);
+    auto sniffed = names_and_types(con, "SELECT * FROM " + p.from);
     if (!sniffed.ok() || sniffed->names != header) {
       // The sniffer gave up (a ragged row in its sample, say): a strict read of every column
       // as text names the first line that does not fit, or shows there is none.
@@ -137,7 +136,8 @@ Result<SourcePlan> plan_parquet(engine::Connection& con, const std::string& path
                                 const std::map<std::string, std::string>& types) {
   SourcePlan p;
   p.from = "read_parquet(" + sql_literal(path) + ", file_row_number = true)";
-  CR_ASSIGN(auto in_file, describe(con, "SELECT * EXCLUDE (file_row_number) FROM " + p.from));
+  CR_ASSIGN(auto in_file,
+            names_and_types(con, "SELECT * EXCLUDE (file_row_number) FROM " + p.from));
   if (declared.empty()) return p;
   CR_TRY(check_same_columns(in_file.names, declared));
   for (const auto& c : declared) {
@@ -196,7 +196,7 @@ Result<SourcePlan> plan_source(engine::Connection& con, const std::string& path,
   }
   if (!plan.ok()) return data_error(plan.error());
   if (plan->names.empty()) {  // inferred JSON lines or Parquet: the reader's own columns
-    CR_ASSIGN(auto d, describe(con, "SELECT * FROM " + plan->from));
+    CR_ASSIGN(auto d, names_and_types(con, "SELECT * FROM " + plan->from));
     for (const auto& n : d.names) {
       if (n == "file_row_number") continue;
       plan->names.push_back(n);

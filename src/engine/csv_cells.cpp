@@ -38,24 +38,18 @@ std::string neutralised_cell(std::string_view text) {
   return starts_like_formula(text) ? "'" + std::string(text) : std::string(text);
 }
 
-Result<std::string> csv_safe_select(Connection& con, const std::string& select) {
-  CR_ASSIGN(auto described, con.query("DESCRIBE " + select));
-  CR_ASSIGN(auto rows, described.rows());
-  std::string columns;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].size() < 2 || !std::holds_alternative<std::string>(rows[i][0]) ||
-        !std::holds_alternative<std::string>(rows[i][1]))
-      return Error::internal("DESCRIBE gave no column name and type for the result");
-    const auto& name = std::get<std::string>(rows[i][0]);
-    const auto& type = std::get<std::string>(rows[i][1]);
+std::string csv_safe_select(const std::string& select, const std::vector<ResultColumn>& columns) {
+  std::string list;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const auto& [name, type] = columns[i];
     // By position: the names of a result need not be unique (SELECT a, a).
     std::string cell = "#" + std::to_string(i + 1);
     if (!prints_as_safe(type))
       cell = neutralised_sql(type == "VARCHAR" ? cell : "CAST(" + cell + " AS VARCHAR)");
-    columns += (i ? ", " : "") + cell + " AS " + sql_identifier(neutralised_cell(name));
+    list += (i ? ", " : "") + cell + " AS " + sql_identifier(neutralised_cell(name));
   }
-  if (columns.empty()) return select;
-  return "SELECT " + columns + " FROM (" + select + ")";
+  if (list.empty()) return select;
+  return "SELECT " + list + " FROM (" + select + ")";
 }
 
 }  // namespace cleanroom::engine

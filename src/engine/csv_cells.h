@@ -7,8 +7,8 @@
 // print as free text are touched. Parquet results carry types and are never touched.
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "common/error.h"
 #include "engine/engine.h"
 
 namespace cleanroom::engine {
@@ -20,9 +20,9 @@ bool starts_like_formula(std::string_view text);
 std::string neutralised_cell(std::string_view text);
 
 // The SELECT to write as CSV in place of `select`: the same rows, the same columns in the same
-// order, each text cell and column name that starts like a formula neutralised. Binds `select`
-// (DESCRIBE) to learn its column types; does not run it. `select` is any SELECT statement, so
-// this works however the caller builds the query it writes.
-Result<std::string> csv_safe_select(Connection& con, const std::string& select);
+// order, each text cell and column name that starts like a formula neutralised. `columns` are
+// what `select` answers (describe()); `select` is any SELECT statement, so this works however
+// the caller builds the query it writes.
+std::string csv_safe_select(const std::string& select, const std::vector<ResultColumn>& columns);
 
 }  // namespace cleanroom::engine

@@ -158,4 +158,17 @@ Result<QueryResult> PreparedStatement::execute() {
   return make_result(std::move(r));
 }
 
+Result<std::vector<ResultColumn>> describe(Connection& con, const std::string& select) {
+  CR_ASSIGN(auto described, con.query("DESCRIBE " + select));
+  CR_ASSIGN(auto rows, described.rows());
+  std::vector<ResultColumn> columns;
+  for (const auto& row : rows) {
+    if (row.size() < 2 || !std::holds_alternative<std::string>(row[0]) ||
+        !std::holds_alternative<std::string>(row[1]))
+      return Error::internal("DESCRIBE gave no column name and type for the result");
+    columns.push_back({std::get<std::string>(row[0]), std::get<std::string>(row[1])});
+  }
+  return columns;
+}
+
 }  // namespace cleanroom::engine

@@ -99,6 +99,14 @@ class Engine {
   Connection connection_;  // declared after s_, so it is closed before the database
 };
 
+// A column of a query's answer, as DESCRIBE tells it: name and DuckDB type.
+struct ResultColumn {
+  std::string name;
+  std::string type;
+};
+// The columns `select` answers. DESCRIBE binds the query without running it.
+Result<std::vector<ResultColumn>> describe(Connection& con, const std::string& select);
+
 // SQL text for a string literal ('it''s') and a quoted identifier ("a ""b"""), for the few
 // places where SQL is assembled from names and paths that are not user values.
 std::string sql_literal(std::string_view s);

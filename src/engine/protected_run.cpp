@@ -25,19 +25,6 @@ std::string copy_options(ResultFormat format) {
                                      : "(FORMAT parquet, COMPRESSION zstd)";
 }
 
-// DESCRIBE binds the query without running it.
-Result<std::vector<std::string>> column_names(Connection& con, const std::string& select) {
-  CR_ASSIGN(auto result, con.query("DESCRIBE " + select));
-  CR_ASSIGN(auto rows, result.rows());
-  std::vector<std::string> names;
-  for (const auto& row : rows) {
-    if (row.empty() || !std::holds_alternative<std::string>(row[0]))
-      return Error::internal("the engine did not name the result's columns");
-    names.push_back(std::get<std::string>(row[0]));
-  }
-  return names;
-}
-
 Result<int64_t> single_count(Connection& con, const std::string& sql) {
   CR_ASSIGN(auto result, con.query(sql));
   CR_ASSIGN(auto rows, result.rows());
@@ -94,19 +81,17 @@ Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control) {
 
   RunOutcome out;
   const std::string target = " TO " + sql_literal(run.output_path) + " " + copy_options(run.format);
-  // Writes `select`; a CSV's text cells are neutralised against formula injection (csv_cells.h).
-  auto write = [&](const std::string& select) -> Result<int64_t> {
-    std::string written = select;
-    if (run.format == ResultFormat::Csv) {
-      CR_ASSIGN(written, csv_safe_select(con, select));
-    }
-    return single_count(con, "COPY (" + written + ")" + target);
-  };
   // Named as the analyst's SQL names its columns: the TRY wrappers the checker adds would
-  // otherwise rename every unaliased expression.
-  CR_ASSIGN(auto names, column_names(con, run.naming_sql.empty() ? run.sql : run.naming_sql));
-  CR_ASSIGN(out.rows_written, write("SELECT * FROM (" + run.sql + ") AS __cleanroom_result(" +
-                                    column_list(names) + ")"));
+  // otherwise rename every unaliased expression. TRY keeps each column's type, so the naming
+  // query's types are the answer's too, and one bind serves both.
+  CR_ASSIGN(auto columns, describe(con, run.naming_sql.empty() ? run.sql : run.naming_sql));
+  std::vector<std::string> names;
+  for (const auto& c : columns) names.push_back(c.name);
+  std::string select =
+      "SELECT * FROM (" + run.sql + ") AS __cleanroom_result(" + column_list(names) + ")";
+  // A CSV's text cells are neutralised against formula injection (csv_cells.h).
+  if (run.format == ResultFormat::Csv) select = csv_safe_select(select, columns);
+  CR_ASSIGN(out.rows_written, single_count(con, "COPY (" + select + ")" + target));
   CR_TRY(stopped());
   return out;
 }

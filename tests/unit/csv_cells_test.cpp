@@ -87,9 +87,10 @@ TEST_F(CsvResult, TextOfOtherTypesIsNeutralisedAndNestedValuesAreLeftAlone) {
 TEST(CsvCells, ColumnsAreTakenByPositionSoRepeatedNamesKeepTheirPlace) {
   auto e = engine::Engine::open({}).value();
   auto& con = e->connection();
-  auto select = engine::csv_safe_select(con, "SELECT '-1' AS a, 2 AS a, '@3' AS a");
-  ASSERT_TRUE(select.ok()) << select.error().message;
-  auto r = con.query(*select);
+  const std::string sql = "SELECT '-1' AS a, 2 AS a, '@3' AS a";
+  auto columns = engine::describe(con, sql);
+  ASSERT_TRUE(columns.ok()) << columns.error().message;
+  auto r = con.query(engine::csv_safe_select(sql, *columns));
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->column_count(), 3u);
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(r->column_name(i), "a");
