@@ -44,10 +44,10 @@ class AmcPolicy : public RulePolicy {
       auto strictest = strictest_of(inputs);
       if (use.info.builds_list && strictest)
         return sql_.error(use.node, use.name + " would output the values of " +
-                                        describe(strictest->first) + " (AMC privacy)");
+                                        describe(ctx_, strictest->first) + " (AMC privacy)");
       if (use.info.picks_value && strictest && strictest->second >= ColumnClass::High)
         return sql_.error(use.node, use.name + " would output one value of " +
-                                        describe(strictest->first) + ", which is " +
+                                        describe(ctx_, strictest->first) + ", which is " +
                                         class_name(strictest->second) + " (AMC privacy)");
       return {};
     }
@@ -161,10 +161,6 @@ class AmcPolicy : public RulePolicy {
     return n == 1;
   }
 
-  std::string describe(const ColumnKey& k) const {
-    return "column " + k.column + " of table " + ctx_.tables[k.table].name;
-  }
-
   // Whatever compares or combines a HIGH or VERY_HIGH value with a literal could single out the
   // users behind one value (postal_code = '98101', nullif(postal_code, '98101'), ...). A column of
   // the analyst's own table is a literal in all but name (i.postal_code <= c.g, with c.g chosen
@@ -182,7 +178,8 @@ class AmcPolicy : public RulePolicy {
       return !ctx_.tables[k.table].amc && !is_user_identity(ctx_, k);
     });
     if (!literal && !foreign) return {};
-    return sql_.error(node, describe(strictest->first) + " is " + class_name(strictest->second) +
+    return sql_.error(node, describe(ctx_, strictest->first) + " is " +
+                                class_name(strictest->second) +
                                 " (AMC privacy) and may not be compared with literals or with "
                                 "columns of non-platform tables, in a comparison or a function");
   }

@@ -189,10 +189,6 @@ bool compatible(std::string_view a, std::string_view b) {
   return a == b || (plain_number(a) && plain_number(b));
 }
 
-}  // namespace
-
-namespace {
-
 // Whether a scalar call answers an INTERVAL, as far as the walk can tell: the to_* constructors,
 // age(), a difference of two timestamps or times, and arithmetic with an interval.
 bool yields_interval(const std::string& name, const std::vector<Lineage>& args) {
@@ -406,16 +402,6 @@ Result<Lineage> Walker::operation(const json& e, Scope& scope, const ExprContext
   return out;
 }
 
-std::string Walker::type_of(const Lineage& l) const {
-  if (!l.type.empty()) return l.type;
-  if (!l.pure || l.values.size() != 1) return "";
-  const ColumnKey& k = *l.values.begin();
-  const auto& types = ctx_.tables[k.table].column_types;
-  for (const auto& [name, type] : types)
-    if (same_name(name, k.column)) return type;
-  return "";
-}
-
 Status Walker::compared_types(const json& e, const std::vector<const json*>& operands,
                               const std::vector<Lineage>& lineages) {
   std::string column_type;
@@ -423,7 +409,7 @@ Status Walker::compared_types(const json& e, const std::vector<const json*>& ope
   for (size_t i = 0; i < operands.size(); ++i) {
     const Lineage& l = lineages[i];
     if (l.derived.empty() && !l.aggregate && !l.window) continue;  // a literal: checked below
-    std::string t = type_of(l);
+    const std::string& t = l.type;
     if (t.empty()) {
       safe = false;
       continue;

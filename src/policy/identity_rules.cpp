@@ -27,6 +27,10 @@ bool is_user_identity(const QueryContext& ctx, const ColumnKey& k) {
          (t.amc && same_name(t.amc->user_id_column, k.column));
 }
 
+std::string describe(const QueryContext& ctx, const ColumnKey& k) {
+  return "column " + k.column + " of table " + ctx.tables[k.table].name;
+}
+
 namespace {
 
 class IdentityPolicy : public RulePolicy {
@@ -49,7 +53,7 @@ class IdentityPolicy : public RulePolicy {
       return {};
     // Passed on unchanged by a CTE or subquery, to be counted or joined on later.
     if (c.clause == Clause::Select && c.item_root && !c.output) return {};
-    return sql_.error(use.ref, describe(*very_high) +
+    return sql_.error(use.ref, describe(ctx_, *very_high) +
                                    " is VERY_HIGH: it identifies a person, so it may only be "
                                    "counted with COUNT or COUNT(DISTINCT) or used as a join key, "
                                    "never output, grouped, transformed or compared");
@@ -70,7 +74,7 @@ class IdentityPolicy : public RulePolicy {
           });
       if (!same_kind)
         return sql_.error(
-            use.node, describe(*very_high) +
+            use.node, describe(ctx_, *very_high) +
                           (user ? " identifies a person and may only be joined with another "
                                   "person identifier (a platform user_id or an id matching "
                                   "resolved to one)"
@@ -86,10 +90,6 @@ class IdentityPolicy : public RulePolicy {
     for (const auto& k : cols)
       if (column_class(ctx_, k) == ColumnClass::VeryHigh) return &k;
     return nullptr;
-  }
-
-  std::string describe(const ColumnKey& k) const {
-    return "column " + k.column + " of table " + ctx_.tables[k.table].name;
   }
 
   const SqlText& sql_;

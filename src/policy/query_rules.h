@@ -49,6 +49,8 @@ std::unique_ptr<RulePolicy> identity_policy(const SqlText& sql, const QueryConte
 std::optional<ColumnClass> column_class(const QueryContext& ctx, const ColumnKey& key);
 // A column that identifies a person: a platform table's user id column or a resolved identity.
 bool is_user_identity(const QueryContext& ctx, const ColumnKey& key);
+// "column c of table t", for messages.
+std::string describe(const QueryContext& ctx, const ColumnKey& key);
 
 // CUSTOM: every table's rule must allow this analysis (its template, or the runner as provider).
 Status check_custom_allowed(const QueryContext& ctx, const std::vector<int>& tables);

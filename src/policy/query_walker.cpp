@@ -446,9 +446,9 @@ Status Walker::join(const json& ref, Scope& scope, bool output, bool outermost) 
 
 bool Walker::exact_same_type(const Relation& a, const std::string& ca, const Relation& b,
                              const std::string& cb) const {
-  auto type = [&](const Relation& r, const std::string& c) -> std::string {
-    for (const auto& [name, t] : ctx_.tables[r.table].column_types)
-      if (same_name(name, c)) return t;
+  auto type = [](const Relation& r, const std::string& c) -> std::string {
+    for (const auto& col : r.columns)
+      if (same_name(col.name, c)) return col.lineage.type;
     return "";
   };
   std::string ta = type(a, ca), tb = type(b, cb);

@@ -172,6 +172,10 @@ struct TableInstance {
 };
 
 // What the walk found, for the checks that need the whole query.
+// Pairs of (relation name, column name) that a join equates.
+using EquatedColumns = std::vector<
+    std::pair<std::pair<std::string, std::string>, std::pair<std::string, std::string>>>;
+
 struct WalkedQuery {
   std::vector<int> tables;  // QueryContext::tables read, in order of first appearance
   std::vector<TableInstance> instances;
@@ -179,8 +183,7 @@ struct WalkedQuery {
   // Columns (relation name, column name) an INNER JOIN's AND-only condition equates, of one exact
   // type: on every joined row they hold the identical value, so they count the same distinct
   // values (never columns of different types, where a cast makes '42' and '042' equal).
-  std::vector<std::pair<std::pair<std::string, std::string>, std::pair<std::string, std::string>>>
-      equated_columns;
+  EquatedColumns equated_columns;
   bool outermost_is_select = false;
   std::vector<Relation> outermost_from;  // the outermost SELECT's FROM relations
   std::vector<Lineage> output;           // one per output column

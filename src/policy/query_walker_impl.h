@@ -123,7 +123,6 @@ class Walker {
   // parties); one that cannot raise is recorded in WalkedQuery::safe_comparisons.
   Status compared_types(const json& e, const std::vector<const json*>& operands,
                         const std::vector<Lineage>& lineages);
-  std::string type_of(const Lineage& l) const;  // a column's own type, "" when unknown
 
   const SqlText& sql_;
   const QueryContext& ctx_;

@@ -18,8 +18,6 @@ namespace cleanroom::policy {
 // SELECT. Conditions on the same column of the same relation keep the largest minimum; so do
 // conditions on columns that `equated` proves identical on every row (an INNER JOIN's equality of
 // one exact type), which then count one of them: the same number, one distinct count less.
-using EquatedColumns = std::vector<
-    std::pair<std::pair<std::string, std::string>, std::pair<std::string, std::string>>>;
 Status add_thresholds(nlohmann::json& statement, const std::vector<KeptCondition>& conditions,
                       const EquatedColumns& equated);
 
