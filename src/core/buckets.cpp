@@ -2,6 +2,7 @@
 
 #include "catalog/accounts_repo.h"
 #include "common/clock.h"
+#include "delivery/object_store.h"
 
 namespace cleanroom::core {
 namespace repo = catalog::buckets_repo;
@@ -35,17 +36,12 @@ Status check_key_prefix(const std::string& prefix, const std::string& field) {
   }
   if (!prefix.empty() && prefix.front() == '/') return invalid("it starts with '/'");
   // Delivery strips trailing slashes before appending "<query id>/result.csv".
-  std::string body = prefix;
-  while (!body.empty() && body.back() == '/') body.pop_back();
-  size_t start = 0;
-  while (!body.empty() && start <= body.size()) {
-    size_t end = body.find('/', start);
-    if (end == std::string::npos) end = body.size();
-    std::string_view segment(body.data() + start, end - start);
-    if (segment.empty()) return invalid("it has an empty segment ('//')");
-    if (segment == "." || segment == "..") return invalid("it has a '.' or '..' segment");
-    start = end + 1;
-  }
+  std::string_view body = prefix;
+  while (!body.empty() && body.back() == '/') body.remove_suffix(1);
+  if (body.empty()) return {};
+  if (auto bad = delivery::bad_segment(body))
+    return invalid(bad->empty() ? "it has an empty segment ('//')"
+                                : "it has a '.' or '..' segment");
   return {};
 }
 

@@ -46,16 +46,22 @@ Status check_key(const std::string& key) {
   if (key.size() > 1024) return invalid("it is longer than 1024 bytes");
   if (key.find('\0') != std::string::npos) return invalid("it holds a NUL byte");
   if (key.front() == '/') return invalid("it starts with '/'");
+  if (auto bad = bad_segment(key))
+    return invalid(bad->empty() ? "it has an empty segment ('//' or a trailing '/')"
+                                : "it has a '.' or '..' segment");
+  return {};
+}
+
+std::optional<std::string_view> bad_segment(std::string_view path) {
   size_t start = 0;
-  while (start <= key.size()) {
-    size_t end = key.find('/', start);
-    if (end == std::string::npos) end = key.size();
-    std::string_view segment(key.data() + start, end - start);
-    if (segment.empty()) return invalid("it has an empty segment ('//' or a trailing '/')");
-    if (segment == "." || segment == "..") return invalid("it has a '.' or '..' segment");
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view segment = path.substr(start, end - start);
+    if (segment.empty() || segment == "." || segment == "..") return segment;
     start = end + 1;
   }
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace cleanroom::delivery

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,6 +63,10 @@ class ObjectStore {
 // so that a key can never leave its bucket folder. Errors name the field "bucket" or "key".
 Status check_bucket_name(const std::string& bucket);
 Status check_key(const std::string& key);
+// The first '/'-separated segment of `path` that could leave a folder or name none: "" (an empty
+// segment), "." or ".."; nullopt when every segment is a name. The one test behind check_key and
+// the core's key prefixes.
+std::optional<std::string_view> bad_segment(std::string_view path);
 
 // DATA_DIR/buckets: a bucket is a folder that exists (created on demand with create_bucket).
 std::unique_ptr<ObjectStore> local_object_store(const std::string& buckets_dir);
