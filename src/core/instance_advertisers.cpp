@@ -4,8 +4,6 @@
 #include <charconv>
 
 #include "catalog/accounts_repo.h"
-#include "catalog/configured_tables_repo.h"
-#include "catalog/datasets_repo.h"
 #include "catalog/instances_repo.h"
 #include "catalog/platform_advertisers_repo.h"
 #include "common/clock.h"
@@ -106,20 +104,12 @@ Result<std::vector<int64_t>> readable_advertisers(Tx& tx, const std::string& col
 }
 
 Status limit_platform_rows(Tx& tx, const std::string& collaboration_id,
-                           std::vector<engine::TableFile>& files) {
-  namespace tables = catalog::configured_tables_repo;
+                           std::vector<TableRead>& reads) {
   std::optional<std::vector<int64_t>> readable;  // read at the first platform table
-  for (auto& f : files) {
-    CR_ASSIGN(auto a, tables::find_active_association_by_name(tx, collaboration_id, f.name));
-    if (!a) return Error::internal("table " + f.name + " is not associated any more");
-    CR_ASSIGN(auto t, tables::find(tx, a->configured_table_id));
-    if (!t) return Error::internal("table " + f.name + " has no configured table");
-    CR_ASSIGN(bool platform, is_platform_dataset(tx, t->account_id, t->database_name));
+  for (auto& [ds, f] : reads) {
+    CR_ASSIGN(bool platform, is_platform_dataset(tx, ds.account_id, ds.database_name));
     if (!platform) continue;
-    CR_ASSIGN(auto ds, catalog::datasets_repo::find(tx, t->account_id, t->database_name,
-                                                    t->table_name));
-    if (!ds) return Error::internal("platform table " + f.name + " has no dataset");
-    bool splittable = std::any_of(ds->columns.begin(), ds->columns.end(), [](const auto& c) {
+    bool splittable = std::any_of(ds.columns.begin(), ds.columns.end(), [](const auto& c) {
       return c.name == kAdvertiserColumn && is_integer_type(c.type);
     });
     if (!splittable)

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catalog/database.h"
+#include "catalog/datasets_repo.h"
 #include "core/context.h"
 #include "engine/protected_run.h"
 
@@ -52,10 +53,16 @@ Result<std::string> advertiser_refusal(catalog::Tx& tx, const std::string& amc_a
 // belongs to no instance.
 Result<std::vector<int64_t>> readable_advertisers(catalog::Tx& tx, const std::string& collaboration_id);
 
-// Gives each platform table among a query's files (the Advertising Data Provider's `platform`
+// A table a query reads: its dataset as the catalog holds it, and the engine's view of it.
+struct TableRead {
+  catalog::DatasetRecord dataset;
+  engine::TableFile file;
+};
+
+// Gives each platform table among a query's reads (the Advertising Data Provider's `platform`
 // datasets) a row filter to readable_advertisers. A platform table without an integer
 // `advertiser_id` column cannot be split by advertiser, so a query that reads it is refused.
 Status limit_platform_rows(catalog::Tx& tx, const std::string& collaboration_id,
-                           std::vector<engine::TableFile>& files);
+                           std::vector<TableRead>& reads);
 
 }  // namespace cleanroom::core

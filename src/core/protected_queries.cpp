@@ -117,7 +117,7 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
   context.analysis_template_arn = template_arn;
   context.amc_threshold = c.amc_threshold;
   context.filtered_rows_discriminator = filtered_rows_column;
-  std::map<std::string, engine::TableFile> files;
+  std::map<std::string, TableRead> reads;
   CR_ASSIGN(auto associations, tables::active_associations_in_collaboration(tx, c.id, "", 1000));
   for (const auto& a : associations) {
     CR_ASSIGN(auto t, tables::find(tx, a.configured_table_id));
@@ -138,19 +138,21 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
       if (parsed.ok()) qt.rule = *parsed;
     }
     if (has(platform_accounts, t->account_id)) qt.amc = amc_privacy_of(qt.columns);
-    files[a.name] = {a.name, qt.columns, data_dir + "/" + ds->path};
+    reads[a.name] = {*ds, {a.name, qt.columns, data_dir + "/" + ds->path}};
     context.tables.push_back(std::move(qt));
   }
   CR_ASSIGN(auto checked, policy::check_query(sql, context));
-  Plan plan{checked, {}};
+  std::vector<TableRead> read;
   for (const auto& name : checked.tables) {
-    auto it = std::find_if(files.begin(), files.end(), [&](const auto& f) {
-      return strcasecmp(f.first.c_str(), name.c_str()) == 0;
+    auto it = std::find_if(reads.begin(), reads.end(), [&](const auto& r) {
+      return strcasecmp(r.first.c_str(), name.c_str()) == 0;
     });
-    if (it == files.end()) return Error::internal("the checker named an unknown table " + name);
-    plan.files.push_back(it->second);
+    if (it == reads.end()) return Error::internal("the checker named an unknown table " + name);
+    read.push_back(it->second);
   }
-  CR_TRY(limit_platform_rows(tx, c.id, plan.files));  // only the instance's own advertisers
+  CR_TRY(limit_platform_rows(tx, c.id, read));  // only the instance's own advertisers
+  Plan plan{checked, {}};
+  for (auto& r : read) plan.files.push_back(std::move(r.file));
   return plan;
 }
 

@@ -220,13 +220,24 @@ struct PlatformRows : InstanceAdvertisers {
     EXPECT_TRUE(r.ok()) << r.error().message;
     return table;
   }
+  // The files as a query of the instance reads them: each with the platform dataset it names.
   Result<std::vector<engine::TableFile>> limited(const std::string& instance_id,
                                                  std::vector<engine::TableFile> files) {
     auto c = collaboration_of(instance_id);
+    auto provider = core::platform_account(*t.db, "ADVERTISING_DATA_PROVIDER").value();
     return t.db->read<std::vector<engine::TableFile>>(
         [&](catalog::Tx& tx) -> Result<std::vector<engine::TableFile>> {
-          CR_TRY(core::limit_platform_rows(tx, c, files));
-          return files;
+          std::vector<core::TableRead> reads;
+          for (auto& f : files) {
+            CR_ASSIGN(auto ds, catalog::datasets_repo::find(tx, provider.account_id, "platform",
+                                                            f.name));
+            if (!ds) return Error::internal("no platform dataset " + f.name);
+            reads.push_back({*ds, f});
+          }
+          CR_TRY(core::limit_platform_rows(tx, c, reads));
+          std::vector<engine::TableFile> out;
+          for (auto& r : reads) out.push_back(std::move(r.file));
+          return out;
         });
   }
 };
