@@ -41,7 +41,7 @@ Server::Server(core::Services& services, ServerOptions options)
       admin_(std::make_unique<admin::AdminFace>(services)),
       cleanrooms_(std::make_unique<cleanrooms::CleanRoomsFace>(services)),
       data_(std::make_unique<data::DataFace>(services)),
-      console_(std::make_unique<console::ConsoleFace>(services, hosts_)) {
+      console_(std::make_unique<console::ConsoleFace>(services)) {
   int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_payload_max_length(64 * 1024 * 1024);

@@ -63,8 +63,8 @@ Response text(int status, const std::string& body) {
 
 }  // namespace
 
-ConsoleFace::ConsoleFace(core::Services& services, const ServedHosts& hosts)
-    : s_(services), hosts_(hosts), cleanrooms_(std::make_unique<CleanRoomsCalls>(services)) {
+ConsoleFace::ConsoleFace(core::Services& services)
+    : s_(services), cleanrooms_(std::make_unique<CleanRoomsCalls>(services)) {
   auto user_of = [this](const Request& req) -> Result<catalog::UserRecord> {
     CR_ASSIGN(auto session, session_of(req));
     return session.user;
@@ -125,7 +125,7 @@ Response ConsoleFace::session_call(Request& req) {
       return Response::json(200, out);
     }
     if (req.method == "POST") {  // sign in: no session yet, so the Origin is what is checked
-      CR_TRY(check_same_origin(req, hosts_));
+      CR_TRY(check_same_origin(req));
       CR_ASSIGN(json body, parse_json_object(req.body));
       CR_TRY(check_known_fields(body, {"email", "password"}));
       CR_ASSIGN(auto email, required_string(body, "email"));
@@ -142,7 +142,7 @@ Response ConsoleFace::session_call(Request& req) {
     if (req.method == "DELETE") {  // sign out
       auto session = session_of(req);
       if (session.ok()) {
-        CR_TRY(check_csrf(req, *session, hosts_));
+        CR_TRY(check_csrf(req, *session));
         sessions_.remove(cookie_value(req, kSessionCookie));
       }
       Response r = Response::json(200, {{"signedIn", false}});
@@ -160,7 +160,7 @@ Response ConsoleFace::handle_api(Request& req) {
   auto session = session_of(req);
   if (!session.ok()) return amc::error_response(session.error(), req.request_id);
   if (changes_state(req))
-    if (Status s = check_csrf(req, *session, hosts_); !s.ok())
+    if (Status s = check_csrf(req, *session); !s.ok())
       return amc::error_response(s.error(), req.request_id);
 
   // The rest of the path is the API's own.

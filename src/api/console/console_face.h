@@ -16,7 +16,6 @@
 #include "api/console/sessions.h"
 #include "api/http.h"
 #include "api/router.h"
-#include "api/served_hosts.h"
 #include "core/core.h"
 
 namespace cleanroom::api::console {
@@ -25,8 +24,7 @@ class CleanRoomsCalls;
 
 class ConsoleFace {
  public:
-  // `hosts`: the names the server answers for, which Origin must name (request_guard.h).
-  ConsoleFace(core::Services& services, const ServedHosts& hosts);
+  explicit ConsoleFace(core::Services& services);
   ~ConsoleFace();
   Response handle(Request& req);
 
@@ -38,7 +36,6 @@ class ConsoleFace {
   Result<Session> session_of(const Request& req);
 
   core::Services& s_;
-  const ServedHosts& hosts_;
   SessionStore sessions_;
   Router amc_router_;   // patterns /amc/..., as the AMC face's
   Router data_router_;  // /datasets, /results/...

@@ -5,7 +5,6 @@
 
 #include "api/console/sessions.h"
 #include "api/http.h"
-#include "api/served_hosts.h"
 #include "common/error.h"
 
 namespace cleanroom::api::console {
@@ -21,13 +20,11 @@ std::string expired_session_cookie();
 
 bool changes_state(const Request& req);
 // The request comes from a page of this server: Origin (or, without it, Referer) names the Host
-// the request was sent to, and that host is one the server answers for (a page served under a
-// rebound DNS name is another site, even when its Host matches). Browsers send Origin with every
-// cross-site POST, PUT, PATCH, DELETE.
-Status check_same_origin(const Request& req, const ServedHosts& hosts);
+// the request was sent to. Browsers send Origin with every cross-site POST, PUT, PATCH, DELETE.
+Status check_same_origin(const Request& req);
 // State-changing calls of a session echo its CSRF token (compared in constant time) and send
 // JSON, which a cross-site form cannot.
-Status check_csrf(const Request& req, const Session& session, const ServedHosts& hosts);
+Status check_csrf(const Request& req, const Session& session);
 
 // Content-Security-Policy (no inline script, no framing), nosniff, no caching of API answers.
 void add_security_headers(Response& res, bool cacheable);
