@@ -318,6 +318,27 @@ TEST_F(ProtectedQueries, StoppingWhileAQueryRunsEndsItServerStopped) {
   EXPECT_EQ(v->query.error_code, "SERVER_STOPPED");
 }
 
+// When the engine itself fails (here: out of memory), the query ends EXECUTION_FAILED with a
+// fixed message: DuckDB's text, even its error class, could describe other parties' rows.
+TEST_F(ProtectedQueries, AnEngineFailureSaysNothingAboutTheData) {
+  std::string customers = "hashed_email,segment,spend\n", audience = "hashed_email,region\n";
+  for (int i = 0; i < 300000; ++i) {
+    customers += "e" + std::to_string(i) + (i % 2 ? ",gold,1\n" : ",silver,2\n");
+    audience += "e" + std::to_string(i) + ",n\n";
+  }
+  upload(t, kA, "sales", "customers", customers);
+  upload(t, kB, "crm", "audience", audience);
+  auto starved = std::make_unique<core::Services>(*t.ctx, core::QueryLimits{1, 1, "2MB", 60000});
+  std::swap(t.services, starved);
+  auto v = run(kOverlapBySegment);
+  std::swap(t.services, starved);
+  EXPECT_EQ(v.query.status, "FAILED");
+  EXPECT_EQ(v.query.error_code, "EXECUTION_FAILED");
+  EXPECT_EQ(v.query.error_message,
+            "the query failed while running in the engine; details are withheld because they can "
+            "describe other parties' data");
+}
+
 TEST_F(ProtectedQueries, AMemberThatLeftTakesItsDataOut) {
   ASSERT_TRUE(t.s().memberships.remove(kB, membership_b).ok());
   auto r = t.s().protected_queries.start(kA, request(kOverlapBySegment));
