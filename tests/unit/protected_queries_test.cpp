@@ -301,10 +301,11 @@ TEST_F(ProtectedQueries, StoppingWhileAQueryRunsEndsItServerStopped) {
   ASSERT_TRUE(started.ok()) << started.error().message;
   const std::string id = started->query.id;
   auto status = [&]() {
-    return t.db->read<std::string>([&](catalog::Tx& tx) -> Result<std::string> {
-                   CR_ASSIGN(auto q, catalog::protected_queries_repo::find(tx, id));
-                   return q ? q->status : std::string();
-                 })
+    return t.db
+        ->read<std::string>([&](catalog::Tx& tx) -> Result<std::string> {
+          CR_ASSIGN(auto q, catalog::protected_queries_repo::find(tx, id));
+          return q ? q->status : std::string();
+        })
         .value();
   };
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
