@@ -2,8 +2,10 @@
 // 1 million advertiser CRM rows. The same aggregation runs (a) raw in DuckDB over the same
 // Parquet files and (b) as a protected query through the Clean Rooms API (SigV4-signed by
 // libcurl, over loopback), end to end until the result object is in the bucket; the ratio is
-// reported. Also: the same on 10 thousand rows (end-to-end latency), and the policy check alone.
-// Run alone with --benchmark_filter=ProtectedQuery.
+// reported. Also: the same on 10 thousand rows (end-to-end latency), the policy check alone, and
+// AMC's per-user frequency query (a WITH that aggregates per user, thresholded by the AMC model)
+// checked and run by the engine against the same SQL run raw.
+// Run alone with --benchmark_filter=ProtectedQuery or --benchmark_filter=AmcFrequency.
 #include <benchmark/benchmark.h>
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
@@ -39,6 +41,13 @@ const char* kRawQuery =
     "SUM(i.cost) AS cost FROM read_parquet(%IMPRESSIONS%) i JOIN read_parquet(%CRM%) c "
     "ON i.user_id = c.user_id GROUP BY i.campaign_id";
 
+// AMC's frequency distribution: impressions per user, then users per frequency.
+const char* kFrequencyQuery =
+    "WITH per_user AS (SELECT user_id, COUNT(*) AS frequency, SUM(cost) AS cost "
+    "FROM impressions GROUP BY user_id) "
+    "SELECT frequency, COUNT(DISTINCT user_id) AS users, SUM(cost) AS cost "
+    "FROM per_user GROUP BY frequency";
+
 json aggregation_rule(const std::vector<std::string>& sums, const std::string& dimension) {
   json aggregates = {{{"columnNames", {"user_id"}}, {"function", "COUNT_DISTINCT"}}};
   for (const auto& s : sums) aggregates.push_back({{"columnNames", {s}}, {"function", "SUM"}});
@@ -71,8 +80,8 @@ struct World {
 
   explicit World(int64_t impression_rows) : impressions(impression_rows) {
     spdlog::set_level(spdlog::level::warn);  // the polling would log every request
-    dir = fs::temp_directory_path() /
-          ("cleanroom-query-bench-" + std::to_string(::getpid()) + "-" + std::to_string(impressions));
+    dir = fs::temp_directory_path() / ("cleanroom-query-bench-" + std::to_string(::getpid()) + "-" +
+                                       std::to_string(impressions));
     fs::remove_all(dir);
     data = std::move(cli::open_data_dir(dir.string())).value();
     auto& s = *data->services;
@@ -88,14 +97,17 @@ struct World {
     c.creator_abilities = {"CAN_QUERY", "CAN_RECEIVE_RESULTS"};
     c.members = {{kPlatform, "Platform", {}, nullptr}};
     auto collaboration = s.collaborations.create(kAdvertiser, c).value().collaboration.id;
-    json results = {{"outputConfiguration",
-                     {{"s3", {{"bucket", "results"}, {"resultFormat", "CSV"}}}}}};
+    json results = {
+        {"outputConfiguration", {{"s3", {{"bucket", "results"}, {"resultFormat", "CSV"}}}}}};
     membership = s.memberships.create(kAdvertiser, {collaboration, "DISABLED", results, nullptr})
                      .value()
                      .membership.id;
     auto platform_ms =
-        s.memberships.create(kPlatform, {collaboration, "DISABLED", nullptr, nullptr}).value().membership.id;
-    configure(s, kAdvertiser, membership, "crm", {"user_id", "segment"}, aggregation_rule({}, "segment"));
+        s.memberships.create(kPlatform, {collaboration, "DISABLED", nullptr, nullptr})
+            .value()
+            .membership.id;
+    configure(s, kAdvertiser, membership, "crm", {"user_id", "segment"},
+              aggregation_rule({}, "segment"));
     configure(s, kPlatform, platform_ms, "impressions",
               {"user_id", "campaign_id", "impressions", "cost"},
               aggregation_rule({"impressions", "cost"}, "campaign_id"));
@@ -127,20 +139,32 @@ struct World {
       std::string path = raw + "/" + name + ".parquet";
       Status st = e->connection().run("COPY (" + select + ") TO " + engine::sql_literal(path) +
                                       " (FORMAT parquet)");
-      if (!st.ok()) std::fprintf(stderr, "generate %s: %s\n", name.c_str(), st.error().message.c_str());
+      if (!st.ok())
+        std::fprintf(stderr, "generate %s: %s\n", name.c_str(), st.error().message.c_str());
       return path;
     };
     // Heavy-tailed campaigns: campaign k gets about 1/k of the traffic.
-    std::string imp = copy("SELECT 'u' || (hash(i) % " + u + ") AS user_id, "
-                           "CAST(floor(1000 / (1 + (hash(i * 7) % 1000))) AS INTEGER) AS campaign_id, "
-                           "1 + CAST(i % 3 AS INTEGER) AS impressions, (i % 100) / 1000.0 AS cost "
-                           "FROM range(" + n + ") t(i)", "impressions");
-    std::string conv = copy("SELECT 'u' || (hash(i + 1) % " + u + ") AS user_id, "
-                            "CAST(i % 100 AS INTEGER) AS campaign_id, 1 AS purchases FROM range(" +
-                            std::to_string(impressions / 10) + ") t(i)", "conversions");
-    std::string crm = copy("SELECT 'u' || i AS user_id, ['new', 'loyal', 'lapsed'][1 + i % 3] AS segment "
-                           "FROM range(" + std::to_string(impressions / 10) + ") t(i)", "crm");
-    auto upload = [&](const std::string& account, const std::string& table, const std::string& path) {
+    std::string imp =
+        copy("SELECT 'u' || (hash(i) % " + u +
+                 ") AS user_id, "
+                 "CAST(floor(1000 / (1 + (hash(i * 7) % 1000))) AS INTEGER) AS campaign_id, "
+                 "1 + CAST(i % 3 AS INTEGER) AS impressions, (i % 100) / 1000.0 AS cost "
+                 "FROM range(" +
+                 n + ") t(i)",
+             "impressions");
+    std::string conv =
+        copy("SELECT 'u' || (hash(i + 1) % " + u +
+                 ") AS user_id, "
+                 "CAST(i % 100 AS INTEGER) AS campaign_id, 1 AS purchases FROM range(" +
+                 std::to_string(impressions / 10) + ") t(i)",
+             "conversions");
+    std::string crm = copy(
+        "SELECT 'u' || i AS user_id, ['new', 'loyal', 'lapsed'][1 + i % 3] AS segment "
+        "FROM range(" +
+            std::to_string(impressions / 10) + ") t(i)",
+        "crm");
+    auto upload = [&](const std::string& account, const std::string& table,
+                      const std::string& path) {
       core::UploadRequest r;
       r.database_name = "bench";
       r.table_name = table;
@@ -157,9 +181,10 @@ struct World {
 
   void configure(core::Services& s, const std::string& account, const std::string& ms,
                  const std::string& table, std::vector<std::string> columns, const json& rule) {
-    auto t = s.configured_tables
-                 .create(account, {table, std::nullopt, {"bench", table}, columns, "DIRECT_QUERY", {}})
-                 .value();
+    auto t =
+        s.configured_tables
+            .create(account, {table, std::nullopt, {"bench", table}, columns, "DIRECT_QUERY", {}})
+            .value();
     (void)s.configured_tables.create_rule(account, t.table.id, "AGGREGATION", rule).value();
     (void)s.configured_tables
         .create_association(account, {ms, t.table.id, table, std::nullopt,
@@ -199,7 +224,8 @@ struct World {
     std::string id = r["protectedQuery"]["id"];
     const auto started = Clock::now();
     for (;;) {
-      json q = call("GET", "/memberships/" + membership + "/protectedQueries/" + id)["protectedQuery"];
+      json q =
+          call("GET", "/memberships/" + membership + "/protectedQueries/" + id)["protectedQuery"];
       std::string status = q.value("status", "");
       if (status == "SUCCESS") {
         std::string location = q["result"]["output"]["s3"]["location"];
@@ -239,6 +265,65 @@ World& world(int64_t impressions) {
   return *w;
 }
 
+// The frequency query checked under the AMC model (the impressions as a platform table) and run
+// by the engine in its sandbox, against the same SQL over the same file in plain DuckDB.
+void BM_AmcFrequency(benchmark::State& state) {
+  World& w = world(state.range(0));
+  policy::QueryContext ctx;
+  ctx.runner_account_id = kAdvertiser;
+  const std::vector<std::string> columns = {"user_id", "campaign_id", "impressions", "cost"};
+  policy::QueryTable t{
+      "impressions", columns,
+      policy::parse_analysis_rule(
+          "CUSTOM", {{"v1", {{"custom", {{"allowedAnalyses", {"ANY_QUERY"}}}}}}}, columns)
+          .value(),
+      kPlatform, policy::AmcPrivacy{"user_id", {}, ""}};
+  t.column_types = {{"user_id", "VARCHAR"},
+                    {"campaign_id", "INTEGER"},
+                    {"impressions", "INTEGER"},
+                    {"cost", "DOUBLE"}};
+  ctx.tables = {t};
+  double raw = 0, ours = 0;
+  for (auto _ : state) {
+    std::string sql = kFrequencyQuery;
+    sql.replace(sql.find("FROM impressions"), 16,
+                "FROM read_parquet(" + engine::sql_literal(w.impressions_file) + ")");
+    engine::EngineOptions o;
+    o.threads = 2;
+    o.memory_limit = "4GB";
+    auto t0 = Clock::now();
+    auto e = std::move(engine::Engine::open(o)).value();
+    std::string out = (w.dir / "raw.csv").string();
+    (void)e->connection().run("COPY (" + sql + ") TO " + engine::sql_literal(out) + " (HEADER)");
+    raw += std::chrono::duration<double>(Clock::now() - t0).count();
+
+    auto t1 = Clock::now();
+    auto checked = policy::check_query(kFrequencyQuery, ctx);
+    if (!checked.ok()) {
+      state.SkipWithError(checked.error().message.c_str());
+      return;
+    }
+    engine::ProtectedRun run;
+    run.sql = checked->sql;
+    run.naming_sql = checked->naming_sql;
+    run.tables = {{"impressions", columns, w.impressions_file, std::nullopt}};
+    run.output_path = (w.dir / "amc.csv").string();
+    engine::RunControl control;
+    auto r = engine::run_protected(run, control);
+    if (!r.ok()) {
+      state.SkipWithError(r.error().message.c_str());
+      return;
+    }
+    double t = std::chrono::duration<double>(Clock::now() - t1).count();
+    ours += t;
+    state.SetIterationTime(t);
+  }
+  double n = static_cast<double>(state.iterations());
+  state.counters["raw_duckdb_ms"] = 1000 * raw / n;
+  state.counters["protected_ms"] = 1000 * ours / n;
+  state.counters["vs_raw"] = ours / raw;
+}
+
 // Alternates raw and protected runs so both see the same machine state; reports both and the ratio.
 void BM_ProtectedQuery(benchmark::State& state) {
   World& w = world(state.range(0));
@@ -268,13 +353,17 @@ void BM_PolicyCheck(benchmark::State& state) {
   auto rule = [](const json& j, const std::vector<std::string>& cols) {
     return policy::parse_analysis_rule("AGGREGATION", j, cols).value();
   };
-  ctx.tables = {
-      {"impressions", {"user_id", "campaign_id", "impressions", "cost"},
-       rule(aggregation_rule({"impressions", "cost"}, "campaign_id"),
-            {"user_id", "campaign_id", "impressions", "cost"}),
-       kPlatform, std::nullopt},
-      {"crm", {"user_id", "segment"}, rule(aggregation_rule({}, "segment"), {"user_id", "segment"}),
-       kAdvertiser, std::nullopt}};
+  ctx.tables = {{"impressions",
+                 {"user_id", "campaign_id", "impressions", "cost"},
+                 rule(aggregation_rule({"impressions", "cost"}, "campaign_id"),
+                      {"user_id", "campaign_id", "impressions", "cost"}),
+                 kPlatform,
+                 std::nullopt},
+                {"crm",
+                 {"user_id", "segment"},
+                 rule(aggregation_rule({}, "segment"), {"user_id", "segment"}),
+                 kAdvertiser,
+                 std::nullopt}};
   for (auto _ : state) {
     auto checked = policy::check_query(kQuery, ctx);
     if (!checked.ok()) {
@@ -288,5 +377,15 @@ void BM_PolicyCheck(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_ProtectedQuery)->Arg(10'000)->Arg(10'000'000)->UseManualTime()->Iterations(5)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ProtectedQuery)
+    ->Arg(10'000)
+    ->Arg(10'000'000)
+    ->UseManualTime()
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PolicyCheck)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_AmcFrequency)
+    ->Arg(10'000'000)
+    ->UseManualTime()
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond);

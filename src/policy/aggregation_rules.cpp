@@ -76,6 +76,7 @@ class AggregationPolicy : public RulePolicy {
       : sql_(sql), ctx_(ctx), tables_(tables) {}
 
   Status on_column(const ColumnUse& use) override {
+    if (!governs(use.relation.table)) return {};  // a platform table: the AMC model's
     const std::string& col = use.column.name;
     const std::string& table = ctx_.tables[use.relation.table].name;
     const AggregationRule& rule = rule_of<AggregationRule>(ctx_, use.relation.table);
@@ -180,8 +181,9 @@ class AggregationPolicy : public RulePolicy {
     // Each occurrence of a table carries its own constraints; across tables the strictest wins
     // because every one of them must hold (clean-rooms-semantics.md).
     for (const auto& inst : query.instances)
-      for (const auto& c : rule_of<AggregationRule>(ctx_, inst.table).output_constraints)
-        kept.push_back({inst.relation, c.column_name, c.minimum});
+      if (governs(inst.table))
+        for (const auto& c : rule_of<AggregationRule>(ctx_, inst.table).output_constraints)
+          kept.push_back({inst.relation, c.column_name, c.minimum});
     return {};
   }
 
@@ -215,7 +217,8 @@ class AggregationPolicy : public RulePolicy {
                 const std::vector<Lineage>& args) const {
     std::set<int> involved;
     for (const auto& a : args)
-      for (const auto& k : a.derived) involved.insert(k.table);
+      for (const auto& k : a.derived)
+        if (governs(k.table)) involved.insert(k.table);
     if (involved.empty()) involved.insert(tables_.begin(), tables_.end());
     for (int t : involved) {
       const auto& listed_functions = rule_of<AggregationRule>(ctx_, t).scalar_functions;
@@ -227,6 +230,10 @@ class AggregationPolicy : public RulePolicy {
                                     ctx_.tables[t].name + " (scalarFunctions)");
     }
     return {};
+  }
+
+  bool governs(int table) const {
+    return std::find(tables_.begin(), tables_.end(), table) != tables_.end();
   }
 
   const SqlText& sql_;

@@ -21,6 +21,7 @@ class CustomPolicy : public RulePolicy {
     for (size_t i = 0; i < use.items.size(); ++i)
       for (const auto& k : use.items[i].derived) {
         const QueryTable& t = ctx_.tables[k.table];
+        if (t.amc) continue;  // a platform table: the AMC model's
         if (listed(rule_of<CustomRule>(ctx_, k.table).disallowed_output_columns, k.column))
           return sql_.error(items[i], "column " + k.column + " of table " + t.name +
                                           " may not appear in the output, even transformed or "

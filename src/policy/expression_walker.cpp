@@ -94,7 +94,11 @@ std::vector<Binding> Walker::bindings(const json& ref, const Scope& scope, Claus
     for (const auto& col : r.columns)
       if (same_name(col.name, column)) out.push_back({&r, &col});
   if (out.size() > 1) return fail("the column name '" + column + "' is ambiguous");
-  if (scope.items && clause != Clause::JoinOn) {
+  // In the SELECT list and WHERE, DuckDB binds a column of the FROM clause before an alias of
+  // the same name (SUM(impressions) AS impressions, SUM(cost) / SUM(impressions)).
+  bool column_first = clause == Clause::Select || clause == Clause::Where ||
+                      clause == Clause::AggregateFilter || clause == Clause::AggregateOrder;
+  if (scope.items && clause != Clause::JoinOn && !(column_first && !out.empty())) {
     const json& list = *scope.items->list;
     for (size_t i = 0; i < scope.items->visible && i < list.size(); ++i)
       if (!scope.items->in_progress[i] && same_name(str(list[i], "alias"), column))
@@ -320,20 +324,34 @@ Result<Lineage> Walker::window(const json& e, Scope& scope, const ExprContext& c
   }
   ExprContext sc = child_of(c, e);
   sc.clause = Clause::WindowSpec;
-  auto spec = [&](const json& x) -> Status {
-    if (x.is_null()) return {};
+  // PARTITION BY and ORDER BY choose the rows a window reads, their values do not flow into it:
+  // ROW_NUMBER() OVER (PARTITION BY user_id ...) answers a rank, not a user.
+  auto spec = [&](const json& x) -> Result<Lineage> {
+    if (x.is_null()) return Lineage{};
     CR_ASSIGN(Lineage l, expr(x, scope, sc));
-    out.merge(l);
-    return {};
+    out.derived.insert(l.derived.begin(), l.derived.end());
+    out.literal = out.literal || l.literal;
+    return l;
   };
-  for (const auto& p : member(e, "partitions")) CR_TRY(spec(p));
+  WindowUse use_of_window{&e, {}};
+  for (const auto& p : member(e, "partitions")) {
+    CR_ASSIGN(Lineage l, spec(p));
+    if (l.pure) use_of_window.partition_counts.insert(l.counts.begin(), l.counts.end());
+  }
+  scope.windows.push_back(std::move(use_of_window));
   for (const char* list : {"orders", "arg_orders"})
     for (const auto& o : member(e, list)) {
       CR_TRY(expect_only(sql_, o, {"null_order", "expression"}, "ORDER BY"));
-      CR_TRY(spec(member(o, "expression")));
+      CR_TRY(status_of(spec(member(o, "expression"))));
     }
-  for (const char* k : {"start_expr", "end_expr", "offset_expr", "default_expr", "filter_expr"})
-    CR_TRY(spec(member(e, k)));
+  for (const char* k : {"start_expr", "end_expr", "offset_expr", "filter_expr"})
+    CR_TRY(status_of(spec(member(e, k))));
+  const json& fallback = member(e, "default_expr");  // LAG(x, 1, fallback) may answer it
+  if (!fallback.is_null()) {
+    CR_ASSIGN(Lineage l, expr(fallback, scope, ac));
+    out.merge(l);
+    args.push_back(std::move(l));
+  }
   out.window = true;
   out.aggregate = false;
   CallUse use{e, name, *info, member(e, "distinct") == true, true, args, c};
@@ -453,13 +471,13 @@ Result<Lineage> Walker::subquery(const json& e, Scope& scope, const ExprContext&
   auto body = query_node(member(sub, "node"), scope.env, &scope, false, false);
   collectors_.pop_back();
   if (!body.ok()) return body.error();
+  // Its value is its output column's; everything it names shapes that value.
   Lineage out;
   for (const auto& col : body->columns) {
     out.values.insert(col.lineage.values.begin(), col.lineage.values.end());
     out.literal = out.literal || col.lineage.literal;
   }
   out.derived = named;
-  out.values.insert(named.begin(), named.end());
   for (auto* set : collectors_) set->insert(named.begin(), named.end());
   std::vector<Lineage> lineages{out};
   const json& child = member(e, "child");
@@ -469,6 +487,9 @@ Result<Lineage> Walker::subquery(const json& e, Scope& scope, const ExprContext&
     lineages.push_back(std::move(l));
   }
   OperationUse use{e, "SUBQUERY", kind, lineages, c};
+  use.subquery_people = body->people;
+  if (body->columns.size() == 1) use.subquery_column = &body->columns[0].lineage;
+  use.instances = &result_.instances;
   for (auto* r : rules_) CR_TRY(r->on_operation(use));
   return out;
 }

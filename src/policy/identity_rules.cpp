@@ -39,53 +39,102 @@ class IdentityPolicy : public RulePolicy {
 
   Status on_column(const ColumnUse& use) override {
     const ColumnKey* very_high = very_high_in(use.column.lineage.values);
-    if (!very_high) return {};
-    const ExprContext& c = use.ctx;
-    const json* parent = c.parent;
-    // Counted: COUNT(user_id), COUNT(DISTINCT user_id).
-    if (parent && parent == c.aggregate && lower(str(*parent, "function_name")) == "count")
-      return {};
-    // A join key: ON a.user_id = b.user_id (what it meets is checked in on_operation).
-    if (c.clause == Clause::JoinOn && parent && node_class(*parent) == "COMPARISON" &&
-        node_type(*parent) == "COMPARE_EQUAL" &&
-        node_class(member(*parent, "left")) == "COLUMN_REF" &&
-        node_class(member(*parent, "right")) == "COLUMN_REF")
-      return {};
-    // Passed on unchanged by a CTE or subquery, to be counted or joined on later.
-    if (c.clause == Clause::Select && c.item_root && !c.output) return {};
+    if (!very_high || allowed_use(use)) return {};
     return sql_.error(use.ref, describe(ctx_, *very_high) +
                                    " is VERY_HIGH: it identifies a person, so it may only be "
-                                   "counted with COUNT or COUNT(DISTINCT) or used as a join key, "
-                                   "never output, grouped, transformed or compared");
+                                   "counted with COUNT or COUNT(DISTINCT), used as a join key, "
+                                   "tested with IS [NOT] NULL, or grouped and partitioned by "
+                                   "inside a WITH or subquery; never output, transformed or "
+                                   "compared with anything but another person identifier");
   }
 
   Status on_operation(const OperationUse& use) override {
+    if (use.node_class == "SUBQUERY") return in_subquery(use);
     if (use.node_class != "COMPARISON") return {};
     const ColumnKey* very_high = nullptr;
     for (const auto& o : use.operands)
       if (!very_high) very_high = very_high_in(o.values);
     if (!very_high) return {};
-    const bool user = is_user_identity(ctx_, *very_high);
-    for (const auto& o : use.operands) {
-      bool same_kind =
-          !o.literal && !o.values.empty() &&
-          std::all_of(o.values.begin(), o.values.end(), [&](const ColumnKey& k) {
-            return user ? is_user_identity(ctx_, k) : ctx_.tables[k.table].amc.has_value();
-          });
-      if (!same_kind)
-        return sql_.error(
-            use.node, describe(ctx_, *very_high) +
-                          (user ? " identifies a person and may only be joined with another "
-                                  "person identifier (a platform user_id or an id matching "
-                                  "resolved to one)"
-                                : " is VERY_HIGH and may only be joined with platform columns"));
-    }
+    for (const auto& o : use.operands)
+      if (!same_kind(o, *very_high)) return wrong_kind(use.node, *very_high);
     return {};
   }
 
   Status finish(const WalkedQuery&, std::vector<KeptCondition>&) override { return {}; }
 
  private:
+  // The uses that keep a person's id inside the query: counted, a key that meets only another
+  // person's id, a NULL test, and the keys of a per-person WITH or subquery.
+  bool allowed_use(const ColumnUse& use) const {
+    const ExprContext& c = use.ctx;
+    const json* parent = c.parent;
+    // Passed on unchanged by a CTE or subquery, to be counted or joined on later.
+    if (c.clause == Clause::Select && c.item_root && !c.output) return true;
+    // A group of one person's rows inside the query (per-user aggregation).
+    if (c.clause == Clause::GroupBy && !parent && !c.output) return true;
+    if (!parent) return false;
+    std::string_view cls = node_class(*parent);
+    std::string_view type = node_type(*parent);
+    // Counted: COUNT(user_id), COUNT(DISTINCT user_id), and COUNT(DISTINCT CASE WHEN ... THEN
+    // user_id END), which counts some of the same people.
+    if (parent == c.aggregate) return counts(*parent);
+    if (cls == "CASE" && c.aggregate && counts(*c.aggregate) &&
+        &member(*c.aggregate, "children")[0] == parent) {
+      for (const auto& check : member(*parent, "case_checks"))
+        if (&member(check, "then_expr") == &use.ref) return true;
+      return &member(*parent, "else_expr") == &use.ref;
+    }
+    if (cls == "OPERATOR" && (type == "OPERATOR_IS_NULL" || type == "OPERATOR_IS_NOT_NULL"))
+      return true;
+    // A key: a.user_id = b.user_id in a JOIN or WHERE (what it meets is checked in on_operation),
+    // or user_id IN (SELECT user_id ...).
+    if (cls == "COMPARISON" && type == "COMPARE_EQUAL" &&
+        (c.clause == Clause::JoinOn || c.clause == Clause::Where) &&
+        node_class(member(*parent, "left")) == "COLUMN_REF" &&
+        node_class(member(*parent, "right")) == "COLUMN_REF")
+      return true;
+    if (cls == "SUBQUERY" && str(*parent, "subquery_type") == "ANY" &&
+        &member(*parent, "child") == &use.ref)
+      return true;
+    // PARTITION BY user_id: a window over one person's rows, inside the query.
+    if (cls == "WINDOW" && c.clause == Clause::WindowSpec && !c.output)
+      for (const auto& p : member(*parent, "partitions"))
+        if (&p == &use.ref) return true;
+    return false;
+  }
+
+  static bool counts(const json& aggregate) {
+    return lower(str(aggregate, "function_name")) == "count";
+  }
+
+  // user_id IN (SELECT user_id ...): the subquery's one column is a person id of the same kind.
+  Status in_subquery(const OperationUse& use) const {
+    if (use.operands.size() != 2) return {};
+    const ColumnKey* very_high = very_high_in(use.operands[1].values);
+    if (!very_high) return {};
+    if (!use.subquery_column || !same_kind(*use.subquery_column, *very_high))
+      return wrong_kind(use.node, *very_high);
+    return {};
+  }
+
+  bool same_kind(const Lineage& o, const ColumnKey& very_high) const {
+    const bool user = is_user_identity(ctx_, very_high);
+    return !o.literal && !o.values.empty() &&
+           std::all_of(o.values.begin(), o.values.end(), [&](const ColumnKey& k) {
+             return user ? is_user_identity(ctx_, k) : ctx_.tables[k.table].amc.has_value();
+           });
+  }
+
+  Status wrong_kind(const json& node, const ColumnKey& very_high) const {
+    bool user = is_user_identity(ctx_, very_high);
+    return sql_.error(node, describe(ctx_, very_high) +
+                                (user ? " identifies a person and may only be joined with another "
+                                        "person identifier (a platform user_id or an id matching "
+                                        "resolved to one)"
+                                      : " is VERY_HIGH and may only be joined with platform "
+                                        "columns"));
+  }
+
   const ColumnKey* very_high_in(const std::set<ColumnKey>& cols) const {
     for (const auto& k : cols)
       if (column_class(ctx_, k) == ColumnClass::VeryHigh) return &k;

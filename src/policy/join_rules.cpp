@@ -34,6 +34,7 @@ Status check_join_condition(const SqlText& sql, const QueryContext& ctx, const J
   for (const auto& op : join.logical_operators) {
     for (const Relation* r : join.tables) {
       const QueryTable& t = ctx.tables[r->table];
+      if (t.amc) continue;  // a platform table: the AMC model's
       const auto& allowed = join_operators(*t.rule);
       // The model's default for allowedJoinOperators is AND alone.
       bool ok = allowed.empty() ? op == "AND" : listed(allowed, op);

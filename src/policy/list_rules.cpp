@@ -13,6 +13,7 @@ class ListPolicy : public RulePolicy {
   ListPolicy(const SqlText& sql, const QueryContext& ctx) : sql_(sql), ctx_(ctx) {}
 
   Status on_column(const ColumnUse& use) override {
+    if (ctx_.tables[use.relation.table].amc) return {};  // a platform table: the AMC model's
     const std::string& col = use.column.name;
     const ListRule& rule = rule_of<ListRule>(ctx_, use.relation.table);
     std::string which = "column " + col + " of table " + ctx_.tables[use.relation.table].name;
@@ -65,7 +66,7 @@ class ListPolicy : public RulePolicy {
 
   Status finish(const WalkedQuery& query, std::vector<KeptCondition>&) override {
     // "A join with the query runner's table is required" for every table of another member.
-    return check_joined_to_runner(ctx_, query, [](int) { return true; });
+    return check_joined_to_runner(ctx_, query, [&](int t) { return !ctx_.tables[t].amc; });
   }
 
  private:

@@ -33,15 +33,17 @@ void tables_named(const json& node, const QueryContext& ctx, std::vector<int>& o
 }
 
 // clean-rooms-semantics.md: a table without a rule cannot be queried; a query may only reference
-// tables whose rules are of the same type.
-Result<AnalysisRuleType> common_rule_type(const QueryContext& ctx, const std::vector<int>& tables) {
+// tables whose rules are of the same type (`same_type`; the platform's tables, governed by the
+// AMC model, mix with any).
+Result<AnalysisRuleType> common_rule_type(const QueryContext& ctx, const std::vector<int>& tables,
+                                          bool same_type) {
   for (int i : tables)
     if (!ctx.tables[i].rule)
       return invalid_query("table " + ctx.tables[i].name +
                            " has no analysis rule and cannot be queried yet");
   AnalysisRuleType type = ctx.tables[tables.front()].rule->type();
   for (int i : tables)
-    if (ctx.tables[i].rule->type() != type)
+    if (same_type && ctx.tables[i].rule->type() != type)
       return invalid_query("tables " + ctx.tables[tables.front()].name + " (" + to_string(type) +
                            ") and " + ctx.tables[i].name + " (" +
                            to_string(ctx.tables[i].rule->type()) +
@@ -67,33 +69,46 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
 
   std::vector<int> named;
   tables_named(statement, ctx, named);
+  // The platform's tables are governed by the AMC privacy model; every other table by its
+  // owner's rule, which also decides the query's shapes.
+  std::vector<int> governed;
+  bool amc = false;
+  for (int i : named) {
+    if (ctx.tables[i].amc) {
+      amc = true;
+    } else {
+      governed.push_back(i);
+    }
+  }
   std::vector<std::unique_ptr<RulePolicy>> policies;
   SqlFeatures features = aggregation_features();  // the strictest, until the tables are known
   AnalysisRuleType type = AnalysisRuleType::Aggregation;
   if (!named.empty()) {
-    CR_ASSIGN(type, common_rule_type(ctx, named));
-    switch (type) {
-      case AnalysisRuleType::Aggregation:
-        features = aggregation_features();
-        policies.push_back(aggregation_policy(text, ctx, named));
-        break;
-      case AnalysisRuleType::List:
-        features = list_features();
-        policies.push_back(list_policy(text, ctx));
-        break;
-      case AnalysisRuleType::Custom:
-        CR_TRY(check_custom_allowed(ctx, named));
-        features = custom_features();
-        policies.push_back(custom_policy(text, ctx));
-        break;
+    CR_TRY(status_of(common_rule_type(ctx, named, false)));
+    if (governed.empty()) {
+      features = amc_features();
+      type = AnalysisRuleType::Custom;
+    } else {
+      CR_ASSIGN(type, common_rule_type(ctx, governed, true));
+      switch (type) {
+        case AnalysisRuleType::Aggregation:
+          features = aggregation_features();
+          policies.push_back(aggregation_policy(text, ctx, governed));
+          break;
+        case AnalysisRuleType::List:
+          features = list_features();
+          policies.push_back(list_policy(text, ctx));
+          break;
+        case AnalysisRuleType::Custom:
+          CR_TRY(check_custom_allowed(ctx, governed));
+          features = custom_features();
+          policies.push_back(custom_policy(text, ctx));
+          break;
+      }
+      if (amc) restrict_for_amc(features);
     }
     policies.push_back(identity_policy(text, ctx));
-    bool amc = std::any_of(named.begin(), named.end(),
-                           [&](int i) { return ctx.tables[i].amc.has_value(); });
-    if (amc) {
-      restrict_for_amc(features);
-      policies.push_back(amc_policy(text, ctx));
-    }
+    if (amc) policies.push_back(amc_policy(text, ctx));
   }
   std::vector<QueryRules*> rules;
   for (auto& p : policies) rules.push_back(p.get());
@@ -111,15 +126,16 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
   // What runs is rendered from the checked tree, never the caller's text; the copy without TRY
   // only names the output columns as the analyst wrote them.
   json naming = statement;
+  // Before anything else rewrites the tree: the inner thresholds point into it as walked.
+  for (auto& p : policies)
+    for (const auto& t : p->inner_thresholds())
+      CR_TRY(add_inner_thresholds(const_cast<json&>(*t.select), t.conditions));
   CR_TRY(silence_errors(text, statement, walked.safe_comparisons));
   if (!kept.empty()) {
     CR_TRY(add_thresholds(statement, kept, walked.equated_columns));
     out.thresholded = true;
-    if (!ctx.filtered_rows_discriminator.empty()) {
-      CR_ASSIGN(bool folded, fold_filtered_rows(statement, ctx.filtered_rows_discriminator));
-      if (folded) name_discriminator(naming, ctx.filtered_rows_discriminator);
-    }
   }
+  CR_TRY(apply_filtered_rows_options(text, statement, naming, ctx, walked, kept));
   CR_ASSIGN(out.naming_sql, render_checked(naming));
   CR_ASSIGN(out.sql, render_checked(statement));
   return out;

@@ -24,6 +24,9 @@ enum class ColumnClass { None, Low, Medium, High, VeryHigh };
 struct AmcPrivacy {
   std::string user_id_column;
   std::map<std::string, ColumnClass> column_classes;  // a column not listed is None
+  // The column an execution's time window filters the table on (AMC: every platform table is
+  // read only for the window's events); empty when the table has none.
+  std::string event_time_column;
 };
 
 // A table the query may name: the association's name in the collaboration, its allowed columns
@@ -43,6 +46,17 @@ struct QueryTable {
   std::vector<std::string> identity_columns;
 };
 
+// AMC's privacyFilteringBehavior: what becomes of the rows under a threshold (filtered_rows.h).
+enum class PrivacyFilteringBehavior { RemoveRows, RemoveValues };
+
+// The filtered-row options of an AMC workflow besides filteredMetricsDiscriminatorColumn
+// (filtered_rows.h); "" leaves a column out.
+struct FilteredRowOptions {
+  std::string user_count_column;  // distinctUserCountColumn
+  std::string reason_column;      // filteredReasonColumn
+  PrivacyFilteringBehavior behavior = PrivacyFilteringBehavior::RemoveRows;
+};
+
 struct QueryContext {
   std::vector<QueryTable> tables;     // every table associated into the collaboration
   std::string runner_account_id;      // the member running the query (joinRequired, providers)
@@ -52,6 +66,7 @@ struct QueryContext {
   // AMC's filteredMetricsDiscriminatorColumn: when set, the rows under a threshold are folded
   // into one thresholded row flagged TRUE in this column (filtered_rows.h), not dropped.
   std::string filtered_rows_discriminator;
+  FilteredRowOptions filtered_rows;  // AMC workflows only
 };
 
 // The SQL to run, rendered by DuckDB from the checked tree (never the caller's text): thresholds
@@ -65,6 +80,14 @@ struct CheckedQuery {
   bool thresholded = false;
   std::vector<std::string> tables;  // names of the tables it reads, as in QueryContext
   AnalysisRuleType rule_type = AnalysisRuleType::Aggregation;
+  // AMC's TABLE(EXTEND_TIME_WINDOW('table', 'P30D', 'P0D')): the table's window is widened by
+  // `before` (earlier start) and `after` (later end), ISO-8601 durations as written.
+  struct WindowExtension {
+    std::string table;
+    std::string before;
+    std::string after;
+  };
+  std::vector<WindowExtension> window_extensions;
 };
 
 // Checks and rewrites. A refusal is a Validation error with reason INVALID_QUERY whose message

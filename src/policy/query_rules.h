@@ -20,17 +20,28 @@ struct KeptCondition {
   int64_t minimum = 0;
 };
 
+// Conditions for the HAVING of an aggregating SELECT inside the query (a WITH, a subquery, a
+// branch of a set operation): its groups of many people are thresholded where they are made.
+struct InnerThreshold {
+  const json* select = nullptr;  // a SELECT_NODE of the walked statement
+  std::vector<KeptCondition> conditions;
+};
+
 class RulePolicy : public QueryRules {
  public:
   // After the walk: refuses what needs the whole query (joins to the runner's table, the output),
   // and adds the output constraints to enforce.
   virtual Status finish(const WalkedQuery& query, std::vector<KeptCondition>& kept) = 0;
+  // After finish: the thresholds of aggregating SELECTs inside the query.
+  virtual std::vector<InnerThreshold> inner_thresholds() const { return {}; }
 };
 
 SqlFeatures aggregation_features();
 SqlFeatures list_features();
 SqlFeatures custom_features();
-// AMC tables narrow any rule's shapes (amc-api-facts.md, "The privacy model").
+// The shapes AMC SQL admits on the platform's tables alone (amc-api-facts.md, "The privacy
+// model"); with other tables, their rule's shapes narrowed by restrict_for_amc.
+SqlFeatures amc_features();
 void restrict_for_amc(SqlFeatures& features);
 
 // `tables`: the tables the query names (indexes into ctx.tables), all with a rule of the type.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "policy/query_rules.h"
 #include "policy/query_walker_impl.h"
 
 namespace cleanroom::policy {
@@ -15,6 +16,7 @@ void Lineage::merge(const Lineage& o) {
   window = window || o.window;
   pure = false;
   type.clear();
+  counts.clear();
 }
 
 std::string_view clause_name(Clause c) {
@@ -58,6 +60,7 @@ Result<QueryOutput> Walker::query_node(const json& node, const CteEnv* env, cons
 Result<QueryOutput> Walker::query_node_at_depth(const json& node, const CteEnv* env,
                                                 const Scope* outer, bool output, bool outermost) {
   std::string_view type = node_type(node);
+  if (is_values_node(node)) return values_node(node);
   if (type == "SELECT_NODE") return select_node(node, env, outer, output, outermost);
   if (type == "SET_OPERATION_NODE") return set_operation(node, env, outer, output, outermost);
   if (type == "CTE_NODE")
@@ -131,6 +134,22 @@ Result<QueryOutput> Walker::select_node(const json& node, const CteEnv* env, con
   CR_TRY(modifiers(member(node, "modifiers"), scope, output, &items, &distinct));
 
   SelectUse use{node, output, outermost, distinct, !groups.empty(), lineages, scope.relations};
+  use.aggregates =
+      !groups.empty() || !member(node, "having").is_null() ||
+      std::any_of(lineages.begin(), lineages.end(), [](const Lineage& l) { return l.aggregate; });
+  for (const auto& r : scope.relations) use.from_people.insert(r.people.begin(), r.people.end());
+  // A group key that identifies a person keeps that person's rows apart: the groups are still
+  // single people's rows. Every other person is aggregated here, many into one row.
+  std::set<int> keys;
+  for (const auto& g : groups) {
+    CR_ASSIGN(Lineage l, ordering_expr(g, scope, context(Clause::GroupBy, output), &items));
+    if (l.pure) keys.insert(l.counts.begin(), l.counts.end());
+  }
+  for (int p : use.from_people)
+    (use.aggregates && !keys.count(p) ? use.aggregated : use.people).insert(p);
+  use.windows = scope.windows;
+  use.instances = &result_.instances;
+  out.people = use.people;
   for (auto* r : rules_) CR_TRY(r->on_select(use));
   if (outermost) {
     result_.outermost_is_select = true;
@@ -160,12 +179,21 @@ Result<QueryOutput> Walker::set_operation(const json& node, const CteEnv* env, c
   QueryOutput out = left;
   for (size_t i = 0; i < out.columns.size(); ++i) {
     Lineage& l = out.columns[i].lineage;
-    bool pure = l.pure && right.columns[i].lineage.pure;
-    std::string type = l.type == right.columns[i].lineage.type ? l.type : "";
-    l.merge(right.columns[i].lineage);
+    const Lineage& r = right.columns[i].lineage;
+    bool pure = l.pure && r.pure;
+    std::string type = l.type == r.type ? l.type : "";
+    // A row of either side identifies its side's person, only if both sides' values do.
+    std::set<int> counts;
+    if (pure && !l.counts.empty() && !r.counts.empty()) {
+      counts = l.counts;
+      counts.insert(r.counts.begin(), r.counts.end());
+    }
+    l.merge(r);
     l.pure = pure;
     l.type = type;
+    l.counts = std::move(counts);
   }
+  out.people.insert(right.people.begin(), right.people.end());
   // ORDER BY of a set operation names its output columns.
   Scope scope;
   scope.env = env;
@@ -175,6 +203,34 @@ Result<QueryOutput> Walker::set_operation(const json& node, const CteEnv* env, c
   if (outermost) {
     result_.outermost_is_select = false;
     for (const auto& c : out.columns) result_.output.push_back(c.lineage);
+  }
+  return out;
+}
+
+Result<QueryOutput> Walker::values_node(const json& node) {
+  const json& list = member(node, "from_table");
+  if (!features_.values)
+    return sql_.error(list, "VALUES lists are not allowed by " + features_.rule);
+  CR_TRY(
+      expect_only(sql_, list, {"alias", "values", "expected_names", "expected_types"}, "VALUES"));
+  const json& rows = member(list, "values");
+  if (!rows.is_array() || rows.empty() || !rows[0].is_array())
+    return invalid_query("malformed VALUES list");
+  QueryOutput out;
+  Scope none;
+  for (const auto& row : rows) {
+    if (!row.is_array() || row.size() != rows[0].size())
+      return sql_.error(list, "the rows of a VALUES list have different numbers of columns");
+    for (size_t i = 0; i < row.size(); ++i) {
+      CR_ASSIGN(Lineage l, expr(row[i], none, context(Clause::Select, false)));
+      if (out.columns.size() <= i) {
+        out.columns.push_back({"col" + std::to_string(i), l});
+      } else {
+        out.columns[i].lineage.merge(l);
+      }
+      // Values written in the query: literals, whatever expression computes them.
+      out.columns[i].lineage.literal = true;
+    }
   }
   return out;
 }
@@ -205,6 +261,7 @@ Result<const CteEnv*> Walker::ctes(const json& cte_map, const CteEnv* env) {
     Relation r;
     r.name = name;
     r.columns = std::move(body.columns);
+    r.people = std::move(body.people);
     CR_TRY(rename(r, member(value, "aliases")));
     fresh->ctes.push_back(std::move(r));
   }
@@ -255,6 +312,9 @@ Status Walker::modifiers(const json& mods, Scope& scope, bool output, const json
         const json& e = member(o, "expression");
         if (!features_.order_by)
           return sql_.error(e, "ORDER BY is not allowed by " + features_.rule);
+        if (!features_.order_by_outside_windows)
+          return sql_.error(e, "ORDER BY is allowed only inside window functions (OVER (...)) by " +
+                                   features_.rule + ": sort the delivered result instead");
         if (node_class(e) == "STAR") return sql_.error(e, "ORDER BY ALL is not supported");
         CR_TRY(status_of(ordering_expr(e, scope, context(Clause::OrderBy, output), items)));
       }
@@ -353,6 +413,7 @@ Status Walker::base_table(const json& ref, Scope& scope, bool outermost) {
     r.table = static_cast<int>(i);
     r.instance = next_instance_++;
     r.node = &ref;
+    r.people.insert(r.instance);
     for (const auto& c : t.columns) {
       RelationColumn rc{c, {}};
       rc.lineage.derived.insert({r.table, c});
@@ -360,6 +421,7 @@ Status Walker::base_table(const json& ref, Scope& scope, bool outermost) {
       rc.lineage.pure = true;
       for (const auto& [name, type] : t.column_types)
         if (same_name(name, c)) rc.lineage.type = type;
+      if (is_user_identity(ctx_, {r.table, c})) rc.lineage.counts.insert(r.instance);
       r.columns.push_back(std::move(rc));
     }
     if (std::find(result_.tables.begin(), result_.tables.end(), r.table) == result_.tables.end())
@@ -387,6 +449,7 @@ Status Walker::derived_table(const json& ref, Scope& scope) {
   Relation r;
   r.name = std::string(str(ref, "alias"));
   r.columns = std::move(body.columns);
+  r.people = std::move(body.people);
   r.node = &ref;
   CR_TRY(rename(r, member(ref, "column_name_alias")));
   return add_relation(scope, std::move(r), ref);
@@ -402,10 +465,13 @@ Status Walker::join(const json& ref, Scope& scope, bool output, bool outermost) 
   std::string_view ref_type = str(ref, "ref_type");
   if (ref_type != "REGULAR" && ref_type != "CROSS")
     return sql_.error(ref, std::string(ref_type) + " joins are not supported");
-  if (join_type == "LEFT" || join_type == "RIGHT" || join_type == "OUTER") {
+  if (join_type == "LEFT" || join_type == "RIGHT" || join_type == "OUTER" || join_type == "FULL") {
     if (!features_.outer_joins)
       return sql_.error(ref,
                         "outer joins are not allowed by " + features_.rule + ": use [INNER] JOIN");
+    if (join_type == "RIGHT" && !features_.right_joins)
+      return sql_.error(ref, "RIGHT JOIN is not allowed by " + features_.rule +
+                                 ": swap the tables and use LEFT JOIN");
   } else if (join_type != "INNER") {
     return sql_.error(ref, std::string(join_type) + " joins are not supported");
   }
@@ -416,6 +482,7 @@ Status Walker::join(const json& ref, Scope& scope, bool output, bool outermost) 
   if (ref_type == "REGULAR" && condition.is_null())
     return sql_.error(ref, "a JOIN needs an ON condition");
   CR_TRY(from_clause(member(ref, "left"), scope, output, outermost));
+  size_t left_end = scope.relations.size();
   CR_TRY(from_clause(member(ref, "right"), scope, output, outermost));
   if (condition.is_null()) {
     JoinUse use{ref, join_type, ref_type, nullptr, false, {}, {}, {}, output};
@@ -441,7 +508,39 @@ Status Walker::join(const json& ref, Scope& scope, bool output, bool outermost) 
       result_.equated_columns.push_back({{eq.left->name, left}, {eq.right->name, right}});
   }
   for (auto* r : rules_) CR_TRY(r->on_join(use));
+  share_counts(use, scope, left_end);
   return {};
+}
+
+void Walker::share_counts(const JoinUse& use, Scope& scope, size_t left_end) {
+  // Without OR, every equality found is a conjunct: it holds on every joined row.
+  if (use.logical_operators.count("OR")) return;
+  bool inner = use.join_type == "INNER";
+  if (!inner && use.join_type != "LEFT") return;  // FULL: either side may be missing
+  for (const auto& eq : use.equalities) {
+    size_t li = static_cast<size_t>(eq.left - scope.relations.data());
+    size_t ri = static_cast<size_t>(eq.right - scope.relations.data());
+    if (li >= scope.relations.size() || ri >= scope.relations.size()) continue;
+    if ((li < left_end) == (ri < left_end)) continue;  // one side: this join pairs no rows
+    auto column = [&](size_t rel, const json& side) -> RelationColumn* {
+      std::string name = member(side, "column_names").back().get<std::string>();
+      for (auto& c : scope.relations[rel].columns)
+        if (same_name(c.name, name)) return &c;
+      return nullptr;
+    };
+    RelationColumn* l = column(li, member(*eq.node, "left"));
+    RelationColumn* r = column(ri, member(*eq.node, "right"));
+    if (!l || !r || l->lineage.counts.empty() || r->lineage.counts.empty()) continue;
+    if (!exact_same_type(*eq.left, l->name, *eq.right, r->name)) continue;
+    std::set<int> both = l->lineage.counts;
+    both.insert(r->lineage.counts.begin(), r->lineage.counts.end());
+    // On the preserved side of a LEFT JOIN a row of the other side is present only with the same
+    // person; the other side's column may be NULL, so it counts only its own.
+    RelationColumn* preserved = li < left_end ? l : r;
+    RelationColumn* optional = li < left_end ? r : l;
+    preserved->lineage.counts = both;
+    if (inner) optional->lineage.counts = both;
+  }
 }
 
 bool Walker::exact_same_type(const Relation& a, const std::string& ca, const Relation& b,

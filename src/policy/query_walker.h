@@ -28,6 +28,13 @@ struct ColumnKey {
   auto operator<=>(const ColumnKey&) const = default;
 };
 
+// One occurrence of a table in the query (Relation::instance indexes WalkedQuery::instances).
+struct TableInstance {
+  int table;
+  std::string relation;  // its name in its FROM clause
+  bool outermost_from;   // read by the outermost SELECT's FROM clause itself
+};
+
 // Where a value comes from.
 struct Lineage {
   std::set<ColumnKey> derived;  // every column it depends on in any way (conditions included)
@@ -37,6 +44,10 @@ struct Lineage {
   bool aggregate = false;       // holds an aggregate call of its own SELECT
   bool window = false;          // holds a window function
   std::string type;             // its DuckDB type when known: a column's own, or a CAST's target
+  // The occurrences of tables (Relation::instance) whose person each row's value identifies:
+  // a person identity column passed on unchanged, or one a join equates with it. Counting it
+  // counts the people of those occurrences.
+  std::set<int> counts;
 
   void merge(const Lineage& o);
 };
@@ -53,6 +64,9 @@ struct Relation {
   int instance = -1;  // ... and which of its occurrences in the query
   std::vector<RelationColumn> columns;
   const json* node = nullptr;
+  // The occurrences of tables whose rows reach this relation's rows one by one, not yet
+  // aggregated: each row belongs to one person of each (DESIGN.md "Thresholds count people").
+  std::set<int> people;
 };
 
 enum class Clause {
@@ -104,6 +118,11 @@ struct OperationUse {
   std::string_view type;
   const std::vector<Lineage>& operands;
   const ExprContext& ctx;
+  // SUBQUERY only: the occurrences whose single rows the subquery answers with (Relation::people),
+  // and its one column, when it has exactly one (x IN (SELECT y ...)).
+  std::set<int> subquery_people = {};
+  const Lineage* subquery_column = nullptr;
+  const std::vector<TableInstance>* instances = nullptr;  // every table occurrence read so far
 };
 
 // An equality between two columns of two base tables in a JOIN condition.
@@ -126,6 +145,12 @@ struct JoinUse {
   bool output;
 };
 
+// A window function of a SELECT, with what its PARTITION BY identifies.
+struct WindowUse {
+  const json* node;
+  std::set<int> partition_counts;  // Lineage::counts of its PARTITION BY columns
+};
+
 struct SelectUse {
   const json& node;
   bool output;     // its select list is the query's output
@@ -134,6 +159,12 @@ struct SelectUse {
   bool grouped;    // GROUP BY present
   const std::vector<Lineage>& items;
   const std::vector<Relation>& from;
+  const std::vector<TableInstance>* instances;  // every table occurrence read so far
+  bool aggregates;            // GROUP BY, HAVING or an aggregate in the SELECT list
+  std::set<int> from_people;  // Relation::people of its FROM clause
+  std::set<int> people;       // ... of its rows: from_people, less what it aggregates
+  std::set<int> aggregated;   // from_people it aggregates (rows of many people become one)
+  std::vector<WindowUse> windows;
 };
 
 // What one rule (or the AMC privacy model) refuses, seen use by use.
@@ -163,12 +194,9 @@ struct SqlFeatures {
   bool having = true;
   bool order_by = true;
   bool qualify = false;
-};
-
-struct TableInstance {
-  int table;
-  std::string relation;  // its name in its FROM clause
-  bool outermost_from;   // read by the outermost SELECT's FROM clause itself
+  bool right_joins = true;  // with outer_joins
+  bool values = false;      // VALUES lists in FROM
+  bool order_by_outside_windows = true;
 };
 
 // What the walk found, for the checks that need the whole query.

@@ -39,10 +39,12 @@ struct Scope {
   const Scope* outer = nullptr;
   const CteEnv* env = nullptr;
   SelectItems* items = nullptr;
+  std::vector<WindowUse> windows;  // the window functions of its SELECT
 };
 
 struct QueryOutput {
   std::vector<RelationColumn> columns;
+  std::set<int> people;  // Relation::people of its rows
 };
 
 // A name's possible meaning: a column of a relation, or a select-list alias.
@@ -79,6 +81,8 @@ class Walker {
                                   bool output, bool outermost);
   Result<QueryOutput> set_operation(const json& node, const CteEnv* env, const Scope* outer,
                                     bool output, bool outermost);
+  // VALUES (...), (...): DuckDB parses it as SELECT * FROM an expression list.
+  Result<QueryOutput> values_node(const json& node);
   Result<const CteEnv*> ctes(const json& cte_map, const CteEnv* env);
   Status rename(Relation& r, const json& aliases);
   Status check_group_sets(const json& node, size_t groups, const json& first);
@@ -94,6 +98,8 @@ class Walker {
   Status base_table(const json& ref, Scope& scope, bool outermost);
   Status derived_table(const json& ref, Scope& scope);
   Status join(const json& ref, Scope& scope, bool output, bool outermost);
+  // Person columns a join equates identify the same person: they count each other's people.
+  void share_counts(const JoinUse& use, Scope& scope, size_t left_end);
 
   // Whether a JOIN condition is AND/OR over `column = column`, and which columns it equates.
   void join_shape(const json& e, const Scope& scope, JoinUse& use);

@@ -162,6 +162,7 @@ Result<RenderedSql> render_sql(const json& tree) {
 Result<std::string> render_checked(const json& statement) {
   json tree = {{"error", false}, {"statements", json::array({statement})}};
   CR_ASSIGN(RenderedSql rendered, render_sql(tree));
+  unwrap_rendered_values(rendered.reparsed);
   const json& again = member(rendered.reparsed, "statements");
   if (!again.is_array() || again.size() != 1 || !same_tree(again, tree["statements"]))
     return invalid_query(

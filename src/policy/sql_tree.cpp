@@ -88,6 +88,47 @@ Status expect_only(const SqlText& sql, const json& node,
   return {};
 }
 
+bool is_values_node(const json& node) {
+  if (node_type(node) != "SELECT_NODE" ||
+      node_type(member(node, "from_table")) != "EXPRESSION_LIST")
+    return false;
+  const json& items = member(node, "select_list");
+  if (!items.is_array() || items.size() != 1 || node_class(items[0]) != "STAR") return false;
+  const json& star = items[0];
+  for (const char* k : {"exclude_list", "replace_list", "qualified_exclude_list", "rename_list"})
+    if (!member(star, k).empty()) return false;
+  if (!str(star, "relation_name").empty() || !member(star, "expr").is_null() ||
+      member(star, "columns") == true)
+    return false;
+  for (const char* k : {"where_clause", "having", "qualify"})
+    if (!member(node, k).is_null()) return false;
+  return member(node, "group_expressions").empty() && member(node, "modifiers").empty() &&
+         member(member(node, "cte_map"), "map").empty();
+}
+
+void unwrap_rendered_values(json& tree) {
+  if (tree.is_array()) {
+    for (auto& v : tree) unwrap_rendered_values(v);
+    return;
+  }
+  if (!tree.is_object()) return;
+  // SELECT * FROM (<values node>) AS valueslist: the values node itself.
+  const json& from = member(tree, "from_table");
+  if (node_type(tree) == "SELECT_NODE" && node_type(from) == "SUBQUERY" &&
+      str(from, "alias") == std::string_view("valueslist") &&
+      member(from, "column_name_alias").empty() &&
+      is_values_node(member(member(from, "subquery"), "node"))) {
+    json inner = member(member(from, "subquery"), "node");
+    json outer = tree;
+    outer["from_table"] = inner["from_table"];
+    if (is_values_node(outer)) {
+      tree = std::move(inner);
+      return;
+    }
+  }
+  for (auto& [k, v] : tree.items()) unwrap_rendered_values(v);
+}
+
 bool same_tree(const json& a, const json& b) {
   if (a.type() != b.type()) {
     // Numbers may come back signed or unsigned.

@@ -54,6 +54,12 @@ Status expect_only(const SqlText& sql, const json& node,
 // Equal trees, ignoring query_location (a rendered and re-parsed query has new positions).
 bool same_tree(const json& a, const json& b);
 
+// VALUES (...), (...) as DuckDB's parser writes it: SELECT * FROM an expression list, nothing else.
+bool is_values_node(const json& node);
+// DuckDB renders such a node as SELECT * FROM (VALUES ...) AS valueslist, which parses back one
+// subquery deeper: the same rows. Takes that extra level out again, everywhere in `tree`.
+void unwrap_rendered_values(json& tree);
+
 // An integer constant (LIMIT 10, ORDER BY 2), or nullopt.
 std::optional<int64_t> integer_constant(const json& expr);
 

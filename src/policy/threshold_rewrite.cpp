@@ -85,11 +85,14 @@ Status add_thresholds(json& statement, const std::vector<KeptCondition>& conditi
   }
   if (merged.empty()) return Error::internal("no condition to enforce");
 
-  json children = json::array();
-  json& node = statement["node"];
+  return add_inner_thresholds(statement["node"], merged);
+}
+
+Status add_inner_thresholds(json& node, const std::vector<KeptCondition>& conditions) {
   if (node_type(node) != "SELECT_NODE") return Error::internal("only a SELECT can be thresholded");
+  json children = json::array();
   if (!node["having"].is_null()) children.push_back(std::move(node["having"]));
-  for (const auto& c : merged)
+  for (const auto& c : conditions)
     children.push_back(
         at_least(count_distinct(column_ref(c.relation, c.column)), integer(c.minimum)));
   node["having"] = all_of(std::move(children));

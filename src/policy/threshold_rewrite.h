@@ -21,4 +21,7 @@ namespace cleanroom::policy {
 Status add_thresholds(nlohmann::json& statement, const std::vector<KeptCondition>& conditions,
                       const EquatedColumns& equated);
 
+// The same conditions in the HAVING of an aggregating SELECT inside the query (InnerThreshold).
+Status add_inner_thresholds(nlohmann::json& select, const std::vector<KeptCondition>& conditions);
+
 }  // namespace cleanroom::policy

@@ -11,4 +11,4 @@
 -- expect-rows: 2
 -- expect-kept-rows: 1
 SELECT campaign, COUNT(DISTINCT user_id) AS reach, SUM(impressions) AS impressions
-FROM dsp_impressions GROUP BY campaign ORDER BY campaign
+FROM dsp_impressions GROUP BY campaign

@@ -1,4 +1,4 @@
 -- about: rows without aggregation
 -- tables: @amc
--- expect: rejected: need an aggregate
+-- expect: rejected: must aggregate the rows
 SELECT campaign FROM dsp_impressions

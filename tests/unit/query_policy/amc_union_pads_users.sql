@@ -1,6 +1,6 @@
 -- about: the runner's own ids mixed into the counted user column would pad rows up to the threshold
 -- tables: @amc
--- expect: rejected: the outermost SELECT must read user_id
+-- expect: rejected: so that every row's users can be counted
 WITH u AS (
   SELECT user_id, postal_code AS v, impressions FROM dsp_impressions
   UNION ALL

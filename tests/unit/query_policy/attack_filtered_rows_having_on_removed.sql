@@ -1,0 +1,11 @@
+-- about: hostile analyst, REMOVE_VALUES: the analyst's HAVING on the removed row's hidden sum must not decide whether that row is there (one person's 7 impressions are under 100, yet the row of removed values stays)
+-- tables: @amc
+-- filtered-rows: {"discriminator": "filtered", "behavior": "REMOVE_VALUES"}
+-- expect: allowed
+-- thresholded: yes
+-- data: CREATE TABLE dsp_impressions (user_id VARCHAR, campaign VARCHAR, campaign_id INTEGER, impressions DOUBLE, postal_code VARCHAR, bid_price DOUBLE, event_dt DATE);
+-- data: INSERT INTO dsp_impressions VALUES ('u1','A',1,50,'98101',1.0,'2024-01-01'), ('u2','A',1,30,'98101',1.5,'2024-01-01'), ('u3','A',1,20,'98101',1.2,'2024-01-02'), ('u4','B',2,7,'98102',2.0,'2024-01-02');
+-- expect-rows: 1
+-- expect-kept: A,100,false
+-- expect-kept: NULL,NULL,true
+SELECT campaign, SUM(impressions) AS imp FROM dsp_impressions WHERE bid_price > 0 GROUP BY campaign HAVING SUM(impressions) >= 100

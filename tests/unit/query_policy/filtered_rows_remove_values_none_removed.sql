@@ -1,0 +1,11 @@
+-- about: REMOVE_VALUES answers its row of removed values even when no row was removed: whether it is there must not tell whether a group under the threshold (a single person) exists
+-- tables: @amc
+-- filtered-rows: {"discriminator": "filtered", "userCount": "du_count", "reason": "why", "behavior": "REMOVE_VALUES"}
+-- expect: allowed
+-- thresholded: yes
+-- data: CREATE TABLE dsp_impressions (user_id VARCHAR, campaign VARCHAR, campaign_id INTEGER, impressions DOUBLE, postal_code VARCHAR, bid_price DOUBLE, event_dt DATE);
+-- data: INSERT INTO dsp_impressions VALUES ('u1','A',1,5,'98101',1.0,'2024-01-01'), ('u2','A',1,3,'98101',1.5,'2024-01-01'), ('u3','A',1,2,'98101',1.2,'2024-01-02'), ('u4','B',2,7,'98102',0,'2024-01-02');
+-- expect-rows: 1
+-- expect-kept: A,10,3,false,3,NULL
+-- expect-kept: NULL,NULL,NULL,true,NULL,'dsp_impressions' users < 3 required
+SELECT campaign, SUM(impressions) AS imp, COUNT(*) AS events FROM dsp_impressions WHERE bid_price > 0 GROUP BY campaign

@@ -1,0 +1,11 @@
+-- about: a query the rules leave unthresholded (the runner's own CUSTOM table) still answers the option columns: FALSE, and NULL count and reason, as AMC does where privacy controls do not apply
+-- tables: @amc
+-- filtered-rows: {"discriminator": "filtered", "userCount": "du_count", "reason": "why", "behavior": "REMOVE_VALUES"}
+-- expect: allowed
+-- thresholded: no
+-- data: CREATE TABLE crm_probe (user_id VARCHAR, segment VARCHAR, k INTEGER, g INTEGER);
+-- data: INSERT INTO crm_probe VALUES ('a','s1',1,1), ('b','s1',2,1), ('c','s2',3,1);
+-- expect-rows: 2
+-- expect-kept: s1,2,false,NULL,NULL
+-- expect-kept: s2,1,false,NULL,NULL
+SELECT segment, COUNT(*) AS n FROM crm_probe GROUP BY segment
