@@ -272,12 +272,17 @@ void BM_AmcFrequency(benchmark::State& state) {
   policy::QueryContext ctx;
   ctx.runner_account_id = kAdvertiser;
   const std::vector<std::string> columns = {"user_id", "campaign_id", "impressions", "cost"};
-  policy::QueryTable t{
-      "impressions", columns,
-      policy::parse_analysis_rule(
-          "CUSTOM", {{"v1", {{"custom", {{"allowedAnalyses", {"ANY_QUERY"}}}}}}}, columns)
-          .value(),
-      kPlatform, policy::AmcPrivacy{"user_id", {}, ""}};
+  json custom = {
+      {"v1",
+       {{"custom",
+         {{"allowedAnalyses", {"ANY_QUERY"}}, {"allowedAnalysisProviders", {kAdvertiser}}}}}}};
+  auto rule = policy::parse_analysis_rule("CUSTOM", custom, columns);
+  if (!rule.ok()) {
+    state.SkipWithError(rule.error().message.c_str());
+    return;
+  }
+  policy::QueryTable t{"impressions", columns, *rule, kPlatform,
+                       policy::AmcPrivacy{"user_id", {}, ""}};
   t.column_types = {{"user_id", "VARCHAR"},
                     {"campaign_id", "INTEGER"},
                     {"impressions", "INTEGER"},
@@ -308,6 +313,7 @@ void BM_AmcFrequency(benchmark::State& state) {
     run.naming_sql = checked->naming_sql;
     run.tables = {{"impressions", columns, w.impressions_file, std::nullopt}};
     run.output_path = (w.dir / "amc.csv").string();
+    fs::remove(run.output_path);  // DuckDB would stage over an existing file outside the sandbox
     engine::RunControl control;
     auto r = engine::run_protected(run, control);
     if (!r.ok()) {
