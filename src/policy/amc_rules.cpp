@@ -155,15 +155,18 @@ class AmcPolicy : public RulePolicy {
   }
 
   // x IN (SELECT user_id ...) keeps the rows of the people it names: the outer row's person is
-  // the subquery row's. Any other use of single people's rows (a scalar, EXISTS, IN on another
-  // column) would turn on the rows of one person, counted by nobody.
+  // the subquery row's, counted where the outer rows are aggregated, so x must be a platform user
+  // id too (a member's resolved id would let its own rows ask about one platform person). Any
+  // other use of single people's rows (a scalar, EXISTS, IN on another column) would turn on the
+  // rows of one person, counted by nobody.
   Status subquery(const OperationUse& use) const {
     std::set<int> people = platform(use.subquery_people, *use.instances);
     if (people.empty()) return {};
     bool semi_join = use.type == "ANY" && str(use.node, "comparison_type") == "COMPARE_EQUAL" &&
                      use.subquery_column && use.subquery_column->pure &&
                      includes(use.subquery_column->counts, people) && use.operands.size() == 2 &&
-                     use.operands[1].pure && !use.operands[1].counts.empty();
+                     use.operands[1].pure && !use.operands[1].counts.empty() &&
+                     only_user_ids(use.operands[1]);
     if (semi_join) return {};
     int first = *people.begin();
     return sql_.error(use.node, "this subquery answers with single people's rows of " +
