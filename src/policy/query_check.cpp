@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "policy/amc_dialect.h"
 #include "policy/filtered_rows.h"
 #include "policy/query_rules.h"
 #include "policy/safe_eval.h"
@@ -55,8 +56,11 @@ Result<AnalysisRuleType> common_rule_type(const QueryContext& ctx, const std::ve
 }  // namespace
 
 Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) {
-  SqlText text(sql);
-  CR_ASSIGN(json tree, parse_sql(sql));
+  // AMC's TABLE(EXTEND_TIME_WINDOW(...)) loses TABLE( and ) (blanks: positions stay) so that
+  // DuckDB's parser reads it; nothing else in any query changes.
+  const std::string parseable = amc_parseable_text(sql);
+  SqlText text(parseable);
+  CR_ASSIGN(json tree, parse_sql(parseable));
   json& statements = tree["statements"];
   if (statements.empty()) return invalid_query("the query is empty");
   if (statements.size() != 1)
@@ -67,8 +71,24 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
   if (params.is_array() && !params.empty())
     return invalid_query("query parameters are not allowed");
 
+  // AMC's dialect applies to queries of the platform's tables (it changes the meaning of a few
+  // DuckDB names, such as DAYOFWEEK); EXTEND_TIME_WINDOW('t', ...) names its table only once
+  // translated.
+  CheckedQuery out;
   std::vector<int> named;
-  tables_named(statement, ctx, named);
+  json translated = statement;
+  auto translation = translate_amc_dialect(text, translated, out.window_extensions);
+  tables_named(translated, ctx, named);
+  bool reads_platform =
+      std::any_of(named.begin(), named.end(), [&](int i) { return ctx.tables[i].amc.has_value(); });
+  if (reads_platform) {
+    CR_TRY(translation);
+    statement = std::move(translated);
+  } else {
+    out.window_extensions.clear();
+    named.clear();
+    tables_named(statement, ctx, named);
+  }
   // The platform's tables are governed by the AMC privacy model; every other table by its
   // owner's rule, which also decides the query's shapes.
   std::vector<int> governed;
@@ -120,7 +140,6 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
   std::vector<KeptCondition> kept;
   for (auto& p : policies) CR_TRY(p->finish(walked, kept));
 
-  CheckedQuery out;
   out.rule_type = type;
   for (int t : walked.tables) out.tables.push_back(ctx.tables[t].name);
   // What runs is rendered from the checked tree, never the caller's text; the copy without TRY

@@ -50,7 +50,18 @@ Map build() {
        "to_seconds", "to_milliseconds", "to_microseconds", "last_day", "monthname", "dayname",
        "timezone", "age", "time_bucket",
        // values built by the parser for [..] and {..}
-       "list_value", "struct_pack"},
+       "list_value", "struct_pack",
+       // what AMC's functions become (amc_dialect.h): lists, binary, hashes, JSON
+       "list_concat", "list_contains", "list_intersect", "list_sort", "array_to_string", "flatten",
+       "string_split_regex", "sha1", "hex", "unhex", "to_base64", "from_base64", "encode", "decode",
+       "json_extract", "to_json",
+       // AMC's EXPLODE: one row per element of a list in the select list; the rows keep the
+       // lineage of the list they come from
+       "unnest",
+       // the AMC dialect's macros (amc_dialect_macros), for what needs a lambda in DuckDB
+       "__cleanroom_amc_array_distinct", "__cleanroom_amc_array_remove",
+       "__cleanroom_amc_array_complement", "__cleanroom_amc_array_union",
+       "__cleanroom_amc_str_to_map"},
       scalar);
 
   FunctionInfo aggregate;
@@ -63,6 +74,8 @@ Map build() {
   FunctionInfo counting = aggregate;
   counting.counts = true;
   add(m, {"count", "count_star", "approx_count_distinct"}, counting);
+  // Order statistics answer with one input or a blend of two neighbours: AMC's PERCENTILE and
+  // APPROX_PERCENTILE become quantile_cont and approx_quantile.
   FunctionInfo picking = aggregate;
   picking.picks_value = true;
   add(m,
@@ -70,7 +83,7 @@ Map build() {
        "mode", "first", "last", "any_value", "arbitrary", "arg_min", "arg_max", "argmin", "argmax",
        "min_by", "max_by"},
       picking);
-  FunctionInfo listing = aggregate;
+  FunctionInfo listing = aggregate;  // AMC's COLLECT becomes list
   listing.builds_list = true;
   add(m, {"list", "array_agg", "string_agg", "group_concat", "listagg", "histogram"}, listing);
 
