@@ -403,11 +403,41 @@ Result<Lineage> Walker::operation(const json& e, Scope& scope, const ExprContext
   Lineage out;
   std::vector<Lineage> lineages;
   ExprContext oc = child_of(c, e);
+  // A CASE's WHEN conditions choose its answer without flowing into it: CASE WHEN request_tag IS
+  // NOT NULL THEN 1 ELSE 0 END answers 0 or 1, never a tag.
+  // Nor does IS [NOT] NULL answer its operand: it answers whether there is one.
+  std::set<const json*> conditions;
+  if (cls == "CASE")
+    for (const auto& check : member(e, "case_checks"))
+      conditions.insert(&member(check, "when_expr"));
+  if (type == "OPERATOR_IS_NULL" || type == "OPERATOR_IS_NOT_NULL")
+    for (const json* o : operands) conditions.insert(o);
   for (const json* o : operands) {
     if (o->is_null()) return sql_.error(e, "malformed expression");
     CR_ASSIGN(Lineage l, expr(*o, scope, oc));
-    out.merge(l);
+    if (conditions.count(o)) {
+      out.derived.insert(l.derived.begin(), l.derived.end());
+      out.aggregate = out.aggregate || l.aggregate;
+      out.window = out.window || l.window;
+      out.pure = false;
+      out.type.clear();
+      out.counts.clear();
+    } else {
+      out.merge(l);
+    }
     lineages.push_back(std::move(l));
+  }
+  // COALESCE(a.user_id, b.user_id) after a FULL JOIN on them answers one of the two ids unchanged:
+  // it identifies the person of either side (how AMC measures overlap across ad products).
+  if (type == "OPERATOR_COALESCE" && !lineages.empty() &&
+      std::all_of(lineages.begin(), lineages.end(),
+                  [](const Lineage& l) { return l.pure && !l.counts.empty(); })) {
+    out.pure = true;
+    out.type = lineages[0].type;
+    for (const auto& l : lineages) {
+      out.counts.insert(l.counts.begin(), l.counts.end());
+      if (l.type != out.type) out.type.clear();
+    }
   }
   if (cls == "COMPARISON" || cls == "BETWEEN" || type == "COMPARE_IN" || type == "COMPARE_NOT_IN")
     CR_TRY(compared_types(e, operands, lineages));

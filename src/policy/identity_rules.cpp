@@ -39,17 +39,13 @@ class IdentityPolicy : public RulePolicy {
 
   Status on_column(const ColumnUse& use) override {
     const ColumnKey* very_high = very_high_in(use.column.lineage.values);
-    if (!very_high || allowed_use(use)) return {};
-    return sql_.error(use.ref, describe(ctx_, *very_high) +
-                                   " is VERY_HIGH: it identifies a person, so it may only be "
-                                   "counted with COUNT or COUNT(DISTINCT), used as a join key, "
-                                   "tested with IS [NOT] NULL, or grouped and partitioned by "
-                                   "inside a WITH or subquery; never output, transformed or "
-                                   "compared with anything but another person identifier");
+    if (!very_high || allowed_use(use.ref, use.ctx) || in_merge(use.ctx)) return {};
+    return refused(use.ref, *very_high);
   }
 
   Status on_operation(const OperationUse& use) override {
     if (use.node_class == "SUBQUERY") return in_subquery(use);
+    if (use.type == "OPERATOR_COALESCE") return merged(use);
     if (use.node_class != "COMPARISON") return {};
     const ColumnKey* very_high = nullptr;
     for (const auto& o : use.operands)
@@ -63,10 +59,38 @@ class IdentityPolicy : public RulePolicy {
   Status finish(const WalkedQuery&, std::vector<KeptCondition>&) override { return {}; }
 
  private:
+  Status refused(const json& node, const ColumnKey& very_high) const {
+    return sql_.error(node, describe(ctx_, very_high) +
+                                " is VERY_HIGH: it identifies a person, so it may only be "
+                                "counted with COUNT or COUNT(DISTINCT), used as a join key, "
+                                "tested with IS [NOT] NULL, or grouped and partitioned by "
+                                "inside a WITH or subquery; never output, transformed or "
+                                "compared with anything but another person identifier");
+  }
+
+  // COALESCE(a.user_id, b.user_id) of column references: judged as a whole in merged().
+  static bool in_merge(const ExprContext& c) {
+    if (!c.parent || node_type(*c.parent) != "OPERATOR_COALESCE") return false;
+    for (const auto& child : member(*c.parent, "children"))
+      if (node_class(child) != "COLUMN_REF") return false;
+    return true;
+  }
+
+  // A merge of person ids of one kind is itself a person id, used as one.
+  Status merged(const OperationUse& use) const {
+    const ColumnKey* very_high = nullptr;
+    for (const auto& o : use.operands)
+      if (!very_high) very_high = very_high_in(o.values);
+    if (!very_high) return {};
+    for (const auto& o : use.operands)
+      if (!same_kind(o, *very_high)) return wrong_kind(use.node, *very_high);
+    if (!allowed_use(use.node, use.ctx)) return refused(use.node, *very_high);
+    return {};
+  }
+
   // The uses that keep a person's id inside the query: counted, a key that meets only another
   // person's id, a NULL test, and the keys of a per-person WITH or subquery.
-  bool allowed_use(const ColumnUse& use) const {
-    const ExprContext& c = use.ctx;
+  bool allowed_use(const json& node, const ExprContext& c) const {
     const json* parent = c.parent;
     // Passed on unchanged by a CTE or subquery, to be counted or joined on later.
     if (c.clause == Clause::Select && c.item_root && !c.output) return true;
@@ -81,8 +105,8 @@ class IdentityPolicy : public RulePolicy {
     if (cls == "CASE" && c.aggregate && counts(*c.aggregate) &&
         &member(*c.aggregate, "children")[0] == parent) {
       for (const auto& check : member(*parent, "case_checks"))
-        if (&member(check, "then_expr") == &use.ref) return true;
-      return &member(*parent, "else_expr") == &use.ref;
+        if (&member(check, "then_expr") == &node) return true;
+      return &member(*parent, "else_expr") == &node;
     }
     if (cls == "OPERATOR" && (type == "OPERATOR_IS_NULL" || type == "OPERATOR_IS_NOT_NULL"))
       return true;
@@ -94,12 +118,12 @@ class IdentityPolicy : public RulePolicy {
         node_class(member(*parent, "right")) == "COLUMN_REF")
       return true;
     if (cls == "SUBQUERY" && str(*parent, "subquery_type") == "ANY" &&
-        &member(*parent, "child") == &use.ref)
+        &member(*parent, "child") == &node)
       return true;
     // PARTITION BY user_id: a window over one person's rows, inside the query.
     if (cls == "WINDOW" && c.clause == Clause::WindowSpec && !c.output)
       for (const auto& p : member(*parent, "partitions"))
-        if (&p == &use.ref) return true;
+        if (&p == &node) return true;
     return false;
   }
 

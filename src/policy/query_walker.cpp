@@ -513,25 +513,31 @@ Status Walker::join(const json& ref, Scope& scope, bool output, bool outermost) 
 }
 
 void Walker::share_counts(const JoinUse& use, Scope& scope, size_t left_end) {
-  // Without OR, every equality found is a conjunct: it holds on every joined row.
-  if (use.logical_operators.count("OR")) return;
   bool inner = use.join_type == "INNER";
-  if (!inner && use.join_type != "LEFT") return;  // FULL: either side may be missing
-  for (const auto& eq : use.equalities) {
-    size_t li = static_cast<size_t>(eq.left - scope.relations.data());
-    size_t ri = static_cast<size_t>(eq.right - scope.relations.data());
-    if (li >= scope.relations.size() || ri >= scope.relations.size()) continue;
-    if ((li < left_end) == (ri < left_end)) continue;  // one side: this join pairs no rows
-    auto column = [&](size_t rel, const json& side) -> RelationColumn* {
-      std::string name = member(side, "column_names").back().get<std::string>();
+  if (!use.condition || (!inner && use.join_type != "LEFT")) return;  // FULL: either may be missing
+  // The equalities of two columns that hold on every joined row: the condition's AND-conjuncts.
+  std::vector<const json*> conjuncts = {use.condition};
+  for (size_t i = 0; i < conjuncts.size(); ++i)
+    if (node_type(*conjuncts[i]) == "CONJUNCTION_AND")
+      for (const auto& child : member(*conjuncts[i], "children")) conjuncts.push_back(&child);
+  for (const json* e : conjuncts) {
+    if (node_type(*e) != "COMPARE_EQUAL" || node_class(member(*e, "left")) != "COLUMN_REF" ||
+        node_class(member(*e, "right")) != "COLUMN_REF")
+      continue;
+    auto side = [&](const char* k) -> std::pair<size_t, RelationColumn*> {
+      auto found = bindings(member(*e, k), scope, Clause::JoinOn);
+      if (found.size() != 1 || !found[0].relation) return {SIZE_MAX, nullptr};
+      size_t rel = static_cast<size_t>(found[0].relation - scope.relations.data());
+      if (rel >= scope.relations.size()) return {SIZE_MAX, nullptr};
       for (auto& c : scope.relations[rel].columns)
-        if (same_name(c.name, name)) return &c;
-      return nullptr;
+        if (&c == found[0].column) return {rel, &c};
+      return {SIZE_MAX, nullptr};
     };
-    RelationColumn* l = column(li, member(*eq.node, "left"));
-    RelationColumn* r = column(ri, member(*eq.node, "right"));
-    if (!l || !r || l->lineage.counts.empty() || r->lineage.counts.empty()) continue;
-    if (!exact_same_type(*eq.left, l->name, *eq.right, r->name)) continue;
+    auto [li, l] = side("left");
+    auto [ri, r] = side("right");
+    if (!l || !r || (li < left_end) == (ri < left_end)) continue;  // one side: pairs no rows
+    if (l->lineage.counts.empty() || r->lineage.counts.empty()) continue;
+    if (!exact_same_type(scope.relations[li], l->name, scope.relations[ri], r->name)) continue;
     std::set<int> both = l->lineage.counts;
     both.insert(r->lineage.counts.begin(), r->lineage.counts.end());
     // On the preserved side of a LEFT JOIN a row of the other side is present only with the same
