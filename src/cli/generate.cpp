@@ -37,6 +37,9 @@ std::string upload_command(const data::GeneratedFile& f) {
   std::string pii;
   for (const auto& [column, type] : f.pii) pii += (pii.empty() ? "" : ",") + column + ":" + type;
   if (!pii.empty()) cmd += " --pii " + pii;
+  std::string columns;
+  for (const auto& c : f.columns) columns += (columns.empty() ? "" : ",") + c.name + ":" + c.type;
+  if (!columns.empty()) cmd += " --columns " + shell_word(columns);
   return cmd + " " + shell_word(f.path);
 }
 
@@ -81,7 +84,8 @@ void add_generate_command(CLI::App& app) {
       "generate",
       "Write deterministic synthetic platform tables and an advertiser's CRM as CSV files");
   cmd->add_option("--scale", o->scale,
-                  "1 = 1,000,000 impressions, 200,000 platform users, 50,000 CRM customers")
+                  "1 = 1,000,000 DSP and 150,000 sponsored products impressions, 200,000 "
+                  "platform users, 50,000 CRM customers")
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "The same seed gives byte-identical files")
       ->capture_default_str();

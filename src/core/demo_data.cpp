@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string seconds_since(std::chrono::steady_clock::time_point start) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start);
   char text[32];
   std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ms.count()) / 1000.0);
   return text;
@@ -20,8 +21,8 @@ std::string seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Result<std::vector<std::string>> load_platform_files(Context& ctx, DatasetService& datasets,
-                                                     const std::vector<data::GeneratedFile>& files) {
+Result<std::vector<std::string>> load_platform_files(
+    Context& ctx, DatasetService& datasets, const std::vector<data::GeneratedFile>& files) {
   CR_ASSIGN(auto provider, platform_account(ctx.db, "ADVERTISING_DATA_PROVIDER"));
   std::vector<std::string> loaded;
   for (const auto& f : files) {
@@ -30,6 +31,7 @@ Result<std::vector<std::string>> load_platform_files(Context& ctx, DatasetServic
     req.database_name = f.database;
     req.table_name = f.table;
     req.source_path = f.path;
+    req.columns = f.columns;
     for (const auto& [column, type] : f.pii) {
       auto t = data::pii_type_from_name(type);
       if (!t) return Error::internal("the generator named an unknown identity type " + type);
@@ -41,7 +43,8 @@ Result<std::vector<std::string>> load_platform_files(Context& ctx, DatasetServic
   return loaded;
 }
 
-Result<DemoData> ensure_demo_data(Context& ctx, DatasetService& datasets, const DemoOptions& options,
+Result<DemoData> ensure_demo_data(Context& ctx, DatasetService& datasets,
+                                  const DemoOptions& options,
                                   const std::function<void(const std::string&)>& say) {
   DemoData out;
   out.dir = ctx.data_dir + "/demo";
@@ -59,9 +62,10 @@ Result<DemoData> ensure_demo_data(Context& ctx, DatasetService& datasets, const 
   g.scale = options.scale;
   g.seed = options.seed;
   g.out_dir = out.dir;
-  CR_ASSIGN(auto files, data::generate(g, [&](const data::GeneratedFile& f) {
-              say("demo:   " + f.database + "." + f.table + ": " + std::to_string(f.rows) + " rows");
-            }));
+  CR_ASSIGN(
+      auto files, data::generate(g, [&](const data::GeneratedFile& f) {
+        say("demo:   " + f.database + "." + f.table + ": " + std::to_string(f.rows) + " rows");
+      }));
   say("demo: loading the platform's tables into the Advertising Data Provider's account");
   CR_ASSIGN(out.platform_tables, load_platform_files(ctx, datasets, files));
   // The loaded copies are Parquet datasets now; only the CRM file is still needed, by the user.

@@ -6,6 +6,7 @@
 #include "catalog/configured_tables_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/amc_privacy.h"
 #include "core/platform.h"
 #include "policy/analysis_rule.h"
 
@@ -20,14 +21,29 @@ namespace {
 constexpr const char* kProvider = "ADVERTISING_DATA_PROVIDER";
 constexpr const char* kUserId = "user_id";
 
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() > suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 bool is_measure(const DatasetColumn& c) {
   static const std::vector<std::string> numeric = {"BIGINT", "INTEGER", "HUGEINT", "SMALLINT",
                                                    "DOUBLE", "FLOAT",   "DECIMAL"};
   bool number = std::any_of(numeric.begin(), numeric.end(),
                             [&](const std::string& t) { return c.type.rfind(t, 0) == 0; });
-  // An id is a number that names something: grouped by, never summed.
-  bool id = c.name.size() > 3 && c.name.compare(c.name.size() - 3, 3, "_id") == 0;
-  return number && !id && c.name != kUserId;
+  // An id is a number that names something, and an hour or a day of the month (event_hour_utc,
+  // impression_day) a part of a time: grouped by, never summed.
+  static const std::vector<std::string> not_amounts = {"_id", "_hour", "_hour_utc", "_day",
+                                                       "_day_utc"};
+  bool named = std::any_of(not_amounts.begin(), not_amounts.end(),
+                           [&](const std::string& suffix) { return ends_with(c.name, suffix); });
+  return number && !named && c.name != kUserId;
+}
+
+// A column that names one event or one person (AMC's very high class: user_id, event_id,
+// traffic_event_id, request_tag, conversion_id, ...): joined on and counted, never a dimension.
+bool is_identifier(const DatasetColumn& c) {
+  return c.name == kUserId || amc_column_class(c.name) == policy::ColumnClass::VeryHigh;
 }
 
 // Identity columns (hashed on upload) are the matching graph's business, never a query's.
@@ -49,11 +65,13 @@ Result<std::vector<ConfiguredTableRecord>> published_tables(Tx& tx, const std::s
 
 // Adds the table to the membership under its own name, unless it is there already (or another
 // table took the name, which only an operator working by hand could have done).
-Result<bool> associate(Tx& tx, const catalog::MembershipRecord& ms, const ConfiguredTableRecord& t) {
+Result<bool> associate(Tx& tx, const catalog::MembershipRecord& ms,
+                       const ConfiguredTableRecord& t) {
   CR_ASSIGN(auto existing, tables::associations_of_table(tx, t.id));
   for (const auto& a : existing)
     if (a.membership_id == ms.id) return false;
-  CR_ASSIGN(auto same_name, tables::find_active_association_by_name(tx, ms.collaboration_id, t.name));
+  CR_ASSIGN(auto same_name,
+            tables::find_active_association_by_name(tx, ms.collaboration_id, t.name));
   if (same_name) return false;
   int64_t now = now_epoch_seconds();
   CR_TRY(tables::insert_association(
@@ -70,13 +88,21 @@ Result<ConfiguredTableRecord> publish_dataset(Tx& tx, const catalog::DatasetReco
   CR_ASSIGN(auto rule, policy::parse_analysis_rule("AGGREGATION", policy_json, allowed));
   int64_t now = now_epoch_seconds();
 
-  auto it = std::find_if(existing.begin(), existing.end(),
-                         [&](const ConfiguredTableRecord& t) { return t.table_name == ds.table_name; });
+  auto it = std::find_if(existing.begin(), existing.end(), [&](const ConfiguredTableRecord& t) {
+    return t.table_name == ds.table_name;
+  });
   ConfiguredTableRecord t;
   if (it == existing.end()) {
-    t = {crypto::uuid4(), ds.account_id, ds.table_name,
+    t = {crypto::uuid4(),
+         ds.account_id,
+         ds.table_name,
          std::string("The platform's ") + ds.table_name + " table",
-         ds.database_name, ds.table_name, allowed, "DIRECT_QUERY", now, now};
+         ds.database_name,
+         ds.table_name,
+         allowed,
+         "DIRECT_QUERY",
+         now,
+         now};
     CR_TRY(tables::insert(tx, t));
   } else {
     t = *it;
@@ -103,18 +129,22 @@ nlohmann::json platform_rule_policy(const std::vector<DatasetColumn>& columns) {
   nlohmann::json aggregate = nlohmann::json::array();
   nlohmann::json dimensions = nlohmann::json::array();
   nlohmann::json joins = nlohmann::json::array();
-  std::vector<std::string> measures;
+  std::vector<std::string> measures, identifiers;
   bool has_user = false;
   for (const auto& c : columns) {
     if (!c.pii.empty()) continue;
     if (c.name == kUserId) has_user = true;
-    else if (is_measure(c)) measures.push_back(c.name);
-    else dimensions.push_back(c.name);
+    if (is_identifier(c))
+      identifiers.push_back(c.name);
+    else if (is_measure(c))
+      measures.push_back(c.name);
+    else
+      dimensions.push_back(c.name);
   }
-  if (has_user) {
-    aggregate.push_back({{"columnNames", {kUserId}}, {"function", "COUNT_DISTINCT"}});
-    aggregate.push_back({{"columnNames", {kUserId}}, {"function", "COUNT"}});
-    joins.push_back(kUserId);
+  if (!identifiers.empty()) {
+    aggregate.push_back({{"columnNames", identifiers}, {"function", "COUNT_DISTINCT"}});
+    aggregate.push_back({{"columnNames", identifiers}, {"function", "COUNT"}});
+    for (const auto& id : identifiers) joins.push_back(id);
   }
   if (!measures.empty()) {
     aggregate.push_back({{"columnNames", measures}, {"function", "SUM"}});
@@ -136,8 +166,11 @@ nlohmann::json platform_rule_policy(const std::vector<DatasetColumn>& columns) {
 
 Status associate_platform_tables(Tx& tx, const std::string& collaboration_id) {
   CR_ASSIGN(auto provider, platform_account_id(tx, kProvider));
-  CR_ASSIGN(auto ms, catalog::collaborations_repo::find_membership_of(tx, collaboration_id, provider));
-  if (!ms) return Error::internal("the Advertising Data Provider has no membership in " + collaboration_id);
+  CR_ASSIGN(auto ms,
+            catalog::collaborations_repo::find_membership_of(tx, collaboration_id, provider));
+  if (!ms)
+    return Error::internal("the Advertising Data Provider has no membership in " +
+                           collaboration_id);
   CR_ASSIGN(auto published, published_tables(tx, provider));
   for (const auto& t : published) CR_TRY(status_of(associate(tx, *ms, t)));
   return {};
@@ -153,13 +186,13 @@ Result<PublishedTables> publish_platform_tables(Tx& tx) {
     if (ds.database_name != kPlatformDatabase || ds.table_name == kPlatformIdentityTable) continue;
     auto t = publish_dataset(tx, ds, existing);
     if (!t.ok())
-      return Error::validation("platform table " + ds.table_name + " cannot be published: " +
-                               t.error().message);
+      return Error::validation("platform table " + ds.table_name +
+                               " cannot be published: " + t.error().message);
     out.tables.push_back(t->name);
     published.push_back(std::move(*t));
   }
-  CR_ASSIGN(auto memberships,
-            catalog::collaborations_repo::memberships_of_account(tx, provider, "ACTIVE", "", 1000000));
+  CR_ASSIGN(auto memberships, catalog::collaborations_repo::memberships_of_account(
+                                  tx, provider, "ACTIVE", "", 1000000));
   for (const auto& ms : memberships)
     for (const auto& t : published) {
       CR_ASSIGN(bool added, associate(tx, ms, t));
@@ -168,7 +201,8 @@ Result<PublishedTables> publish_platform_tables(Tx& tx) {
   return out;
 }
 
-Result<bool> is_platform_dataset(Tx& tx, const std::string& account, const std::string& database_name) {
+Result<bool> is_platform_dataset(Tx& tx, const std::string& account,
+                                 const std::string& database_name) {
   if (database_name != kPlatformDatabase) return false;
   CR_ASSIGN(auto provider, find_platform_account_id(tx, kProvider));
   return provider == account;

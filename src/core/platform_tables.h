@@ -19,9 +19,11 @@ inline constexpr const char* kPlatformDatabase = "platform";
 // data::platform_identity_columns(); never queried, so never published.
 inline constexpr const char* kPlatformIdentityTable = "identities";
 
-// The platform's AGGREGATION rule for a table with these columns: user_id is the join column and
-// is counted; numeric measures (impressions, total_cost, ...) are summed and averaged; every other
-// column is a dimension. Each output row needs two distinct users; the AMC classes raise that.
+// The platform's AGGREGATION rule for a table with these columns: user_id and the other columns
+// that name one event or person (AMC's very high class: event_id, request_tag, ...) are join
+// columns and are counted; numeric measures (impressions, total_cost, ...; not ids, hours or days)
+// are summed and averaged; every other column is a dimension. Each output row needs two distinct
+// users; the AMC classes raise that.
 nlohmann::json platform_rule_policy(const std::vector<catalog::DatasetColumn>& columns);
 
 // Associates every published platform table into the collaboration, as the Advertising Data
@@ -42,7 +44,8 @@ struct PublishedTables {
 Result<PublishedTables> publish_platform_tables(catalog::Tx& tx);
 // The dataset is one of the platform's tables (the provider's, in database `platform`); never
 // before the first serve created the provider.
-Result<bool> is_platform_dataset(catalog::Tx& tx, const std::string& account, const std::string& database_name);
+Result<bool> is_platform_dataset(catalog::Tx& tx, const std::string& account,
+                                 const std::string& database_name);
 
 class PlatformTableService {
  public:

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <thread>
 
+#include "data/generator_sql.h"
 #include "data/generator_world.h"
 #include "engine/engine.h"
 
@@ -24,7 +25,10 @@ using engine::sql_literal;
 
 struct Sizes {
   int64_t users = 0;
+  int64_t audience = 0;  // the users each advertiser's ads reach (kAudienceShare of them)
   int64_t impressions = 0;
+  int64_t sponsored_impressions = 0;
+  int64_t organic_events = 0;
   int64_t customers = 0;
 };
 
@@ -32,13 +36,24 @@ Sizes sizes_for(double scale) {
   auto at_least = [](double v, int64_t floor) {
     return std::max<int64_t>(floor, static_cast<int64_t>(std::llround(v)));
   };
-  return {at_least(200'000 * scale, 100), at_least(1'000'000 * scale, 1),
-          at_least(50'000 * scale, 50)};
+  Sizes n;
+  n.users = at_least(200'000 * scale, 100);
+  n.audience = static_cast<int64_t>(static_cast<double>(n.users) * kAudienceShare);
+  n.impressions = at_least(1'000'000 * scale, 1);
+  n.sponsored_impressions = at_least(static_cast<double>(n.impressions) * kSponsoredShare, 1);
+  n.organic_events = at_least(static_cast<double>(n.users) * kOrganicEventsPerUser, 1);
+  n.customers = at_least(50'000 * scale, 50);
+  return n;
 }
 
 // Phone numbers are built from a person's index with 400 exchanges per area code (macro
 // phone_number), unique up to 160 million people; the cap keeps the users below that.
 constexpr double kMaxScale = 500;
+
+// Key offsets of the sponsored products impressions and of the non-ad-exposed conversions, so
+// that their draws never meet a DSP impression's (generator_draws.cpp).
+constexpr int64_t kSponsoredKeyBase = int64_t{1} << 41;
+constexpr int64_t kOrganicKeyBase = int64_t{1} << 42;
 
 // --- Row numbers ---------------------------------------------------------------------------------
 // DuckDB scans range() with one thread, but a table by row group in parallel and, with
@@ -48,7 +63,8 @@ constexpr double kMaxScale = 500;
 constexpr int64_t kSegmentRows = 10'000'000;
 
 std::string ids_table_sql(const Sizes& n) {
-  int64_t rows = std::min(kSegmentRows, std::max({n.users, n.impressions, n.customers}));
+  int64_t rows = std::min(kSegmentRows, std::max({n.users, n.impressions, n.sponsored_impressions,
+                                                  n.organic_events, n.customers}));
   return "CREATE TEMP TABLE ids AS SELECT range AS id FROM range(" + std::to_string(rows) + ")";
 }
 
@@ -114,16 +130,17 @@ std::string mail_form(std::string s) {
   return out;
 }
 
-// Zipf's law over the regular campaigns (weight 1/rank) as a table of 1000 slots, indexed by a
-// uniform draw. Ranks are shuffled so the biggest campaigns spread over advertisers and products.
-std::vector<int> campaign_slots() {
-  std::vector<double> weight(kRegularCampaigns);
-  for (int c = 0; c < kRegularCampaigns; c++) weight[c] = 1.0 / ((c * 17) % kRegularCampaigns + 1);
+// Zipf's law over n campaigns (weight 1/rank) as a table of 1000 slots, indexed by a uniform
+// draw. Ranks are shuffled (rank of campaign c: c * shuffle % n) so the biggest campaigns spread
+// over advertisers and products.
+std::vector<int> zipf_slots(int n, int shuffle) {
+  std::vector<double> weight(n);
+  for (int c = 0; c < n; c++) weight[c] = 1.0 / ((c * shuffle) % n + 1);
   double total = std::accumulate(weight.begin(), weight.end(), 0.0);
   std::vector<int> slots;
-  for (int c = 0; c < kRegularCampaigns; c++) {
-    int n = std::max(1, static_cast<int>(std::lround(1000 * weight[c] / total)));
-    slots.insert(slots.end(), n, c);
+  for (int c = 0; c < n; c++) {
+    int count = std::max(1, static_cast<int>(std::lround(1000 * weight[c] / total)));
+    slots.insert(slots.end(), count, c);
   }
   // Rounding leaves a slot or two over or missing: the end of the table absorbs it.
   slots.resize(1000, slots.front());
@@ -148,23 +165,73 @@ int64_t scatter_multiplier(int64_t n) {
   return m;
 }
 
-// The values the SQL below refers to as {name}.
-std::map<std::string, std::string> world(const GeneratorOptions& o, const Sizes& n) {
-  std::vector<int64_t> campaign_id, advertiser_id, product, small_pool;
-  std::vector<std::string> campaign_name, advertiser_name, creative_name;
-  for (int c = 0; c < kCampaigns; c++) {
-    int a = c % 3, p = (c / 3) % 3;
-    std::string theme = c < kRegularCampaigns ? kThemes[c / 9] : "Local Pilot";
-    campaign_id.push_back(kCampaignIdBase + c + 1);
-    advertiser_id.push_back(kAdvertisers[a].id);
-    advertiser_name.push_back(kAdvertisers[a].name);
-    product.push_back(p);
-    campaign_name.push_back(std::string(kAdvertisers[a].short_name) + " | " + theme + " | " +
-                            kAdProducts[p].tactics[(c / 9) % 2]);
-    small_pool.push_back(c < kRegularCampaigns ? 0 : kSmallCampaignUsers[c - kRegularCampaigns]);
-    for (const char* format : kAdProducts[p].creatives)
-      creative_name.push_back(theme + " - " + format);
+// The inverse of m modulo n (m and n coprime): undoes the scatter (macro in_pool).
+int64_t inverse_modulo(int64_t m, int64_t n) {
+  int64_t r0 = n, r1 = m % n, t0 = 0, t1 = 1;
+  while (r1 != 0) {
+    int64_t q = r0 / r1;
+    std::tie(r0, r1) = std::make_pair(r1, r0 - q * r1);
+    std::tie(t0, t1) = std::make_pair(t1, t0 - q * t1);
   }
+  return ((t0 % n) + n) % n;
+}
+
+std::string bool_list_sql(const std::vector<bool>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); i++)
+    out += (i ? ", " : "") + std::string(items[i] ? "true" : "false");
+  return out + "]";
+}
+
+// The campaigns (generator_world.h), as parallel lists indexed by campaign.
+struct Campaigns {
+  std::vector<int64_t> id, advertiser_id, product, small_pool, utc_offset;
+  std::vector<std::string> id_text, name, advertiser_name, creative_name, ad_group;
+  std::vector<bool> is_auto;
+  std::string small_exposed;  // macro small_exposed(x, a): x is in a small campaign of a
+};
+
+Campaigns campaigns() {
+  Campaigns out;
+  for (int c = 0; c < kCampaigns; c++) {
+    const Advertiser& adv = kAdvertisers[c % 3];
+    bool sponsored = c >= kDspCampaigns;
+    int s = c - kDspCampaigns;  // the sponsored campaign's own number
+    bool small = sponsored ? s >= kRegularSponsoredCampaigns : c >= kRegularCampaigns;
+    // DSP: display for two campaigns in three (prospecting, retargeting), video for the third.
+    int p = sponsored ? 0 : (c / 3) % 3 == 2 ? 2 : 1;
+    int tactic = sponsored ? s % 2 : p == 2 ? (c / 9) % 2 : (c / 3) % 3;
+    std::string theme = small ? "Local Pilot" : kThemes[sponsored ? (s / 3) % 6 : c / 9];
+    out.id.push_back(kCampaignIdBase + c + 1);
+    out.id_text.push_back(std::to_string(kCampaignIdBase + c + 1));
+    out.advertiser_id.push_back(adv.id);
+    out.advertiser_name.push_back(adv.name);
+    out.utc_offset.push_back(int64_t{adv.utc_offset_hours} * 3600);
+    out.product.push_back(p);
+    out.is_auto.push_back(sponsored && tactic == 0);
+    const char* tactic_name = kAdProducts[p].tactics[tactic];
+    out.name.push_back(std::string(adv.short_name) + " | " + theme + " | " + tactic_name);
+    int pool = !small      ? 0
+               : sponsored ? kSmallSponsoredCampaignUsers
+                           : kSmallCampaignUsers[c - kRegularCampaigns];
+    out.small_pool.push_back(pool);
+    if (small)
+      out.small_exposed += std::string(out.small_exposed.empty() ? "" : " OR ") +
+                           "(a = " + std::to_string(c % 3) + " AND in_pool(x, " +
+                           std::to_string(c) + "))";
+    // Sponsored products ads are named by their format alone, DSP creatives by theme and format.
+    for (const char* format : kAdProducts[p].creatives)
+      out.creative_name.push_back(sponsored ? std::string(format) : theme + " - " + format);
+    out.ad_group.push_back(sponsored ? "Auto targeting" : "");
+    for (const char* keyword : kKeywords[c % 3])
+      out.ad_group.push_back(sponsored ? std::string("Keywords | ") + keyword : "");
+  }
+  return out;
+}
+
+// The values the SQL of generator_draws.cpp and generator_tables.cpp refers to as {name}.
+std::map<std::string, std::string> world(const GeneratorOptions& o, const Sizes& n) {
+  Campaigns cs = campaigns();
   std::vector<std::string> device_slots;
   for (const auto& p : kAdProducts)
     for (int d = 0; d < 4; d++) device_slots.insert(device_slots.end(), p.devices[d], kDevices[d]);
@@ -181,40 +248,96 @@ std::map<std::string, std::string> world(const GeneratorOptions& o, const Sizes&
     std::snprintf(price, sizeof price, "%s%.2f", i ? ", " : "", 4.99 + 295 * u * u * u);
     item_price += price;
   }
+  std::vector<std::string> keywords, search_terms;
+  for (const auto& brand : kKeywords)
+    for (const char* keyword : brand) {
+      keywords.push_back(keyword);
+      for (size_t v = 0; v < std::size(kSearchPrefixes); v++)
+        search_terms.push_back(std::string(kSearchPrefixes[v]) + keyword + kSearchSuffixes[v]);
+    }
+  constexpr size_t kTermsPerKeyword = std::size(kSearchPrefixes);
+  int64_t scatter = scatter_multiplier(n.users);
   auto text = [](auto name) { return std::string(name); };
   return {
       {"seed", "CAST(" + std::to_string(o.seed) + " AS UBIGINT)"},
       {"users", std::to_string(n.users)},
+      {"audience", std::to_string(n.audience)},
       {"impressions", std::to_string(n.impressions)},
+      {"sp_impressions", std::to_string(n.sponsored_impressions)},
       {"customers", std::to_string(n.customers)},
       {"user_rows", rows_sql(n.users)},
       {"impression_rows", rows_sql(n.impressions)},
+      {"sp_impression_rows", rows_sql(n.sponsored_impressions)},
+      {"organic_rows", rows_sql(n.organic_events)},
       {"customer_rows", rows_sql(n.customers)},
-      {"scatter", std::to_string(scatter_multiplier(n.users))},
+      {"sp_key_base", std::to_string(kSponsoredKeyBase)},
+      {"organic_key_base", std::to_string(kOrganicKeyBase)},
+      {"scatter", std::to_string(scatter)},
+      {"scatter_inverse", std::to_string(inverse_modulo(scatter, n.users))},
       {"crm_overlap", number(o.crm_overlap)},
+      {"unresolved_share", number(kUnresolvedShare)},
+      {"view_aware_share", number(kViewAwareShare)},
       {"window_start_us", std::to_string(kWindowStartMicros)},
       {"window_seconds", std::to_string(kWindowSeconds)},
       {"campaigns", std::to_string(kCampaigns)},
+      {"dsp_campaigns", std::to_string(kDspCampaigns)},
       {"small_campaigns", std::to_string(kSmallCampaigns)},
-      {"campaign_slots", list_sql(campaign_slots())},
-      {"campaign_id", list_sql(campaign_id)},
-      {"campaign_name", list_sql(campaign_name)},
-      {"campaign_product", list_sql(product)},
-      {"advertiser_id", list_sql(advertiser_id)},
-      {"advertiser_name", list_sql(advertiser_name)},
-      {"small_pool", list_sql(small_pool)},
-      {"creative_name", list_sql(creative_name)},
+      {"campaign_slots", list_sql(zipf_slots(kRegularCampaigns, 17))},
+      {"sp_campaign_slots", list_sql(zipf_slots(kRegularSponsoredCampaigns, 5))},
+      {"campaign_id", list_sql(cs.id)},
+      {"campaign_id_text", list_sql(cs.id_text)},
+      {"campaign_name", list_sql(cs.name)},
+      {"campaign_product", list_sql(cs.product)},
+      {"campaign_auto", bool_list_sql(cs.is_auto)},
+      {"advertiser_id", list_sql(cs.advertiser_id)},
+      {"advertiser_name", list_sql(cs.advertiser_name)},
+      {"advertiser_ids", list_of(kAdvertisers, [](const Advertiser& a) { return a.id; })},
+      {"max_click_rate", number(std::max_element(std::begin(kAdProducts), std::end(kAdProducts),
+                                                 [](const AdProduct& a, const AdProduct& b) {
+                                                   return a.click_rate < b.click_rate;
+                                                 })
+                                    ->click_rate)},
+      {"max_view_conversion_rate",
+       number(std::max_element(std::begin(kAdProducts), std::end(kAdProducts),
+                               [](const AdProduct& a, const AdProduct& b) {
+                                 return a.view_conversion_rate < b.view_conversion_rate;
+                               })
+                  ->view_conversion_rate)},
+      {"utc_offset", list_sql(cs.utc_offset)},
+      {"small_pool", list_sql(cs.small_pool)},
+      {"small_exposed", cs.small_exposed},
+      {"creative_name", list_sql(cs.creative_name)},
+      {"ad_group", list_sql(cs.ad_group)},
       {"product_name",
        list_of(kAdProducts, [](const AdProduct& p) { return std::string(p.name); })},
       {"device_slots", list_sql(device_slots)},
       {"click_rate", list_of(kAdProducts, [](const AdProduct& p) { return p.click_rate; })},
+      {"click_conversion_rate",
+       list_of(kAdProducts, [](const AdProduct& p) { return p.click_conversion_rate; })},
       {"view_conversion_rate",
        list_of(kAdProducts, [](const AdProduct& p) { return p.view_conversion_rate; })},
-      {"click_conversion_rate", number(kClickConversionRate)},
       {"cost_scale", list_of(kAdProducts, [](const AdProduct& p) { return p.cost_scale; })},
-      {"items", std::to_string(kItems)},
+      {"items_per_advertiser", std::to_string(kItemsPerAdvertiser)},
       {"item_asin", list_sql(item_asin)},
       {"item_price", "CAST([" + item_price + "] AS DECIMAL(12,2)[])"},
+      {"keyword", list_sql(keywords)},
+      {"search_term", list_sql(search_terms)},
+      {"terms_per_keyword", std::to_string(kTermsPerKeyword)},
+      {"terms_per_brand", std::to_string(kTermsPerKeyword * std::size(kKeywords[0]))},
+      {"auto_target", list_of(kAutoTargets, text)},
+      {"match_type", list_of(kMatchTypes, text)},
+      {"placement", list_of(kPlacements, text)},
+      {"view_event",
+       list_sql(std::vector<std::string>{"MEASURABLE_IMP", "VIEW", "UNMEASURABLE_IMP"})},
+      // A conversion event by its stage in a visit.
+      {"event_category", list_sql(std::vector<std::string>{"website", "website", "purchase"})},
+      {"event_subtype",
+       list_sql(std::vector<std::string>{"detailPageView", "shoppingCart", "order"})},
+      {"event_type_class",
+       list_sql(std::vector<std::string>{"consideration", "consideration", "conversion"})},
+      {"event_description",
+       list_sql(std::vector<std::string>{"Product detail page viewed", "Add to Shopping Cart",
+                                         "Product purchased"})},
       {"customer_id_base", std::to_string(kCustomerIdBase)},
       {"first_names", std::to_string(std::size(kFirstNames))},
       {"first_name", list_of(kFirstNames, text)},
@@ -252,203 +375,6 @@ Result<std::string> fill(std::string_view sql, const std::map<std::string, std::
   }
 }
 
-// --- The draws -----------------------------------------------------------------------------------
-// Every value is a function of (row, salt, seed) through hash(), never random(): the same seed
-// gives the same files. The second argument of u() and pick() is the draw's salt, a number used
-// by that draw only, so that no two draws are correlated.
-
-constexpr const char* kMacros[] = {
-    // Uniform in [0, 1) (53 bits, so it never rounds up to 1), and uniform in [0, n).
-    "u(x, salt) AS (hash(x::BIGINT, salt, {seed}) >> 11)::DOUBLE / 9007199254740992.0",
-    "pick(x, salt, n) AS (hash(x::BIGINT, salt, {seed}) % (n)::UBIGINT)::BIGINT",
-    "ts(sec) AS make_timestamp({window_start_us} + sec * 1000000)",
-
-    // Campaigns. 3 in every 1000 impressions go to the small campaigns in turn, so each has some
-    // at any scale; the rest to the regular campaigns by Zipf's law.
-    "campaign_of(i) AS CASE WHEN i % 1000 >= 1000 - {small_campaigns} "
-    "THEN {campaigns} - 1000 + i % 1000 ELSE {campaign_slots}[1 + pick(i, 1, 1000)] END",
-    "product_of(c) AS {campaign_product}[c + 1]",
-    // Users. In a regular campaign the user of rank r = U * v^2 is drawn with a probability
-    // falling like r^(-1/2): a few users see many impressions, most a handful. Ranks map to
-    // users through a permutation per advertiser (its audience), so an advertiser's heavy users
-    // are the same in all its campaigns. A small campaign draws from its fixed pool.
-    "user_of(i, c) AS CASE WHEN {small_pool}[c + 1] > 0 "
-    "THEN (pick(c, 2, {users}) + pick(i, 3, {small_pool}[c + 1]) * {scatter}) % {users} "
-    "ELSE (floor({users} * pow(u(i, 4), 2))::BIGINT * {scatter} "
-    "+ pick({advertiser_id}[c + 1], 5, {users})) % {users} END",
-    // Impressions spread evenly over the window in row order: the file is in time order.
-    "second_of(i) AS least({window_seconds} - 1, "
-    "floor((i + u(i, 6)) * {window_seconds} / {impressions})::BIGINT)",
-    "creative_of(i) AS pick(i, 7, 6)",
-    "device_of(i, c) AS {device_slots}[product_of(c) * 20 + 1 + pick(i, 8, 20)]",
-    // Pareto cost (alpha 2.5: a long tail of expensive impressions), capped at 100x its scale.
-    "pareto(scale, v) AS least(100 * scale, scale * pow(1 - v, -0.4))::BIGINT",
-    "cost_of(i, c) AS pareto({cost_scale}[product_of(c) + 1], u(i, 9))",
-
-    // Clicks and conversions, decided per impression so each follows its impression.
-    "clicked(i, c) AS u(i, 10) < {click_rate}[product_of(c) + 1]",
-    "click_second(i, sec) AS least({window_seconds} - 1, "
-    "sec + 1 + floor(900 * pow(u(i, 11), 3))::BIGINT)",
-    "converts(i, c) AS u(i, 12) < CASE WHEN clicked(i, c) THEN {click_conversion_rate} "
-    "ELSE {view_conversion_rate}[product_of(c) + 1] END",
-    // A visit: a detail page view, then for some an add to cart, then for some of those an order.
-    "stages(i) AS CASE WHEN u(i, 13) >= 0.45 THEN [0] WHEN u(i, 14) >= 0.5 THEN [0, 1] "
-    "ELSE [0, 1, 2] END",
-    // The visit starts 1 s to 7 days after the traffic event (most within hours), its later
-    // events follow within the hour; none leaves the window (t <= window end - 2 s).
-    "visit_second(i, t) AS t + 1 + floor(pow(u(i, 15), 3) "
-    "* least({window_seconds} - 2 - t, 604800))::BIGINT",
-    "event_second(i, first, stage) AS first + floor(stage * 0.5 * (0.5 + 0.5 * u(i, 16)) "
-    "* least({window_seconds} - 1 - first, 3600))::BIGINT",
-    "item_of(i, c) AS (c * 4 + floor(8 * pow(u(i, 17), 2))::BIGINT) % {items}",
-    "quantity(i) AS CASE WHEN u(i, 18) < 0.85 THEN 1 WHEN u(i, 18) < 0.95 THEN 2 ELSE 3 END",
-    // An order of the promoted item; otherwise another item of the brand (halo).
-    "promoted(i) AS u(i, 19) < 0.85",
-
-    // People, by a key p. About 1% of users (odd ones, 2% of them) share their even neighbour's
-    // name and postal code, as family members do, so the name and postal code rule has ties.
-    "household(x) AS CASE WHEN x % 2 = 1 AND u(x, 20) < 0.02 THEN x - 1 ELSE x END",
-    "first_index(p) AS 1 + floor({first_names} * pow(u(p, 21), 1.6))::BIGINT",
-    "last_index(p) AS 1 + floor({last_names} * pow(u(p, 22), 1.6))::BIGINT",
-    "state_of(p) AS {state_slots}[1 + pick(p, 23, {state_slot_count})]",
-    "postal_code(p) AS lpad(({zip_low}[state_of(p) + 1] "
-    "+ pick(p, 24, {zip_span}[state_of(p) + 1]))::VARCHAR, 5, '0')",
-    // first.last42@ and its usual variants; n (the person's index) keeps the address unique.
-    "email_local(p, n, shape) AS CASE shape "
-    "WHEN 0 THEN {first_mail}[first_index(p)] || '.' || {last_mail}[last_index(p)] "
-    "WHEN 1 THEN {first_mail}[first_index(p)][1] || {last_mail}[last_index(p)] "
-    "WHEN 2 THEN {first_mail}[first_index(p)] || '_' || {last_mail}[last_index(p)] "
-    "ELSE {first_mail}[first_index(p)] END || n::VARCHAR",
-    "platform_email(x) AS email_local(household(x), x, pick(x, 25, 4)) "
-    "|| '@' || {platform_domain}[1 + pick(x, 26, {platform_domains})]",
-    // A ten-digit US number for person q: q is scattered over 40 area codes x 400 exchanges
-    // x 10,000 lines (a permutation, as 160,000,000 and 98,765,431 are coprime), so numbers are
-    // unique and look random. Platform users take exchanges 200-599 and other people 600-999,
-    // so the phone of someone who is not a platform user never matches one.
-    "phone_slot(s, exchange) AS {area_code}[1 + s % 40]::BIGINT * 10000000 "
-    "+ (exchange + s // 40 % 400) * 10000 + s // 16000",
-    "phone_number(q, exchange) AS phone_slot(q * 98765431 % 160000000, exchange)",
-    "platform_phone(x) AS phone_number(x, 200)",
-    "platform_phone_format(x) AS pick(x, 27, 4)",
-    // Every format keeps the calling code, which the phone rule requires (docs/identity.md).
-    "phone_text(num, f) AS CASE f "
-    "WHEN 0 THEN '+1 ' || num // 10000000 || ' ' || num // 10000 % 1000 || ' ' "
-    "|| lpad((num % 10000)::VARCHAR, 4, '0') "
-    "WHEN 1 THEN '+1 (' || num // 10000000 || ') ' || num // 10000 % 1000 || '-' "
-    "|| lpad((num % 10000)::VARCHAR, 4, '0') "
-    "WHEN 2 THEN '1' || num::VARCHAR "
-    "ELSE '+1-' || num // 10000000 || '-' || num // 10000 % 1000 || '-' "
-    "|| lpad((num % 10000)::VARCHAR, 4, '0') END",
-    // How a CRM writes what the platform also knows: the same value, spelled differently.
-    "email_variant(e, v) AS CASE WHEN v < 8 THEN e WHEN v < 13 THEN upper(e[1]) || e[2:] "
-    "WHEN v < 17 THEN upper(e) ELSE '  ' || e || ' ' END",
-    "name_variant(name, v) AS CASE v WHEN 0 THEN upper(name) WHEN 1 THEN name || ' ' ELSE name END",
-};
-
-// --- The tables ----------------------------------------------------------------------------------
-
-struct Table {
-  const char* database;
-  const char* table;
-  std::map<std::string, std::string> pii;
-  const char* select;
-};
-
-const std::map<std::string, std::string> kPersonPii = {{"email", "email"},
-                                                       {"phone", "phone"},
-                                                       {"first_name", "first_name"},
-                                                       {"last_name", "last_name"},
-                                                       {"postal_code", "postal_code"}};
-
-const std::vector<Table>& tables() {
-  static const std::vector<Table> all = {
-      {"platform", "identities", kPersonPii, R"(
-SELECT x + 1 AS user_id, platform_email(x) AS email,
-       phone_text(platform_phone(x), platform_phone_format(x)) AS phone,
-       {first_name}[first_index(household(x))] AS first_name,
-       {last_name}[last_index(household(x))] AS last_name, postal_code(household(x)) AS postal_code
-FROM {user_rows} t(x))"},
-
-      {"platform", "dsp_impressions", {}, R"(
-SELECT user_of(i, c) + 1 AS user_id, ts(second_of(i)) AS impression_dt_utc,
-       {advertiser_id}[c + 1] AS advertiser_id, {advertiser_name}[c + 1] AS advertiser,
-       {campaign_id}[c + 1] AS campaign_id, {campaign_name}[c + 1] AS campaign,
-       {campaign_id}[c + 1] * 10 + k AS creative_id, {creative_name}[c * 6 + k + 1] AS creative,
-       {product_name}[product_of(c) + 1] AS ad_product_type, device_of(i, c) AS device_type,
-       {state_code}[state_of(household(user_of(i, c))) + 1] AS iso_state_province_code,
-       1::BIGINT AS impressions, cost_of(i, c) AS total_cost
-FROM (SELECT i, campaign_of(i) AS c, creative_of(i) AS k FROM {impression_rows} t(i)))"},
-
-      {"platform", "dsp_clicks", {}, R"(
-SELECT user_of(i, c) + 1 AS user_id, ts(click_second(i, second_of(i))) AS click_dt_utc,
-       ts(second_of(i)) AS impression_dt_utc,
-       {advertiser_id}[c + 1] AS advertiser_id, {advertiser_name}[c + 1] AS advertiser,
-       {campaign_id}[c + 1] AS campaign_id,
-       {campaign_name}[c + 1] AS campaign, {campaign_id}[c + 1] * 10 + creative_of(i) AS creative_id,
-       {creative_name}[c * 6 + creative_of(i) + 1] AS creative, device_of(i, c) AS device_type,
-       1::BIGINT AS clicks
-FROM (SELECT i, campaign_of(i) AS c FROM {impression_rows} t(i))
-WHERE clicked(i, c)
-ORDER BY click_dt_utc, i)"},
-
-      // The traffic event is the click when the impression was clicked, else the impression.
-      {"platform", "amazon_attributed_events_by_conversion_time", {}, R"(
-WITH traffic AS (
-  SELECT i, c, CASE WHEN clicked(i, c) THEN click_second(i, second_of(i)) ELSE second_of(i) END AS t
-  FROM (SELECT i, campaign_of(i) AS c FROM {impression_rows} t(i))
-  WHERE converts(i, c)),
-events AS (
-  SELECT i, c, t, stage, event_second(i, visit_second(i, t), stage) AS sec
-  FROM (SELECT *, unnest(stages(i)) AS stage FROM traffic WHERE t <= {window_seconds} - 2))
-SELECT user_of(i, c) + 1 AS user_id,
-       {advertiser_id}[c + 1] AS advertiser_id, {advertiser_name}[c + 1] AS advertiser,
-       {campaign_id}[c + 1] AS campaign_id, {campaign_name}[c + 1] AS campaign, {product_name}[product_of(c) + 1] AS ad_product_type,
-       ts(t) AS traffic_event_dt_utc, ts(sec) AS conversion_event_dt_utc,
-       ['detailPageView', 'addToCart', 'order'][stage + 1] AS conversion_event_subtype,
-       {item_asin}[item_of(i, c) + 1] AS tracked_item,
-       (stage = 2 AND promoted(i))::BIGINT AS purchases, (stage = 2)::BIGINT AS total_purchases,
-       CASE WHEN stage = 2 AND promoted(i) THEN {item_price}[item_of(i, c) + 1] * quantity(i)
-            ELSE 0 END::DECIMAL(12,2) AS product_sales,
-       CASE WHEN stage = 2 THEN {item_price}[item_of(i, c) + 1] * quantity(i)
-            ELSE 0 END::DECIMAL(12,2) AS total_product_sales
-FROM events
-ORDER BY conversion_event_dt_utc, i, stage)"},
-
-      // A customer shares an identity with platform user x: by email (written differently), by
-      // phone only (another email), by name and postal code only, or is not a platform user
-      // (person keys above 2^40 are nobody on the platform).
-      {"crm", "customers", kPersonPii, R"(
-WITH customers AS (
-  SELECT k, (k * {scatter} + pick(0, 28, {users})) % {users} AS x,
-         CASE WHEN u(k, 29) >= {crm_overlap} THEN 'none' WHEN u(k, 30) < 0.75 THEN 'email'
-              WHEN u(k, 30) < 0.9 THEN 'phone' ELSE 'name_postal' END AS shared
-  FROM {customer_rows} t(k)),
-people AS (
-  SELECT *, CASE WHEN shared = 'none' THEN k + 1099511627776 ELSE household(x) END AS p,
-         u(k, 31) AS phone_draw
-  FROM customers)
-SELECT {customer_id_base} + k AS customer_id,
-       CASE WHEN shared = 'email' THEN email_variant(platform_email(x), pick(k, 32, 20))
-            WHEN u(k, 33) < 0.1 THEN NULL
-            ELSE email_local(p, k, pick(k, 34, 4)) || '@' || {crm_domain}[1 + pick(k, 35, {crm_domains})]
-       END AS email,
-       CASE WHEN shared = 'phone' OR (shared = 'email' AND phone_draw < 0.6)
-              THEN phone_text(platform_phone(x), (platform_phone_format(x) + 1 + pick(k, 36, 3)) % 4)
-            WHEN phone_draw < CASE WHEN shared = 'email' THEN 0.8 ELSE 0.3 END THEN NULL
-            ELSE phone_text(phone_number(k, 600), pick(k, 37, 4))
-       END AS phone,
-       name_variant({first_name}[first_index(p)], pick(k, 38, 7)) AS first_name,
-       name_variant({last_name}[last_index(p)], pick(k, 39, 7)) AS last_name,
-       CASE WHEN u(k, 40) < 0.2 THEN postal_code(p) || '-' || lpad(pick(k, 41, 10000)::VARCHAR, 4, '0')
-            ELSE postal_code(p) END AS postal_code,
-       CASE WHEN u(k, 42) < 0.3 THEN 'loyal' WHEN u(k, 42) < 0.75 THEN 'new' ELSE 'lapsed' END AS segment,
-       least(99999, CASE WHEN u(k, 42) < 0.3 THEN 100 WHEN u(k, 42) < 0.75 THEN 15 ELSE 40 END
-             * pow(1 - u(k, 43), -0.625))::DECIMAL(10,2) AS lifetime_value
-FROM people)"},
-  };
-  return all;
-}
-
 // --- Writing -------------------------------------------------------------------------------------
 
 Status check(const GeneratorOptions& o) {
@@ -476,8 +402,22 @@ Result<std::unique_ptr<engine::Engine>> open_engine(const std::string& dir) {
   return e;
 }
 
+// Each advertiser's audience is a permutation of the users shifted by an offset (macro user_of),
+// drawn once here rather than on every row.
+Status add_user_offsets(engine::Connection& con, std::map<std::string, std::string>& values) {
+  CR_ASSIGN(std::string sql,
+            fill("SELECT list((hash(a::BIGINT, 5, {seed}) % {users}::UBIGINT)::BIGINT "
+                 "ORDER BY n)::VARCHAR FROM (SELECT unnest({advertiser_ids}) AS a, "
+                 "generate_subscripts({advertiser_ids}, 1) AS n)",
+                 values));
+  CR_ASSIGN(auto result, con.query(sql));
+  CR_ASSIGN(auto rows, result.rows());
+  values["user_offset"] = "CAST(" + std::get<std::string>(rows.at(0).at(0)) + " AS BIGINT[])";
+  return {};
+}
+
 Status define_macros(engine::Connection& con, const std::map<std::string, std::string>& values) {
-  for (const char* macro : kMacros) {
+  for (const char* macro : generator_sql::draws()) {
     CR_ASSIGN(std::string sql, fill(macro, values));
     CR_TRY(con.run("CREATE TEMP MACRO " + sql));
   }
@@ -507,18 +447,29 @@ class PartialFile {
   std::string path_;
 };
 
-// Writes the table to DIR/NAME (through a hidden file beside it); returns its row count.
-Result<int64_t> write_table(engine::Connection& con, const Table& t, const std::string& dir,
-                            const std::string& name,
-                            const std::map<std::string, std::string>& values) {
+// Writes the step's rows to DIR/NAME (through a hidden file beside it); returns their count.
+Result<int64_t> write_table(engine::Connection& con, const std::string& select,
+                            const std::string& dir, const std::string& name) {
   PartialFile partial(dir + "/." + name + ".partial-" + std::to_string(::getpid()));
-  CR_ASSIGN(std::string select, fill(t.select, values));
   auto copied = con.query("COPY (" + select + ") TO " + sql_literal(partial.path()) + " (HEADER)");
   if (!copied.ok())
     return Error::internal("cannot generate " + name + ": " + copied.error().message);
   CR_ASSIGN(auto counted, copied->rows());
   CR_TRY(partial.rename_to(dir + "/" + name));
   return std::get<int64_t>(counted.at(0).at(0));
+}
+
+// DIR/NAME as the same file as `from`: a hard link where the file system allows, else a copy.
+Status write_same_rows(const std::string& from, const std::string& dir, const std::string& name) {
+  PartialFile partial(dir + "/." + name + ".partial-" + std::to_string(::getpid()));
+  std::error_code ec;
+  fs::create_hard_link(from, partial.path(), ec);
+  if (ec) {
+    ec.clear();
+    fs::copy_file(from, partial.path(), fs::copy_options::overwrite_existing, ec);
+  }
+  if (ec) return Error::internal("cannot write " + dir + "/" + name + ": " + ec.message());
+  return partial.rename_to(dir + "/" + name);
 }
 
 }  // namespace
@@ -544,13 +495,36 @@ Result<std::vector<GeneratedFile>> generate(
   Sizes sizes = sizes_for(options.scale);
   auto values = world(options, sizes);
   CR_ASSIGN(auto engine, open_engine(dir));
-  CR_TRY(engine->connection().run(ids_table_sql(sizes)));
-  CR_TRY(define_macros(engine->connection(), values));
+  CR_TRY(add_user_offsets(engine->connection(), values));
+  auto& con = engine->connection();
+  CR_TRY(con.run(ids_table_sql(sizes)));
+  CR_TRY(define_macros(con, values));
   std::vector<GeneratedFile> out;
-  for (const auto& t : tables()) {
-    std::string name = std::string(t.database) + "." + t.table + ".csv";
-    CR_ASSIGN(int64_t rows, write_table(engine->connection(), t, dir, name, values));
-    out.push_back({t.database, t.table, shown + "/" + name, rows, t.pii});
+  for (const auto& step : generator_sql::steps()) {
+    CR_ASSIGN(std::string select, fill(step.select, values));
+    if (step.temp_table) {
+      CR_TRY(con.run("CREATE TEMP TABLE " + std::string(step.table) + " AS " + select));
+      continue;
+    }
+    GeneratedFile f{step.database, step.table, "", 0, step.pii, {}};
+    std::string name = f.database + "." + f.table + ".csv";
+    f.path = shown + "/" + name;
+    if (*step.same_rows_as) {
+      auto same = std::find_if(out.begin(), out.end(), [&](const GeneratedFile& g) {
+        return g.database == f.database && g.table == step.same_rows_as;
+      });
+      if (same == out.end()) return Error::internal("generator: no table " + f.table + " follows");
+      CR_TRY(write_same_rows(dir + "/" + f.database + "." + same->table + ".csv", dir, name));
+      f.rows = same->rows;
+      f.columns = same->columns;
+    } else {
+      if (step.declare_types) {
+        CR_ASSIGN(auto described, engine::describe(con, select));
+        for (auto& c : described) f.columns.push_back({std::move(c.name), std::move(c.type)});
+      }
+      CR_ASSIGN(f.rows, write_table(con, select, dir, name));
+    }
+    out.push_back(std::move(f));
     if (progress) progress(out.back());
   }
   return out;
