@@ -357,6 +357,47 @@ WHERE EXISTS (SELECT 1 FROM json_each(datasets.columns) WHERE json_extract(value
       R"sql(
 ALTER TABLE protected_queries ADD COLUMN filtered_rows_column TEXT;
 )sql",
+      // 12: AMC time windows and schedules. A workflow execution's protected query reads every
+      // platform table only for its window (amc_query_windows, UTC epoch seconds, [start, end));
+      // an execution keeps the window in UTC beside the wall-clock one it was asked in, and the
+      // schedule that created it; schedules run saved workflows Daily or Weekly, and remember the
+      // last run they made so that a server that was down runs a missed one once, not N times.
+      R"sql(
+CREATE TABLE amc_query_windows (
+  protected_query_id TEXT PRIMARY KEY
+                     REFERENCES protected_queries (protected_query_id) ON DELETE CASCADE,
+  start_utc          INTEGER NOT NULL,
+  end_utc            INTEGER NOT NULL
+);
+ALTER TABLE amc_workflow_executions ADD COLUMN time_window_start_utc TEXT;
+ALTER TABLE amc_workflow_executions ADD COLUMN time_window_end_utc TEXT;
+ALTER TABLE amc_workflow_executions ADD COLUMN schedule_id TEXT;
+CREATE TABLE amc_schedules (
+  instance_id       TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
+  schedule_id       TEXT NOT NULL,
+  workflow_id       TEXT NOT NULL,
+  aggregation_period TEXT NOT NULL CHECK (aggregation_period IN ('Daily', 'Weekly')),
+  aggregation_hour_utc INTEGER NOT NULL CHECK (aggregation_hour_utc BETWEEN 0 AND 23),
+  aggregation_start_day TEXT NOT NULL,
+  schedule_enabled  INTEGER NOT NULL,
+  created_by        TEXT NOT NULL,   -- user id: its executions run as this user of the account
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  last_run_at       INTEGER,         -- the scheduled instant of the last run made, epoch seconds
+  PRIMARY KEY (instance_id, schedule_id)    -- its workflow is checked by the core, in the same
+                                             -- transaction as a workflow's deletion
+);
+CREATE INDEX amc_schedules_workflow ON amc_schedules (instance_id, workflow_id);
+)sql",
+      // 13: the rest of a workflow's output options (privacyFilteringBehavior, outputColumns as
+      // JSON [{name, dataType, ...}]); a protected query keeps them, with the other filtered-row
+      // options, for its run (JSON {distinctUserCountColumn, filteredReasonColumn,
+      // privacyFilteringBehavior, outputColumns}; core/workflow_output.h).
+      R"sql(
+ALTER TABLE amc_workflows ADD COLUMN privacy_filtering_behavior TEXT;
+ALTER TABLE amc_workflows ADD COLUMN output_columns TEXT;
+ALTER TABLE protected_queries ADD COLUMN output_options TEXT;
+)sql",
   };
   return steps;
 }

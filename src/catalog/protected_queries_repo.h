@@ -33,6 +33,8 @@ struct ProtectedQueryRecord {
   // AMC's filteredMetricsDiscriminatorColumn: "" drops the rows under a threshold; a name folds
   // them into one thresholded row flagged in that column (policy/filtered_rows.h).
   std::string filtered_rows_column;
+  // An AMC execution's other output options (core/workflow_output.h): a JSON object, or null.
+  nlohmann::json output_options;
 };
 
 namespace protected_queries_repo {

@@ -22,6 +22,7 @@ struct ServeOptions {
   BucketOptions buckets;
   core::QueryLimits queries;
   int64_t query_timeout_s = 30 * 60;
+  std::string clock_start;  // "": the system clock
 };
 
 // The limits the protected queries run under, checked before anything starts.
@@ -110,6 +111,18 @@ int serve(const ServeOptions& o) {
       return 1;
     }
   }
+  // AMC schedules run on their own thread, on the system clock unless told to start elsewhere.
+  if (!o.clock_start.empty()) {
+    auto start = core::parse_civil_time(o.clock_start);
+    if (!start) {
+      std::fprintf(stderr, "error: --clock-start must be yyyy-MM-ddTHH:mm:ssZ (UTC), not '%s'\n",
+                   o.clock_start.c_str());
+      return 2;
+    }
+    services.workflows.set_clock(std::make_shared<core::OffsetClock>(*start));
+  }
+  core::WorkflowScheduler scheduler(services.workflows);
+  scheduler.start();
   std::printf("cleanroom listening on %s\n", endpoint.c_str());
   std::string hosts;
   for (const auto& h : server.hosts().names()) hosts += (hosts.empty() ? "" : ", ") + h;
@@ -123,6 +136,9 @@ int serve(const ServeOptions& o) {
               limits.workers, limits.threads_per_query, limits.memory_limit.c_str(),
               static_cast<long long>(o.query_timeout_s));
   std::printf("  region:      us-east-1\n");
+  if (!o.clock_start.empty())
+    std::printf("  clock:       AMC time windows and schedules started at %s (--clock-start)\n",
+                o.clock_start.c_str());
   std::fflush(stdout);
 
   std::thread waiter([&] {
@@ -132,6 +148,7 @@ int serve(const ServeOptions& o) {
     server.stop();
   });
   server.run();
+  scheduler.stop();
   // run() also returns when the listener fails; wake the waiter so it can be joined.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
@@ -162,6 +179,10 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--query-timeout", opts->query_timeout_s, "Seconds after which a query is TIMED_OUT")
       ->capture_default_str();
+  cmd->add_option("--clock-start", opts->clock_start,
+                  "For tests and demos: AMC time windows and schedules read a clock that starts at "
+                  "this UTC time (yyyy-MM-ddTHH:mm:ssZ) and runs from there; everything else keeps "
+                  "the system clock");
   add_bucket_options(*cmd, opts->buckets);
   cmd->callback([opts] { std::exit(serve(*opts)); });
 }

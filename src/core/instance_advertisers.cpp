@@ -1,6 +1,7 @@
 #include "core/instance_advertisers.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "catalog/accounts_repo.h"
@@ -8,6 +9,7 @@
 #include "catalog/platform_advertisers_repo.h"
 #include "common/clock.h"
 #include "core/platform_tables.h"
+#include "core/time_window.h"
 
 namespace cleanroom::core {
 namespace owners = catalog::platform_advertisers_repo;
@@ -58,8 +60,8 @@ Status PlatformAdvertiserService::unlink(const std::string& amc_account_id, int6
     CR_TRY(require_amc_account(tx, amc_account_id));
     CR_ASSIGN(auto owner, owners::owner_of(tx, advertiser_id));
     if (!owner || *owner != amc_account_id)
-      return Error::not_found("advertiser", std::to_string(advertiser_id) + " of AMC account " +
-                                                amc_account_id);
+      return Error::not_found("advertiser",
+                              std::to_string(advertiser_id) + " of AMC account " + amc_account_id);
     CR_TRY(owners::remove(tx, advertiser_id));
     CR_TRY(catalog::instances_repo::remove_advertiser_from_account(tx, amc_account_id,
                                                                    std::to_string(advertiser_id)));
@@ -67,7 +69,8 @@ Status PlatformAdvertiserService::unlink(const std::string& amc_account_id, int6
   }));
 }
 
-Result<std::vector<int64_t>> PlatformAdvertiserService::of_account(const std::string& amc_account_id) {
+Result<std::vector<int64_t>> PlatformAdvertiserService::of_account(
+    const std::string& amc_account_id) {
   return ctx_.db.read<std::vector<int64_t>>([&](Tx& tx) -> Result<std::vector<int64_t>> {
     CR_TRY(require_amc_account(tx, amc_account_id));
     return owners::of_account(tx, amc_account_id);
@@ -103,8 +106,54 @@ Result<std::vector<int64_t>> readable_advertisers(Tx& tx, const std::string& col
   return out;
 }
 
+namespace {
+
+bool same_name(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The table's window on its event-time column: AMC reads every platform table only for the
+// execution's window, so no SQL can reach the events outside it.
+Result<std::optional<engine::TimeRange>> window_of(
+    const TableRead& r, const std::map<std::string, std::string>& event_time_columns,
+    const PlatformWindow& window) {
+  auto column = std::find_if(event_time_columns.begin(), event_time_columns.end(),
+                             [&](const auto& e) { return same_name(e.first, r.file.name); });
+  if (column == event_time_columns.end() || column->second.empty())
+    return std::optional<engine::TimeRange>{};
+  int64_t start = window.start, end = window.end;
+  for (const auto& x : window.extensions) {
+    if (!same_name(x.table, r.file.name)) continue;
+    const std::string where = "EXTEND_TIME_WINDOW('" + x.table + "', ...)";
+    CR_ASSIGN(auto before, parse_iso_duration(x.before, where + " before"));
+    CR_ASSIGN(auto after, parse_iso_duration(x.after, where + " after"));
+    start = shift(start, before, -1);
+    end = shift(end, after, +1);
+  }
+  static const std::vector<std::string> times = {"TIMESTAMP",
+                                                 "DATE",
+                                                 "TIMESTAMP_S",
+                                                 "TIMESTAMP_MS",
+                                                 "TIMESTAMP_NS",
+                                                 "TIMESTAMPTZ",
+                                                 "TIMESTAMP WITH TIME ZONE"};
+  bool cast = true;
+  for (const auto& c : r.dataset.columns)
+    if (c.name == column->second)
+      cast = std::find(times.begin(), times.end(), c.type) == times.end();
+  return std::optional<engine::TimeRange>(engine::TimeRange{
+      column->second, format_civil_time(start, ' '), format_civil_time(end, ' '), cast});
+}
+
+}  // namespace
+
 Status limit_platform_rows(Tx& tx, const std::string& collaboration_id,
-                           std::vector<TableRead>& reads) {
+                           std::vector<TableRead>& reads,
+                           const std::map<std::string, std::string>& event_time_columns,
+                           const std::optional<PlatformWindow>& window) {
   std::optional<std::vector<int64_t>> readable;  // read at the first platform table
   for (auto& [ds, f] : reads) {
     CR_ASSIGN(bool platform, is_platform_dataset(tx, ds.account_id, ds.database_name));
@@ -113,8 +162,7 @@ Status limit_platform_rows(Tx& tx, const std::string& collaboration_id,
       return c.name == kAdvertiserColumn && is_integer_type(c.type);
     });
     if (!splittable)
-      return Error::validation("platform table " + f.name + " has no integer " +
-                                   kAdvertiserColumn +
+      return Error::validation("platform table " + f.name + " has no integer " + kAdvertiserColumn +
                                    " column, so its rows cannot be limited to this instance's "
                                    "advertisers; it cannot be queried",
                                "queryString");
@@ -122,6 +170,9 @@ Status limit_platform_rows(Tx& tx, const std::string& collaboration_id,
       CR_ASSIGN(readable, readable_advertisers(tx, collaboration_id));
     }
     f.rows = engine::RowFilter{kAdvertiserColumn, *readable};
+    if (window) {
+      CR_ASSIGN(f.window, window_of(TableRead{ds, f}, event_time_columns, *window));
+    }
   }
   return {};
 }

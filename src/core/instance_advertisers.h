@@ -7,6 +7,7 @@
 // collaboration then reads only the rows of the advertisers both added to the instance and still
 // owned by its account. Nothing else reads platform rows.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "catalog/datasets_repo.h"
 #include "core/context.h"
 #include "engine/protected_run.h"
+#include "policy/query_check.h"
 
 namespace cleanroom::core {
 
@@ -51,7 +53,8 @@ Result<std::string> advertiser_refusal(catalog::Tx& tx, const std::string& amc_a
 // The platform advertisers whose rows queries in the collaboration read: those added to the
 // collaboration's AMC instance that its account still owns; none for a collaboration that
 // belongs to no instance.
-Result<std::vector<int64_t>> readable_advertisers(catalog::Tx& tx, const std::string& collaboration_id);
+Result<std::vector<int64_t>> readable_advertisers(catalog::Tx& tx,
+                                                  const std::string& collaboration_id);
 
 // A table a query reads: its dataset as the catalog holds it, and the engine's view of it.
 struct TableRead {
@@ -59,10 +62,24 @@ struct TableRead {
   engine::TableFile file;
 };
 
+// An AMC workflow execution's time window, [start, end) in epoch seconds (UTC), and the
+// widenings its SQL asked for (TABLE(EXTEND_TIME_WINDOW('t', 'P30D', 'P0D'))).
+struct PlatformWindow {
+  int64_t start = 0;
+  int64_t end = 0;
+  std::vector<policy::CheckedQuery::WindowExtension> extensions;
+};
+
 // Gives each platform table among a query's reads (the Advertising Data Provider's `platform`
 // datasets) a row filter to readable_advertisers. A platform table without an integer
 // `advertiser_id` column cannot be split by advertiser, so a query that reads it is refused.
+// With a window (AMC executions; protected queries have none), each platform table named in
+// `event_time_columns` (table name -> its event-time column, policy::AmcPrivacy) is also limited
+// to the window on that column, widened as its extension says; a bad duration is a Validation
+// error.
 Status limit_platform_rows(catalog::Tx& tx, const std::string& collaboration_id,
-                           std::vector<TableRead>& reads);
+                           std::vector<TableRead>& reads,
+                           const std::map<std::string, std::string>& event_time_columns = {},
+                           const std::optional<PlatformWindow>& window = std::nullopt);
 
 }  // namespace cleanroom::core

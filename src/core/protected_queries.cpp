@@ -18,6 +18,7 @@
 #include "core/memberships.h"
 #include "core/platform.h"
 #include "core/query_workers.h"
+#include "catalog/workflows_repo.h"
 #include "data/identity_matching.h"
 #include "policy/query_check.h"
 
@@ -109,14 +110,17 @@ struct Plan {
 Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std::string& runner,
                         const std::string& sql, const std::string& template_arn,
                         const std::string& filtered_rows_column,
+                        const policy::FilteredRowOptions& filtered_rows,
                         const std::vector<std::string>& platform_accounts,
-                        const std::string& data_dir) {
+                        const std::string& data_dir,
+                        const std::optional<std::pair<int64_t, int64_t>>& window = std::nullopt) {
   namespace tables = catalog::configured_tables_repo;
   policy::QueryContext context;
   context.runner_account_id = runner;
   context.analysis_template_arn = template_arn;
   context.amc_threshold = c.amc_threshold;
   context.filtered_rows_discriminator = filtered_rows_column;
+  context.filtered_rows = filtered_rows;
   std::map<std::string, TableRead> reads;
   CR_ASSIGN(auto associations, tables::active_associations_in_collaboration(tx, c.id, "", 1000));
   for (const auto& a : associations) {
@@ -137,8 +141,12 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
       auto parsed = policy::parse_analysis_rule(rule->type, rule->policy, t->allowed_columns);
       if (parsed.ok()) qt.rule = *parsed;
     }
-    if (has(platform_accounts, t->account_id)) qt.amc = amc_privacy_of(qt.columns);
+    // By the dataset's name: the attributed tables share columns but not their event time.
+    if (has(platform_accounts, t->account_id))
+      qt.amc = amc_privacy_of(t->table_name, qt.columns);
     reads[a.name] = {*ds, {a.name, qt.columns, data_dir + "/" + ds->path}};
+    for (const auto& col : qt.columns)
+      reads[a.name].file.column_types.push_back(qt.column_types[col]);
     context.tables.push_back(std::move(qt));
   }
   CR_ASSIGN(auto checked, policy::check_query(sql, context));
@@ -150,7 +158,14 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
     if (it == reads.end()) return Error::internal("the checker named an unknown table " + name);
     read.push_back(it->second);
   }
-  CR_TRY(limit_platform_rows(tx, c.id, read));  // only the instance's own advertisers
+  // Only the instance's own advertisers, and an AMC execution's window.
+  std::map<std::string, std::string> event_time_columns;
+  for (const auto& t : context.tables)
+    if (t.amc) event_time_columns[t.name] = t.amc->event_time_column;
+  std::optional<PlatformWindow> platform_window;
+  if (window)
+    platform_window = PlatformWindow{window->first, window->second, checked.window_extensions};
+  CR_TRY(limit_platform_rows(tx, c.id, read, event_time_columns, platform_window));
   Plan plan{checked, {}};
   for (auto& r : read) plan.files.push_back(std::move(r.file));
   return plan;
@@ -211,6 +226,19 @@ ProtectedQueryService::~ProtectedQueryService() { workers_->stop(); }
 
 Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& caller,
                                                         const StartQueryRequest& req) {
+  return submit(caller, req, nullptr);
+}
+
+Result<QueryPlanView> ProtectedQueryService::dry_run(const std::string& caller,
+                                                     const StartQueryRequest& req) {
+  QueryPlanView out;
+  CR_TRY(status_of(submit(caller, req, &out)));
+  return out;
+}
+
+Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& caller,
+                                                         const StartQueryRequest& req,
+                                                         QueryPlanView* dry) {
   if (req.type != "SQL") return Error::validation("type must be SQL", "type");
   if (req.analysis_template_arn && req.query_string)
     return Error::validation("give sqlParameters.queryString or analysisTemplateArn, not both",
@@ -224,6 +252,7 @@ Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& calle
   CR_ASSIGN(auto platform_ids, platform_account_ids(ctx_.db));
 
   ProtectedQueryRecord q;
+  Plan plan;
   CR_TRY(status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, req.membership_id));
     CR_ASSIGN(auto member, querying_member(tx, ms));
@@ -246,8 +275,9 @@ Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& calle
     }
     // Checked now so that a refusal answers the request; checked again when it runs, against
     // the rules and data in force then.
-    CR_TRY(status_of(plan_query(tx, c, caller, sql, template_arn, req.filtered_rows_column,
-                                platform_ids, ctx_.data_dir)));
+    CR_ASSIGN(plan, plan_query(tx, c, caller, sql, template_arn, req.filtered_rows_column,
+                               req.output_options.filtered_rows, platform_ids, ctx_.data_dir,
+                               req.time_window));
     q = ProtectedQueryRecord{crypto::uuid4(),
                              c.id,
                              ms.id,
@@ -262,11 +292,25 @@ Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& calle
                              dest.format,
                              "SUBMITTED"};
     q.filtered_rows_column = req.filtered_rows_column;
+    q.output_options = output_options_json(req.output_options);
     q.created_at_ms = now_epoch_millis();
     return true;
   })));
+  if (dry) {
+    // Bound over the same sandboxed views the run would read (types and names), never run; the
+    // engine's message about the query is the analyst's own SQL, so it is shown.
+    engine::ProtectedRun bind{plan.checked.sql, plan.checked.naming_sql, plan.files, "",
+                              engine::ResultFormat::Csv, 1, limits_.memory_limit};
+    dry->sql = plan.checked.sql;
+    CR_ASSIGN(dry->columns, engine::describe_protected(bind));
+    CR_TRY(check_answered_columns(req.filtered_rows_column, req.output_options, dry->columns));
+    return ProtectedQueryView{q, caller, std::nullopt, true};
+  }
   CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_TRY(repo::insert(tx, q));
+    if (req.time_window)
+      CR_TRY(catalog::workflows_repo::insert_query_window(tx, q.id, req.time_window->first,
+                                                          req.time_window->second));
     return true;
   })));
   workers_->submit(q.id);
@@ -300,13 +344,15 @@ void ProtectedQueryService::run(const std::string& id) {
   const std::string staging = staging_dir + "/" + q.id + (q.result_format == "PARQUET" ? ".parquet" : ".csv");
   auto outcome = [&]() -> Result<engine::RunOutcome> {
     CR_ASSIGN(auto platform_ids, platform_account_ids(ctx_.db));
+    const OutputOptions output = output_options_from(q.output_options);
     CR_ASSIGN(auto plan, ctx_.db.read<Plan>([&](Tx& tx) -> Result<Plan> {
       CR_ASSIGN(auto ms, own_membership(tx, q.account_id, q.membership_id));
       CR_TRY(status_of(querying_member(tx, ms)));
       CR_ASSIGN(auto c, find_collaboration(tx, q.collaboration_id));
+      CR_ASSIGN(auto window, catalog::workflows_repo::find_query_window(tx, q.id));
       return plan_query(tx, c, q.account_id, q.query_text, q.analysis_template_arn,
-                        q.filtered_rows_column, platform_ids,
-                        ctx_.data_dir);
+                        q.filtered_rows_column, output.filtered_rows, platform_ids, ctx_.data_dir,
+                        window);
     }));
     std::error_code ec;
     fs::create_directories(staging_dir, ec);
@@ -318,6 +364,12 @@ void ProtectedQueryService::run(const std::string& id) {
                                                           : engine::ResultFormat::Csv,
                              limits_.threads_per_query,
                              limits_.memory_limit};
+    if (!output.columns.empty()) {
+      // AMC's outputColumns, on the columns the query binds to, before anything runs.
+      auto answered = engine::describe_protected(run);
+      if (!answered.ok()) return Error::internal(kEngineFailure);
+      CR_TRY(check_answered_columns(q.filtered_rows_column, output, *answered));
+    }
     auto ran = engine::run_protected(run, *control);
     if (!ran.ok() && control->stopped() == engine::RunControl::Stop::None)
       return Error::internal(kEngineFailure);

@@ -14,6 +14,7 @@
 #include "catalog/protected_queries_repo.h"
 #include "core/collaborations.h"
 #include "core/context.h"
+#include "core/workflow_output.h"
 #include "engine/engine.h"
 
 namespace cleanroom::core {
@@ -33,6 +34,18 @@ struct StartQueryRequest {
   std::map<std::string, std::string> parameters;
   nlohmann::json result_config;  // ProtectedQueryResultConfiguration, or null: the membership's
   std::string filtered_rows_column;  // AMC's filteredMetricsDiscriminatorColumn, or ""
+  // An AMC workflow execution's time window, [first, second) in epoch seconds (UTC): every
+  // platform table is read only for it (limit_platform_rows). Unset (the Clean Rooms face):
+  // every row.
+  std::optional<std::pair<int64_t, int64_t>> time_window;
+  // An AMC workflow's other filtered-row options and outputColumns (core/workflow_output.h).
+  OutputOptions output_options;
+};
+
+// What a dry run found: the SQL the engine would run and the columns it would answer.
+struct QueryPlanView {
+  std::string sql;
+  std::vector<engine::ResultColumn> columns;
 };
 
 struct ProtectedQueryView {
@@ -55,6 +68,9 @@ class ProtectedQueryService {
   // Checks the caller may query and the SQL against every rule, records the query SUBMITTED and
   // queues it. A refused query is a Validation error (reason INVALID_QUERY) and is not recorded.
   Result<ProtectedQueryView> start(const std::string& caller, const StartQueryRequest& req);
+  // The same checks as start, then the query bound (never run) in the sandbox to name its
+  // columns; nothing is recorded (AMC's dryRun).
+  Result<QueryPlanView> dry_run(const std::string& caller, const StartQueryRequest& req);
   // The caller's own queries; with the query log enabled on its membership, every query of the
   // collaboration (clean-rooms-semantics.md: queryLogStatus).
   Result<ProtectedQueryView> get(const std::string& caller, const std::string& membership_id,
@@ -77,6 +93,9 @@ class ProtectedQueryService {
 
  private:
   void run(const std::string& id);
+  // start, or with `dry` a dry run that fills it and records nothing.
+  Result<ProtectedQueryView> submit(const std::string& caller, const StartQueryRequest& req,
+                                    QueryPlanView* dry);
   Context& ctx_;
   QueryLimits limits_;
   std::unique_ptr<QueryWorkers> workers_;

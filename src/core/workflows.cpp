@@ -24,8 +24,10 @@ using nlohmann::json;
 namespace {
 
 const std::set<std::string>& parameter_types() {
-  static const std::set<std::string> types = {"STRING", "INTEGER", "LONG", "DECIMAL",
-                                              "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP"};
+  // The public dataType enum, less BINARY and CALENDAR_INTERVAL (no literal of ours means one).
+  static const std::set<std::string> types = {"STRING",  "BYTE",  "SHORT",    "INTEGER",
+                                              "LONG",    "FLOAT", "DECIMAL",  "DOUBLE",
+                                              "BOOLEAN", "DATE",  "TIMESTAMP"};
   return types;
 }
 
@@ -112,7 +114,7 @@ Result<std::string> scalar_literal(const json& v, std::string type, const std::s
     if (s.find('\0') != std::string::npos) return wrong("a string without NUL characters");
     return string_literal(s);
   }
-  if (type == "INTEGER" || type == "LONG") {
+  if (type == "BYTE" || type == "SHORT" || type == "INTEGER" || type == "LONG") {
     static const std::regex re(R"(-?\d{1,19})");
     std::string text = v.is_number_integer() || v.is_number_unsigned() ? v.dump()
                        : v.is_string()                                 ? v.get<std::string>()
@@ -120,7 +122,7 @@ Result<std::string> scalar_literal(const json& v, std::string type, const std::s
     if (!std::regex_match(text, re)) return wrong("a whole number");
     return number_literal(text);
   }
-  if (type == "DECIMAL" || type == "DOUBLE") {
+  if (type == "DECIMAL" || type == "DOUBLE" || type == "FLOAT") {
     static const std::regex re(R"(-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)");
     std::string text = v.is_number() ? v.dump() : v.is_string() ? v.get<std::string>() : "";
     if (!std::regex_match(text, re)) return wrong("a number");
@@ -160,39 +162,6 @@ Result<std::string> literal(const json& v, const std::string& type, const std::s
 }
 
 // --- the rest -----------------------------------------------------------------------------------
-
-Status check_time_window(const StartExecutionRequest& req, TimeWindow* window) {
-  if (!req.time_window_type.empty() && req.time_window_type != "EXPLICIT")
-    return Error::validation(
-        "timeWindowType must be EXPLICIT (with timeWindowStart and "
-        "timeWindowEnd); '" +
-            req.time_window_type + "' is not supported",
-        "timeWindowType");
-  static const std::set<std::string> utc = {"", "UTC", "Etc/UTC", "GMT", "Etc/GMT"};
-  if (!utc.count(req.time_window_time_zone))
-    return Error::validation("timeWindowTimeZone '" + req.time_window_time_zone +
-                                 "' is not supported: only UTC; give the time window in UTC",
-                             "timeWindowTimeZone");
-  auto parse = [](const std::string& value, const char* field) -> Result<std::string> {
-    if (value.empty())
-      return Error::validation(std::string(field) + " is required, as yyyy-MM-ddTHH:mm:ss", field);
-    auto t = parse_timestamp(value);
-    if (!t)
-      return Error::validation(std::string(field) + " '" + value +
-                                   "' is not a time of the form yyyy-MM-ddTHH:mm:ss, such as "
-                                   "2023-02-07T00:00:00",
-                               field);
-    return *t;
-  };
-  CR_ASSIGN(window->start, parse(req.time_window_start, "timeWindowStart"));
-  CR_ASSIGN(window->end, parse(req.time_window_end, "timeWindowEnd"));
-  // Both have the same fixed-width form, so text order is time order.
-  if (window->start >= window->end)
-    return Error::validation("timeWindowStart (" + window->start +
-                                 ") must be before timeWindowEnd (" + window->end + ")",
-                             "timeWindowStart");
-  return {};
-}
 
 bool ended(const std::string& status) {
   return status == "SUCCEEDED" || status == "FAILED" || status == "CANCELLED";
@@ -253,24 +222,16 @@ Status check_workflow(const WorkflowRecord& w) {
       return Error::validation(f + ".name: parameter " + p.name + " is declared twice",
                                f + ".name");
     if (!parameter_types().count(p.data_type))
-      return Error::validation(f + ".dataType must be one of STRING, INTEGER, LONG, DECIMAL, "
-                                   "DOUBLE, BOOLEAN, DATE, TIMESTAMP",
+      return Error::validation(f + ".dataType must be one of STRING, BYTE, SHORT, INTEGER, LONG, "
+                                   "FLOAT, DECIMAL, DOUBLE, BOOLEAN, DATE, TIMESTAMP",
                                f + ".dataType");
     if (!p.column_type.empty() && p.column_type != "DIMENSION" && p.column_type != "METRIC")
       return Error::validation(f + ".columnType must be DIMENSION or METRIC", f + ".columnType");
     if (!p.default_value.is_null())
       CR_TRY(status_of(literal(p.default_value, p.data_type, f + ".defaultValue")));
   }
-  // A filtered-row option names an output column.
-  static const std::regex column(R"([A-Za-z_][A-Za-z0-9_]{0,127})");
-  for (const auto& [value, field] :
-       {std::pair{&w.filtered_metrics_discriminator_column, "filteredMetricsDiscriminatorColumn"},
-        std::pair{&w.distinct_user_count_column, "distinctUserCountColumn"},
-        std::pair{&w.filtered_reason_column, "filteredReasonColumn"}})
-    if (!value->empty() && !std::regex_match(*value, column))
-      return Error::validation(
-          std::string(field) + " must be a column name: letters, digits and '_'", field);
-  return {};
+  // The filtered-row options and outputColumns (core/workflow_output.h).
+  return check_output_options(w);
 }
 
 // CUSTOM_PARAMETER('name') and BUILT_IN_PARAMETER('name') calls are found on DuckDB's parse tree
@@ -404,10 +365,20 @@ Result<WorkflowRecord> WorkflowService::update(const AmcCaller& caller,
 Status WorkflowService::remove(const AmcCaller& caller, const std::string& instance_id,
                                const std::string& workflow_id) {
   CR_ASSIGN(auto inst, instance(caller, instance_id));
-  // Schedules are not served, so nothing can hold a workflow; past executions keep their copy.
+  // A schedule holds its workflow (the public API: a workflow used by a schedule cannot be
+  // deleted); past executions keep their copy.
   return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto existing, repo::find(tx, inst.instance_id, workflow_id));
     if (!existing) return Error::not_found("workflow", workflow_id);
+    CR_ASSIGN(auto schedules, repo::schedules_of_workflow(tx, inst.instance_id, workflow_id));
+    if (!schedules.empty()) {
+      std::string names;
+      for (const auto& id : schedules) names += (names.empty() ? "" : ", ") + id;
+      return Error::validation("workflow " + workflow_id + " is used by schedule" +
+                                   (schedules.size() > 1 ? "s " : " ") + names +
+                                   "; delete the schedule first",
+                               "workflowId");
+    }
     CR_TRY(repo::remove(tx, inst.instance_id, workflow_id));
     return true;
   }));
@@ -416,6 +387,21 @@ Status WorkflowService::remove(const AmcCaller& caller, const std::string& insta
 Result<WorkflowExecutionView> WorkflowService::start(const AmcCaller& caller,
                                                      const std::string& instance_id,
                                                      const StartExecutionRequest& req) {
+  return submit(caller, instance_id, req, "", nullptr);
+}
+
+Result<DryRunView> WorkflowService::dry_run(const AmcCaller& caller, const std::string& instance_id,
+                                            const StartExecutionRequest& req) {
+  DryRunView out;
+  CR_TRY(status_of(submit(caller, instance_id, req, "", &out)));
+  return out;
+}
+
+Result<WorkflowExecutionView> WorkflowService::submit(const AmcCaller& caller,
+                                                      const std::string& instance_id,
+                                                      const StartExecutionRequest& req,
+                                                      const std::string& schedule_id,
+                                                      DryRunView* dry) {
   CR_ASSIGN(auto view, instances_.get(caller, instance_id));
   const auto& inst = view.instance;
   // The reference: "The collaboration instance will be operational once you create a membership
@@ -446,10 +432,14 @@ Result<WorkflowExecutionView> WorkflowService::start(const AmcCaller& caller,
       return *saved;
     }));
   }
-  TimeWindow window;
-  CR_TRY(check_time_window(req, &window));
+  // The window is read in its zone and applied in UTC, the time of the platform's *_dt_utc
+  // columns; BUILT_IN_PARAMETER('TIME_WINDOW_START') names the same UTC instant.
+  CR_ASSIGN(auto window, resolve_window({req.time_window_type, req.time_window_start,
+                                         req.time_window_end, req.time_window_time_zone},
+                                        clock_->now()));
+  const TimeWindow utc{format_civil_time(window.start_utc), format_civil_time(window.end_utc)};
   CR_ASSIGN(std::string sql,
-            fill_parameters(w.sql_query, window, req.parameter_values, w.input_parameters));
+            fill_parameters(w.sql_query, utc, req.parameter_values, w.input_parameters));
 
   CR_ASSIGN(auto submitter, platform_account(ctx_.db, "QUERY_SUBMITTER"));
   CR_ASSIGN(
@@ -470,24 +460,35 @@ Result<WorkflowExecutionView> WorkflowService::start(const AmcCaller& caller,
   query.result_config = {
       {"outputConfiguration", {{"member", {{"accountId", inst.aws_account_id}}}}}};
   query.filtered_rows_column = w.filtered_metrics_discriminator_column;
-  CR_ASSIGN(auto started, queries_.start(submitter.account_id, query));
+  query.output_options = output_options_of(w);
+  query.time_window = std::make_pair(window.start_utc, window.end_utc);
 
   WorkflowExecutionRecord e;
-  e.execution_id = crypto::uuid4();
   e.instance_id = inst.instance_id;
   e.workflow_id = w.workflow_id;
   e.saved_workflow = !req.workflow;
   e.workflow = w;
   e.workflow.instance_id.clear();
-  e.protected_query_id = started.query.id;
   e.membership_id = membership.id;
-  e.time_window_start = window.start;
-  e.time_window_end = window.end;
-  e.time_window_time_zone = req.time_window_time_zone.empty() ? "UTC" : req.time_window_time_zone;
-  e.time_window_type = "EXPLICIT";
+  e.time_window_start = format_civil_time(window.start_local);
+  e.time_window_end = format_civil_time(window.end_local);
+  e.time_window_time_zone = window.zone;
+  e.time_window_type = to_string(window.type);
+  e.time_window_start_utc = utc.start;
+  e.time_window_end_utc = utc.end;
+  e.schedule_id = schedule_id;
   e.parameter_values = req.parameter_values;
   e.created_by = caller.user.user_id;
   e.created_at_ms = now_epoch_millis();
+  if (dry) {
+    CR_ASSIGN(auto plan, queries_.dry_run(submitter.account_id, query));
+    dry->execution = e;
+    dry->columns = std::move(plan.columns);
+    return WorkflowExecutionView{};
+  }
+  CR_ASSIGN(auto started, queries_.start(submitter.account_id, query));
+  e.execution_id = crypto::uuid4();
+  e.protected_query_id = started.query.id;
   return ctx_.db.write<WorkflowExecutionView>([&](Tx& tx) -> Result<WorkflowExecutionView> {
     CR_TRY(repo::insert_execution(tx, e));
     // The query may have moved on already; show its state as of now.

@@ -5,6 +5,8 @@
 // to the advertiser's primary account (amc-clean-rooms-collaboration-setup.md: "The query
 // results will be sent to the primary AWS account ID"). The SQL is checked by the protected
 // query service, so a workflow can do nothing a protected query could not.
+#include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,17 +17,33 @@
 #include "core/context.h"
 #include "core/instances.h"
 #include "core/protected_queries.h"
+#include "core/time_window.h"
 
 namespace cleanroom::core {
 
 struct StartExecutionRequest {
   std::optional<std::string> workflow_id;           // a saved workflow, or
   std::optional<catalog::WorkflowRecord> workflow;  // one given inline
-  std::string time_window_start;                    // yyyy-MM-ddTHH:mm:ss
+  std::string time_window_start;                    // yyyy-MM-ddTHH:mm:ss, in the zone
   std::string time_window_end;
-  std::string time_window_time_zone;  // "" = UTC
-  std::string time_window_type;       // "" = EXPLICIT
+  std::string time_window_time_zone;  // IANA name; "" = UTC
+  std::string time_window_type;       // "" = EXPLICIT with a start or end, else MOST_RECENT_DAY
   nlohmann::json parameter_values = nlohmann::json::object();
+};
+
+// AMC's dryRun: the execution as it would start, checked and planned but never run or recorded.
+struct DryRunView {
+  catalog::WorkflowExecutionRecord execution;  // no id, no protected query
+  std::vector<engine::ResultColumn> columns;   // what the result would hold
+};
+
+// A schedule as the public API shapes it; the definition's instance_id, created_by, times and
+// last run are filled in by the service.
+using catalog::ScheduleRecord;
+
+struct SchedulePage {
+  std::vector<ScheduleRecord> schedules;
+  std::string next_token;
 };
 
 struct WorkflowExecutionView {
@@ -52,7 +70,14 @@ struct ExecutionPage {
 class WorkflowService {
  public:
   WorkflowService(Context& ctx, InstanceService& instances, ProtectedQueryService& queries)
-      : ctx_(ctx), instances_(instances), queries_(queries) {}
+      : ctx_(ctx),
+        instances_(instances),
+        queries_(queries),
+        clock_(std::make_shared<SystemClock>()) {}
+
+  // Where relative time windows and schedules read "now" (the system clock by default).
+  void set_clock(std::shared_ptr<const Clock> clock) { clock_ = std::move(clock); }
+  const Clock& clock() const { return *clock_; }
 
   // Saved workflows. The definition's instance_id, created_by and times are filled in here.
   Result<catalog::WorkflowRecord> create(const AmcCaller& caller, const std::string& instance_id,
@@ -63,6 +88,7 @@ class WorkflowService {
                             const std::string& next_token, int limit);
   Result<catalog::WorkflowRecord> update(const AmcCaller& caller, const std::string& instance_id,
                                          catalog::WorkflowRecord definition);
+  // Refused (Validation) while a schedule runs the workflow.
   Status remove(const AmcCaller& caller, const std::string& instance_id,
                 const std::string& workflow_id);
 
@@ -70,6 +96,10 @@ class WorkflowService {
   // Validation error with the policy's message, and no execution is recorded.
   Result<WorkflowExecutionView> start(const AmcCaller& caller, const std::string& instance_id,
                                       const StartExecutionRequest& req);
+  // The same checks and plan as start, the result's columns named by binding the query in the
+  // engine's sandbox; nothing runs and nothing is recorded. A refusal is start's.
+  Result<DryRunView> dry_run(const AmcCaller& caller, const std::string& instance_id,
+                             const StartExecutionRequest& req);
   Result<WorkflowExecutionView> get_execution(const AmcCaller& caller,
                                               const std::string& instance_id,
                                               const std::string& execution_id);
@@ -85,11 +115,52 @@ class WorkflowService {
                                                       const std::string& instance_id,
                                                       const std::string& execution_id);
 
+  // Schedules (workflow_schedules.cpp): a saved workflow run Daily or Weekly by the server.
+  Result<ScheduleRecord> create_schedule(const AmcCaller& caller, const std::string& instance_id,
+                                         ScheduleRecord definition);
+  Result<ScheduleRecord> get_schedule(const AmcCaller& caller, const std::string& instance_id,
+                                      const std::string& schedule_id);
+  Result<SchedulePage> list_schedules(const AmcCaller& caller, const std::string& instance_id,
+                                      const std::string& next_token, int limit);
+  Result<ScheduleRecord> update_schedule(const AmcCaller& caller, const std::string& instance_id,
+                                         ScheduleRecord definition);
+  Status remove_schedule(const AmcCaller& caller, const std::string& instance_id,
+                         const std::string& schedule_id);
+  // Starts the executions of every enabled schedule due at clock().now() (at most one per
+  // schedule: a run missed while the server was down runs once, for the latest window). Returns
+  // how many it started; a schedule whose run fails to start is logged and waits for its next.
+  Result<int> run_due_schedules();
+
  private:
   Result<catalog::InstanceRecord> instance(const AmcCaller& caller, const std::string& id);
+  // start and dry_run, and the scheduler's runs (`schedule_id` set).
+  Result<WorkflowExecutionView> submit(const AmcCaller& caller, const std::string& instance_id,
+                                       const StartExecutionRequest& req,
+                                       const std::string& schedule_id, DryRunView* dry);
   Context& ctx_;
   InstanceService& instances_;
   ProtectedQueryService& queries_;
+  std::shared_ptr<const Clock> clock_;
+};
+
+// The latest instant a schedule runs at that is after `after` and not after `now`, or none.
+// Daily: every day at aggregationHourUtc; Weekly: on aggregationStartDay at that hour.
+std::optional<int64_t> latest_due(const ScheduleRecord& s, int64_t after, int64_t now);
+// The window a scheduled run at `due` covers: the day or the week before it.
+std::pair<int64_t, int64_t> scheduled_window(const ScheduleRecord& s, int64_t due);
+
+// Runs WorkflowService::run_due_schedules every `interval` on its own thread until stopped.
+class WorkflowScheduler {
+ public:
+  explicit WorkflowScheduler(WorkflowService& workflows,
+                             std::chrono::milliseconds interval = std::chrono::seconds(1));
+  ~WorkflowScheduler();  // stops
+  void start();
+  void stop();
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
 };
 
 // The definition rules: workflowId of letters, digits, '.', '-', '_' (1 to 128), a SQL text,
@@ -97,7 +168,7 @@ class WorkflowService {
 Status check_workflow(const catalog::WorkflowRecord& w);
 
 struct TimeWindow {
-  std::string start;  // yyyy-MM-ddTHH:mm:ss
+  std::string start;  // yyyy-MM-ddTHH:mm:ss, UTC
   std::string end;
 };
 

@@ -1,17 +1,45 @@
 #include "engine/protected_run.h"
 
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
 #include "engine/csv_cells.h"
 
 namespace cleanroom::engine {
 namespace {
 
-// The filter as SQL: the values are integers rendered by us, never text from a request.
-std::string where_clause(const std::optional<RowFilter>& rows) {
-  if (!rows) return "";
-  if (rows->values.empty()) return " WHERE false";
-  std::string in;
-  for (int64_t v : rows->values) in += (in.empty() ? "" : ", ") + std::to_string(v);
-  return " WHERE " + sql_identifier(rows->column) + " IN (" + in + ")";
+// The filters as SQL: the values are integers and timestamps rendered by us, never text from a
+// request (the timestamps are checked here once more, since they become literals).
+Result<std::string> where_clause(const TableFile& t) {
+  std::vector<std::string> terms;
+  if (t.rows) {
+    std::string in;
+    for (int64_t v : t.rows->values) in += (in.empty() ? "" : ", ") + std::to_string(v);
+    terms.push_back(in.empty() ? "false" : sql_identifier(t.rows->column) + " IN (" + in + ")");
+  }
+  if (t.window) {
+    auto is_timestamp = [](const std::string& s) {
+      if (s.size() != 19) return false;
+      for (size_t i = 0; i < s.size(); ++i) {
+        const char want = i == 4 || i == 7 ? '-' : i == 10 ? ' ' : i == 13 || i == 16 ? ':' : '0';
+        if (want == '0' ? !std::isdigit(static_cast<unsigned char>(s[i])) : s[i] != want)
+          return false;
+      }
+      return true;
+    };
+    if (!is_timestamp(t.window->start) || !is_timestamp(t.window->end))
+      return Error::internal("a time window bound is not a timestamp: " + t.window->start + " / " +
+                             t.window->end);
+    const std::string col = t.window->cast
+                                ? "TRY_CAST(" + sql_identifier(t.window->column) + " AS TIMESTAMP)"
+                                : sql_identifier(t.window->column);
+    terms.push_back(col + " >= TIMESTAMP '" + t.window->start + "' AND " + col + " < TIMESTAMP '" +
+                    t.window->end + "'");
+  }
+  std::string out;
+  for (const auto& term : terms) out += (out.empty() ? " WHERE " : " AND ") + ("(" + term + ")");
+  return out;
 }
 
 std::string column_list(const std::vector<std::string>& columns) {
@@ -52,15 +80,29 @@ void RunControl::attach(Connection* con) {
   con_ = con;
 }
 
-Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control) {
+// A fresh sandboxed database with one view per table (DESIGN.md "Query execution and its
+// sandbox"): the files it may read, then external access off and the configuration locked, then
+// the views.
+Result<std::unique_ptr<Engine>> open_sandbox(const ProtectedRun& run) {
   EngineOptions options;
   options.threads = run.threads;
   options.memory_limit = run.memory_limit;
   for (const auto& t : run.tables) options.allowed_paths.push_back(t.parquet_path);
-  options.allowed_paths.push_back(run.output_path);
+  if (!run.output_path.empty()) options.allowed_paths.push_back(run.output_path);
   options.enable_external_access = false;
   options.lock_configuration = true;
   CR_ASSIGN(auto engine, Engine::open(options));
+  for (const auto& t : run.tables) {
+    CR_ASSIGN(auto where, where_clause(t));
+    CR_TRY(engine->connection().run("CREATE VIEW " + sql_identifier(t.name) + " AS SELECT " +
+                                    column_list(t.columns) + " FROM read_parquet(" +
+                                    sql_literal(t.parquet_path) + ")" + where));
+  }
+  return engine;
+}
+
+Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control) {
+  CR_ASSIGN(auto engine, open_sandbox(run));
   Connection& con = engine->connection();
   control.attach(&con);
   struct Detach {
@@ -73,10 +115,6 @@ Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control) {
     return Error::internal("the query was stopped");
   };
 
-  for (const auto& t : run.tables)
-    CR_TRY(con.run("CREATE VIEW " + sql_identifier(t.name) + " AS SELECT " +
-                   column_list(t.columns) + " FROM read_parquet(" + sql_literal(t.parquet_path) +
-                   ")" + where_clause(t.rows)));
   CR_TRY(stopped());
 
   RunOutcome out;
@@ -94,6 +132,67 @@ Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control) {
   CR_ASSIGN(out.rows_written, single_count(con, "COPY (" + select + ")" + target));
   CR_TRY(stopped());
   return out;
+}
+
+namespace {
+
+// A type as our catalog spells it (DuckDB's own names: VARCHAR, DECIMAL(12,2), VARCHAR[]...);
+// anything else is not pasted into SQL.
+bool plain_type(const std::string& type) {
+  if (type.empty() || type.size() > 64) return false;
+  for (char c : type)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '(' || c == ')' ||
+          c == ',' || c == ' ' || c == '[' || c == ']'))
+      return false;
+  return true;
+}
+
+// Opening a DuckDB database costs tens of milliseconds, binding a query well under one: dry runs
+// share one database that can read no file, each binding inside its own rolled-back transaction.
+struct Binder {
+  std::mutex mu;
+  std::unique_ptr<Engine> engine;
+};
+
+Result<std::vector<ResultColumn>> bind_over_empty_tables(const ProtectedRun& run) {
+  static Binder binder;
+  std::lock_guard lock(binder.mu);
+  if (!binder.engine) {
+    EngineOptions options;
+    options.threads = 1;
+    options.memory_limit = "256MB";
+    options.enable_external_access = false;
+    options.lock_configuration = true;
+    CR_ASSIGN(binder.engine, Engine::open(options));
+  }
+  Connection& con = binder.engine->connection();
+  CR_TRY(con.run("BEGIN TRANSACTION"));
+  auto bound = [&]() -> Result<std::vector<ResultColumn>> {
+    for (const auto& t : run.tables) {
+      std::string columns;
+      for (size_t i = 0; i < t.columns.size(); ++i)
+        columns += (i ? ", " : "") + sql_identifier(t.columns[i]) + " " +
+                   (plain_type(t.column_types[i]) ? t.column_types[i] : "VARCHAR");
+      CR_TRY(con.run("CREATE TABLE " + sql_identifier(t.name) + " (" + columns + ")"));
+    }
+    return describe(con, run.naming_sql.empty() ? run.sql : run.naming_sql);
+  }();
+  if (Status s = con.run("ROLLBACK"); !s.ok()) {
+    binder.engine.reset();  // never leave a table behind for the next dry run
+    if (bound.ok()) return s.error();
+  }
+  return bound;
+}
+
+}  // namespace
+
+Result<std::vector<ResultColumn>> describe_protected(const ProtectedRun& run) {
+  const bool typed = std::all_of(run.tables.begin(), run.tables.end(), [](const TableFile& t) {
+    return !t.columns.empty() && t.column_types.size() == t.columns.size();
+  });
+  if (typed) return bind_over_empty_tables(run);
+  CR_ASSIGN(auto engine, open_sandbox(run));
+  return describe(engine->connection(), run.naming_sql.empty() ? run.sql : run.naming_sql);
 }
 
 }  // namespace cleanroom::engine

@@ -22,11 +22,26 @@ struct RowFilter {
   std::vector<int64_t> values;
 };
 
+// The rows a view keeps by time: those whose `column` is in [start, end), two TIMESTAMPs
+// (yyyy-MM-dd HH:mm:ss, UTC). An AMC workflow execution reads its platform tables only for its
+// time window this way. A column that is not a DATE or TIMESTAMP is read through TRY_CAST, so a
+// value that is not a time is outside every window.
+struct TimeRange {
+  std::string column;
+  std::string start;
+  std::string end;
+  bool cast = false;
+};
+
 struct TableFile {
   std::string name;                  // the view's name, as the SQL names the table
   std::vector<std::string> columns;  // the only columns the view exposes
   std::string parquet_path;
-  std::optional<RowFilter> rows;  // unset: every row
+  std::optional<RowFilter> rows;    // unset: every row
+  std::optional<TimeRange> window;  // unset: every time
+  // The DuckDB type of each column, in `columns`' order, when known: a dry run binds the query
+  // over empty tables of these types instead of opening the files.
+  std::vector<std::string> column_types;
 };
 
 enum class ResultFormat { Csv, Parquet };
@@ -68,5 +83,11 @@ class RunControl {
 // Fails with the engine's message (a Validation error: it is about the query) or, when stopped,
 // with an Internal error; check control.stopped() to tell why.
 Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control);
+
+// The columns the run's query would answer, bound and never run (a dry run). With every table's
+// column_types known, over empty tables of those types in one long-lived sandbox that can read
+// no file (in a transaction rolled back after); else over the sandboxed views of the files.
+// `output_path` and `format` are not used.
+Result<std::vector<ResultColumn>> describe_protected(const ProtectedRun& run);
 
 }  // namespace cleanroom::engine

@@ -73,8 +73,7 @@ json compare(const char* type, json left, json right) {
 json thresholds_met(const std::vector<Counted>& counted) {
   std::vector<json> each;
   for (const auto& c : counted)
-    each.push_back(
-        compare("COMPARE_GREATERTHANOREQUALTO", count_distinct(c), integer(c.minimum)));
+    each.push_back(compare("COMPARE_GREATERTHANOREQUALTO", count_distinct(c), integer(c.minimum)));
   return conjunction("CONJUNCTION_AND", std::move(each));
 }
 
@@ -274,8 +273,8 @@ Status apply_filtered_rows_options(const SqlText& sql, json& statement, json& na
   const std::string& discriminator = ctx.filtered_rows_discriminator;
   const FilteredRowOptions& options = ctx.filtered_rows;
   const bool remove_values = options.behavior == PrivacyFilteringBehavior::RemoveValues;
-  if (discriminator.empty() && options.user_count_column.empty() &&
-      options.reason_column.empty() && !remove_values)
+  if (discriminator.empty() && options.user_count_column.empty() && options.reason_column.empty() &&
+      !remove_values)
     return {};
   json& node = statement["node"];
   if (node_type(node) != "SELECT_NODE")
@@ -295,7 +294,7 @@ Status apply_filtered_rows_options(const SqlText& sql, json& statement, json& na
     const auto counted = counted_columns(kept);
     const json& groups = member(node, "group_expressions");
     const bool grouped = groups.is_array() && !groups.empty();
-    json hide;  // the row's values are removed (REMOVE_VALUES)
+    json hide;           // the row's values are removed (REMOVE_VALUES)
     json holds_removed;  // the row holds removed rows; null: none does
     json missed = thresholds_missed(counted);
     count = user_count(counted);

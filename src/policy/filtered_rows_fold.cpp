@@ -83,31 +83,35 @@ json join(json left, json right, const char* type, json condition) {
 }
 
 json base_table(const char* name, const char* alias) {
-  return {{"type", "BASE_TABLE"},       {"alias", alias},          {"sample", nullptr},
-          {"query_location", kNoLocation}, {"schema_name", ""},      {"table_name", name},
-          {"column_name_alias", json::array()}, {"catalog_name", ""}, {"at_clause", nullptr}};
+  return {{"type", "BASE_TABLE"},
+          {"alias", alias},
+          {"sample", nullptr},
+          {"query_location", kNoLocation},
+          {"schema_name", ""},
+          {"table_name", name},
+          {"column_name_alias", json::array()},
+          {"catalog_name", ""},
+          {"at_clause", nullptr}};
 }
 
 // (SELECT TRUE AS __cleanroom_anchor) AS __cleanroom_anchor_row: one row, no table.
 json anchor_row() {
   json marker = true_constant();
   marker["alias"] = kAnchor;
-  json select = {{"type", "SELECT_NODE"},
-                 {"modifiers", json::array()},
-                 {"cte_map", {{"map", json::array()}}},
-                 {"select_list", json::array({std::move(marker)})},
-                 {"from_table",
-                  {{"type", "EMPTY"},
-                   {"alias", ""},
-                   {"sample", nullptr},
-                   {"query_location", kNoLocation}}},
-                 {"where_clause", nullptr},
-                 {"group_expressions", json::array()},
-                 {"group_sets", json::array()},
-                 {"aggregate_handling", "STANDARD_HANDLING"},
-                 {"having", nullptr},
-                 {"sample", nullptr},
-                 {"qualify", nullptr}};
+  json select = {
+      {"type", "SELECT_NODE"},
+      {"modifiers", json::array()},
+      {"cte_map", {{"map", json::array()}}},
+      {"select_list", json::array({std::move(marker)})},
+      {"from_table",
+       {{"type", "EMPTY"}, {"alias", ""}, {"sample", nullptr}, {"query_location", kNoLocation}}},
+      {"where_clause", nullptr},
+      {"group_expressions", json::array()},
+      {"group_sets", json::array()},
+      {"aggregate_handling", "STANDARD_HANDLING"},
+      {"having", nullptr},
+      {"sample", nullptr},
+      {"qualify", nullptr}};
   return {{"type", "SUBQUERY"},
           {"alias", kAnchorAlias},
           {"sample", nullptr},
@@ -130,7 +134,8 @@ json null_constant() {
 
 json case_when(json when, json then, json otherwise) {
   json n = expression_node("CASE", "CASE_EXPR");
-  n["case_checks"] = json::array({{{"when_expr", std::move(when)}, {"then_expr", std::move(then)}}});
+  n["case_checks"] =
+      json::array({{{"when_expr", std::move(when)}, {"then_expr", std::move(then)}}});
   n["else_expr"] = std::move(otherwise);
   return n;
 }

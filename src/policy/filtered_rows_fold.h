@@ -19,7 +19,7 @@ nlohmann::json case_when(nlohmann::json when, nlohmann::json then, nlohmann::jso
 nlohmann::json conjunction(const char* type, std::vector<nlohmann::json> children);
 
 struct FoldedGroups {
-  nlohmann::json flag;               // TRUE on the folded row: one of its GROUP BY expressions
+  nlohmann::json flag;                 // TRUE on the folded row: one of its GROUP BY expressions
   std::vector<nlohmann::json> groups;  // what the GROUP BY entries stood for, before the fold
 };
 

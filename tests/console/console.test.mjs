@@ -253,6 +253,9 @@ describe('web console', () => {
       assert.equal(await byTest('join-banner').count(), 0);
       await shot('08-instance-active');
       await page.getByRole('tab', { name: 'Query editor' }).click();
+      // The demo's events are in October 2026; the default window is the last 30 days.
+      await page.getByLabel('Time window start (UTC)').fill('2026-10-01T00:00:00');
+      await page.getByLabel('Time window end (UTC)').fill('2026-11-01T00:00:00');
       await page.getByLabel('SQL').fill(QUERY);
       await page.getByRole('button', { name: 'Run query' }).click();
       await visible(byTest('result-table').locator('td'));
