@@ -36,11 +36,12 @@ class ReadmeQuickstartTest(unittest.TestCase):
 
     def test_the_quickstart_runs_from_instance_to_result_file(self):
         blocks = quickstart_blocks()
-        self.assertGreaterEqual(len(blocks), 7, "the quickstart lost its blocks")
+        self.assertGreaterEqual(len(blocks), 8, "the quickstart lost its blocks")
         port = self.server.url.rsplit(":", 1)[1]
         script = "set -euo pipefail\n" + "\n".join(blocks).replace("127.0.0.1:8080", "127.0.0.1:" + port)
         # What the test checks afterwards; not part of the README.
         script += '\necho "RESULT_FILE=var/buckets/${URI#s3://}"\n'
+        script += 'echo "FREQUENCY_FILE=var/buckets/${FREQUENCY_URI#s3://}"\n'
         env = dict(os.environ, AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
                    AWS_EC2_METADATA_DISABLED="true", AWS_PAGER="")
         p = subprocess.run(["bash", "-c", script], cwd=self.root, env=env, capture_output=True,
@@ -64,6 +65,13 @@ class ReadmeQuickstartTest(unittest.TestCase):
         self.assertTrue(all(int(r[2]) >= 100 for r in rows[1:]), rows)
         # step 7's `head` printed the same file.
         self.assertIn(",".join(rows[1]), p.stdout)
+        # step 8: AMC SQL, a per-user WITH; every frequency delivered stands for 100 users or more.
+        frequency_file = next(l.split("=", 1)[1] for l in lines if l.startswith("FREQUENCY_FILE="))
+        with open(os.path.join(self.root, frequency_file)) as f:
+            frequencies = list(csv.reader(f))
+        self.assertEqual(frequencies[0], ["frequency", "users"])
+        self.assertGreater(len(frequencies), 2, frequencies)
+        self.assertTrue(all(int(r[1]) >= 100 for r in frequencies[1:]), frequencies)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "corpus_files.h"
+
 namespace cleanroom {
 namespace {
 
@@ -17,12 +19,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 std::vector<std::string> case_names() {
-  std::vector<std::string> out;
-  for (const auto& e :
-       fs::directory_iterator(fs::path(CLEANROOM_SOURCE_DIR) / "tests/unit/analysis_rules"))
-    if (e.path().extension() == ".json") out.push_back(e.path().stem().string());
-  std::sort(out.begin(), out.end());
-  return out;
+  return testing::corpus_cases("tests/unit/analysis_rules", ".json");
 }
 
 json load(const std::string& name) {

@@ -35,6 +35,7 @@
 #include <sstream>
 #include <thread>
 
+#include "corpus_files.h"
 #include "engine/engine.h"
 #include "policy/filtered_rows.h"
 #include "policy/query_check.h"
@@ -48,19 +49,9 @@ namespace fs = std::filesystem;
 fs::path corpus_dir() { return fs::path(CLEANROOM_SOURCE_DIR) / "tests/unit/query_policy"; }
 
 std::vector<std::string> case_names() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(corpus_dir()))
-    if (e.path().extension() == ".sql") out.push_back(e.path().stem().string());
-  std::sort(out.begin(), out.end());
-  return out;
+  return testing::corpus_cases("tests/unit/query_policy", ".sql");
 }
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::read_file;
 
 struct Case {
   std::string about;
@@ -73,7 +64,7 @@ struct Case {
   std::vector<std::string> data;
   std::optional<size_t> rows;
   std::optional<size_t> kept_rows;
-  json filtered_rows;                   // null: none
+  json filtered_rows;                            // null: none
   std::optional<std::vector<std::string>> kept;  // expect-kept lines
   std::string sql;
 };

@@ -1,0 +1,11 @@
+-- about: the reason names the platform table even when the outermost SELECT reads its users through a WITH
+-- tables: @amc
+-- filtered-rows: {"discriminator": "filtered", "userCount": "du_count", "reason": "why"}
+-- expect: allowed
+-- thresholded: yes
+-- data: CREATE TABLE dsp_impressions (user_id VARCHAR, campaign VARCHAR, campaign_id INTEGER, impressions DOUBLE, postal_code VARCHAR, bid_price DOUBLE, event_dt DATE);
+-- data: INSERT INTO dsp_impressions VALUES ('u1','A',1,5,'98101',1.0,'2024-01-01'), ('u2','A',1,3,'98101',1.5,'2024-01-01'), ('u3','A',1,2,'98101',1.2,'2024-01-02'), ('u4','B',2,7,'98102',2.0,'2024-01-02'), ('u5','C',3,9,'98103',2.0,'2024-01-02'), ('u6','D',4,4,'98104',2.0,'2024-01-02');
+-- expect-rows: 4
+-- expect-kept: A,10,false,3,NULL
+-- expect-kept: NULL,20,true,3,'dsp_impressions' users < 3 required
+WITH imp AS (SELECT user_id, campaign, impressions FROM dsp_impressions WHERE bid_price > 0) SELECT campaign, SUM(impressions) AS imp FROM imp GROUP BY campaign

@@ -1,0 +1,13 @@
+-- about: with the people of two tables counted apart (impressions joined to conversions on the campaign, not on the user), the user count is the smaller count, the one a threshold binds on (4 impression users, 3 converters: 3), and the reason names both tables
+-- tables: @amc
+-- filtered-rows: {"discriminator": "filtered", "userCount": "du_count", "reason": "why", "behavior": "REMOVE_VALUES"}
+-- expect: allowed
+-- thresholded: yes
+-- data: CREATE TABLE dsp_impressions (user_id VARCHAR, campaign VARCHAR, campaign_id INTEGER, impressions DOUBLE, postal_code VARCHAR, bid_price DOUBLE, event_dt DATE);
+-- data: INSERT INTO dsp_impressions VALUES ('u1','A',1,5,'98101',1.0,'2024-01-01'), ('u2','A',1,3,'98101',1.5,'2024-01-01'), ('u3','A',1,2,'98101',1.2,'2024-01-02'), ('u4','A',2,1,'98102',2.0,'2024-01-02'), ('u5','B',2,7,'98103',0.5,'2024-01-03'), ('u6','B',3,4,'98103',0.7,'2024-01-03');
+-- data: CREATE TABLE conversions (user_id VARCHAR, conversion_type VARCHAR, purchases DOUBLE);
+-- data: INSERT INTO conversions VALUES ('u1','A',1), ('u2','A',2), ('u3','A',1), ('u5','B',1), ('u9','C',4);
+-- expect-rows: 2
+-- expect-kept: A,12,false,3,NULL
+-- expect-kept: NULL,NULL,true,NULL,'dsp_impressions' users < 3 required or 'conversions' users < 3 required
+SELECT i.campaign, COUNT(*) AS n FROM dsp_impressions i JOIN conversions c ON i.campaign = c.conversion_type WHERE i.bid_price > 0 GROUP BY i.campaign
