@@ -299,8 +299,8 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
   if (dry) {
     // Bound over the same sandboxed views the run would read (types and names), never run; the
     // engine's message about the query is the analyst's own SQL, so it is shown.
-    engine::ProtectedRun bind{plan.checked.sql, plan.checked.naming_sql, plan.files, "",
-                              engine::ResultFormat::Csv, 1, limits_.memory_limit};
+    engine::ProtectedRun bind{plan.checked.sql,           plan.checked.naming_sql, plan.files, "",
+                              engine::ResultFormat::Csv,  1, limits_.memory_limit,  plan.checked.macros};
     dry->sql = plan.checked.sql;
     CR_ASSIGN(dry->columns, engine::describe_protected(bind));
     CR_TRY(check_answered_columns(req.filtered_rows_column, req.output_options, dry->columns));
@@ -363,7 +363,8 @@ void ProtectedQueryService::run(const std::string& id) {
                              q.result_format == "PARQUET" ? engine::ResultFormat::Parquet
                                                           : engine::ResultFormat::Csv,
                              limits_.threads_per_query,
-                             limits_.memory_limit};
+                             limits_.memory_limit,
+                             plan.checked.macros};
     if (!output.columns.empty()) {
       // AMC's outputColumns, on the columns the query binds to, before anything runs.
       auto answered = engine::describe_protected(run);

@@ -98,6 +98,7 @@ Result<std::unique_ptr<Engine>> open_sandbox(const ProtectedRun& run) {
                                     column_list(t.columns) + " FROM read_parquet(" +
                                     sql_literal(t.parquet_path) + ")" + where));
   }
+  for (const auto& m : run.macros) CR_TRY(engine->connection().run(m));
   return engine;
 }
 
@@ -175,6 +176,7 @@ Result<std::vector<ResultColumn>> bind_over_empty_tables(const ProtectedRun& run
                    (plain_type(t.column_types[i]) ? t.column_types[i] : "VARCHAR");
       CR_TRY(con.run("CREATE TABLE " + sql_identifier(t.name) + " (" + columns + ")"));
     }
+    for (const auto& m : run.macros) CR_TRY(con.run(m));
     return describe(con, run.naming_sql.empty() ? run.sql : run.naming_sql);
   }();
   if (Status s = con.run("ROLLBACK"); !s.ok()) {

@@ -56,6 +56,9 @@ struct ProtectedRun {
   ResultFormat format = ResultFormat::Csv;
   int threads = 2;
   std::string memory_limit = "4GB";
+  // Statements (CREATE MACRO ...) the query's SQL relies on, run in its database before it is
+  // bound: cleanroom's own SQL, never the analyst's (policy::CheckedQuery::macros).
+  std::vector<std::string> macros = {};
 };
 
 struct RunOutcome {

@@ -84,6 +84,7 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
   if (reads_platform) {
     CR_TRY(translation);
     statement = std::move(translated);
+    out.macros = amc_dialect_macros();
   } else {
     out.window_extensions.clear();
     named.clear();

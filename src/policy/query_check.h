@@ -88,6 +88,8 @@ struct CheckedQuery {
     std::string after;
   };
   std::vector<WindowExtension> window_extensions;
+  // What the engine must create before binding `sql` (AMC dialect macros, amc_dialect.h).
+  std::vector<std::string> macros;
 };
 
 // Checks and rewrites. A refusal is a Validation error with reason INVALID_QUERY whose message

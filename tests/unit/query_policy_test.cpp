@@ -257,6 +257,7 @@ TEST_P(QueryPolicyCorpus, HasItsVerdict) {
     }
     if (db) {
       auto& con = db->connection();
+      for (const auto& m : checked->macros) ASSERT_TRUE(con.run(m).ok()) << m;
       // Inside a statement of its own, as the engine runs it (protected_run.cpp).
       size_t kept = row_count(con, "SELECT * FROM (" + checked->sql + ") AS q");
       if (c.rows) {
