@@ -371,6 +371,26 @@ def advertiser_setup(server, account_id="682015411111", email=None, amc_name="Ad
     return creds, AmcUser(server, user, amc["advertiserId"])
 
 
+def active_amc_instance(server, creds, user, name, advertiser, bucket):
+    """An AMC instance of `user`'s account reading `advertiser`'s platform rows, whose primary
+    account has joined with `bucket` (created here) as its results destination: the instance is
+    ACTIVE. Returns (instance id, collaboration id)."""
+    status, body, _ = user.create_instance(
+        {"instanceName": name, "awsAccountId": creds["accountId"], "acrBacked": True})
+    assert status == 200, body
+    instance = body["instance"]["instanceId"]
+    user.own_advertisers(instance, advertiser)
+    adv = server.cleanrooms(creds)
+    collab = next(c for c in adv.list_collaborations(memberStatus="INVITED")["collaborationList"]
+                  if c["name"] == "AMC " + instance)
+    server.new_bucket(creds["accountId"], bucket)
+    adv.create_membership(
+        collaborationIdentifier=collab["id"], queryLogStatus="DISABLED",
+        defaultResultConfiguration={"outputConfiguration": {"s3": {
+            "bucket": bucket, "keyPrefix": "amc", "resultFormat": "CSV"}}})
+    return instance, collab["id"]
+
+
 class ServerTestCase(unittest.TestCase):
     """One server per test class."""
 

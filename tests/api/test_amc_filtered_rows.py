@@ -55,20 +55,9 @@ class AmcFilteredRowsTest(harness.ServerTestCase):
         super().setUpClass()
         server = cls.server
         cls.creds, cls.user = advertiser_setup(server, ACCOUNT, amc_name="Advertiser F")
-        status, body, _ = cls.user.create_instance(
-            {"instanceName": "filtered rows", "awsAccountId": ACCOUNT, "acrBacked": True})
-        assert status == 200, body
-        cls.instance = body["instance"]["instanceId"]
-        cls.user.own_advertisers(cls.instance, ADVERTISER)
+        cls.instance, _ = harness.active_amc_instance(server, cls.creds, cls.user, "filtered rows",
+                                                      ADVERTISER, "adv-results")
         cls.base = f"/amc/reporting/{cls.instance}"
-        adv = server.cleanrooms(cls.creds)
-        collab = next(c for c in adv.list_collaborations(memberStatus="INVITED")["collaborationList"]
-                      if c["name"] == "AMC " + cls.instance)
-        server.new_bucket(ACCOUNT, "adv-results")
-        adv.create_membership(
-            collaborationIdentifier=collab["id"], queryLogStatus="DISABLED",
-            defaultResultConfiguration={"outputConfiguration": {"s3": {
-                "bucket": "adv-results", "keyPrefix": "amc", "resultFormat": "CSV"}}})
         provider = server.platform_account("ADVERTISING_DATA_PROVIDER")
         server.upload_csv(provider["accountId"], "platform.impressions", impressions_csv())
 

@@ -38,21 +38,10 @@ class AmcSchedulesTest(unittest.TestCase):
         cls.server = harness.Server(extra_args=["--clock-start", "2023-02-07T12:00:00Z"]).start()
         server = cls.server
         cls.creds, cls.user = advertiser_setup(server, ACCOUNT, amc_name="Advertiser S")
-        status, body, _ = cls.user.create_instance(
-            {"instanceName": "scheduled", "awsAccountId": ACCOUNT, "acrBacked": True})
-        assert status == 200, body
-        cls.instance = body["instance"]["instanceId"]
-        cls.user.own_advertisers(cls.instance, ADVERTISER)
+        cls.instance, _ = harness.active_amc_instance(server, cls.creds, cls.user, "scheduled",
+                                                      ADVERTISER, "sched-results")
         cls.base = f"/amc/reporting/{cls.instance}"
         _, cls.other = advertiser_setup(server, OTHER_ACCOUNT, amc_name="Advertiser T")
-        adv = server.cleanrooms(cls.creds)
-        collab = next(c for c in adv.list_collaborations(memberStatus="INVITED")["collaborationList"]
-                      if c["name"] == "AMC " + cls.instance)
-        server.new_bucket(ACCOUNT, "sched-results")
-        adv.create_membership(
-            collaborationIdentifier=collab["id"], queryLogStatus="DISABLED",
-            defaultResultConfiguration={"outputConfiguration": {"s3": {
-                "bucket": "sched-results", "keyPrefix": "amc", "resultFormat": "CSV"}}})
         provider = server.platform_account("ADVERTISING_DATA_PROVIDER")
         server.upload_csv(provider["accountId"], "platform.impressions", impressions_csv())
         for workflow_id in ("daily_campaigns", "weekly_campaigns", "unscheduled"):

@@ -60,28 +60,15 @@ class AmcWorkflowsTest(harness.ServerTestCase):
         super().setUpClass()
         server = cls.server
         cls.creds, cls.user = advertiser_setup(server, ACCOUNT, amc_name="Advertiser W")
-        status, body, _ = cls.user.create_instance(
-            {"instanceName": "reporting", "awsAccountId": ACCOUNT, "acrBacked": True})
-        assert status == 200, body
-        cls.instance = body["instance"]["instanceId"]
-        cls.user.own_advertisers(cls.instance, ADVERTISER)
+        # The primary account joins with its results bucket: the instance becomes ACTIVE.
+        cls.instance, cls.collaboration_id = harness.active_amc_instance(
+            server, cls.creds, cls.user, "reporting", ADVERTISER, "adv-results")
         cls.base = f"/amc/reporting/{cls.instance}"
         status, body, _ = cls.user.create_instance(
             {"instanceName": "not joined", "awsAccountId": ACCOUNT, "acrBacked": True})
         assert status == 200, body
         cls.unjoined = body["instance"]["instanceId"]
         _, cls.other = advertiser_setup(server, OTHER_ACCOUNT, amc_name="Advertiser X")
-
-        # The primary account joins with its results bucket: the instance becomes ACTIVE.
-        adv = server.cleanrooms(cls.creds)
-        collab = next(c for c in adv.list_collaborations(memberStatus="INVITED")["collaborationList"]
-                      if c["name"] == "AMC " + cls.instance)
-        cls.collaboration_id = collab["id"]
-        server.new_bucket(ACCOUNT, "adv-results")
-        adv.create_membership(
-            collaborationIdentifier=collab["id"], queryLogStatus="DISABLED",
-            defaultResultConfiguration={"outputConfiguration": {"s3": {
-                "bucket": "adv-results", "keyPrefix": "amc", "resultFormat": "CSV"}}})
 
         # The platform's impressions, brought into the collaboration by the Advertising Data
         # Provider.
