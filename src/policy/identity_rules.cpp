@@ -47,13 +47,7 @@ class IdentityPolicy : public RulePolicy {
     if (use.node_class == "SUBQUERY") return in_subquery(use);
     if (use.type == "OPERATOR_COALESCE") return merged(use);
     if (use.node_class != "COMPARISON") return {};
-    const ColumnKey* very_high = nullptr;
-    for (const auto& o : use.operands)
-      if (!very_high) very_high = very_high_in(o.values);
-    if (!very_high) return {};
-    for (const auto& o : use.operands)
-      if (!same_kind(o, *very_high)) return wrong_kind(use.node, *very_high);
-    return {};
+    return status_of(one_kind(use));
   }
 
   Status finish(const WalkedQuery&, std::vector<KeptCondition>&) override { return {}; }
@@ -76,15 +70,22 @@ class IdentityPolicy : public RulePolicy {
     return true;
   }
 
-  // A merge of person ids of one kind is itself a person id, used as one.
-  Status merged(const OperationUse& use) const {
+  // The first VERY_HIGH column among the operands (nullptr: none), once every operand is shown
+  // to be an id of its kind.
+  Result<const ColumnKey*> one_kind(const OperationUse& use) const {
     const ColumnKey* very_high = nullptr;
     for (const auto& o : use.operands)
       if (!very_high) very_high = very_high_in(o.values);
-    if (!very_high) return {};
+    if (!very_high) return very_high;
     for (const auto& o : use.operands)
-      if (!same_kind(o, *very_high)) return wrong_kind(use.node, *very_high);
-    if (!allowed_use(use.node, use.ctx)) return refused(use.node, *very_high);
+      if (!same_kind(o, *very_high)) return wrong_kind(use.node, *very_high).error();
+    return very_high;
+  }
+
+  // A merge of person ids of one kind is itself a person id, used as one.
+  Status merged(const OperationUse& use) const {
+    CR_ASSIGN(const ColumnKey* very_high, one_kind(use));
+    if (very_high && !allowed_use(use.node, use.ctx)) return refused(use.node, *very_high);
     return {};
   }
 
