@@ -78,32 +78,22 @@ struct Case {
 
 Case load_case(const std::string& name) {
   Case c;
-  std::istringstream in(read_file(corpus_dir() / (name + ".sql")));
-  static const std::regex header(R"(^--\s*([a-z-]+):\s?(.*)$)");
-  std::string line;
-  bool in_header = true;
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (in_header && std::regex_match(line, m, header)) {
-      std::string key = m[1], value = m[2];
-      if (key == "about") {
-        c.about = value;
-      } else if (key == "expect") {
-        c.expect = value;
-      } else if (key == "expect-rows" || key == "expect-filtered-rows") {
-        auto n = parse_count(value);
-        if (!n) c.malformed.push_back(key + " must be >0 or a number, not " + value);
-        (key == "expect-rows" ? c.rows : c.filtered) = n;
-      } else if (key == "thresholds-inside" && (value == "yes" || value == "no")) {
-        c.thresholds_inside = value == "yes";
-      } else {
-        c.malformed.push_back("unknown header key or value: " + key);
-      }
-      continue;
-    }
-    in_header = false;
-    c.sql += line + "\n";
-  }
+  c.sql = testing::read_case(
+      corpus_dir() / (name + ".sql"), [&](const std::string& key, const std::string& value) {
+        if (key == "about") {
+          c.about = value;
+        } else if (key == "expect") {
+          c.expect = value;
+        } else if (key == "expect-rows" || key == "expect-filtered-rows") {
+          auto n = parse_count(value);
+          if (!n) c.malformed.push_back(key + " must be >0 or a number, not " + value);
+          (key == "expect-rows" ? c.rows : c.filtered) = n;
+        } else if (key == "thresholds-inside" && (value == "yes" || value == "no")) {
+          c.thresholds_inside = value == "yes";
+        } else {
+          c.malformed.push_back("unknown header key or value: " + key);
+        }
+      });
   if (c.about.empty()) c.malformed.push_back("no -- about: line");
   if (c.expect != "allowed" && c.expect.rfind("rejected: ", 0) != 0)
     c.malformed.push_back("-- expect: must be 'allowed' or 'rejected: <part of the message>'");

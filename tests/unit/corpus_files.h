@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -24,6 +25,26 @@ inline std::string read_file(const std::filesystem::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// A case file: each leading `-- key: value` line handed to `header(key, value)` in order; the
+// lines after them are the SQL, returned.
+template <typename Header>
+std::string read_case(const std::filesystem::path& p, Header header) {
+  std::istringstream in(read_file(p));
+  static const std::regex pattern(R"(^--\s*([a-z-]+):\s?(.*)$)");
+  std::string line, sql;
+  bool in_header = true;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (in_header && std::regex_match(line, m, pattern)) {
+      header(m[1].str(), m[2].str());
+      continue;
+    }
+    in_header = false;
+    sql += line + "\n";
+  }
+  return sql;
 }
 
 }  // namespace cleanroom::testing

@@ -71,53 +71,41 @@ struct Case {
 
 Case load_case(const std::string& name) {
   Case c;
-  std::istringstream in(read_file(corpus_dir() / (name + ".sql")));
-  static const std::regex header(R"(^--\s*([a-z-]+):\s?(.*)$)");
-  std::string line;
-  std::string sql;
-  bool in_header = true;
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (in_header && std::regex_match(line, m, header)) {
-      std::string key = m[1], value = m[2];
-      if (key == "about") {
-        c.about = value;
-      } else if (key == "tables") {
-        if (!value.empty() && value[0] == '@') {
-          c.setup = json::parse(read_file(corpus_dir() / (value.substr(1) + ".json")));
+  c.sql = testing::read_case(
+      corpus_dir() / (name + ".sql"), [&](const std::string& key, const std::string& value) {
+        if (key == "about") {
+          c.about = value;
+        } else if (key == "tables") {
+          if (!value.empty() && value[0] == '@') {
+            c.setup = json::parse(read_file(corpus_dir() / (value.substr(1) + ".json")));
+          } else {
+            c.setup = {{"tables", json::parse(value)}};
+          }
+        } else if (key == "runner") {
+          c.runner = value;
+        } else if (key == "template") {
+          c.template_arn = value;
+        } else if (key == "amc-threshold") {
+          c.amc_threshold = std::stoll(value);
+        } else if (key == "expect") {
+          c.expect = value;
+        } else if (key == "thresholded") {
+          c.thresholded = value == "yes";
+        } else if (key == "data") {
+          c.data.push_back(value);
+        } else if (key == "expect-rows") {
+          c.rows = std::stoul(value);
+        } else if (key == "expect-kept-rows") {
+          c.kept_rows = std::stoul(value);
+        } else if (key == "filtered-rows") {
+          c.filtered_rows = json::parse(value);
+        } else if (key == "expect-kept") {
+          if (!c.kept) c.kept.emplace();
+          c.kept->push_back(value);
         } else {
-          c.setup = {{"tables", json::parse(value)}};
+          ADD_FAILURE() << "unknown header key " << key;
         }
-      } else if (key == "runner") {
-        c.runner = value;
-      } else if (key == "template") {
-        c.template_arn = value;
-      } else if (key == "amc-threshold") {
-        c.amc_threshold = std::stoll(value);
-      } else if (key == "expect") {
-        c.expect = value;
-      } else if (key == "thresholded") {
-        c.thresholded = value == "yes";
-      } else if (key == "data") {
-        c.data.push_back(value);
-      } else if (key == "expect-rows") {
-        c.rows = std::stoul(value);
-      } else if (key == "expect-kept-rows") {
-        c.kept_rows = std::stoul(value);
-      } else if (key == "filtered-rows") {
-        c.filtered_rows = json::parse(value);
-      } else if (key == "expect-kept") {
-        if (!c.kept) c.kept.emplace();
-        c.kept->push_back(value);
-      } else {
-        ADD_FAILURE() << "unknown header key " << key;
-      }
-      continue;
-    }
-    in_header = false;
-    sql += line + "\n";
-  }
-  c.sql = sql;
+      });
   return c;
 }
 
