@@ -398,6 +398,51 @@ ALTER TABLE amc_workflows ADD COLUMN privacy_filtering_behavior TEXT;
 ALTER TABLE amc_workflows ADD COLUMN output_columns TEXT;
 ALTER TABLE protected_queries ADD COLUMN output_options TEXT;
 )sql",
+      // 14: privacy budget templates (clean-rooms-semantics.md, "Differential privacy and
+      // budgets"): at most one DIFFERENTIAL_PRIVACY template per collaboration and one
+      // ACCESS_BUDGET template per configured table association (which takes its template with it
+      // when it is deleted), and what queries have spent of each budget in its current period.
+      R"sql(
+CREATE TABLE privacy_budget_templates (
+  privacy_budget_template_id TEXT PRIMARY KEY,
+  arn                TEXT NOT NULL UNIQUE,
+  privacy_budget_id  TEXT NOT NULL UNIQUE,  -- the id of the budget the template governs
+  collaboration_id   TEXT NOT NULL,
+  membership_id      TEXT NOT NULL,         -- the creator's
+  account_id         TEXT NOT NULL,
+  privacy_budget_type TEXT NOT NULL CHECK (privacy_budget_type IN ('DIFFERENTIAL_PRIVACY', 'ACCESS_BUDGET')),
+  auto_refresh       TEXT NOT NULL CHECK (auto_refresh IN ('CALENDAR_MONTH', 'NONE')),
+  parameters         TEXT NOT NULL,         -- JSON: the type's member of PrivacyBudgetTemplateParametersOutput
+  association_id     TEXT UNIQUE REFERENCES configured_table_associations (association_id)
+                     ON DELETE CASCADE,     -- ACCESS_BUDGET: the table association it limits
+  created_at         INTEGER NOT NULL,
+  updated_at         INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX privacy_budget_templates_dp ON privacy_budget_templates (collaboration_id)
+  WHERE privacy_budget_type = 'DIFFERENTIAL_PRIVACY';
+CREATE INDEX privacy_budget_templates_membership
+  ON privacy_budget_templates (membership_id, privacy_budget_template_id);
+CREATE INDEX privacy_budget_templates_collaboration
+  ON privacy_budget_templates (collaboration_id, privacy_budget_template_id);
+-- One row per budget of a template: 'EPSILON' for differential privacy, else the access budget's
+-- period (CALENDAR_DAY, CALENDAR_WEEK, CALENDAR_MONTH, LIFETIME). `spent` counts from
+-- `period_start`; a period that has rolled over is reset when next read for a spend.
+CREATE TABLE privacy_budget_usage (
+  privacy_budget_template_id TEXT NOT NULL
+                     REFERENCES privacy_budget_templates (privacy_budget_template_id) ON DELETE CASCADE,
+  period             TEXT NOT NULL,
+  spent              REAL NOT NULL DEFAULT 0,  -- epsilon, or uses of the table
+  period_start       INTEGER NOT NULL,         -- epoch seconds, UTC
+  first_spent_at     INTEGER,                  -- the first spend ever, across periods
+  updated_at         INTEGER NOT NULL,
+  PRIMARY KEY (privacy_budget_template_id, period)
+);
+)sql",
+      // 15: difference checks (docs/difference-checks.md), on unless the operator turns them off
+      // for a collaboration (`cleanroom admin collaboration difference-checks`).
+      R"sql(
+ALTER TABLE collaborations ADD COLUMN difference_checks INTEGER NOT NULL DEFAULT 1;
+)sql",
   };
   return steps;
 }

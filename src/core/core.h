@@ -13,6 +13,7 @@
 #include "core/invitations.h"
 #include "core/memberships.h"
 #include "core/platform_tables.h"
+#include "core/privacy_budgets.h"
 #include "core/protected_queries.h"
 #include "core/workflows.h"
 
@@ -42,6 +43,7 @@ struct Services {
   PlatformTableService platform_tables{ctx};
   BucketService buckets{ctx};
   PlatformAdvertiserService platform_advertisers{ctx};
+  PrivacyBudgetService privacy_budgets{ctx};  // spent by protected queries
   ProtectedQueryService protected_queries;  // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };

@@ -11,6 +11,7 @@ void add_association_operations(OperationTable& table, core::Services& s);
 void add_schema_operations(OperationTable& table, core::Services& s);
 void add_protected_query_operations(OperationTable& table, core::Services& s);
 void add_analysis_template_operations(OperationTable& table, core::Services& s);
+void add_privacy_budget_operations(OperationTable& table, core::Services& s);
 
 // Paging parameters of a List operation's input.
 core::Page page_of(const nlohmann::json& input);
