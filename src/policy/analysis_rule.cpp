@@ -13,8 +13,10 @@ using nlohmann::json;
 // clean-rooms-semantics.md: "Rule JSON ≤ 100 KB".
 constexpr size_t kMaxPolicyBytes = 100 * 1024;
 
-// The model's AnalysisRuleColumnName, 1-127 characters.
+// The model's AnalysisRuleColumnName, 1-127 characters; its ColumnName (differentialPrivacy's
+// column), up to 128.
 constexpr size_t kMaxColumnName = 127;
+constexpr size_t kMaxDpColumnName = 128;
 const std::regex& column_name_pattern() {
   static const std::regex re("[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?");
   return re;
@@ -255,14 +257,34 @@ Result<ListRule> parse_list(const Object& o, const AllowedColumns& allowed) {
   return r;
 }
 
+// The model's DifferentialPrivacyConfiguration: {"columns": [{"name": ColumnName}]}, exactly one
+// column (DifferentialPrivacyColumnList, 1..1), which must be one the configured table allows.
+Result<std::string> parse_differential_privacy(const Object& dp, const AllowedColumns& allowed) {
+  CR_TRY(dp.check_members({"columns"}));
+  if (!dp.has("columns")) return field_error(dp.at("columns"), dp.at("columns") + " is required");
+  const json& columns = dp["columns"];
+  if (!columns.is_array() || columns.size() != 1)
+    return field_error(
+        dp.at("columns"),
+        dp.at("columns") + " must hold exactly one column: the one that identifies your users");
+  Object column(columns[0], dp.item("columns", 0));
+  CR_TRY(column.check_members({"name"}));
+  if (!column.has("name") || !column["name"].is_string())
+    return field_error(column.at("name"), column.at("name") + " must be a column name");
+  std::string name = column["name"];
+  // ColumnName: up to 128 characters of the column-name form.
+  if (name.empty() || name.size() > kMaxDpColumnName ||
+      !std::regex_match(name, column_name_pattern()))
+    return field_error(column.at("name"), "'" + name + "' at " + column.at("name") +
+                                              " is not a column name (1-128 of a-z, 0-9, _, "
+                                              "space and inner -)");
+  CR_TRY(allowed.check({name}, column.at("name")));
+  return name;
+}
+
 Result<CustomRule> parse_custom(const Object& o, const AllowedColumns& allowed) {
   CR_TRY(o.check_members({"allowedAnalyses", "allowedAnalysisProviders", "additionalAnalyses",
                           "disallowedOutputColumns", "differentialPrivacy"}));
-  if (o.has("differentialPrivacy"))
-    return config_error(o.at("differentialPrivacy"),
-                        "differentialPrivacy is not supported yet: cleanroom would not add the "
-                        "noise, so it refuses the rule rather than store a protection it does "
-                        "not enforce");
   CustomRule r;
   CR_ASSIGN(r.allowed_analyses, o.texts("allowedAnalyses", true, 0));
   std::vector<std::string> templates;
@@ -317,6 +339,11 @@ Result<CustomRule> parse_custom(const Object& o, const AllowedColumns& allowed) 
   CR_ASSIGN(r.disallowed_output_columns, o.columns("disallowedOutputColumns", false, 0));
   CR_TRY(allowed.check(r.disallowed_output_columns, o.at("disallowedOutputColumns")));
   CR_ASSIGN(r.additional_analyses, o.text("additionalAnalyses", false, kAdditionalAnalyses));
+  if (o.has("differentialPrivacy")) {
+    CR_ASSIGN(r.differential_privacy_column,
+              parse_differential_privacy(
+                  Object(o["differentialPrivacy"], o.at("differentialPrivacy")), allowed));
+  }
   return r;
 }
 
@@ -358,6 +385,9 @@ json body_json(const CustomRule& r) {
   put_if_given(out, "allowedAnalysisProviders", r.allowed_analysis_providers);
   put_if_given(out, "disallowedOutputColumns", r.disallowed_output_columns);
   put_if_given(out, "additionalAnalyses", r.additional_analyses);
+  if (!r.differential_privacy_column.empty())
+    out["differentialPrivacy"] = {
+        {"columns", json::array({{{"name", r.differential_privacy_column}}})}};
   return out;
 }
 

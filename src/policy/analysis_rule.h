@@ -55,6 +55,10 @@ struct CustomRule {
   std::vector<std::string> allowed_analysis_providers;  // accounts, with ANY_QUERY only
   std::vector<std::string> disallowed_output_columns;
   std::string additional_analyses;
+  // differentialPrivacy.columns[0].name: the column that identifies the person whose rows the
+  // table holds. Set, every query of the table answers only noisy aggregates of bounded
+  // contributions (docs/differential-privacy.md); "" when the rule has no differentialPrivacy.
+  std::string differential_privacy_column;
 };
 
 struct AnalysisRule {

@@ -14,7 +14,10 @@ class CustomPolicy : public RulePolicy {
 
   // Each branch of a set operation at the top is checked as it is walked: its items are output.
   // Anything that went into an item counts (an alias, an expression, a CASE condition, a window's
-  // PARTITION BY, a subquery, an aggregate of the column): the stricter reading.
+  // PARTITION BY, a subquery, an aggregate of the column): the stricter reading. A table with
+  // differentialPrivacy answers only noisy aggregates of bounded contributions (dp_rewrite.h):
+  // there a disallowed column may choose the rows counted (a condition, COUNT(DISTINCT ...)),
+  // never give its values to the output (a group key, a sum).
   Status on_select(const SelectUse& use) override {
     if (!use.output) return {};
     const json& items = member(use.node, "select_list");
@@ -22,7 +25,9 @@ class CustomPolicy : public RulePolicy {
       for (const auto& k : use.items[i].derived) {
         const QueryTable& t = ctx_.tables[k.table];
         if (t.amc) continue;  // a platform table: the AMC model's
-        if (listed(rule_of<CustomRule>(ctx_, k.table).disallowed_output_columns, k.column))
+        const CustomRule& rule = rule_of<CustomRule>(ctx_, k.table);
+        if (!rule.differential_privacy_column.empty() && !use.items[i].values.count(k)) continue;
+        if (listed(rule.disallowed_output_columns, k.column))
           return sql_.error(items[i], "column " + k.column + " of table " + t.name +
                                           " may not appear in the output, even transformed or "
                                           "aggregated (disallowedOutputColumns)");
