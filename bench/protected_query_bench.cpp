@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <mutex>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -20,6 +21,7 @@
 #include "cli/data_dir.h"
 #include "engine/engine.h"
 #include "engine/protected_run.h"
+#include "core/difference_checks.h"
 #include "policy/query_check.h"
 
 namespace {
@@ -353,7 +355,8 @@ void BM_ProtectedQuery(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-void BM_PolicyCheck(benchmark::State& state) {
+// The tables of the join under their AGGREGATION rules, as the checker sees them.
+policy::QueryContext join_context() {
   policy::QueryContext ctx;
   ctx.runner_account_id = kAdvertiser;
   auto rule = [](const json& j, const std::vector<std::string>& cols) {
@@ -370,6 +373,98 @@ void BM_PolicyCheck(benchmark::State& state) {
                  rule(aggregation_rule({}, "segment"), {"user_id", "segment"}),
                  kAdvertiser,
                  std::nullopt}};
+  ctx.tables[0].column_types = {{"user_id", "VARCHAR"},
+                                {"campaign_id", "INTEGER"},
+                                {"impressions", "INTEGER"},
+                                {"cost", "DOUBLE"}};
+  ctx.tables[1].column_types = {{"user_id", "VARCHAR"}, {"segment", "VARCHAR"}};
+  return ctx;
+}
+
+// Every group's people, admitted without a look: what the join's groups hold.
+struct CapturePeople : engine::PeopleCheck {
+  explicit CapturePeople(const engine::SipKey& k) : k_(k) {}
+  bool admit(std::vector<uint64_t> people, int64_t minimum) override {
+    std::lock_guard lock(mu);
+    groups.emplace_back(std::move(people), minimum);
+    return true;
+  }
+  const engine::SipKey& key() const override { return k_; }
+  std::mutex mu;
+  std::vector<std::pair<std::vector<uint64_t>, int64_t>> groups;
+  engine::SipKey k_;
+};
+
+// The 10-million-row join checked and run by the engine (as BM_AmcFrequency) with difference
+// checks off (0), on over an empty history (1), and on after 100 earlier queries (2): the
+// history then holds, for each of 100 earlier queries, every group of the join with a different
+// 2% of its people missing (as if filtered differently), the closest history a query meets.
+void BM_DifferenceChecks(benchmark::State& state) {
+  World& w = world(10'000'000);
+  const int mode = static_cast<int>(state.range(0));
+  policy::QueryContext ctx = join_context();
+  ctx.difference_checks = mode > 0;
+  auto checked = policy::check_query(kQuery, ctx);
+  if (!checked.ok()) {
+    state.SkipWithError(checked.error().message.c_str());
+    return;
+  }
+  const fs::path history = w.dir / ("difference-checks-" + std::to_string(mode));
+  fs::remove_all(history);
+  core::DifferenceChecks checks(history.string(), "bench key");
+  engine::ProtectedRun run;
+  run.sql = checked->sql;
+  run.naming_sql = checked->naming_sql;
+  run.tables = {{"impressions", {"user_id", "campaign_id", "impressions", "cost"},
+                 w.impressions_file, std::nullopt},
+                {"crm", {"user_id", "segment"}, w.crm_file, std::nullopt}};
+  run.output_path = (w.dir / "diff.csv").string();
+  auto run_once = [&](engine::PeopleCheck* people) {
+    fs::remove(run.output_path);
+    run.people_check = people;
+    engine::RunControl control;
+    return engine::run_protected(run, control);
+  };
+  if (mode == 2) {
+    auto probe = std::move(checks.start("bench")).value();
+    CapturePeople capture(probe->key());
+    if (!run_once(&capture).ok()) {
+      state.SkipWithError("the join failed");
+      return;
+    }
+    size_t stored = 0;
+    for (uint64_t earlier = 0; earlier < 100; ++earlier) {
+      auto r = std::move(checks.start("bench")).value();
+      for (const auto& [people, minimum] : capture.groups) {
+        std::vector<uint64_t> some;
+        for (uint64_t p : people)
+          if ((p >> 7) % 50 != earlier % 50 || (p >> 13) % 2 != earlier / 50) some.push_back(p);
+        stored += r->admit(std::move(some), minimum) ? 1 : 0;
+      }
+    }
+    state.counters["history_groups"] = static_cast<double>(stored);
+  }
+  double raw = 0, ours = 0;
+  for (auto _ : state) {
+    raw += w.raw_duckdb_seconds();
+    auto t0 = Clock::now();
+    std::unique_ptr<core::DifferenceChecks::Run> people;
+    if (mode > 0) people = std::move(checks.start("bench")).value();
+    auto r = run_once(people.get());
+    if (!r.ok()) {
+      state.SkipWithError(r.error().message.c_str());
+      return;
+    }
+    if (people) (void)people->record();
+    double t = std::chrono::duration<double>(Clock::now() - t0).count();
+    ours += t;
+    state.SetIterationTime(t);
+  }
+  report(state, raw, ours);
+}
+
+void BM_PolicyCheck(benchmark::State& state) {
+  policy::QueryContext ctx = join_context();
   for (auto _ : state) {
     auto checked = policy::check_query(kQuery, ctx);
     if (!checked.ok()) {
@@ -390,6 +485,13 @@ BENCHMARK(BM_ProtectedQuery)
     ->Iterations(5)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PolicyCheck)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DifferenceChecks)
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseManualTime()
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AmcFrequency)
     ->Arg(10'000'000)
     ->UseManualTime()

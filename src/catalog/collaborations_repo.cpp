@@ -16,7 +16,8 @@ CollaborationRecord collaboration_from(const Row& r) {
   return {r.str("collaboration_id"), r.str("name"), r.str("description"), r.str("creator_account_id"),
           r.str("creator_display_name"), r.str("query_log_status"),
           parse_or_null(r, "data_encryption_metadata"), r.str("analytics_engine"),
-          r.integer("created_at"), r.integer("updated_at"), r.integer("amc_threshold")};
+          r.integer("created_at"), r.integer("updated_at"), r.integer("amc_threshold"),
+          r.integer("difference_checks") != 0};
 }
 
 MemberRecord member_from(const Row& r) {
@@ -64,6 +65,11 @@ Status update_text(Tx& tx, const std::string& id, const std::string& name, const
 Status mark_deleted(Tx& tx, const std::string& id, int64_t now) {
   return tx.exec("UPDATE collaborations SET deleted_at = ?, updated_at = ? WHERE collaboration_id = ?",
                  {now, now, id});
+}
+
+Status set_difference_checks(Tx& tx, const std::string& id, bool on) {
+  return tx.exec("UPDATE collaborations SET difference_checks = ? WHERE collaboration_id = ?",
+                 {static_cast<int64_t>(on ? 1 : 0), id});
 }
 
 Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,

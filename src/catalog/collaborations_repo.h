@@ -23,6 +23,8 @@ struct CollaborationRecord {
   // AMC-style privacy: the minimum distinct users behind an output row for the medium and high
   // column classes (amc-api-facts.md); the public default is 100.
   int64_t amc_threshold = 100;
+  // Difference checks on thresholded results (docs/difference-checks.md); the operator's switch.
+  bool difference_checks = true;
 };
 
 struct MemberRecord {
@@ -58,6 +60,7 @@ Result<std::optional<CollaborationRecord>> find_including_deleted(Tx& tx, const 
 Status update_text(Tx& tx, const std::string& id, const std::string& name, const std::string& description,
                    int64_t now);
 Status mark_deleted(Tx& tx, const std::string& id, int64_t now);
+Status set_difference_checks(Tx& tx, const std::string& id, bool on);
 // Collaborations where the account is a member, newest first, with ids after `after` (paging).
 Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,
                                                           const std::string& member_status,

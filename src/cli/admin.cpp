@@ -145,6 +145,27 @@ void add_admin_commands(CLI::App& app) {
     });
   }
 
+  // Difference checks are on for every collaboration (docs/difference-checks.md); the operator
+  // may turn them off for one, and on again.
+  auto* collaboration = admin->add_subcommand("collaboration", "Operator settings of a collaboration");
+  collaboration->require_subcommand(1);
+  {
+    struct O : AdminOptions { std::string id, state; };
+    auto o = std::make_shared<O>();
+    auto* c = collaboration->add_subcommand(
+        "difference-checks", "Turn difference checks on or off for a collaboration; queries "
+                             "started afterwards follow the switch");
+    common_options(c, *o);
+    c->add_option("--collaboration", o->id, "Collaboration id, or the id of its AMC instance")
+        ->required();
+    c->add_option("state", o->state, "on or off")->required()->check(CLI::IsMember({"on", "off"}));
+    c->callback([o] {
+      std::exit(run(*o, [&](core::Services& s) {
+        return s.collaborations.set_difference_checks(o->id, o->state == "on");
+      }));
+    });
+  }
+
   auto* user = admin->add_subcommand("user", "Users of the AMC API and the console");
   user->require_subcommand(1);
   {

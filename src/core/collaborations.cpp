@@ -252,4 +252,16 @@ Status CollaborationService::remove_member(const std::string& caller, const std:
   }));
 }
 
+Result<nlohmann::json> CollaborationService::set_difference_checks(
+    const std::string& collaboration_or_instance, bool on) {
+  return ctx_.db.write<nlohmann::json>([&](Tx& tx) -> Result<nlohmann::json> {
+    std::string id = collaboration_or_instance;
+    CR_ASSIGN(auto instance, catalog::instances_repo::find(tx, collaboration_or_instance));
+    if (instance) id = instance->collaboration_id;
+    CR_ASSIGN(auto c, find_collaboration(tx, id));
+    CR_TRY(repo::set_difference_checks(tx, c.id, on));
+    return nlohmann::json{{"collaborationId", c.id}, {"differenceChecks", on}};
+  });
+}
+
 }  // namespace cleanroom::core

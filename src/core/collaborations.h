@@ -69,6 +69,11 @@ class CollaborationService {
                                                                   const Page& page);
   Status remove_member(const std::string& caller, const std::string& collaboration_id,
                        const std::string& account_id);
+  // The operator's switch for difference checks (docs/difference-checks.md), by collaboration
+  // id or by the id of the AMC instance that owns it. No member can reach it: the admin CLI only.
+  // Answers {collaborationId, differenceChecks}.
+  Result<nlohmann::json> set_difference_checks(const std::string& collaboration_or_instance,
+                                               bool on);
 
  private:
   Context& ctx_;

@@ -2,6 +2,7 @@
 
 #include "engine/engine_state.h"
 #include "engine/functions.h"
+#include "engine/people_check_function.h"
 
 namespace cleanroom::engine {
 namespace {
@@ -68,6 +69,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   if (duckdb_connect(db->db.get(), con->con.out()) != DuckDBSuccess)
     return Error::internal("cannot connect");
   CR_TRY(register_functions(con->con.get()));
+  if (options.people_check) CR_TRY(register_people_check(con->con.get(), *options.people_check));
 
   // Progress is tracked only with the progress bar on (a per-connection setting); it is never
   // printed. Then the sandbox, in the order DESIGN.md gives: paths first (they cannot change

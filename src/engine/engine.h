@@ -13,6 +13,8 @@
 
 namespace cleanroom::engine {
 
+class PeopleCheck;
+
 struct EngineOptions {
   int threads = 2;                   // worker threads of this database
   std::string memory_limit = "1GB";  // DuckDB size string
@@ -26,6 +28,9 @@ struct EngineOptions {
   std::vector<std::string> allowed_directories;
   bool enable_external_access = true;
   bool lock_configuration = false;
+  // Difference checks' verdicts (people_check.h), for __cleanroom_admit_people; must outlive the
+  // engine. Null: the function does not exist.
+  PeopleCheck* people_check = nullptr;
 };
 
 // Where a running statement is. fraction is in [0, 1], or negative while DuckDB cannot tell.

@@ -91,6 +91,7 @@ Result<std::unique_ptr<Engine>> open_sandbox(const ProtectedRun& run) {
   if (!run.output_path.empty()) options.allowed_paths.push_back(run.output_path);
   options.enable_external_access = false;
   options.lock_configuration = true;
+  options.people_check = run.people_check;
   CR_ASSIGN(auto engine, Engine::open(options));
   for (const auto& t : run.tables) {
     CR_ASSIGN(auto where, where_clause(t));

@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "engine/engine.h"
+#include "engine/people_check.h"
 
 namespace cleanroom::engine {
 
@@ -59,6 +60,9 @@ struct ProtectedRun {
   // Statements (CREATE MACRO ...) the query's SQL relies on, run in its database before it is
   // bound: cleanroom's own SQL, never the analyst's (policy::CheckedQuery::macros).
   std::vector<std::string> macros = {};
+  // Difference checks: answers __cleanroom_admit_people in `sql` (people_check.h); must outlive
+  // the run. Null: `sql` must not call it.
+  PeopleCheck* people_check = nullptr;
 };
 
 struct RunOutcome {

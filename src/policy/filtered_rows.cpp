@@ -38,28 +38,8 @@ std::vector<Counted> counted_columns(const std::vector<KeptCondition>& kept) {
   return out;
 }
 
-// Typed as the parser types a number literal, so the re-parsed text compares equal.
-json integer(int64_t v) {
-  bool small = v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
-  json n = expression_node("CONSTANT", "VALUE_CONSTANT");
-  n["value"] = {{"type", {{"id", small ? "INTEGER" : "BIGINT"}, {"type_info", nullptr}}},
-                {"is_null", false},
-                {"value", v}};
-  return n;
-}
-
 json count_distinct(const Counted& c) {
-  json n = expression_node("FUNCTION", "FUNCTION");
-  n["function_name"] = "count";
-  n["schema"] = "";
-  n["children"] = json::array({column_ref(c.relation, c.column)});
-  n["filter"] = nullptr;
-  n["order_bys"] = {{"type", "ORDER_MODIFIER"}, {"orders", json::array()}};
-  n["distinct"] = true;
-  n["is_operator"] = false;
-  n["export_state"] = false;
-  n["catalog"] = "";
-  return n;
+  return distinct_aggregate("count", column_ref(c.relation, c.column));
 }
 
 json compare(const char* type, json left, json right) {
@@ -73,7 +53,7 @@ json compare(const char* type, json left, json right) {
 json thresholds_met(const std::vector<Counted>& counted) {
   std::vector<json> each;
   for (const auto& c : counted)
-    each.push_back(compare("COMPARE_GREATERTHANOREQUALTO", count_distinct(c), integer(c.minimum)));
+    each.push_back(compare("COMPARE_GREATERTHANOREQUALTO", count_distinct(c), integer_literal(c.minimum)));
   return conjunction("CONJUNCTION_AND", std::move(each));
 }
 
@@ -81,7 +61,7 @@ json thresholds_met(const std::vector<Counted>& counted) {
 json thresholds_missed(const std::vector<Counted>& counted) {
   std::vector<json> each;
   for (const auto& c : counted)
-    each.push_back(compare("COMPARE_LESSTHAN", count_distinct(c), integer(c.minimum)));
+    each.push_back(compare("COMPARE_LESSTHAN", count_distinct(c), integer_literal(c.minimum)));
   return conjunction("CONJUNCTION_OR", std::move(each));
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "policy/amc_dialect.h"
+#include "policy/dp_rewrite.h"
 #include "policy/filtered_rows.h"
 #include "policy/query_rules.h"
 #include "policy/safe_eval.h"
@@ -148,12 +149,20 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
   json naming = statement;
   // Before anything else rewrites the tree: the inner thresholds point into it as walked.
   for (auto& p : policies)
-    for (const auto& t : p->inner_thresholds())
-      CR_TRY(add_inner_thresholds(const_cast<json&>(*t.select), t.conditions));
+    for (const auto& t : p->inner_thresholds()) {
+      CR_TRY(add_inner_thresholds(const_cast<json&>(*t.select), t.conditions,
+                                  ctx.difference_checks));
+      out.checks_people = ctx.difference_checks;
+    }
+  // Differential privacy (dp_rewrite.h): a query of a table whose rule has differentialPrivacy
+  // answers noisy aggregates of bounded contributions; before silence_errors, which then wraps
+  // the analyst's expressions inside the rewritten query too.
+  CR_TRY(add_differential_privacy(text, statement, ctx, walked, out));
   CR_TRY(silence_errors(text, statement, walked.safe_comparisons));
   if (!kept.empty()) {
-    CR_TRY(add_thresholds(statement, kept, walked.equated_columns));
+    CR_TRY(add_thresholds(statement, kept, walked.equated_columns, ctx.difference_checks));
     out.thresholded = true;
+    out.checks_people = ctx.difference_checks;
   }
   CR_TRY(apply_filtered_rows_options(text, statement, naming, ctx, walked, kept));
   CR_ASSIGN(out.naming_sql, render_checked(naming));

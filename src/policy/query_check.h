@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "policy/analysis_rule.h"
+#include "policy/dp_accounting.h"
 
 namespace cleanroom::policy {
 
@@ -57,6 +58,19 @@ struct FilteredRowOptions {
   PrivacyFilteringBehavior behavior = PrivacyFilteringBehavior::RemoveRows;
 };
 
+// The collaboration's differential privacy policy, as a query of a table whose CUSTOM rule has
+// differentialPrivacy needs it (docs/differential-privacy.md, dp_rewrite.h).
+struct DpParameters {
+  // The privacy budget template's usersNoisePerQuery (10..100): each noised sum hides this many
+  // people's whole (bounded) contributions and spends 1 / usersNoisePerQuery of epsilon.
+  int users_noise_per_query = 0;
+  // Contribution bounds, the collaboration's choice and never derived from the data: a person
+  // counts in at most `max_groups_per_person` groups of a query (L0), with at most
+  // `max_rows_per_group` rows in each (Linf). 1..1000 each.
+  int max_groups_per_person = 1;
+  int max_rows_per_group = 1;
+};
+
 struct QueryContext {
   std::vector<QueryTable> tables;     // every table associated into the collaboration
   std::string runner_account_id;      // the member running the query (joinRequired, providers)
@@ -67,6 +81,22 @@ struct QueryContext {
   // into one thresholded row flagged TRUE in this column (filtered_rows.h), not dropped.
   std::string filtered_rows_discriminator;
   FilteredRowOptions filtered_rows;  // AMC workflows only
+  // Difference checks (docs/difference-checks.md): every thresholded SELECT also keeps only the
+  // groups whose people the engine's people check admits (threshold_rewrite.h).
+  bool difference_checks = false;
+  // Differential privacy: absent when the collaboration has no differential privacy policy; a
+  // table whose rule has differentialPrivacy then cannot be queried.
+  std::optional<DpParameters> dp;
+};
+
+// One aggregation a differentially private query computes, for the budget and for
+// ProtectedQuery.differentialPrivacy.sensitivityParameters.
+struct DpSensitivity {
+  DpAggregate kind = DpAggregate::Count;
+  std::string expression;  // as the query writes it; the partition selection's count is named so
+  int64_t user_contribution_limit = 0;  // rows one person may contribute: L0 x Linf
+  std::optional<double> min_value;      // the bounds values are clamped to (SUM, AVG, STDDEV)
+  std::optional<double> max_value;
 };
 
 // The SQL to run, rendered by DuckDB from the checked tree (never the caller's text): thresholds
@@ -78,6 +108,8 @@ struct CheckedQuery {
   std::string sql;
   std::string naming_sql;
   bool thresholded = false;
+  // `sql` calls the engine's people check (QueryContext::difference_checks and a threshold).
+  bool checks_people = false;
   std::vector<std::string> tables;  // names of the tables it reads, as in QueryContext
   AnalysisRuleType rule_type = AnalysisRuleType::Aggregation;
   // AMC's TABLE(EXTEND_TIME_WINDOW('table', 'P30D', 'P0D')): the table's window is widened by
@@ -90,6 +122,12 @@ struct CheckedQuery {
   std::vector<WindowExtension> window_extensions;
   // What the engine must create before binding `sql` (AMC dialect macros, amc_dialect.h).
   std::vector<std::string> macros;
+  // Differential privacy (dp_rewrite.h): the epsilon the query spends, the sum over its
+  // aggregations of dp_epsilon_per_aggregation (0 when it reads no table whose rule has
+  // differentialPrivacy); how many aggregations of each kind it computes, and each one.
+  double dp_epsilon = 0;
+  std::map<DpAggregate, int> dp_aggregations;
+  std::vector<DpSensitivity> dp_sensitivity;
 };
 
 // Checks and rewrites. A refusal is a Validation error with reason INVALID_QUERY whose message

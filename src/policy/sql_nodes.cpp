@@ -22,6 +22,34 @@ json all_of(json children) {
           {"children", std::move(children)}};
 }
 
+json distinct_aggregate(const char* function, json arg) {
+  return {{"class", "FUNCTION"},
+          {"type", "FUNCTION"},
+          {"alias", ""},
+          {"query_location", kNoLocation},
+          {"function_name", function},
+          {"schema", ""},
+          {"children", json::array({std::move(arg)})},
+          {"filter", nullptr},
+          {"order_bys", {{"type", "ORDER_MODIFIER"}, {"orders", json::array()}}},
+          {"distinct", true},
+          {"is_operator", false},
+          {"export_state", false},
+          {"catalog", ""}};
+}
+
+json integer_literal(int64_t v) {
+  bool small = v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
+  return {{"class", "CONSTANT"},
+          {"type", "VALUE_CONSTANT"},
+          {"alias", ""},
+          {"query_location", kNoLocation},
+          {"value",
+           {{"type", {{"id", small ? "INTEGER" : "BIGINT"}, {"type_info", nullptr}}},
+            {"is_null", false},
+            {"value", v}}}};
+}
+
 json true_constant() {
   return {{"class", "CAST"},
           {"type", "OPERATOR_CAST"},

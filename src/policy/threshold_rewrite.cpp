@@ -2,43 +2,15 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 
+#include "common/sql_names.h"
+#include "policy/filtered_rows_fold.h"
 #include "policy/sql_nodes.h"
 #include "policy/sql_parser.h"
 #include "policy/sql_tree.h"
 
 namespace cleanroom::policy {
 namespace {
-
-json count_distinct(json arg) {
-  return {{"class", "FUNCTION"},
-          {"type", "FUNCTION"},
-          {"alias", ""},
-          {"query_location", kNoLocation},
-          {"function_name", "count"},
-          {"schema", ""},
-          {"children", json::array({std::move(arg)})},
-          {"filter", nullptr},
-          {"order_bys", {{"type", "ORDER_MODIFIER"}, {"orders", json::array()}}},
-          {"distinct", true},
-          {"is_operator", false},
-          {"export_state", false},
-          {"catalog", ""}};
-}
-
-// Typed as the parser types a number literal, so the re-parsed text compares equal.
-json integer(int64_t v) {
-  bool small = v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
-  return {{"class", "CONSTANT"},
-          {"type", "VALUE_CONSTANT"},
-          {"alias", ""},
-          {"query_location", kNoLocation},
-          {"value",
-           {{"type", {{"id", small ? "INTEGER" : "BIGINT"}, {"type_info", nullptr}}},
-            {"is_null", false},
-            {"value", v}}}};
-}
 
 json at_least(json left, json right) {
   return {{"class", "COMPARISON"},
@@ -49,10 +21,40 @@ json at_least(json left, json right) {
           {"right", std::move(right)}};
 }
 
+json call(std::string_view function, json children) {
+  return {{"class", "FUNCTION"},
+          {"type", "FUNCTION"},
+          {"alias", ""},
+          {"query_location", kNoLocation},
+          {"function_name", std::string(function)},
+          {"schema", ""},
+          {"children", std::move(children)},
+          {"filter", nullptr},
+          {"order_bys", {{"type", "ORDER_MODIFIER"}, {"orders", json::array()}}},
+          {"distinct", false},
+          {"is_operator", false},
+          {"export_state", false},
+          {"catalog", ""}};
+}
+
+// __cleanroom_admit_people(__cleanroom_people(CAST(r.c AS VARCHAR)), n): the values the
+// threshold counts, as text, so that a person has one hash whatever the column's type.
+json admit_people(const KeptCondition& c) {
+  json text = {{"class", "CAST"},
+               {"type", "OPERATOR_CAST"},
+               {"alias", ""},
+               {"query_location", kNoLocation},
+               {"child", column_ref(c.relation, c.column)},
+               {"cast_type", {{"id", "VARCHAR"}, {"type_info", nullptr}}},
+               {"try_cast", false}};
+  return call(kAdmitPeopleFunction, json::array({call(kPeopleAggregate, json::array({text})),
+                                                 integer_literal(c.minimum)}));
+}
+
 }  // namespace
 
 Status add_thresholds(json& statement, const std::vector<KeptCondition>& conditions,
-                      const EquatedColumns& equated) {
+                      const EquatedColumns& equated, bool check_people) {
   // Columns identical on every row, as classes: each column's class is found by following
   // `equated` to a fixed point (a handful of columns, so a simple closure does).
   using Column = std::pair<std::string, std::string>;
@@ -85,17 +87,25 @@ Status add_thresholds(json& statement, const std::vector<KeptCondition>& conditi
   }
   if (merged.empty()) return Error::internal("no condition to enforce");
 
-  return add_inner_thresholds(statement["node"], merged);
+  return add_inner_thresholds(statement["node"], merged, check_people);
 }
 
-Status add_inner_thresholds(json& node, const std::vector<KeptCondition>& conditions) {
+Status add_inner_thresholds(json& node, const std::vector<KeptCondition>& conditions,
+                            bool check_people) {
   if (node_type(node) != "SELECT_NODE") return Error::internal("only a SELECT can be thresholded");
   json children = json::array();
   if (!node["having"].is_null()) children.push_back(std::move(node["having"]));
   for (const auto& c : conditions)
-    children.push_back(
-        at_least(count_distinct(column_ref(c.relation, c.column)), integer(c.minimum)));
+    children.push_back(at_least(distinct_aggregate("count", column_ref(c.relation, c.column)),
+                                integer_literal(c.minimum)));
   node["having"] = all_of(std::move(children));
+  if (check_people) {
+    // Asked only of the groups that pass everything else: a group the analyst's own HAVING or
+    // a threshold removes is never compared, and never kept as answered.
+    json admits = json::array();
+    for (const auto& c : conditions) admits.push_back(admit_people(c));
+    node["having"] = case_when(std::move(node["having"]), all_of(std::move(admits)), null_constant());
+  }
   return {};
 }
 

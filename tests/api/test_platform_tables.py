@@ -17,9 +17,11 @@ ADVERTISER = 5849300001
 
 
 def impressions(users_by_campaign, extra_column=False):
+    # Each campaign its own people: campaigns that share most of theirs would be a difference
+    # check's business (test_difference_checks.py), not this test's.
     rows = ["user_id,advertiser_id,campaign_id,campaign,impressions,total_cost" + (",device_type" if extra_column else "")]
     for campaign, users in users_by_campaign.items():
-        rows += [f"{u},{ADVERTISER},{campaign},c{campaign},1,250" + (",PC" if extra_column else "")
+        rows += [f"{campaign * 1000 + u},{ADVERTISER},{campaign},c{campaign},1,250" + (",PC" if extra_column else "")
                  for u in range(users)]
     return "\n".join(rows) + "\n"
 
