@@ -133,22 +133,6 @@ Status check_request(const CreateAnalysisTemplateRequest& req) {
   return {};
 }
 
-Status check_active(const MembershipRecord& ms) {
-  if (ms.status != "ACTIVE")
-    return Error::conflict("membership " + ms.id + " is " + ms.status +
-                               "; analysis templates are changed only through an ACTIVE membership",
-                           "INVALID_STATE", "MEMBERSHIP", ms.id);
-  return {};
-}
-
-Result<catalog::CollaborationRecord> readable_collaboration(Tx& tx, const std::string& caller,
-                                                            const std::string& id) {
-  CR_ASSIGN(auto m, member_of(tx, id, caller));
-  if (m.status != "ACTIVE")
-    return Error::access_denied("account " + caller + " is not an active member of collaboration " +
-                                id + " (status " + m.status + ")");
-  return find_collaboration(tx, id);
-}
 
 Result<AnalysisTemplateRecord> template_in_membership(Tx& tx, const MembershipRecord& ms,
                                                       const std::string& id) {
@@ -205,7 +189,7 @@ Result<AnalysisTemplateView> AnalysisTemplateService::create(
   CR_TRY(check_request(req));
   return ctx_.db.write<AnalysisTemplateView>([&](Tx& tx) -> Result<AnalysisTemplateView> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, req.membership_id));
-    CR_TRY(check_active(ms));
+    CR_TRY(check_active_membership(ms, "analysis templates are changed"));
     CR_ASSIGN(auto c, find_collaboration(tx, ms.collaboration_id));
     CR_ASSIGN(auto count, repo::count_of_membership(tx, ms.id));
     if (count >= kMaxTemplatesPerMembership)
@@ -270,7 +254,7 @@ Result<AnalysisTemplateView> AnalysisTemplateService::update_description(
     const std::string& description) {
   return ctx_.db.write<AnalysisTemplateView>([&](Tx& tx) -> Result<AnalysisTemplateView> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
-    CR_TRY(check_active(ms));
+    CR_TRY(check_active_membership(ms, "analysis templates are changed"));
     CR_ASSIGN(auto t, template_in_membership(tx, ms, id));
     CR_ASSIGN(auto c, find_collaboration(tx, t.collaboration_id));
     t.description = description;

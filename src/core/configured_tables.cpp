@@ -93,13 +93,6 @@ Result<AnalysisRuleRecord> rule_of_type(Tx& tx, const ConfiguredTableRecord& t,
 }
 
 
-Status check_active(const MembershipRecord& ms) {
-  if (ms.status != "ACTIVE")
-    return Error::conflict("membership " + ms.id + " is " + ms.status +
-                               "; tables are associated only through an ACTIVE membership",
-                           "INVALID_STATE", "MEMBERSHIP", ms.id);
-  return {};
-}
 
 // The role is the owner's own, as the service requires of the role that reads the owner's data.
 Status check_role_arn(const std::string& caller, const std::string& role_arn) {
@@ -117,18 +110,6 @@ Result<AssociationRecord> association_in(Tx& tx, const MembershipRecord& ms,
   return *a;
 }
 
-// Only ACTIVE members read a collaboration's schemas; a non-member learns nothing of it.
-Result<CollaborationRecord> readable_collaboration(Tx& tx, const std::string& caller,
-                                                   const std::string& id) {
-  CR_ASSIGN(auto m, member_of(tx, id, caller));
-  if (m.status == "INVITED")
-    return Error::access_denied("account " + caller + " has not joined collaboration " + id +
-                                "; create a membership to read its schemas");
-  if (m.status != "ACTIVE")
-    return Error::access_denied("account " + caller + " is no longer a member of collaboration " +
-                                id + " (status " + m.status + ")");
-  return find_collaboration(tx, id);
-}
 
 std::optional<std::pair<std::string, std::string>> not_ready(
     const std::optional<AnalysisRuleRecord>& rule, const ConfiguredTableRecord& t) {
@@ -340,7 +321,7 @@ Result<AssociationView> ConfiguredTableService::create_association(
     const std::string& caller, const CreateAssociationRequest& req) {
   return ctx_.db.write<AssociationView>([&](Tx& tx) -> Result<AssociationView> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, req.membership_id));
-    CR_TRY(check_active(ms));
+    CR_TRY(check_active_membership(ms, "tables are associated"));
     // Only the owner of a configured table associates it: another account's table is not found.
     CR_ASSIGN(auto t, own_table(tx, caller, req.configured_table_id));
     CR_TRY(check_role_arn(caller, req.role_arn));
@@ -399,7 +380,7 @@ Result<AssociationView> ConfiguredTableService::update_association(
     const UpdateAssociationRequest& req) {
   return ctx_.db.write<AssociationView>([&](Tx& tx) -> Result<AssociationView> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
-    CR_TRY(check_active(ms));
+    CR_TRY(check_active_membership(ms, "tables are associated"));
     CR_ASSIGN(auto a, association_in(tx, ms, id));
     if (req.role_arn) {
       CR_TRY(check_role_arn(caller, *req.role_arn));

@@ -180,4 +180,24 @@ Status MembershipService::register_data_bucket(const std::string& collaboration_
   }));
 }
 
+Status check_active_membership(const MembershipRecord& ms, std::string_view what) {
+  if (ms.status != "ACTIVE")
+    return Error::conflict("membership " + ms.id + " is " + ms.status + "; " + std::string(what) +
+                               " only through an ACTIVE membership",
+                           "INVALID_STATE", "MEMBERSHIP", ms.id);
+  return {};
+}
+
+Result<catalog::CollaborationRecord> readable_collaboration(Tx& tx, const std::string& caller,
+                                                   const std::string& id) {
+  CR_ASSIGN(auto m, member_of(tx, id, caller));
+  if (m.status == "INVITED")
+    return Error::access_denied("account " + caller + " has not joined collaboration " + id +
+                                "; create a membership to read it");
+  if (m.status != "ACTIVE")
+    return Error::access_denied("account " + caller + " is no longer a member of collaboration " +
+                                id + " (status " + m.status + ")");
+  return find_collaboration(tx, id);
+}
+
 }  // namespace cleanroom::core

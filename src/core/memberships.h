@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/collaborations_repo.h"
@@ -37,6 +38,16 @@ struct MembershipView {
 Status check_result_config(catalog::Tx& tx, const catalog::MemberRecord& member,
                            const nlohmann::json& config,
                            const std::string& field = "defaultResultConfiguration");
+
+// `what` ("tables are associated", ...) only through an ACTIVE membership: a Conflict
+// (INVALID_STATE) for any other.
+Status check_active_membership(const catalog::MembershipRecord& ms, std::string_view what);
+
+// A collaboration as its ACTIVE members read it (schemas, templates, budgets): a non-member
+// learns nothing of it (NotFound), an invited member or one that left is denied.
+Result<catalog::CollaborationRecord> readable_collaboration(catalog::Tx& tx,
+                                                            const std::string& caller,
+                                                            const std::string& collaboration_id);
 
 // The caller's own membership, in any state; another account's membership does not exist for the
 // caller (NotFound), so its existence is not revealed.

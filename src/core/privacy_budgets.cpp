@@ -326,23 +326,6 @@ Result<PrivacyBudgetView> budget_view(Tx& tx, const PrivacyBudgetTemplateRecord&
 
 // --- who may do what ----------------------------------------------------------------------------
 
-Status check_active(const MembershipRecord& ms) {
-  if (ms.status != "ACTIVE")
-    return Error::conflict("membership " + ms.id + " is " + ms.status +
-                               "; privacy budget templates are changed only through an ACTIVE "
-                               "membership",
-                           "INVALID_STATE", "MEMBERSHIP", ms.id);
-  return {};
-}
-
-Result<catalog::CollaborationRecord> readable_collaboration(Tx& tx, const std::string& caller,
-                                                            const std::string& id) {
-  CR_ASSIGN(auto m, member_of(tx, id, caller));
-  if (m.status != "ACTIVE")
-    return Error::access_denied("account " + caller + " is not an active member of collaboration " +
-                                id + " (status " + m.status + ")");
-  return find_collaboration(tx, id);
-}
 
 // A membership that is not ACTIVE still shows its collaboration, even a deleted one.
 Result<catalog::CollaborationRecord> collaboration_of(Tx& tx, const MembershipRecord& ms) {
@@ -577,7 +560,7 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::create_template(
 
   return ctx_.db.write<PrivacyBudgetTemplateView>([&](Tx& tx) -> Result<PrivacyBudgetTemplateView> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, req.membership_id));
-    CR_TRY(check_active(ms));
+    CR_TRY(check_active_membership(ms, "privacy budget templates are changed"));
     CR_ASSIGN(auto c, find_collaboration(tx, ms.collaboration_id));
     CR_ASSIGN(auto member, member_of(tx, c.id, caller));
     if (*type == PrivacyBudgetType::DifferentialPrivacy) {
@@ -656,7 +639,7 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::update_template(
   CR_ASSIGN(json given, union_member(req.parameters, *type, false));
   return ctx_.db.write<PrivacyBudgetTemplateView>([&](Tx& tx) -> Result<PrivacyBudgetTemplateView> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, req.membership_id));
-    CR_TRY(check_active(ms));
+    CR_TRY(check_active_membership(ms, "privacy budget templates are changed"));
     CR_ASSIGN(auto t, template_in_membership(tx, ms, req.template_id));
     CR_ASSIGN(auto c, find_collaboration(tx, t.collaboration_id));
     if (t.type != to_string(*type))
@@ -734,19 +717,11 @@ Status PrivacyBudgetService::remove_template(const std::string& caller,
 Result<std::pair<std::vector<PrivacyBudgetView>, std::string>> PrivacyBudgetService::list_budgets(
     const std::string& caller, const std::string& membership_id,
     const PrivacyBudgetListRequest& req) {
-  using Out = std::pair<std::vector<PrivacyBudgetView>, std::string>;
-  const int64_t now = clock_->now();
-  return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
+  // Every budget of the collaboration: the member who queries spends them, whoever set them
+  // (the user guide shows the remaining aggregations to the member who can query).
+  return budgets_of(req, [&](Tx& tx) -> Result<catalog::CollaborationRecord> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
-    CR_ASSIGN(auto c, collaboration_of(tx, ms));
-    CR_ASSIGN(auto filter, budget_filter(req));
-    const int limit = page_size(req.page);
-    // Every budget of the collaboration: the member who queries spends them, whoever set them
-    // (the user guide shows the remaining aggregations to the member who can query).
-    CR_ASSIGN(auto rows, repo::of_collaboration(tx, c.id, filter, req.page.next_token, limit + 1));
-    return page_of_templates<PrivacyBudgetView>(
-        rows, limit,
-        [&](const PrivacyBudgetTemplateRecord& t) { return budget_view(tx, t, c, now); });
+    return collaboration_of(tx, ms);
   });
 }
 
@@ -806,10 +781,18 @@ Result<std::pair<std::vector<PrivacyBudgetView>, std::string>>
 PrivacyBudgetService::list_budgets_in_collaboration(const std::string& caller,
                                                     const std::string& collaboration_id,
                                                     const PrivacyBudgetListRequest& req) {
+  return budgets_of(req, [&](Tx& tx) {
+    return readable_collaboration(tx, caller, collaboration_id);
+  });
+}
+
+Result<std::pair<std::vector<PrivacyBudgetView>, std::string>> PrivacyBudgetService::budgets_of(
+    const PrivacyBudgetListRequest& req,
+    const std::function<Result<catalog::CollaborationRecord>(catalog::Tx&)>& readable) {
   using Out = std::pair<std::vector<PrivacyBudgetView>, std::string>;
   const int64_t now = clock_->now();
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
-    CR_ASSIGN(auto c, readable_collaboration(tx, caller, collaboration_id));
+    CR_ASSIGN(auto c, readable(tx));
     CR_ASSIGN(auto filter, budget_filter(req));
     const int limit = page_size(req.page);
     CR_ASSIGN(auto rows, repo::of_collaboration(tx, c.id, filter, req.page.next_token, limit + 1));

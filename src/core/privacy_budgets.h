@@ -10,6 +10,7 @@
 //   queries may read the table per UTC day, week (from Monday) or month, and/or in its lifetime.
 // A template is changed through the membership that created it; every active member reads the
 // collaboration's.
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -185,6 +186,10 @@ class PrivacyBudgetService {
                          const std::vector<std::string>& tables_read);
 
  private:
+  // Every budget of the collaboration `readable` answers (after checking who reads it), paged.
+  Result<std::pair<std::vector<PrivacyBudgetView>, std::string>> budgets_of(
+      const PrivacyBudgetListRequest& req,
+      const std::function<Result<catalog::CollaborationRecord>(catalog::Tx&)>& readable);
   Context& ctx_;
   std::shared_ptr<const Clock> clock_;
 };

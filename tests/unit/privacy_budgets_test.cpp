@@ -174,14 +174,15 @@ TEST_F(PrivacyBudgets, MembershipViewsAreTheCreatorsCollaborationViewsEveryActiv
   expect_error(budgets.get_template(kA, membership_b, v.tmpl.id), ErrorKind::NotFound, "not found");
   EXPECT_TRUE(budgets.list_templates(kA, membership_a, {})->first.empty());
   EXPECT_EQ(budgets.list_templates(kB, membership_b, {})->first.size(), 1u);
-  EXPECT_TRUE(
-      budgets.list_budgets(kA, membership_a, {"DIFFERENTIAL_PRIVACY", "", {}})->first.empty());
+  // The budget is the collaboration's: the member who queries sees what is left of it.
+  EXPECT_EQ(
+      budgets.list_budgets(kA, membership_a, {"DIFFERENTIAL_PRIVACY", "", {}})->first.size(), 1u);
 
   EXPECT_EQ(budgets.get_template_in_collaboration(kA, collaboration_id, v.tmpl.id)->tmpl.account_id,
             kB);
   EXPECT_EQ(budgets.list_templates_in_collaboration(kA, collaboration_id, {})->first.size(), 1u);
   expect_error(budgets.list_templates_in_collaboration(kC, collaboration_id, {}),
-               ErrorKind::AccessDenied, "not an active member");
+               ErrorKind::AccessDenied, "has not joined");
   expect_error(budgets.list_templates_in_collaboration(kD, collaboration_id, {}),
                ErrorKind::NotFound, "not found");
   expect_error(budgets.list_budgets_in_collaboration(kA, collaboration_id, {"NOPE", "", {}}),
