@@ -5,9 +5,12 @@
 
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
 #include "catalog/analysis_templates_repo.h"
 #include "catalog/configured_tables_repo.h"
 #include "catalog/datasets_repo.h"
+#include "catalog/privacy_budgets_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "core/active_readers.h"
@@ -103,6 +106,7 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
 struct Plan {
   policy::CheckedQuery checked;
   std::vector<engine::TableFile> files;
+  std::vector<std::string> associations;  // of the tables it reads: their access budgets
 };
 
 // Every table associated into the collaboration by an ACTIVE member (a member that left took its
@@ -121,7 +125,17 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
   context.amc_threshold = c.amc_threshold;
   context.filtered_rows_discriminator = filtered_rows_column;
   context.filtered_rows = filtered_rows;
+  context.difference_checks = c.difference_checks;
+  // Tables whose CUSTOM rule has differentialPrivacy are queried under the collaboration's
+  // template (docs/differential-privacy.md); without one they cannot be queried.
+  CR_ASSIGN(auto dp_template, catalog::privacy_budgets_repo::find_differential_privacy(tx, c.id));
+  if (dp_template) {
+    policy::DpParameters dp;
+    dp.users_noise_per_query = dp_template->parameters.value("usersNoisePerQuery", 0);
+    context.dp = dp;
+  }
   std::map<std::string, TableRead> reads;
+  std::map<std::string, std::string> association_of;
   CR_ASSIGN(auto associations, tables::active_associations_in_collaboration(tx, c.id, "", 1000));
   for (const auto& a : associations) {
     CR_ASSIGN(auto t, tables::find(tx, a.configured_table_id));
@@ -145,18 +159,21 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
     if (has(platform_accounts, t->account_id))
       qt.amc = amc_privacy_of(t->table_name, qt.columns);
     reads[a.name] = {*ds, {a.name, qt.columns, data_dir + "/" + ds->path}};
+    association_of[a.name] = a.id;
     for (const auto& col : qt.columns)
       reads[a.name].file.column_types.push_back(qt.column_types[col]);
     context.tables.push_back(std::move(qt));
   }
   CR_ASSIGN(auto checked, policy::check_query(sql, context));
   std::vector<TableRead> read;
+  std::vector<std::string> read_associations;
   for (const auto& name : checked.tables) {
     auto it = std::find_if(reads.begin(), reads.end(), [&](const auto& r) {
       return strcasecmp(r.first.c_str(), name.c_str()) == 0;
     });
     if (it == reads.end()) return Error::internal("the checker named an unknown table " + name);
     read.push_back(it->second);
+    read_associations.push_back(association_of[it->first]);
   }
   // Only the instance's own advertisers, and an AMC execution's window.
   std::map<std::string, std::string> event_time_columns;
@@ -166,7 +183,7 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
   if (window)
     platform_window = PlatformWindow{window->first, window->second, checked.window_extensions};
   CR_TRY(limit_platform_rows(tx, c.id, read, event_time_columns, platform_window));
-  Plan plan{checked, {}};
+  Plan plan{checked, {}, std::move(read_associations)};
   for (auto& r : read) plan.files.push_back(std::move(r.file));
   return plan;
 }
@@ -217,6 +234,7 @@ ProtectedQueryView view_of(const ProtectedQueryRecord& q, const catalog::Members
 ProtectedQueryService::ProtectedQueryService(Context& ctx, QueryLimits limits)
     : ctx_(ctx),
       limits_(limits),
+      difference_checks_(ctx.data_dir + "/difference-checks", ctx.master_key),
       workers_(std::make_unique<QueryWorkers>(limits.workers,
                                               [this](const std::string& id) { run(id); })) {}
 
@@ -307,6 +325,9 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     return ProtectedQueryView{q, caller, std::nullopt, true};
   }
   CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    // The budgets are spent with the record, or neither is written (privacy_budgets.h).
+    CR_TRY(budgets_.spend_for_query(tx, q.collaboration_id, plan.checked.dp_epsilon,
+                                    plan.associations));
     CR_TRY(repo::insert(tx, q));
     if (req.time_window)
       CR_TRY(catalog::workflows_repo::insert_query_window(tx, q.id, req.time_window->first,
@@ -371,9 +392,23 @@ void ProtectedQueryService::run(const std::string& id) {
       if (!answered.ok()) return Error::internal(kEngineFailure);
       CR_TRY(check_answered_columns(q.filtered_rows_column, output, *answered));
     }
+    std::unique_ptr<DifferenceChecks::Run> people;
+    if (plan.checked.checks_people) {
+      CR_ASSIGN(people, difference_checks_.start(q.collaboration_id));
+      run.people_check = people.get();
+    }
     auto ran = engine::run_protected(run, *control);
     if (!ran.ok() && control->stopped() == engine::RunControl::Stop::None)
       return Error::internal(kEngineFailure);
+    // Kept before the result leaves: a crash between the two forgets nothing delivered.
+    if (ran.ok() && people) {
+      if (Status kept = people->record(); !kept.ok()) {
+        spdlog::error("query {}: difference checks not recorded: {}", q.id, kept.error().message);
+        return Error::internal(kEngineFailure);
+      }
+      if (people->refused() > 0)
+        spdlog::info("query {}: difference checks removed {} group(s)", q.id, people->refused());
+    }
     return ran;
   }();
 

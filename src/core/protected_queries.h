@@ -14,6 +14,8 @@
 #include "catalog/protected_queries_repo.h"
 #include "core/collaborations.h"
 #include "core/context.h"
+#include "core/difference_checks.h"
+#include "core/privacy_budgets.h"
 #include "core/workflow_output.h"
 #include "engine/engine.h"
 
@@ -98,6 +100,8 @@ class ProtectedQueryService {
                                     QueryPlanView* dry);
   Context& ctx_;
   QueryLimits limits_;
+  DifferenceChecks difference_checks_;  // before workers_: their runs use it
+  PrivacyBudgetService budgets_{ctx_};
   std::unique_ptr<QueryWorkers> workers_;
 };
 

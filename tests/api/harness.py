@@ -133,6 +133,12 @@ class Server:
             raise AssertionError(f"admin {args} failed: {p.stdout} {p.stderr}")
         return out if check else (p.returncode, out)
 
+    def accounts(self, *account_ids):
+        """New accounts named after their ids: their credentials and boto3 Clean Rooms clients,
+        by id."""
+        creds = {a: self.new_account(a, "Account " + a) for a in account_ids}
+        return creds, {a: self.cleanrooms(c) for a, c in creds.items()}
+
     def new_account(self, account_id, name="Account"):
         return self.admin("account", "create", "--account-id", account_id, "--name", name)
 
@@ -389,6 +395,37 @@ def active_amc_instance(server, creds, user, name, advertiser, bucket):
         defaultResultConfiguration={"outputConfiguration": {"s3": {
             "bucket": bucket, "keyPrefix": "amc", "resultFormat": "CSV"}}})
     return instance, collab["id"]
+
+
+def two_party_collaboration(cr, analyst, owner, name, bucket):
+    """A fresh collaboration of `analyst` (can query; results to `bucket` under prefix `name`) and
+    `owner` (brings data), both joined. `cr` maps account ids to boto3 clients. Returns
+    (collaboration id, the analyst's membership id, the owner's membership id)."""
+    c = cr[analyst].create_collaboration(
+        name=name, description="d", creatorDisplayName="analyst",
+        creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"], queryLogStatus="DISABLED",
+        members=[{"accountId": owner, "memberAbilities": [], "displayName": "owner"}])["collaboration"]
+    ms_analyst = cr[analyst].create_membership(
+        collaborationIdentifier=c["id"], queryLogStatus="DISABLED",
+        defaultResultConfiguration={"outputConfiguration": {"s3": {
+            "bucket": bucket, "keyPrefix": name, "resultFormat": "CSV"}}})["membership"]["id"]
+    ms_owner = cr[owner].create_membership(
+        collaborationIdentifier=c["id"], queryLogStatus="DISABLED")["membership"]["id"]
+    return c["id"], ms_analyst, ms_owner
+
+
+def configure_table(cr, account, membership, db, table, columns, rule_type, body, suffix):
+    """`db.table` as a configured table (named `table-suffix`: names are unique per account) under
+    an analysis rule of `rule_type` with `body`, associated into `membership` as `table`."""
+    t = cr.create_configured_table(
+        name=f"{table}-{suffix}", tableReference={"glue": {"databaseName": db, "tableName": table}},
+        allowedColumns=columns, analysisMethod="DIRECT_QUERY")["configuredTable"]
+    cr.create_configured_table_analysis_rule(
+        configuredTableIdentifier=t["id"], analysisRuleType=rule_type,
+        analysisRulePolicy={"v1": {rule_type.lower(): body}})
+    cr.create_configured_table_association(
+        membershipIdentifier=membership, configuredTableIdentifier=t["id"], name=table,
+        roleArn=f"arn:aws:iam::{account}:role/cleanrooms")
 
 
 class ServerTestCase(unittest.TestCase):

@@ -21,8 +21,7 @@ class AnalysisTemplatesTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.creds = {a: cls.server.new_account(a, "Account " + a) for a in (A, B)}
-        cls.cr = {a: cls.server.cleanrooms(c) for a, c in cls.creds.items()}
+        cls.creds, cls.cr = cls.server.accounts(A, B)
         cls.server.new_bucket(A, "a-results")
         cls.upload(B, "crm.audience", "email,region\n"
                    "a@example.com,n\nb@example.com,s\nc@example.com,n\nd@example.com,s\n"

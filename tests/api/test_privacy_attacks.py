@@ -19,8 +19,7 @@ class PrivacyAttacksTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.creds = {a: cls.server.new_account(a, "Account " + a) for a in (A, B)}
-        cls.cr = {a: cls.server.cleanrooms(c) for a, c in cls.creds.items()}
+        cls.creds, cls.cr = cls.server.accounts(A, B)
         cls.server.new_bucket(A, "a-results")
         # B's people: a numeric id, a postal code and a cost. Person 42 is the target.
         cls.server.upload_csv(B, "crm.people", "user_id,postal,cost,secret\n"
