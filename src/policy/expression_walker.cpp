@@ -428,11 +428,23 @@ Result<Lineage> Walker::operation(const json& e, Scope& scope, const ExprContext
     lineages.push_back(std::move(l));
   }
   // COALESCE(a.user_id, b.user_id) after a FULL JOIN on them answers one of the two ids unchanged:
-  // it identifies the person of either side (how AMC measures overlap across ad products).
+  // it identifies the person of either side (how AMC measures overlap across ad products). Only
+  // when that JOIN equated them: after a FULL JOIN on anything else a row's COALESCE is one
+  // side's person, and counting it would lend one side's people to the other's values.
+  auto equated_by_full_join = [&] {
+    for (const auto& a : lineages)
+      for (const auto& b : lineages)
+        if (&a != &b && !std::includes(a.full_joined.begin(), a.full_joined.end(),
+                                       b.counts.begin(), b.counts.end()))
+          return false;
+    return true;
+  };
   if (type == "OPERATOR_COALESCE" && !lineages.empty() &&
       std::all_of(lineages.begin(), lineages.end(),
-                  [](const Lineage& l) { return l.pure && !l.counts.empty(); })) {
+                  [](const Lineage& l) { return l.pure && !l.counts.empty(); }) &&
+      equated_by_full_join()) {
     out.pure = true;
+    out.merged_sides = true;
     out.type = lineages[0].type;
     for (const auto& l : lineages) {
       out.counts.insert(l.counts.begin(), l.counts.end());

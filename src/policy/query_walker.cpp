@@ -17,6 +17,8 @@ void Lineage::merge(const Lineage& o) {
   pure = false;
   type.clear();
   counts.clear();
+  full_joined.clear();
+  merged_sides = false;
 }
 
 std::string_view clause_name(Clause c) {
@@ -113,6 +115,7 @@ Result<QueryOutput> Walker::select_node(const json& node, const CteEnv* env, con
     lineages.push_back(std::move(l));
   }
   sel.visible = items.size();
+  forget_merged_people_beside_values(out.columns);
 
   const json& groups = member(node, "group_expressions");
   if (!groups.empty() && !features_.group_by)
@@ -512,9 +515,33 @@ Status Walker::join(const json& ref, Scope& scope, bool output, bool outermost) 
   return {};
 }
 
+// COALESCE(a.user_id, b.user_id) after a FULL JOIN on them counts the people of both sides. A
+// value of one side passed on beside it (b.purchases) would then be counted with the other
+// side's people: a group of one person of b and many of a would pass. So a merged id passed on
+// beside any value of the merged tables identifies nobody: the query must keep each side's id.
+void Walker::forget_merged_people_beside_values(std::vector<RelationColumn>& columns) const {
+  for (auto& merged : columns) {
+    if (!merged.lineage.merged_sides) continue;
+    std::set<int> tables;
+    for (int o : merged.lineage.counts) tables.insert(result_.instances[o].table);
+    for (const auto& other : columns) {
+      if (&other == &merged) continue;
+      const bool rides = std::any_of(
+          other.lineage.values.begin(), other.lineage.values.end(),
+          [&](const ColumnKey& k) { return tables.count(k.table) > 0; });
+      if (rides) {
+        merged.lineage.counts.clear();
+        merged.lineage.merged_sides = false;
+        break;
+      }
+    }
+  }
+}
+
 void Walker::share_counts(const JoinUse& use, Scope& scope, size_t left_end) {
   bool inner = use.join_type == "INNER";
-  if (!use.condition || (!inner && use.join_type != "LEFT")) return;  // FULL: either may be missing
+  bool full = use.join_type == "FULL" || use.join_type == "OUTER";
+  if (!use.condition || (!inner && !full && use.join_type != "LEFT")) return;
   // The equalities of two columns that hold on every joined row: the condition's AND-conjuncts.
   std::vector<const json*> conjuncts = {use.condition};
   for (size_t i = 0; i < conjuncts.size(); ++i)
@@ -537,6 +564,13 @@ void Walker::share_counts(const JoinUse& use, Scope& scope, size_t left_end) {
     auto [ri, r] = side("right");
     if (!l || !r || (li < left_end) == (ri < left_end)) continue;  // one side: pairs no rows
     if (l->lineage.counts.empty() || r->lineage.counts.empty()) continue;
+    // Either side may be missing: neither counts the other's people. (The identity rules have
+    // already refused ids of different kinds being compared.)
+    if (full) {
+      l->lineage.full_joined.insert(r->lineage.counts.begin(), r->lineage.counts.end());
+      r->lineage.full_joined.insert(l->lineage.counts.begin(), l->lineage.counts.end());
+      continue;
+    }
     if (!exact_same_type(scope.relations[li], l->name, scope.relations[ri], r->name)) continue;
     std::set<int> both = l->lineage.counts;
     both.insert(r->lineage.counts.begin(), r->lineage.counts.end());

@@ -48,6 +48,12 @@ struct Lineage {
   // a person identity column passed on unchanged, or one a join equates with it. Counting it
   // counts the people of those occurrences.
   std::set<int> counts;
+  // The occurrences whose person id a FULL JOIN equated with this one: COALESCE of the two ids
+  // then identifies, on every row, the person of each side present.
+  std::set<int> full_joined;
+  // A COALESCE of such ids: each row's value is the person of whichever sides are present, so it
+  // counts the people of all of them only while no value of one side rides along (walk_select).
+  bool merged_sides = false;
 
   void merge(const Lineage& o);
 };

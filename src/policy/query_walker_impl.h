@@ -99,6 +99,7 @@ class Walker {
   Status derived_table(const json& ref, Scope& scope);
   Status join(const json& ref, Scope& scope, bool output, bool outermost);
   // Person columns a join equates identify the same person: they count each other's people.
+  void forget_merged_people_beside_values(std::vector<RelationColumn>& columns) const;
   void share_counts(const JoinUse& use, Scope& scope, size_t left_end);
 
   // Whether a JOIN condition is AND/OR over `column = column`, and which columns it equates.
