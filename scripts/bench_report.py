@@ -24,8 +24,16 @@ def machine(ctx):
 def rows_for(b, duckdb_copy):
     name = b["run_name"].split("/")[0]
     if "vs_raw" in b:
-        n = int(b["run_name"].split("/")[1])
-        return [(f"Protected query, {n:,} rows, end to end through the API", f"{b['protected_ms']:,.0f} ms",
+        arg = int(b["run_name"].split("/")[1])
+        if name == "BM_DifferenceChecks":
+            what = ["difference checks off", "difference checks on",
+                    "difference checks on, after 100 earlier queries"][arg]
+            label = f"10 M-row join checked and run by the engine, {what}"
+        elif name == "BM_AmcFrequency":
+            label = f"AMC frequency query, {arg:,} impressions, checked and run by the engine"
+        else:
+            label = f"Protected query, {arg:,} rows, end to end through the API"
+        return [(label, f"{b['protected_ms']:,.0f} ms",
                  f"raw DuckDB {b['raw_duckdb_ms']:,.0f} ms", f"{b['vs_raw']:.2f}x")]
     if name.startswith("BM_Generate"):
         rows = b["items_per_second"] * seconds(b)
