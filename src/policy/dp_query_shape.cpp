@@ -122,17 +122,6 @@ struct Env {
   }
 };
 
-std::string output_name(const json& item) {
-  std::string alias(str(item, "alias"));
-  if (!alias.empty()) return alias;
-  if (node_class(item) == "COLUMN_REF") {
-    const json& names = member(item, "column_names");
-    if (names.is_array() && !names.empty() && names.back().is_string())
-      return names.back().get<std::string>();
-  }
-  return "";
-}
-
 class Shaper {
  public:
   Shaper(const SqlText& sql, const QueryContext& ctx) : sql_(sql), ctx_(ctx) {}

@@ -21,17 +21,6 @@ ExprContext Walker::child_of(const ExprContext& c, const json& parent) {
   return out;
 }
 
-std::string Walker::output_name(const json& item) {
-  std::string alias(str(item, "alias"));
-  if (!alias.empty()) return alias;
-  if (node_class(item) == "COLUMN_REF") {
-    const json& names = member(item, "column_names");
-    if (names.is_array() && !names.empty() && names.back().is_string())
-      return names.back().get<std::string>();
-  }
-  return "";  // DuckDB names it after the expression text; it cannot be named here
-}
-
 Result<Lineage> Walker::expr(const json& e, Scope& scope, const ExprContext& c) {
   if (++depth_ > kMaxDepth) return invalid_query("the query is nested too deeply");
   auto out = expr_at_depth(e, scope, c);

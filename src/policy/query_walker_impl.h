@@ -110,7 +110,6 @@ class Walker {
   // ---- expressions and names (expression_walker.cpp) -------------------------------------------
   ExprContext context(Clause c, bool output) const;
   static ExprContext child_of(const ExprContext& c, const json& parent);
-  static std::string output_name(const json& item);
   Result<Lineage> expr(const json& e, Scope& scope, const ExprContext& c);
   Result<Lineage> expr_at_depth(const json& e, Scope& scope, const ExprContext& c);
 

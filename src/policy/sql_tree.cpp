@@ -168,4 +168,15 @@ std::optional<int64_t> integer_constant(const json& expr) {
   return v.get<int64_t>();
 }
 
+std::string output_name(const json& item) {
+  std::string alias(str(item, "alias"));
+  if (!alias.empty()) return alias;
+  if (node_class(item) == "COLUMN_REF") {
+    const json& names = member(item, "column_names");
+    if (names.is_array() && !names.empty() && names.back().is_string())
+      return names.back().get<std::string>();
+  }
+  return "";
+}
+
 }  // namespace cleanroom::policy

@@ -53,6 +53,9 @@ Status expect_only(const SqlText& sql, const json& node,
 
 // Equal trees, ignoring query_location (a rendered and re-parsed query has new positions).
 bool same_tree(const json& a, const json& b);
+// The name a select item answers under: its alias, else a column reference's column; "" for an
+// unaliased expression (DuckDB names it after its text, which cannot be known here).
+std::string output_name(const json& item);
 
 // VALUES (...), (...) as DuckDB's parser writes it: SELECT * FROM an expression list, nothing else.
 bool is_values_node(const json& node);

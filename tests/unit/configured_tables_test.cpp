@@ -8,6 +8,8 @@
 namespace cleanroom {
 namespace {
 
+using testing::expect_error;
+
 using nlohmann::json;
 
 const std::string kA = "111111111111";  // creates the collaboration, owns a table
@@ -30,16 +32,6 @@ json aggregation_policy() {
           {"scalarFunctions", json::array()},
           {"outputConstraints",
            {{{"columnName", "hashed_email"}, {"minimum", 100}, {"type", "COUNT_DISTINCT"}}}}}}}}};
-}
-
-void expect_error(const Status& s, ErrorKind kind, const std::string& fragment) {
-  ASSERT_FALSE(s.ok()) << "succeeded; expected: " << fragment;
-  EXPECT_EQ(s.error().kind, kind) << s.error().message;
-  EXPECT_NE(s.error().message.find(fragment), std::string::npos) << s.error().message;
-}
-template <typename T>
-void expect_error(const Result<T>& r, ErrorKind kind, const std::string& fragment) {
-  expect_error(status_of(r), kind, fragment);
 }
 
 // A collaboration of A (creator) with B and C invited; A and B have joined.

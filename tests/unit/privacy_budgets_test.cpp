@@ -10,6 +10,8 @@
 namespace cleanroom {
 namespace {
 
+using testing::expect_error;
+
 using core::BudgetPeriod;
 using nlohmann::json;
 
@@ -19,16 +21,6 @@ const std::string kC = "333333333333";  // invited, never joins
 const std::string kD = "444444444444";  // not a member
 
 int64_t at(const std::string& civil) { return core::parse_civil_time(civil).value(); }
-
-void expect_error(const Status& s, ErrorKind kind, const std::string& fragment) {
-  ASSERT_FALSE(s.ok()) << "succeeded; expected: " << fragment;
-  EXPECT_EQ(s.error().kind, kind) << s.error().message;
-  EXPECT_NE(s.error().message.find(fragment), std::string::npos) << s.error().message;
-}
-template <typename T>
-void expect_error(const Result<T>& r, ErrorKind kind, const std::string& fragment) {
-  expect_error(status_of(r), kind, fragment);
-}
 
 json dp(int epsilon, int noise) {
   return {{"differentialPrivacy", {{"epsilon", epsilon}, {"usersNoisePerQuery", noise}}}};

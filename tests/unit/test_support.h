@@ -1,6 +1,8 @@
 #pragma once
-// A core over a fresh metadata store in a temporary folder, for tests of business rules; its
-// buckets are the local bucket folder DIR/buckets.
+// A core over a fresh metadata store in a temporary folder, for tests of business rules (its
+// buckets are the local bucket folder DIR/buckets), and the check of an expected error.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -34,5 +36,16 @@ struct TestCore {
   }
   core::Services& s() { return *services; }
 };
+
+// `s` failed with `kind`, and its message holds `fragment`.
+inline void expect_error(const Status& s, ErrorKind kind, const std::string& fragment) {
+  ASSERT_FALSE(s.ok()) << "succeeded; expected: " << fragment;
+  EXPECT_EQ(s.error().kind, kind) << s.error().message;
+  EXPECT_NE(s.error().message.find(fragment), std::string::npos) << s.error().message;
+}
+template <typename T>
+void expect_error(const Result<T>& r, ErrorKind kind, const std::string& fragment) {
+  expect_error(status_of(r), kind, fragment);
+}
 
 }  // namespace cleanroom::testing
