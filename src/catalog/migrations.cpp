@@ -443,6 +443,12 @@ CREATE TABLE privacy_budget_usage (
       R"sql(
 ALTER TABLE collaborations ADD COLUMN difference_checks INTEGER NOT NULL DEFAULT 1;
 )sql",
+      // 16: what a differentially private query computed, as GetProtectedQuery answers it
+      // (JSON [{aggregationType, aggregationExpression, userContributionLimit, minColumnValue,
+      // maxColumnValue}]); NULL for other queries.
+      R"sql(
+ALTER TABLE protected_queries ADD COLUMN differential_privacy TEXT;
+)sql",
   };
   return steps;
 }

@@ -25,6 +25,8 @@ ProtectedQueryRecord query_from(const Row& r) {
   q.result_format = r.str("result_format");
   q.filtered_rows_column = r.str("filtered_rows_column");
   if (!r.is_null("output_options")) q.output_options = json::parse(r.str("output_options"));
+  if (!r.is_null("differential_privacy"))
+    q.differential_privacy = json::parse(r.str("differential_privacy"));
   q.status = r.str("status");
   q.error_code = r.str("error_code");
   q.error_message = r.str("error_message");
@@ -43,13 +45,14 @@ Status insert(Tx& tx, const ProtectedQueryRecord& q) {
       "INSERT INTO protected_queries (protected_query_id, collaboration_id, membership_id, account_id, "
       "query_text, analysis_template_arn, parameters, result_config, receiver_account_id, result_bucket, "
       "result_key_prefix, result_format, status, created_at_ms, filtered_rows_column, "
-      "output_options) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      "output_options, differential_privacy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
       {q.id, q.collaboration_id, q.membership_id, q.account_id, q.query_text,
        text_or_null(q.analysis_template_arn),
        q.parameters.empty() ? Value(nullptr) : Value(q.parameters.dump()), q.result_config.dump(),
        q.receiver_account_id, q.result_bucket, q.result_key_prefix, q.result_format, q.status,
        q.created_at_ms, text_or_null(q.filtered_rows_column),
-       q.output_options.is_null() ? Value(nullptr) : Value(q.output_options.dump())});
+       q.output_options.is_null() ? Value(nullptr) : Value(q.output_options.dump()),
+       q.differential_privacy.is_null() ? Value(nullptr) : Value(q.differential_privacy.dump())});
 }
 
 Result<std::optional<ProtectedQueryRecord>> find(Tx& tx, const std::string& id) {

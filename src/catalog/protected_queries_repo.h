@@ -35,6 +35,10 @@ struct ProtectedQueryRecord {
   std::string filtered_rows_column;
   // An AMC execution's other output options (core/workflow_output.h): a JSON object, or null.
   nlohmann::json output_options;
+  // A differentially private query's aggregations and their bounds (policy::DpSensitivity) as
+  // JSON [{aggregationType, aggregationExpression, userContributionLimit, minColumnValue,
+  // maxColumnValue}], or null.
+  nlohmann::json differential_privacy;
 };
 
 namespace protected_queries_repo {

@@ -102,6 +102,22 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
                            "resultConfiguration.outputConfiguration");
 }
 
+// ProtectedQuery.differentialPrivacy.sensitivityParameters: what a DP query computed, with the
+// bounds its noise was calibrated to; null for a query without.
+json sensitivity_json(const std::vector<policy::DpSensitivity>& all) {
+  if (all.empty()) return nullptr;
+  json out = json::array();
+  for (const auto& s : all) {
+    json p = {{"aggregationType", std::string(policy::to_string(s.kind))},
+              {"aggregationExpression", s.expression},
+              {"userContributionLimit", s.user_contribution_limit}};
+    if (s.min_value) p["minColumnValue"] = *s.min_value;
+    if (s.max_value) p["maxColumnValue"] = *s.max_value;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 // What a query needs to run: the checked SQL and the files of the tables it reads.
 struct Plan {
   policy::CheckedQuery checked;
@@ -311,6 +327,7 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
                              "SUBMITTED"};
     q.filtered_rows_column = req.filtered_rows_column;
     q.output_options = output_options_json(req.output_options);
+    q.differential_privacy = sensitivity_json(plan.checked.dp_sensitivity);
     q.created_at_ms = now_epoch_millis();
     return true;
   })));

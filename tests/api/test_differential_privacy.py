@@ -54,6 +54,7 @@ class DifferentialPrivacyTest(ServerTestCase):
     def value(self, ms, sql):
         q = self.finished_query(self.cr[A], ms, self.start(ms, sql))
         self.assertEqual(q["status"], "SUCCESS", q)
+        self.last = q
         location = q["result"]["output"]["s3"]["location"]
         with open(os.path.join(self.server.data_dir, "buckets", location[5:])) as f:
             rows = list(csv.reader(io.StringIO(f.read())))
@@ -76,6 +77,9 @@ class DifferentialPrivacyTest(ServerTestCase):
         self.policy(ms_b, epsilon=1)  # 10 counts of people at usersNoisePerQuery 10
         self.assertEqual(self.remaining(ms_a, "COUNT_DISTINCT"), 10)
         answers = [self.value(ms_a, sql) for _ in range(10)]
+        self.assertEqual(self.last["differentialPrivacy"]["sensitivityParameters"], [{
+            "aggregationType": "COUNT_DISTINCT", "aggregationExpression": "count(DISTINCT user_id)",
+            "userContributionLimit": 1}])
         # Discrete Laplace of scale 10: |noise| > 150 has probability e^-15 per answer.
         for a in answers:
             self.assertLess(abs(a - PEOPLE), 150, answers)
@@ -94,6 +98,9 @@ class DifferentialPrivacyTest(ServerTestCase):
                "JOIN people p ON m.uid = p.user_id WHERE m.segment = '{}'")
         recovered = [self.value(ms_a, sql.format("A")) - self.value(ms_a, sql.format("B"))
                      for _ in range(6)]
+        sensitivity = self.last["differentialPrivacy"]["sensitivityParameters"]
+        self.assertEqual([(p["aggregationType"], p["minColumnValue"], p["maxColumnValue"])
+                          for p in sensitivity], [("SUM", 0.0, 2000.0)])
         # Each sum has noise of scale 10 x 2000 = 20,000 (standard deviation about 28,000), so
         # the difference's is about 40,000: the target's 1,700 is lost in it.
         spread = statistics.pstdev(recovered)

@@ -47,6 +47,8 @@ json protected_query_json(const core::ProtectedQueryView& v) {
   if (q.finished_at_ms != 0)
     out["statistics"] = {{"totalDurationInMillis", q.finished_at_ms - q.created_at_ms}};
   if (!q.error_code.empty()) out["error"] = {{"code", q.error_code}, {"message", q.error_message}};
+  if (!q.differential_privacy.is_null())
+    out["differentialPrivacy"] = {{"sensitivityParameters", q.differential_privacy}};
   // Not in the service model (clients built from it ignore it): how far a running query is.
   if (v.progress) out["progress"] = progress_json(*v.progress);
   return {{"protectedQuery", out}};
