@@ -37,6 +37,7 @@ namespace cleanroom {
 namespace {
 
 using nlohmann::json;
+using testing::row_text;
 namespace fs = std::filesystem;
 
 // Small enough to generate and load in a few seconds; the threshold is scaled with it so that
@@ -101,25 +102,6 @@ Case load_case(const std::string& name) {
     c.malformed.push_back("a rejected query has no rows to expect");
   if (c.sql.find_first_not_of(" \n\t") == std::string::npos) c.malformed.push_back("no SQL");
   return c;
-}
-
-// A row as text, its cells joined by ','.
-std::string row_text(const std::vector<engine::Value>& row) {
-  std::string line;
-  for (const auto& v : row) {
-    std::string cell = "NULL";
-    if (const auto* t = std::get_if<std::string>(&v)) cell = *t;
-    if (const auto* b = std::get_if<bool>(&v)) cell = *b ? "true" : "false";
-    if (const auto* i = std::get_if<int64_t>(&v)) cell = std::to_string(*i);
-    if (const auto* d = std::get_if<double>(&v)) {
-      std::ostringstream out;
-      out.precision(12);
-      out << *d;
-      cell = out.str();
-    }
-    line += (line.empty() ? "" : ",") + cell;
-  }
-  return line;
 }
 
 // The generated platform tables, loaded once for the suite.

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/query_result.h"
+
 namespace cleanroom::testing {
 
 // The stems of the files in `dir` (under the source tree) ending in `extension`, sorted.
@@ -18,6 +20,24 @@ inline std::vector<std::string> corpus_cases(const std::string& dir, const std::
     if (e.path().extension() == extension) out.push_back(e.path().stem().string());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// A row as the corpora's `-- expect-kept:` lines write it: cells joined by ',', NULL, true/false.
+inline std::string row_text(const std::vector<engine::Value>& row) {
+  std::string line;
+  for (const auto& v : row) {
+    std::string cell = "NULL";
+    if (const auto* t = std::get_if<std::string>(&v)) cell = *t;
+    if (const auto* b = std::get_if<bool>(&v)) cell = *b ? "true" : "false";
+    if (const auto* i = std::get_if<int64_t>(&v)) cell = std::to_string(*i);
+    if (const auto* d = std::get_if<double>(&v)) {
+      std::ostringstream out;
+      out << *d;
+      cell = out.str();
+    }
+    line += (line.empty() ? "" : ",") + cell;
+  }
+  return line;
 }
 
 inline std::string read_file(const std::filesystem::path& p) {

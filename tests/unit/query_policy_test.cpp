@@ -44,6 +44,7 @@ namespace cleanroom {
 namespace {
 
 using nlohmann::json;
+using testing::row_text;
 namespace fs = std::filesystem;
 
 fs::path corpus_dir() { return fs::path(CLEANROOM_SOURCE_DIR) / "tests/unit/query_policy"; }
@@ -186,24 +187,6 @@ void add_types(engine::Connection& con, policy::QueryContext& ctx) {
     for (const auto& row : *rows)
       t.column_types[std::get<std::string>(row[0])] = std::get<std::string>(row[1]);
   }
-}
-
-// A row as `-- expect-kept:` writes it.
-std::string row_text(const std::vector<engine::Value>& row) {
-  std::string line;
-  for (const auto& v : row) {
-    std::string cell = "NULL";
-    if (const auto* t = std::get_if<std::string>(&v)) cell = *t;
-    if (const auto* b = std::get_if<bool>(&v)) cell = *b ? "true" : "false";
-    if (const auto* i = std::get_if<int64_t>(&v)) cell = std::to_string(*i);
-    if (const auto* d = std::get_if<double>(&v)) {
-      std::ostringstream out;
-      out << *d;
-      cell = out.str();
-    }
-    line += (line.empty() ? "" : ",") + cell;
-  }
-  return line;
 }
 
 std::vector<std::string> sorted_rows(engine::Connection& con, const std::string& sql) {
