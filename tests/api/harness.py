@@ -346,6 +346,19 @@ class AmcUser:
     def call(self, method, path, body=None, raw_body=None, **override):
         return self.server.http(method, path, body=body, raw_body=raw_body, headers=self.headers(**override))
 
+    def ended_execution(self, instance, execution_id, timeout=60):
+        """Polls the workflow execution until it has ended (SUCCEEDED, FAILED or CANCELLED) or
+        `timeout` seconds pass, and answers it as GET answered it last."""
+        deadline = time.time() + timeout
+        while True:
+            status, e, _ = self.call(
+                "GET", f"/amc/reporting/{instance}/workflowExecutions/{execution_id}")
+            if status != 200:
+                raise AssertionError(f"GET execution {execution_id}: {status} {e}")
+            if e["status"] in ("SUCCEEDED", "FAILED", "CANCELLED") or time.time() > deadline:
+                return e
+            time.sleep(0.05)
+
     def create_instance(self, body):
         return self.call("POST", "/amc/instances", body)
 

@@ -6,14 +6,12 @@ the reason text or REMOVE_VALUES, and must be indistinguishable from a campaign 
 import csv
 import io
 import os
-import time
 import unittest
 
 import harness
 from harness import advertiser_setup
 
 ACCOUNT = "682015477777"
-ENDED = {"SUCCEEDED", "FAILED", "CANCELLED"}
 ADVERTISER = 5849400007
 
 # In the window 2023-02-07: campaign 1 (150 users, 2 impressions each), campaign 4 (120 users, 5
@@ -68,14 +66,7 @@ class AmcFilteredRowsTest(harness.ServerTestCase):
         status, out, _ = self.user.call("POST", self.base + "/workflowExecutions",
                                         dict(WINDOW, workflow=workflow))
         self.assertEqual(status, 200, out)
-        deadline = time.time() + 60
-        while True:
-            status, e, _ = self.user.call(
-                "GET", f"{self.base}/workflowExecutions/{out['workflowExecutionId']}")
-            self.assertEqual(status, 200, e)
-            if e["status"] in ENDED or time.time() > deadline:
-                break
-            time.sleep(0.05)
+        e = self.user.ended_execution(self.instance, out["workflowExecutionId"])
         self.assertEqual(e["status"], expect, e)
         return e
 

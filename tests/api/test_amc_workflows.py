@@ -20,7 +20,6 @@ from harness import advertiser_setup
 
 ACCOUNT = "682015455555"
 OTHER_ACCOUNT = "682015466666"
-ENDED = {"SUCCEEDED", "FAILED", "CANCELLED"}
 
 # In the window 2023-02-07 .. 2023-02-08: campaign 1 (150 users, named with a quote), campaign 2
 # (1 user: under every threshold) and campaign 4 (120 users); outside it, campaign 3 (200 users).
@@ -95,13 +94,7 @@ class AmcWorkflowsTest(harness.ServerTestCase):
         return out
 
     def wait(self, execution_id, timeout=60):
-        deadline = time.time() + timeout
-        while True:
-            status, e, _ = self.user.call("GET", f"{self.base}/workflowExecutions/{execution_id}")
-            self.assertEqual(status, 200, e)
-            if e["status"] in ENDED or time.time() > deadline:
-                return e
-            time.sleep(0.05)
+        return self.user.ended_execution(self.instance, execution_id, timeout)
 
     def rows(self, uri):
         """The header, then the rows sorted (AMC SQL has no ORDER BY outside windows)."""

@@ -7,7 +7,6 @@ and the operator's switch turns the checks off."""
 import csv
 import io
 import os
-import time
 
 import harness
 from harness import ServerTestCase, advertiser_setup
@@ -105,7 +104,6 @@ class CleanRoomsDifferenceChecksTest(ServerTestCase):
 
 ACCOUNT = "682015488888"
 ADVERTISER = 5849400008
-ENDED = {"SUCCEEDED", "FAILED", "CANCELLED"}
 
 
 class AmcDifferenceChecksTest(ServerTestCase):
@@ -135,13 +133,7 @@ class AmcDifferenceChecksTest(ServerTestCase):
                              "FROM dsp_impressions GROUP BY campaign_id"}}
         status, out, _ = self.user.call("POST", self.base + "/workflowExecutions", body)
         self.assertEqual(status, 200, out)
-        deadline = time.time() + 60
-        while True:
-            status, e, _ = self.user.call(
-                "GET", f"{self.base}/workflowExecutions/{out['workflowExecutionId']}")
-            if e["status"] in ENDED or time.time() > deadline:
-                break
-            time.sleep(0.05)
+        e = self.user.ended_execution(self.instance, out["workflowExecutionId"])
         self.assertEqual(e["status"], "SUCCEEDED", e)
         with open(os.path.join(self.server.data_dir, "buckets", e["outputS3URI"][5:])) as f:
             return list(csv.reader(io.StringIO(f.read())))
