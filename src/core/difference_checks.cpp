@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <unordered_map>
 
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -44,13 +43,6 @@ Status write_all(int fd, const std::string& bytes, const std::string& path) {
   return {};
 }
 
-// Content fingerprint, only to find identical sets quickly; equality is then checked in full.
-uint64_t fingerprint(const std::vector<uint64_t>& people) {
-  uint64_t f = people.size();
-  for (uint64_t p : people) f = (f ^ p) * 0x100000001b3ULL;
-  return f;
-}
-
 }  // namespace
 
 int64_t symmetric_difference(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
@@ -78,25 +70,15 @@ struct DifferenceChecks::History {
   std::mutex mu;
   std::map<uint64_t, StoredSet> sets;  // by id: oldest first
   std::multimap<size_t, uint64_t> by_size;
-  std::unordered_multimap<uint64_t, uint64_t> by_content;
   uint64_t next_id = 0;
   int64_t max_minimum = 0;
   size_t total = 0;
-
-  // An identical set already kept, or none.
-  bool holds(const std::vector<uint64_t>& people) const {
-    auto [lo, hi] = by_content.equal_range(fingerprint(people));
-    for (auto it = lo; it != hi; ++it)
-      if (sets.at(it->second).people == people) return true;
-    return false;
-  }
 
   uint64_t add(StoredSet s) {
     const uint64_t id = next_id++;
     max_minimum = std::max(max_minimum, s.minimum);
     total += s.people.size();
     by_size.emplace(s.people.size(), id);
-    by_content.emplace(fingerprint(s.people), id);
     sets.emplace(id, std::move(s));
     return id;
   }
@@ -104,16 +86,12 @@ struct DifferenceChecks::History {
   void forget(uint64_t id) {
     auto it = sets.find(id);
     if (it == sets.end()) return;
-    auto erase_from = [&](auto& index, auto key) {
-      auto [lo, hi] = index.equal_range(key);
-      for (auto i = lo; i != hi; ++i)
-        if (i->second == id) {
-          index.erase(i);
-          return;
-        }
-    };
-    erase_from(by_size, it->second.people.size());
-    erase_from(by_content, fingerprint(it->second.people));
+    auto [lo, hi] = by_size.equal_range(it->second.people.size());
+    for (auto i = lo; i != hi; ++i)
+      if (i->second == id) {
+        by_size.erase(i);
+        break;
+      }
     total -= it->second.people.size();
     sets.erase(it);
   }
@@ -145,7 +123,7 @@ struct DifferenceChecks::History {
                   std::vector<uint64_t>(head[2])};
       std::memcpy(s.people.data(), bytes.data() + pos + sizeof(head), body);
       pos += sizeof(head) + body;
-      if (s.created_ms < cutoff || holds(s.people)) {
+      if (s.created_ms < cutoff) {
         dropped = true;
         continue;
       }
