@@ -155,7 +155,9 @@ Status limit_platform_rows(Tx& tx, const std::string& collaboration_id,
                            const std::map<std::string, std::string>& event_time_columns,
                            const std::optional<PlatformWindow>& window) {
   std::optional<std::vector<int64_t>> readable;  // read at the first platform table
-  for (auto& [ds, f] : reads) {
+  for (auto& r : reads) {
+    const catalog::DatasetRecord& ds = r.dataset;
+    engine::TableFile& f = r.file;
     CR_ASSIGN(bool platform, is_platform_dataset(tx, ds.account_id, ds.database_name));
     if (!platform) continue;
     bool splittable = std::any_of(ds.columns.begin(), ds.columns.end(), [](const auto& c) {
@@ -171,7 +173,7 @@ Status limit_platform_rows(Tx& tx, const std::string& collaboration_id,
     }
     f.rows = engine::RowFilter{kAdvertiserColumn, *readable};
     if (window) {
-      CR_ASSIGN(f.window, window_of(TableRead{ds, f}, event_time_columns, *window));
+      CR_ASSIGN(f.window, window_of(r, event_time_columns, *window));
     }
   }
   return {};

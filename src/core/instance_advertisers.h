@@ -60,6 +60,7 @@ Result<std::vector<int64_t>> readable_advertisers(catalog::Tx& tx,
 struct TableRead {
   catalog::DatasetRecord dataset;
   engine::TableFile file;
+  std::string association_id;  // the configured table association it is read through
 };
 
 // An AMC workflow execution's time window, [start, end) in epoch seconds (UTC), and the

@@ -804,21 +804,25 @@ Result<std::pair<std::vector<PrivacyBudgetView>, std::string>> PrivacyBudgetServ
 
 // --- the query path -----------------------------------------------------------------------------
 
+Result<std::optional<DpSettings>> dp_settings(Tx& tx, const std::string& collaboration_id,
+                                              int64_t now) {
+  using Out = std::optional<DpSettings>;
+  CR_ASSIGN(auto t, repo::find_differential_privacy(tx, collaboration_id));
+  if (!t) return Out();
+  CR_ASSIGN(auto rows, repo::usage_of(tx, t->id));
+  DpSettings s;
+  s.epsilon = t->parameters.value("epsilon", 0);
+  s.users_noise_per_query = t->parameters.value("usersNoisePerQuery", kMinUsersNoise);
+  s.monthly_refresh = t->auto_refresh == "CALENDAR_MONTH";
+  s.epsilon_remaining = std::max(0.0, s.epsilon - dp_usage(*t, rows, now).spent);
+  return Out(s);
+}
+
 Result<std::optional<DpSettings>> PrivacyBudgetService::dp_settings(
     const std::string& collaboration_id) {
-  using Out = std::optional<DpSettings>;
   const int64_t now = clock_->now();
-  return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
-    CR_ASSIGN(auto t, repo::find_differential_privacy(tx, collaboration_id));
-    if (!t) return Out();
-    CR_ASSIGN(auto rows, repo::usage_of(tx, t->id));
-    DpSettings s;
-    s.epsilon = t->parameters.value("epsilon", 0);
-    s.users_noise_per_query = t->parameters.value("usersNoisePerQuery", kMinUsersNoise);
-    s.monthly_refresh = t->auto_refresh == "CALENDAR_MONTH";
-    s.epsilon_remaining = std::max(0.0, s.epsilon - dp_usage(*t, rows, now).spent);
-    return Out(s);
-  });
+  return ctx_.db.read<std::optional<DpSettings>>(
+      [&](Tx& tx) { return core::dp_settings(tx, collaboration_id, now); });
 }
 
 Status PrivacyBudgetService::spend_for_query(const std::string& collaboration_id, double epsilon,

@@ -111,6 +111,11 @@ struct DpSettings {
   double epsilon_remaining = 0;  // in the current period
 };
 
+// The same inside the caller's transaction (the query path plans a query in one), at `now`
+// (epoch seconds).
+Result<std::optional<DpSettings>> dp_settings(catalog::Tx& tx, const std::string& collaboration_id,
+                                              int64_t now);
+
 class PrivacyBudgetService {
  public:
   explicit PrivacyBudgetService(Context& ctx)

@@ -10,7 +10,6 @@
 #include "catalog/analysis_templates_repo.h"
 #include "catalog/configured_tables_repo.h"
 #include "catalog/datasets_repo.h"
-#include "catalog/privacy_budgets_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "core/active_readers.h"
@@ -144,14 +143,13 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
   context.difference_checks = c.difference_checks;
   // Tables whose CUSTOM rule has differentialPrivacy are queried under the collaboration's
   // template (docs/differential-privacy.md); without one they cannot be queried.
-  CR_ASSIGN(auto dp_template, catalog::privacy_budgets_repo::find_differential_privacy(tx, c.id));
-  if (dp_template) {
-    policy::DpParameters dp;
-    dp.users_noise_per_query = dp_template->parameters.value("usersNoisePerQuery", 0);
-    context.dp = dp;
+  CR_ASSIGN(auto dp, dp_settings(tx, c.id, now_epoch_seconds()));
+  if (dp) {
+    policy::DpParameters parameters;
+    parameters.users_noise_per_query = dp->users_noise_per_query;
+    context.dp = parameters;
   }
   std::map<std::string, TableRead> reads;
-  std::map<std::string, std::string> association_of;
   CR_ASSIGN(auto associations, tables::active_associations_in_collaboration(tx, c.id, "", 1000));
   for (const auto& a : associations) {
     CR_ASSIGN(auto t, tables::find(tx, a.configured_table_id));
@@ -174,22 +172,19 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
     // By the dataset's name: the attributed tables share columns but not their event time.
     if (has(platform_accounts, t->account_id))
       qt.amc = amc_privacy_of(t->table_name, qt.columns);
-    reads[a.name] = {*ds, {a.name, qt.columns, data_dir + "/" + ds->path}};
-    association_of[a.name] = a.id;
+    reads[a.name] = {*ds, {a.name, qt.columns, data_dir + "/" + ds->path}, a.id};
     for (const auto& col : qt.columns)
       reads[a.name].file.column_types.push_back(qt.column_types[col]);
     context.tables.push_back(std::move(qt));
   }
   CR_ASSIGN(auto checked, policy::check_query(sql, context));
   std::vector<TableRead> read;
-  std::vector<std::string> read_associations;
   for (const auto& name : checked.tables) {
     auto it = std::find_if(reads.begin(), reads.end(), [&](const auto& r) {
       return strcasecmp(r.first.c_str(), name.c_str()) == 0;
     });
     if (it == reads.end()) return Error::internal("the checker named an unknown table " + name);
     read.push_back(it->second);
-    read_associations.push_back(association_of[it->first]);
   }
   // Only the instance's own advertisers, and an AMC execution's window.
   std::map<std::string, std::string> event_time_columns;
@@ -199,8 +194,11 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
   if (window)
     platform_window = PlatformWindow{window->first, window->second, checked.window_extensions};
   CR_TRY(limit_platform_rows(tx, c.id, read, event_time_columns, platform_window));
-  Plan plan{checked, {}, std::move(read_associations)};
-  for (auto& r : read) plan.files.push_back(std::move(r.file));
+  Plan plan{checked, {}, {}};
+  for (auto& r : read) {
+    plan.files.push_back(std::move(r.file));
+    plan.associations.push_back(r.association_id);
+  }
   return plan;
 }
 
