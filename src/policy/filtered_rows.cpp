@@ -68,18 +68,9 @@ json thresholds_missed(const std::vector<Counted>& counted) {
 // The row's distinct users: the smallest of its counts, the one a threshold binds on.
 json user_count(const std::vector<Counted>& counted) {
   if (counted.size() == 1) return count_distinct(counted[0]);
-  json n = expression_node("FUNCTION", "FUNCTION");
-  n["function_name"] = "least";
-  n["schema"] = "";
-  n["children"] = json::array();
-  for (const auto& c : counted) n["children"].push_back(count_distinct(c));
-  n["filter"] = nullptr;
-  n["order_bys"] = {{"type", "ORDER_MODIFIER"}, {"orders", json::array()}};
-  n["distinct"] = false;
-  n["is_operator"] = false;
-  n["export_state"] = false;
-  n["catalog"] = "";
-  return n;
+  json counts = json::array();
+  for (const auto& c : counted) counts.push_back(count_distinct(c));
+  return function_call("least", std::move(counts));
 }
 
 // The tables whose people a counted column holds (its lineage through WITHs and subqueries), by

@@ -22,20 +22,24 @@ json all_of(json children) {
           {"children", std::move(children)}};
 }
 
-json distinct_aggregate(const char* function, json arg) {
+json function_call(std::string_view function, json children, bool distinct) {
   return {{"class", "FUNCTION"},
           {"type", "FUNCTION"},
           {"alias", ""},
           {"query_location", kNoLocation},
-          {"function_name", function},
+          {"function_name", std::string(function)},
           {"schema", ""},
-          {"children", json::array({std::move(arg)})},
+          {"children", std::move(children)},
           {"filter", nullptr},
           {"order_bys", {{"type", "ORDER_MODIFIER"}, {"orders", json::array()}}},
-          {"distinct", true},
+          {"distinct", distinct},
           {"is_operator", false},
           {"export_state", false},
           {"catalog", ""}};
+}
+
+json distinct_aggregate(const char* function, json arg) {
+  return function_call(function, json::array({std::move(arg)}), true);
 }
 
 json integer_literal(int64_t v) {

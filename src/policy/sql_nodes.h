@@ -5,6 +5,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace cleanroom::policy {
 
@@ -14,7 +15,10 @@ inline constexpr uint64_t kNoLocation = UINT64_MAX;
 nlohmann::json column_ref(const std::string& relation, const std::string& column);
 // The children ANDed; one child is itself.
 nlohmann::json all_of(nlohmann::json children);
-// function(DISTINCT arg): count for the thresholds, list for the people of difference checks.
+// function(children...), or function(DISTINCT children...).
+nlohmann::json function_call(std::string_view function, nlohmann::json children,
+                             bool distinct = false);
+// function(DISTINCT arg): the thresholds' COUNT(DISTINCT ...).
 nlohmann::json distinct_aggregate(const char* function, nlohmann::json arg);
 // An integer literal, typed as the parser types it (INTEGER when it fits, else BIGINT).
 nlohmann::json integer_literal(int64_t v);

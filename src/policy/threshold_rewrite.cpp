@@ -21,22 +21,6 @@ json at_least(json left, json right) {
           {"right", std::move(right)}};
 }
 
-json call(std::string_view function, json children) {
-  return {{"class", "FUNCTION"},
-          {"type", "FUNCTION"},
-          {"alias", ""},
-          {"query_location", kNoLocation},
-          {"function_name", std::string(function)},
-          {"schema", ""},
-          {"children", std::move(children)},
-          {"filter", nullptr},
-          {"order_bys", {{"type", "ORDER_MODIFIER"}, {"orders", json::array()}}},
-          {"distinct", false},
-          {"is_operator", false},
-          {"export_state", false},
-          {"catalog", ""}};
-}
-
 // __cleanroom_admit_people(__cleanroom_people(CAST(r.c AS VARCHAR)), n): the values the
 // threshold counts, as text, so that a person has one hash whatever the column's type.
 json admit_people(const KeptCondition& c) {
@@ -47,8 +31,9 @@ json admit_people(const KeptCondition& c) {
                {"child", column_ref(c.relation, c.column)},
                {"cast_type", {{"id", "VARCHAR"}, {"type_info", nullptr}}},
                {"try_cast", false}};
-  return call(kAdmitPeopleFunction, json::array({call(kPeopleAggregate, json::array({text})),
-                                                 integer_literal(c.minimum)}));
+  return function_call(kAdmitPeopleFunction,
+                       json::array({function_call(kPeopleAggregate, json::array({text})),
+                                    integer_literal(c.minimum)}));
 }
 
 }  // namespace
