@@ -65,6 +65,15 @@ class CleanRoomsDifferenceChecksTest(ServerTestCase):
         with open(os.path.join(self.server.data_dir, "buckets", location[5:])) as f:
             return list(csv.reader(io.StringIO(f.read())))
 
+    def test_the_switch_names_what_it_cannot_find_and_refuses_other_states(self):
+        rc, out = self.server.admin("collaboration", "difference-checks", "--collaboration",
+                                    "00000000-0000-0000-0000-000000000000", "off", check=False)
+        self.assertEqual(rc, 1)
+        self.assertIn("00000000-0000-0000-0000-000000000000", out["error"])
+        rc, _ = self.server.admin("collaboration", "difference-checks", "--collaboration",
+                                  "00000000-0000-0000-0000-000000000000", "maybe", check=False)
+        self.assertNotEqual(rc, 0)
+
     def test_a_padded_segment_and_its_decoys_never_both_come_back(self):
         _, ms = self.collaboration("padded-one-query", "segments")
         sql = ("SELECT m.segment, SUM(p.cost) AS cost FROM segments m "
@@ -98,6 +107,8 @@ class CleanRoomsDifferenceChecksTest(ServerTestCase):
                               collaboration, "off")
             self.assertEqual(self.rows(ms, sql), [["cost"], [str(sum(DECOYS))]])
         finally:
+            self.server.admin("collaboration", "difference-checks", "--collaboration",
+                              collaboration, "on")
             self.server.upload_csv(A, "mine.ids",
                                    "uid,tag\n42,x\n" + "".join(f"{u},x\n" for u in DECOYS))
 
