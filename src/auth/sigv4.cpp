@@ -16,15 +16,18 @@ namespace {
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 constexpr std::string_view kTerminator = "aws4_request";
 
-constexpr std::string_view kMissingToken = "MissingAuthenticationTokenException";
-constexpr std::string_view kIncomplete = "IncompleteSignatureException";
-constexpr std::string_view kInvalid = "InvalidSignatureException";
-constexpr std::string_view kUnrecognized = "UnrecognizedClientException";
+// SigV4's own rejection codes; each message starts with its code, as AWS's do.
+struct Rejection {
+  Cause cause;
+  std::string_view code;
+};
+constexpr Rejection kMissingToken{Cause::MissingCredentials, "MissingAuthenticationTokenException"};
+constexpr Rejection kIncomplete{Cause::IncompleteSignature, "IncompleteSignatureException"};
+constexpr Rejection kInvalid{Cause::InvalidSignature, "InvalidSignatureException"};
+constexpr Rejection kUnrecognized{Cause::UnknownAccessKey, "UnrecognizedClientException"};
 
-Error sigv4_error(std::string_view code, std::string_view detail) {
-  Error e = Error::unauthenticated(std::string(code) + ": " + std::string(detail));
-  e.reason = code;
-  return e;
+Error sigv4_error(Rejection r, std::string_view detail) {
+  return Error::unauthenticated(std::string(r.code) + ": " + std::string(detail), r.cause);
 }
 
 std::string lower(std::string_view s) {

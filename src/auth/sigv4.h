@@ -35,10 +35,9 @@ struct SigV4Options {
 };
 
 // Verifies the request's Authorization header against its method, target, headers and body.
-// Every rejection is ErrorKind::Unauthenticated with Error::reason set to the AWS error code
-// (MissingAuthenticationTokenException, IncompleteSignatureException,
-// InvalidSignatureException or UnrecognizedClientException) and a message that starts with
-// that code, so the HTTP face can copy the code into x-amzn-ErrorType.
+// Every rejection is ErrorKind::Unauthenticated with its Cause (MissingCredentials,
+// IncompleteSignature, InvalidSignature or UnknownAccessKey) and a message that starts with
+// the AWS error code, as AWS's own messages do; the face renders the cause as x-amzn-ErrorType.
 Result<SigV4Identity> verify_sigv4(const SignedRequest& req, const SecretLookup& lookup,
                                    int64_t now_epoch_seconds, const SigV4Options& opts = {});
 

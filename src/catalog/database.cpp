@@ -11,8 +11,8 @@ Error sqlite_error(sqlite3* db, int rc) {
   int ext = sqlite3_extended_errcode(db);
   std::string msg = sqlite3_errmsg(db);
   if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-    return Error::conflict("already exists (" + msg + ")", "ALREADY_EXISTS");
-  if (rc == SQLITE_BUSY) return {ErrorKind::Throttled, "metadata store is busy, retry"};
+    return Error::conflict("already exists (" + msg + ")", Cause::AlreadyExists);
+  if (rc == SQLITE_BUSY) return Error::throttled("metadata store is busy, retry");
   return Error::internal("metadata store: " + msg);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The one error type that crosses layers (DESIGN.md): a kind plus a message, and the
 // optional details the faces need to render their own wire shapes.
-#include <cctype>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <utility>
@@ -9,56 +9,127 @@
 
 namespace cleanroom {
 
+// Canonical kinds, as Abseil's status codes: what went wrong, in no face's words. Each face maps
+// them (and the details below) to its own wire shape: api/cleanrooms/error_shape.cpp,
+// api/amc/amc_face.cpp.
 enum class ErrorKind {
   Validation,       // the caller's input is wrong
   Unauthenticated,  // no or bad credentials
   AccessDenied,     // authenticated, but not allowed
   NotFound,
-  Conflict,
+  Conflict,         // the resource's state refuses the call
+  Cancelled,        // the work was cancelled while it ran
   QuotaExceeded,
   Throttled,
   NotImplemented,
   Internal,
 };
 
+// The rule the caller broke, for kinds where a client acts on it.
+enum class Cause {
+  Unspecified,
+  // Validation
+  InvalidField,          // one field's value (the default for Validation)
+  InvalidConfiguration,  // settings that do not go together, or an analysis rule
+  InvalidQuery,          // the SQL or its parameters
+  // Conflict
+  AlreadyExists,
+  InUse,         // other resources still depend on it
+  InvalidState,  // its status does not allow the call
+  // Unauthenticated: what is wrong with a signed request (SigV4)
+  MissingCredentials,
+  IncompleteSignature,
+  InvalidSignature,
+  UnknownAccessKey,
+};
+
+// What a NotFound or Conflict is about.
+enum class Resource {
+  Unspecified,
+  // Clean Rooms resources
+  Collaboration,
+  Membership,
+  ConfiguredTable,
+  ConfiguredTableAssociation,
+  AnalysisTemplate,
+  ProtectedQuery,
+  PrivacyBudgetTemplate,
+  // the rest of the house
+  Account,
+  User,
+  Bucket,
+  Object,
+  Dataset,
+  AmcAccount,
+  AmcDataSet,
+  Upload,
+  PlatformIdentityTable,
+  Instance,
+  Advertiser,
+  AdvertiserUpdate,
+  Invitation,
+  Workflow,
+  WorkflowExecution,
+  Schedule,
+  Result,
+  Route,  // a path no operation serves
+};
+
+// The noun a message uses for a resource ("configured table association").
+std::string_view resource_noun(Resource r);
+
 struct Error {
-  Error(ErrorKind k = ErrorKind::Internal, std::string msg = {}, std::string field_name = {},
-        std::string reason_code = {}, std::string type = {}, std::string id = {})
-      : kind(k),
-        message(std::move(msg)),
-        field(std::move(field_name)),
-        reason(std::move(reason_code)),
-        resource_type(std::move(type)),
-        resource_id(std::move(id)) {}
+  Error(ErrorKind k = ErrorKind::Internal, std::string msg = {}) : kind(k), message(std::move(msg)) {}
 
   ErrorKind kind;
   std::string message;
-  std::string field;          // the offending input field, when there is one
-  std::string reason;         // Clean Rooms' `reason` enum value or an AWS auth error code
-  std::string resource_type;  // for NotFound / Conflict
+  std::string field;  // the input field at fault, when there is one
+  Cause cause = Cause::Unspecified;
+  Resource resource = Resource::Unspecified;
   std::string resource_id;
 
   static Error validation(std::string msg, std::string field = {}) {
-    return {ErrorKind::Validation, std::move(msg), std::move(field), "FIELD_VALIDATION_FAILED", {}, {}};
+    return Error(ErrorKind::Validation, std::move(msg)).at(std::move(field)).because(Cause::InvalidField);
   }
-  static Error invalid_configuration(std::string msg) {
-    return {ErrorKind::Validation, std::move(msg), {}, "INVALID_CONFIGURATION", {}, {}};
+  static Error invalid_configuration(std::string msg, std::string field = {}) {
+    return Error(ErrorKind::Validation, std::move(msg))
+        .at(std::move(field))
+        .because(Cause::InvalidConfiguration);
   }
-  static Error unauthenticated(std::string msg) { return {ErrorKind::Unauthenticated, std::move(msg)}; }
-  static Error access_denied(std::string msg) {
-    return {ErrorKind::AccessDenied, std::move(msg), {}, "INSUFFICIENT_PERMISSIONS", {}, {}};
+  static Error invalid_query(std::string msg) {
+    return Error(ErrorKind::Validation, std::move(msg)).because(Cause::InvalidQuery);
   }
-  // `type` is the Clean Rooms ResourceType (e.g. MEMBERSHIP) or a plain noun.
-  static Error not_found(std::string type, std::string id) {
-    std::string noun;
-    for (char c : type) noun.push_back(c == '_' ? ' ' : static_cast<char>(std::tolower(c)));
-    return {ErrorKind::NotFound, noun + " " + id + " not found", {}, {}, std::move(type), std::move(id)};
+  static Error unauthenticated(std::string msg, Cause c = Cause::Unspecified) {
+    return Error(ErrorKind::Unauthenticated, std::move(msg)).because(c);
   }
-  static Error conflict(std::string msg, std::string reason, std::string type = {}, std::string id = {}) {
-    return {ErrorKind::Conflict, std::move(msg), {}, std::move(reason), std::move(type), std::move(id)};
+  static Error access_denied(std::string msg) { return {ErrorKind::AccessDenied, std::move(msg)}; }
+  static Error not_found(Resource r, std::string id) {
+    std::string msg = std::string(resource_noun(r)) + " " + id + " not found";
+    return Error(ErrorKind::NotFound, std::move(msg)).about(r, std::move(id));
   }
+  static Error conflict(std::string msg, Cause c, Resource r = Resource::Unspecified, std::string id = {}) {
+    return Error(ErrorKind::Conflict, std::move(msg)).because(c).about(r, std::move(id));
+  }
+  static Error cancelled(std::string msg) { return {ErrorKind::Cancelled, std::move(msg)}; }
+  static Error quota_exceeded(std::string msg) { return {ErrorKind::QuotaExceeded, std::move(msg)}; }
+  static Error throttled(std::string msg) { return {ErrorKind::Throttled, std::move(msg)}; }
   static Error not_implemented(std::string msg) { return {ErrorKind::NotImplemented, std::move(msg)}; }
   static Error internal(std::string msg) { return {ErrorKind::Internal, std::move(msg)}; }
+
+  // Details, chained onto a factory: Error::validation(...).at("name").
+  Error at(std::string field_name) && {
+    field = std::move(field_name);
+    return std::move(*this);
+  }
+  Error because(Cause c) && {
+    cause = c;
+    return std::move(*this);
+  }
+  Error about(Resource r, std::string id) && {
+    resource = r;
+    resource_id = std::move(id);
+    return std::move(*this);
+  }
 };
 
 // Result<T>: a value or an Error. (std::expected is C++23; GCC 12 lacks it.)

@@ -94,7 +94,7 @@ Result<AccountCredentials> AccountService::create_account(const std::string& acc
   return ctx_.db.write<AccountCredentials>([&](Tx& tx) -> Result<AccountCredentials> {
     CR_ASSIGN(auto existing, repo::find_account(tx, account_id));
     if (existing)
-      return Error::conflict("account " + account_id + " already exists", "ALREADY_EXISTS", "ACCOUNT", account_id);
+      return Error::conflict("account " + account_id + " already exists", Cause::AlreadyExists, Resource::Account, account_id);
     CR_TRY(repo::insert_account(tx, {account_id, name, "", now_epoch_seconds()}));
     CR_ASSIGN(auto key, auth::create_access_key(tx, ctx_.master_key, account_id));
     return AccountCredentials{account_id, name, key.access_key_id, key.secret_access_key};
@@ -126,7 +126,7 @@ Result<NewUser> AccountService::create_user(const CreateUserRequest& req) {
   return ctx_.db.write<NewUser>([&](Tx& tx) -> Result<NewUser> {
     CR_ASSIGN(auto existing, repo::find_user_by_email(tx, req.email));
     if (existing)
-      return Error::conflict("user " + req.email + " already exists", "ALREADY_EXISTS", "USER", req.email);
+      return Error::conflict("user " + req.email + " already exists", Cause::AlreadyExists, Resource::User, req.email);
     if (!req.amc_account.empty()) {
       CR_ASSIGN(auto amc, repo::find_amc_account(tx, req.amc_account));
       if (!amc) return Error::validation("AMC account " + req.amc_account + " does not exist", "amcAccount");
@@ -153,9 +153,8 @@ Result<catalog::UserRecord> AccountService::authenticate_bearer(const std::strin
     CR_ASSIGN(auto user, repo::find_user_by_token_hash(tx, auth::token_hash(token)));
     if (!user) {
       // Name the header at fault, as for every other header error (docs/amc-api.md).
-      Error e = Error::unauthenticated("the bearer token in the Authorization header is not valid");
-      e.field = "Authorization";
-      return e;
+      return Error::unauthenticated("the bearer token in the Authorization header is not valid")
+          .at("Authorization");
     }
     return *user;
   });
@@ -165,8 +164,8 @@ Result<catalog::UserRecord> AccountService::authenticate_password(const std::str
                                                                  const std::string& password) {
   const int64_t now = now_epoch_seconds();
   if (int64_t wait = sign_in_throttle_.wait_seconds(email, now); wait > 0)
-    return Error{ErrorKind::Throttled, "too many failed sign-ins for this email; try again in " +
-                                           std::to_string(wait) + " s"};
+    return Error::throttled("too many failed sign-ins for this email; try again in " +
+                            std::to_string(wait) + " s");
   CR_ASSIGN(auto user, ctx_.db.read<std::optional<catalog::UserRecord>>(
                            [&](Tx& tx) { return repo::find_user_by_email(tx, email); }));
   // The hash is checked outside the transaction (it is slow on purpose), and against a stand-in
@@ -186,11 +185,9 @@ Result<AmcCaller> AccountService::resolve_amc_caller(const std::string& bearer_t
                                                      const std::string& marketplace_id,
                                                      const std::string& advertiser_id) {
   CR_ASSIGN(auto user, authenticate_bearer(bearer_token));
-  if (!crypto::equal_ct(user.client_id, client_id)) {
-    Error e = Error::unauthenticated("Amazon-Advertising-API-ClientId does not belong to this bearer token");
-    e.field = "Amazon-Advertising-API-ClientId";
-    return e;
-  }
+  if (!crypto::equal_ct(user.client_id, client_id))
+    return Error::unauthenticated("Amazon-Advertising-API-ClientId does not belong to this bearer token")
+        .at("Amazon-Advertising-API-ClientId");
   auto caller = amc_caller_of(user, advertiser_id);
   if (!caller.ok()) {
     Error e = caller.error();

@@ -174,7 +174,7 @@ Result<AmcDataSetRecord> AmcDataUploadService::create(const AmcCaller& caller,
     if (existing)
       return Error::conflict(
           "data set " + d.data_set_id + " already exists on instance " + d.instance_id,
-          "ALREADY_EXISTS", "DATA_SET", d.data_set_id);
+          Cause::AlreadyExists, Resource::AmcDataSet, d.data_set_id);
     CR_TRY(repo::insert(tx, d));
     return d;
   });
@@ -202,7 +202,7 @@ Result<AmcDataSetRecord> AmcDataUploadService::get(const AmcCaller& caller,
   CR_ASSIGN(auto inst, instance(caller, instance_id));
   return ctx_.db.read<AmcDataSetRecord>([&](Tx& tx) -> Result<AmcDataSetRecord> {
     CR_ASSIGN(auto d, repo::find(tx, inst.instance_id, data_set_id));
-    if (!d) return Error::not_found("DATA_SET", data_set_id);
+    if (!d) return Error::not_found(Resource::AmcDataSet, data_set_id);
     return *d;
   });
 }
@@ -213,7 +213,7 @@ Status AmcDataUploadService::remove(const AmcCaller& caller, const std::string& 
   std::string account;
   CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto d, repo::find(tx, inst.instance_id, data_set_id));
-    if (!d) return Error::not_found("DATA_SET", data_set_id);
+    if (!d) return Error::not_found(Resource::AmcDataSet, data_set_id);
     account = d->account_id;
     // A configured table over the data would be left pointing at nothing.
     CR_ASSIGN(auto tables,
@@ -222,7 +222,7 @@ Status AmcDataUploadService::remove(const AmcCaller& caller, const std::string& 
       if (t.database_name == inst.instance_id && t.table_name == data_set_id)
         return Error::conflict("data set " + data_set_id + " is used by configured table " + t.id +
                                    "; delete that first",
-                               "IN_USE", "DATA_SET", data_set_id);
+                               Cause::InUse, Resource::AmcDataSet, data_set_id);
     CR_TRY(repo::remove(tx, inst.instance_id, data_set_id));
     CR_TRY(catalog::datasets_repo::remove(tx, account, inst.instance_id, data_set_id));
     return true;
@@ -304,7 +304,7 @@ Result<AmcUploadRecord> AmcDataUploadService::get_upload(const AmcCaller& caller
   CR_ASSIGN(auto inst, instance(caller, instance_id));
   return ctx_.db.read<AmcUploadRecord>([&](Tx& tx) -> Result<AmcUploadRecord> {
     CR_ASSIGN(auto u, repo::find_upload(tx, inst.instance_id, data_set_id, upload_id));
-    if (!u) return Error::not_found("UPLOAD", upload_id);
+    if (!u) return Error::not_found(Resource::Upload, upload_id);
     return *u;
   });
 }

@@ -137,7 +137,7 @@ Status check_request(const CreateAnalysisTemplateRequest& req) {
 Result<AnalysisTemplateRecord> template_in_membership(Tx& tx, const MembershipRecord& ms,
                                                       const std::string& id) {
   CR_ASSIGN(auto t, repo::find(tx, id));
-  if (!t || t->membership_id != ms.id) return Error::not_found("ANALYSIS_TEMPLATE", id);
+  if (!t || t->membership_id != ms.id) return Error::not_found(Resource::AnalysisTemplate, id);
   return *t;
 }
 
@@ -146,7 +146,7 @@ Result<AnalysisTemplateRecord> template_in_collaboration(Tx& tx,
                                                          const std::string& arn) {
   CR_ASSIGN(auto t, repo::find_by_arn(tx, arn));
   if (!t || t->collaboration_id != collaboration_id)
-    return Error::not_found("ANALYSIS_TEMPLATE", arn);
+    return Error::not_found(Resource::AnalysisTemplate, arn);
   return *t;
 }
 
@@ -193,14 +193,13 @@ Result<AnalysisTemplateView> AnalysisTemplateService::create(
     CR_ASSIGN(auto c, find_collaboration(tx, ms.collaboration_id));
     CR_ASSIGN(auto count, repo::count_of_membership(tx, ms.id));
     if (count >= kMaxTemplatesPerMembership)
-      return Error{ErrorKind::QuotaExceeded,
-                   "membership " + ms.id + " already has 25 analysis templates, the limit"};
+      return Error::quota_exceeded("membership " + ms.id + " already has 25 analysis templates, the limit");
     CR_ASSIGN(auto existing, repo::of_membership(tx, ms.id, "", kMaxTemplatesPerMembership));
     for (const auto& e : existing)
       if (e.name == req.name)
         return Error::conflict(
             "membership " + ms.id + " already has an analysis template named '" + req.name + "'",
-            "ALREADY_EXISTS", "ANALYSIS_TEMPLATE", e.id);
+            Cause::AlreadyExists, Resource::AnalysisTemplate, e.id);
     int64_t now = now_epoch_seconds();
     AnalysisTemplateRecord t;
     t.id = crypto::uuid4();
@@ -227,7 +226,7 @@ Result<AnalysisTemplateView> AnalysisTemplateService::get(const std::string& cal
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
     CR_ASSIGN(auto t, template_in_membership(tx, ms, id));
     CR_ASSIGN(auto c, collab_repo::find_including_deleted(tx, t.collaboration_id));
-    if (!c) return Error::not_found("COLLABORATION", t.collaboration_id);
+    if (!c) return Error::not_found(Resource::Collaboration, t.collaboration_id);
     return AnalysisTemplateView{t, *c};
   });
 }
@@ -238,7 +237,7 @@ Result<std::pair<std::vector<AnalysisTemplateView>, std::string>> AnalysisTempla
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
     CR_ASSIGN(auto c, collab_repo::find_including_deleted(tx, ms.collaboration_id));
-    if (!c) return Error::not_found("COLLABORATION", ms.collaboration_id);
+    if (!c) return Error::not_found(Resource::Collaboration, ms.collaboration_id);
     int limit = page_size(page);
     CR_ASSIGN(auto rows, repo::of_membership(tx, ms.id, page.next_token, limit + 1));
     Out out;

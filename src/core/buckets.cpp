@@ -15,13 +15,12 @@ Status require_own_bucket(Tx& tx, const std::string& account, const std::string&
   if (owned && owned->account_id == account) return {};
   // One message for "another account's" and "no such bucket": the answer must not tell a caller
   // which bucket names exist or whom they belong to.
-  Error e = Error::access_denied(field + ": bucket '" + bucket + "' is not a bucket of account " +
-                                 account +
-                                 "; an account reads data from and receives results in only "
-                                 "the buckets it owns (the operator assigns them with `cleanroom "
-                                 "admin bucket create`)");
-  e.field = field;
-  return e;
+  return Error::access_denied(field + ": bucket '" + bucket + "' is not a bucket of account " +
+                              account +
+                              "; an account reads data from and receives results in only "
+                              "the buckets it owns (the operator assigns them with `cleanroom "
+                              "admin bucket create`)")
+      .at(field);
 }
 
 Status check_key_prefix(const std::string& prefix, const std::string& field) {
@@ -55,12 +54,12 @@ Result<BucketRecord> BucketService::create(const std::string& account, const std
   CR_TRY(delivery::check_bucket_name(bucket));
   auto owner_check = [&](Tx& tx) -> Result<std::optional<BucketRecord>> {
     CR_ASSIGN(auto a, catalog::accounts_repo::find_account(tx, account));
-    if (!a) return Error::not_found("ACCOUNT", account);
+    if (!a) return Error::not_found(Resource::Account, account);
     CR_ASSIGN(auto owned, repo::find(tx, bucket));
     if (owned && owned->account_id != account)
       return Error::conflict("bucket '" + bucket + "' belongs to account " + owned->account_id +
                                  "; a bucket has one owner",
-                             "ALREADY_EXISTS", "BUCKET", bucket);
+                             Cause::AlreadyExists, Resource::Bucket, bucket);
     return owned;
   };
   CR_ASSIGN(auto owned, ctx_.db.read<std::optional<BucketRecord>>(owner_check));

@@ -60,13 +60,13 @@ bool pays_for_queries(const MemberRecord& m) {
 
 Result<CollaborationRecord> find_collaboration(Tx& tx, const std::string& collaboration_id) {
   CR_ASSIGN(auto c, repo::find(tx, collaboration_id));
-  if (!c) return Error::not_found("COLLABORATION", collaboration_id);
+  if (!c) return Error::not_found(Resource::Collaboration, collaboration_id);
   return *c;
 }
 
 Result<MemberRecord> member_of(Tx& tx, const std::string& collaboration_id, const std::string& account_id) {
   CR_ASSIGN(auto m, repo::find_member(tx, collaboration_id, account_id));
-  if (!m) return Error::not_found("COLLABORATION", collaboration_id);
+  if (!m) return Error::not_found(Resource::Collaboration, collaboration_id);
   return *m;
 }
 

@@ -29,7 +29,7 @@ bool has(const std::vector<std::string>& v, const std::string& x) {
 // Another account's configured table does not exist for the caller.
 Result<ConfiguredTableRecord> own_table(Tx& tx, const std::string& caller, const std::string& id) {
   CR_ASSIGN(auto t, repo::find(tx, id));
-  if (!t || t->account_id != caller) return Error::not_found("CONFIGURED_TABLE", id);
+  if (!t || t->account_id != caller) return Error::not_found(Resource::ConfiguredTable, id);
   return *t;
 }
 
@@ -86,7 +86,7 @@ Result<AnalysisRuleRecord> rule_of_type(Tx& tx, const ConfiguredTableRecord& t,
                                         const std::string& type) {
   CR_ASSIGN(auto rule, repo::find_rule(tx, t.id));
   if (rule && rule->type == type) return *rule;
-  Error e = Error::not_found("CONFIGURED_TABLE", t.id);
+  Error e = Error::not_found(Resource::ConfiguredTable, t.id);
   e.message = "configured table " + t.id + " has no " + type + " analysis rule" +
               (rule ? " (its analysis rule is " + rule->type + ")" : "");
   return e;
@@ -106,7 +106,7 @@ Status check_role_arn(const std::string& caller, const std::string& role_arn) {
 Result<AssociationRecord> association_in(Tx& tx, const MembershipRecord& ms,
                                          const std::string& id) {
   CR_ASSIGN(auto a, repo::find_association(tx, id));
-  if (!a || a->membership_id != ms.id) return Error::not_found("CONFIGURED_TABLE_ASSOCIATION", id);
+  if (!a || a->membership_id != ms.id) return Error::not_found(Resource::ConfiguredTableAssociation, id);
   return *a;
 }
 
@@ -145,7 +145,7 @@ Result<SchemaView> schema_of(Tx& tx, const CollaborationRecord& c, const Associa
 Result<SchemaView> schema_named(Tx& tx, const CollaborationRecord& c, const std::string& name) {
   CR_ASSIGN(auto a, repo::find_active_association_by_name(tx, c.id, name));
   if (!a) {
-    Error e = Error::not_found("CONFIGURED_TABLE_ASSOCIATION", name);
+    Error e = Error::not_found(Resource::ConfiguredTableAssociation, name);
     e.message = "collaboration " + c.id + " has no schema named '" + name + "'";
     return e;
   }
@@ -156,7 +156,7 @@ Result<SchemaView> schema_with_rule(Tx& tx, const CollaborationRecord& c,
                                     const SchemaRuleRequest& req) {
   CR_ASSIGN(auto v, schema_named(tx, c, req.name));
   if (v.rule && v.rule->type == req.type) return v;
-  Error e = Error::not_found("CONFIGURED_TABLE_ASSOCIATION", req.name);
+  Error e = Error::not_found(Resource::ConfiguredTableAssociation, req.name);
   e.message = "schema '" + req.name + "' has no " + req.type + " analysis rule";
   return e;
 }
@@ -231,10 +231,10 @@ Result<ConfiguredTableView> ConfiguredTableService::update(
       if (rule) {
         auto still = policy::parse_analysis_rule(rule->type, rule->policy, t.allowed_columns);
         if (!still.ok())
-          return Error{ErrorKind::Validation,
-                       "the table's " + rule->type + " analysis rule would no longer be valid: " +
-                           still.error().message + "; update the rule first",
-                       "allowedColumns", "INVALID_CONFIGURATION"};
+          return Error::invalid_configuration("the table's " + rule->type +
+                                                  " analysis rule would no longer be valid: " +
+                                                  still.error().message + "; update the rule first",
+                                              "allowedColumns");
       }
     }
     if (req.name) t.name = *req.name;
@@ -253,7 +253,7 @@ Status ConfiguredTableService::remove(const std::string& caller, const std::stri
       return Error::conflict("configured table " + id + " has " +
                                  std::to_string(associations.size()) +
                                  " configured table association(s); delete them first",
-                             "SUBRESOURCES_EXIST", "CONFIGURED_TABLE", id);
+                             Cause::InUse, Resource::ConfiguredTable, id);
     CR_TRY(repo::remove(tx, t.id));
     return true;
   }));
@@ -271,7 +271,7 @@ Result<ConfiguredTableView> ConfiguredTableService::create_rule(const std::strin
     if (existing)
       return Error::conflict("configured table " + id + " already has a " + existing->type +
                                  " analysis rule; a table has one rule: update or delete it",
-                             "ALREADY_EXISTS", "CONFIGURED_TABLE", id);
+                             Cause::AlreadyExists, Resource::ConfiguredTable, id);
     CR_ASSIGN(auto rule, policy::parse_analysis_rule(type, policy, t.allowed_columns));
     int64_t now = now_epoch_seconds();
     AnalysisRuleRecord r{t.id, type, rule.to_json(), now, now};
@@ -331,7 +331,7 @@ Result<AssociationView> ConfiguredTableService::create_association(
         return Error::conflict("configured table " + t.id +
                                    " is already associated with membership " + ms.id + " as '" +
                                    a.name + "'",
-                               "ALREADY_EXISTS", "CONFIGURED_TABLE_ASSOCIATION", a.id);
+                               Cause::AlreadyExists, Resource::ConfiguredTableAssociation, a.id);
     // The name is the table's name in SQL and its schema name, so it is unique across the
     // collaboration, compared without case as SQL compares identifiers.
     CR_ASSIGN(auto same_name,
@@ -340,7 +340,7 @@ Result<AssociationView> ConfiguredTableService::create_association(
       return Error::conflict("collaboration " + ms.collaboration_id +
                                  " already has a table named '" + same_name->name +
                                  "'; choose another name",
-                             "ALREADY_EXISTS", "CONFIGURED_TABLE_ASSOCIATION", same_name->id);
+                             Cause::AlreadyExists, Resource::ConfiguredTableAssociation, same_name->id);
     int64_t now = now_epoch_seconds();
     AssociationRecord a{crypto::uuid4(), ms.id,        t.id, req.name,
                         req.description, req.role_arn, now,  now};

@@ -129,7 +129,7 @@ Status DatasetService::check_upload(const std::string& caller, const UploadReque
   CR_TRY(check_names(req));
   return status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto account, catalog::accounts_repo::find_account(tx, caller));
-    if (!account) return Error::not_found("ACCOUNT", caller);
+    if (!account) return Error::not_found(Resource::Account, caller);
     return true;
   }));
 }
@@ -166,7 +166,7 @@ Result<DatasetRecord> DatasetService::get(const std::string& caller,
                                           const std::string& table_name) {
   return ctx_.db.read<DatasetRecord>([&](Tx& tx) -> Result<DatasetRecord> {
     CR_ASSIGN(auto d, catalog::datasets_repo::find(tx, caller, database_name, table_name));
-    if (!d) return Error::not_found("DATASET", database_name + "." + table_name);
+    if (!d) return Error::not_found(Resource::Dataset, database_name + "." + table_name);
     return *d;
   });
 }

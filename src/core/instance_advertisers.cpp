@@ -25,7 +25,7 @@ bool is_integer_type(const std::string& type) {
 
 Status require_amc_account(Tx& tx, const std::string& amc_account_id) {
   CR_ASSIGN(auto amc, catalog::accounts_repo::find_amc_account(tx, amc_account_id));
-  if (!amc) return Error::not_found("AMC account", amc_account_id);
+  if (!amc) return Error::not_found(Resource::AmcAccount, amc_account_id);
   return {};
 }
 
@@ -49,7 +49,7 @@ Status PlatformAdvertiserService::link(const std::string& amc_account_id, int64_
     if (owner)
       return Error::conflict("advertiser " + std::to_string(advertiser_id) +
                                  " belongs to AMC account " + *owner + "; unlink it there first",
-                             "ADVERTISER_LINKED");
+                             Cause::AlreadyExists, Resource::Advertiser, std::to_string(advertiser_id));
     CR_TRY(owners::insert(tx, advertiser_id, amc_account_id, now_epoch_seconds()));
     return true;
   }));
@@ -60,7 +60,7 @@ Status PlatformAdvertiserService::unlink(const std::string& amc_account_id, int6
     CR_TRY(require_amc_account(tx, amc_account_id));
     CR_ASSIGN(auto owner, owners::owner_of(tx, advertiser_id));
     if (!owner || *owner != amc_account_id)
-      return Error::not_found("advertiser",
+      return Error::not_found(Resource::Advertiser,
                               std::to_string(advertiser_id) + " of AMC account " + amc_account_id);
     CR_TRY(owners::remove(tx, advertiser_id));
     CR_TRY(catalog::instances_repo::remove_advertiser_from_account(tx, amc_account_id,

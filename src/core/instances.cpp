@@ -115,7 +115,7 @@ Result<InstanceView> view_of(Tx& tx, const InstanceRecord& inst) {
 // Instances belong to the AMC account that created them; any other caller gets NotFound.
 Result<InstanceRecord> visible_instance(Tx& tx, const AmcCaller& caller, const std::string& id) {
   CR_ASSIGN(auto inst, irepo::find(tx, id));
-  if (!inst || inst->advertiser_id != caller.amc_account.advertiser_id) return Error::not_found("instance", id);
+  if (!inst || inst->advertiser_id != caller.amc_account.advertiser_id) return Error::not_found(Resource::Instance, id);
   return *inst;
 }
 
@@ -328,7 +328,7 @@ Result<catalog::AdvertiserUpdateRecord> InstanceService::advertiser_update(const
   return ctx_.db.read<catalog::AdvertiserUpdateRecord>([&](Tx& tx) -> Result<catalog::AdvertiserUpdateRecord> {
     CR_ASSIGN(auto inst, visible_instance(tx, caller, instance_id));
     CR_ASSIGN(auto u, irepo::find_update(tx, inst.instance_id, update_id));
-    if (!u) return Error::not_found("advertiser update", update_id);
+    if (!u) return Error::not_found(Resource::AdvertiserUpdate, update_id);
     return *u;
   });
 }

@@ -26,7 +26,7 @@ Result<InvitationRecord> InvitationService::invite(const AmcCaller& caller, cons
     for (const auto& [u, r] : members)
       if (strcasecmp(u.email.c_str(), email.c_str()) == 0)
         return Error::conflict(email + " already has access to AMC account " + caller.amc_account.advertiser_id,
-                               "ALREADY_EXISTS");
+                               Cause::AlreadyExists);
     // The store allows one pending invitation per address; say so instead of surfacing the
     // unique-index failure.
     CR_ASSIGN(auto invitations, repo::invitations_of_amc_account(tx, caller.amc_account.advertiser_id));
@@ -34,7 +34,7 @@ Result<InvitationRecord> InvitationService::invite(const AmcCaller& caller, cons
       if (i.status == "PENDING" && strcasecmp(i.email.c_str(), email.c_str()) == 0)
         return Error::conflict(email + " already has a pending invitation (" + i.invitation_id +
                                    ") to AMC account " + caller.amc_account.advertiser_id,
-                               "ALREADY_EXISTS");
+                               Cause::AlreadyExists);
     int64_t now = now_epoch_seconds();
     InvitationRecord inv{crypto::uuid4(), caller.amc_account.advertiser_id, email, role, "PENDING",
                          caller.user.user_id, now, now};
@@ -57,9 +57,9 @@ Result<InvitationRecord> InvitationService::accept(const catalog::UserRecord& us
   return ctx_.db.write<InvitationRecord>([&](Tx& tx) -> Result<InvitationRecord> {
     CR_ASSIGN(auto inv, repo::find_invitation(tx, id));
     // Someone else's invitation does not exist for this user.
-    if (!inv || strcasecmp(inv->email.c_str(), user.email.c_str()) != 0) return Error::not_found("invitation", id);
+    if (!inv || strcasecmp(inv->email.c_str(), user.email.c_str()) != 0) return Error::not_found(Resource::Invitation, id);
     if (inv->status != "PENDING")
-      return Error::conflict("invitation " + id + " is " + inv->status, "INVALID_STATE");
+      return Error::conflict("invitation " + id + " is " + inv->status, Cause::InvalidState);
     int64_t now = now_epoch_seconds();
     CR_TRY(repo::set_invitation_status(tx, id, "ACCEPTED", now));
     CR_TRY(repo::grant_amc_role(tx, user.user_id, inv->advertiser_id, inv->role));

@@ -44,7 +44,7 @@ Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
 // The caller's own membership; another account's membership does not exist for the caller.
 Result<MembershipRecord> own_membership(Tx& tx, const std::string& caller, const std::string& id) {
   CR_ASSIGN(auto ms, repo::find_membership(tx, id));
-  if (!ms || ms->account_id != caller) return Error::not_found("MEMBERSHIP", id);
+  if (!ms || ms->account_id != caller) return Error::not_found(Resource::Membership, id);
   return *ms;
 }
 
@@ -81,12 +81,12 @@ Result<MembershipView> MembershipService::create(const std::string& caller, cons
     CR_ASSIGN(auto instance, catalog::instances_repo::find_by_collaboration(tx, collab.id));
     if (member.status == "ACTIVE")
       return Error::conflict("account " + caller + " already has a membership in collaboration " + collab.id,
-                             "ALREADY_EXISTS", "MEMBERSHIP");
+                             Cause::AlreadyExists, Resource::Membership);
     if (member.status != "INVITED") {
       std::string msg = "account " + caller + " has " + (member.status == "LEFT" ? "left" : "been removed from") +
                         " collaboration " + collab.id + " and cannot join it again";
       if (instance) msg += "; to collaborate again, request a new AMC instance";
-      return Error::conflict(msg, "INVALID_STATE", "COLLABORATION", collab.id);
+      return Error::conflict(msg, Cause::InvalidState, Resource::Collaboration, collab.id);
     }
     CR_TRY(check_result_config(tx, member, req.default_result_config));
     int64_t now = now_epoch_seconds();
@@ -135,7 +135,7 @@ Result<MembershipView> MembershipService::update(const std::string& caller, cons
     CR_ASSIGN(auto ms, own_membership(tx, caller, id));
     if (ms.status != "ACTIVE")
       return Error::conflict("membership " + id + " is " + ms.status + " and can no longer change",
-                             "INVALID_STATE", "MEMBERSHIP", id);
+                             Cause::InvalidState, Resource::Membership, id);
     CR_ASSIGN(auto member, member_of(tx, ms.collaboration_id, caller));
     if (req.default_result_config) {
       CR_TRY(check_result_config(tx, member, *req.default_result_config));
@@ -184,7 +184,7 @@ Status check_active_membership(const MembershipRecord& ms, std::string_view what
   if (ms.status != "ACTIVE")
     return Error::conflict("membership " + ms.id + " is " + ms.status + "; " + std::string(what) +
                                " only through an ACTIVE membership",
-                           "INVALID_STATE", "MEMBERSHIP", ms.id);
+                           Cause::InvalidState, Resource::Membership, ms.id);
   return {};
 }
 

@@ -38,15 +38,6 @@ bool has(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-Error invalid_configuration(std::string message, std::string field) {
-  return {ErrorKind::Validation, std::move(message), std::move(field), "INVALID_CONFIGURATION"};
-}
-
-// A refusal of the query, as the policy checker's refusals are (reason INVALID_QUERY).
-Error budget_refusal(std::string message) {
-  return {ErrorKind::Validation, std::move(message), {}, "INVALID_QUERY"};
-}
-
 std::string format_epsilon(double e) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", e);
@@ -153,14 +144,14 @@ Result<std::vector<BudgetParameter>> budget_parameters(const json& list, const s
                                  at + ".autoRefresh");
     }
     if (bp.period == BudgetPeriod::Lifetime && bp.auto_refresh == "ENABLED")
-      return invalid_configuration(
+      return Error::invalid_configuration(
           at + ": a LIFETIME budget never refreshes; leave autoRefresh out", at + ".autoRefresh");
     for (const auto& seen : out)
       if (seen.period == bp.period)
-        return invalid_configuration(field + " sets the " + to_string(bp.period) + " budget twice",
+        return Error::invalid_configuration(field + " sets the " + to_string(bp.period) + " budget twice",
                                      field);
     if (bp.period != BudgetPeriod::Lifetime && ++periodic > 1)
-      return invalid_configuration(
+      return Error::invalid_configuration(
           field +
               " sets two per-period budgets; give one (CALENDAR_DAY, CALENDAR_WEEK or "
               "CALENDAR_MONTH) and, if wanted, a LIFETIME budget",
@@ -204,7 +195,7 @@ Result<json> union_member(const json& parameters, PrivacyBudgetType type, bool r
   for (const auto& [name, value] : parameters.items()) {
     if (value.is_null()) continue;
     if (name != want)
-      return invalid_configuration("parameters." + name + " does not go with privacyBudgetType " +
+      return Error::invalid_configuration("parameters." + name + " does not go with privacyBudgetType " +
                                        to_string(type) + "; give parameters." + want,
                                    "parameters");
   }
@@ -330,14 +321,14 @@ Result<PrivacyBudgetView> budget_view(Tx& tx, const PrivacyBudgetTemplateRecord&
 // A membership that is not ACTIVE still shows its collaboration, even a deleted one.
 Result<catalog::CollaborationRecord> collaboration_of(Tx& tx, const MembershipRecord& ms) {
   CR_ASSIGN(auto c, collab_repo::find_including_deleted(tx, ms.collaboration_id));
-  if (!c) return Error::not_found("COLLABORATION", ms.collaboration_id);
+  if (!c) return Error::not_found(Resource::Collaboration, ms.collaboration_id);
   return *c;
 }
 
 Result<PrivacyBudgetTemplateRecord> template_in_membership(Tx& tx, const MembershipRecord& ms,
                                                            const std::string& id) {
   CR_ASSIGN(auto t, repo::find(tx, id));
-  if (!t || t->membership_id != ms.id) return Error::not_found("PRIVACY_BUDGET_TEMPLATE", id);
+  if (!t || t->membership_id != ms.id) return Error::not_found(Resource::PrivacyBudgetTemplate, id);
   return *t;
 }
 
@@ -372,7 +363,7 @@ Result<catalog::AssociationRecord> budgeted_association(Tx& tx, const Membership
   }
   if (!a || !owner || owner->collaboration_id != ms.collaboration_id ||
       a->membership_id != ref->membership_id || owner->account_id != ref->account_id)
-    return Error::not_found("CONFIGURED_TABLE_ASSOCIATION", ref->association_id);
+    return Error::not_found(Resource::ConfiguredTableAssociation, ref->association_id);
   if (a->membership_id != ms.id)
     return Error::access_denied("configured table association " + a->id + " belongs to account " +
                                 owner->account_id +
@@ -533,7 +524,7 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::create_template(
   if (auto_refresh != "NONE" && auto_refresh != "CALENDAR_MONTH")
     return Error::validation("autoRefresh must be CALENDAR_MONTH or NONE", "autoRefresh");
   if (*type == PrivacyBudgetType::AccessBudget && auto_refresh != "NONE")
-    return invalid_configuration(
+    return Error::invalid_configuration(
         "autoRefresh CALENDAR_MONTH is for DIFFERENTIAL_PRIVACY; an access budget refreshes per "
         "budgetParameters[].autoRefresh",
         "autoRefresh");
@@ -570,7 +561,7 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::create_template(
         return Error::conflict("collaboration " + c.id +
                                    " already has a DIFFERENTIAL_PRIVACY privacy budget template; "
                                    "update it instead",
-                               "ALREADY_EXISTS", "PRIVACY_BUDGET_TEMPLATE", existing->id);
+                               Cause::AlreadyExists, Resource::PrivacyBudgetTemplate, existing->id);
     } else {
       CR_ASSIGN(auto a,
                 budgeted_association(tx, ms, t.parameters["resourceArn"].get<std::string>()));
@@ -579,7 +570,7 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::create_template(
         return Error::conflict("configured table association " + a.id +
                                    " already has an ACCESS_BUDGET privacy budget template; update "
                                    "it instead",
-                               "ALREADY_EXISTS", "PRIVACY_BUDGET_TEMPLATE", existing->id);
+                               Cause::AlreadyExists, Resource::PrivacyBudgetTemplate, existing->id);
       t.association_id = a.id;
     }
     const int64_t now = clock_->now();
@@ -643,7 +634,7 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::update_template(
     CR_ASSIGN(auto t, template_in_membership(tx, ms, req.template_id));
     CR_ASSIGN(auto c, find_collaboration(tx, t.collaboration_id));
     if (t.type != to_string(*type))
-      return invalid_configuration(
+      return Error::invalid_configuration(
           "privacy budget template " + t.id + " is of type " + t.type + ", not " + to_string(*type),
           "privacyBudgetType");
     const int64_t now = clock_->now();
@@ -665,7 +656,7 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::update_template(
       if (next.value("epsilon", 0) < t.parameters.value("epsilon", 0) && u.first_spent_at)
         return Error::conflict("the differential privacy budget of privacy budget template " +
                                    t.id + " has been spent by queries; epsilon can only grow now",
-                               "INVALID_STATE", "PRIVACY_BUDGET_TEMPLATE", t.id);
+                               Cause::InvalidState, Resource::PrivacyBudgetTemplate, t.id);
       t.parameters = next;
       u.updated_at = now;
       CR_TRY(repo::put_usage(tx, u));
@@ -755,7 +746,7 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::get_template_in_collabor
   return ctx_.db.read<PrivacyBudgetTemplateView>([&](Tx& tx) -> Result<PrivacyBudgetTemplateView> {
     CR_ASSIGN(auto c, readable_collaboration(tx, caller, collaboration_id));
     CR_ASSIGN(auto t, repo::find(tx, id));
-    if (!t || t->collaboration_id != c.id) return Error::not_found("PRIVACY_BUDGET_TEMPLATE", id);
+    if (!t || t->collaboration_id != c.id) return Error::not_found(Resource::PrivacyBudgetTemplate, id);
     return PrivacyBudgetTemplateView{*t, c};
   });
 }
@@ -846,7 +837,7 @@ Status PrivacyBudgetService::spend_for_query(Tx& tx, const std::string& collabor
   if (epsilon > 0) {
     CR_ASSIGN(auto dp, repo::find_differential_privacy(tx, c.id));
     if (!dp)
-      return budget_refusal(
+      return Error::invalid_query(
           "collaboration " + c.id +
           " has no differential privacy policy (a DIFFERENTIAL_PRIVACY privacy budget template); "
           "tables protected by differential privacy cannot be queried until a member whose data "
@@ -861,7 +852,7 @@ Status PrivacyBudgetService::spend_for_query(Tx& tx, const std::string& collabor
               ? " until it refreshes at " +
                     format_iso8601(*next_period_start(BudgetPeriod::CalendarMonth, u.period_start))
               : "; it does not refresh";
-      return budget_refusal(
+      return Error::invalid_query(
           "the collaboration's differential privacy budget is exhausted: this "
           "query needs epsilon " +
           format_epsilon(epsilon) + " and " + format_epsilon(left) + " of " +
@@ -890,7 +881,7 @@ Status PrivacyBudgetService::spend_for_query(Tx& tx, const std::string& collabor
           when = "until " + format_iso8601(*next_period_start(p.period, u.period_start));
         else
           when = "until its owner refreshes it (autoRefresh DISABLED)";
-        return budget_refusal("the access budget of table " + a->name + " (" +
+        return Error::invalid_query("the access budget of table " + a->name + " (" +
                               t->parameters.value("resourceArn", "") + ") is exhausted: its " +
                               to_string(p.period) + " budget of " + std::to_string(p.budget) +
                               " uses is spent " + when);

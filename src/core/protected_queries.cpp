@@ -300,7 +300,7 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
       // A template of another collaboration is not found, as if it did not exist.
       CR_ASSIGN(auto t, catalog::analysis_templates_repo::find_by_arn(tx, *req.analysis_template_arn));
       if (!t || t->collaboration_id != c.id)
-        return Error::not_found("ANALYSIS_TEMPLATE", *req.analysis_template_arn);
+        return Error::not_found(Resource::AnalysisTemplate, *req.analysis_template_arn);
       CR_ASSIGN(sql, render_template(*t, req.parameters));
       template_arn = t->arn;
       for (const auto& [k, v] : req.parameters) parameters[k] = v;
@@ -484,11 +484,11 @@ Result<ProtectedQueryView> ProtectedQueryService::get(const std::string& caller,
     CR_TRY(check_active_reader(tx, ms));
     CR_ASSIGN(auto q, repo::find(tx, id));
     if (!q || q->collaboration_id != ms.collaboration_id)
-      return Error::not_found("PROTECTED_QUERY", id);
+      return Error::not_found(Resource::ProtectedQuery, id);
     if (q->membership_id != ms.id) {
       CR_ASSIGN(auto c, collab_repo::find_including_deleted(tx, ms.collaboration_id));
       bool log = ms.query_log_status == "ENABLED" && c && c->query_log_status == "ENABLED";
-      if (!log) return Error::not_found("PROTECTED_QUERY", id);
+      if (!log) return Error::not_found(Resource::ProtectedQuery, id);
     }
     return view_of(*q, ms, q->account_id);
   }));
@@ -526,11 +526,11 @@ Result<ProtectedQueryView> ProtectedQueryService::cancel(const std::string& call
   CR_ASSIGN(auto v, ctx_.db.write<ProtectedQueryView>([&](Tx& tx) -> Result<ProtectedQueryView> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
     CR_ASSIGN(auto q, repo::find(tx, id));
-    if (!q || q->membership_id != ms.id) return Error::not_found("PROTECTED_QUERY", id);
+    if (!q || q->membership_id != ms.id) return Error::not_found(Resource::ProtectedQuery, id);
     if (terminal(q->status) || q->status == "CANCELLING")
       return Error::conflict("protected query " + id + " is " + q->status +
                                  " and can no longer be cancelled",
-                             "INVALID_STATE", "PROTECTED_QUERY", id);
+                             Cause::InvalidState, Resource::ProtectedQuery, id);
     if (q->status == "SUBMITTED") {
       q->status = "CANCELLED";
       q->error_code = "CANCELLED";

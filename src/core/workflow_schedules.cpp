@@ -51,7 +51,7 @@ Status check_schedule(const ScheduleRecord& s) {
 
 Status require_workflow(Tx& tx, const std::string& instance_id, const std::string& workflow_id) {
   CR_ASSIGN(auto w, repo::find(tx, instance_id, workflow_id));
-  if (!w) return Error::not_found("workflow", workflow_id);
+  if (!w) return Error::not_found(Resource::Workflow, workflow_id);
   return {};
 }
 
@@ -92,7 +92,7 @@ Result<ScheduleRecord> WorkflowService::create_schedule(const AmcCaller& caller,
     if (existing)
       return Error::conflict(
           "schedule " + s.schedule_id + " already exists on instance " + s.instance_id,
-          "ALREADY_EXISTS", "SCHEDULE", s.schedule_id);
+          Cause::AlreadyExists, Resource::Schedule, s.schedule_id);
     CR_TRY(require_workflow(tx, s.instance_id, s.workflow_id));
     CR_TRY(repo::insert_schedule(tx, s));
     return s;
@@ -105,7 +105,7 @@ Result<ScheduleRecord> WorkflowService::get_schedule(const AmcCaller& caller,
   CR_ASSIGN(auto inst, instance(caller, instance_id));
   return ctx_.db.read<ScheduleRecord>([&](Tx& tx) -> Result<ScheduleRecord> {
     CR_ASSIGN(auto s, repo::find_schedule(tx, inst.instance_id, schedule_id));
-    if (!s) return Error::not_found("schedule", schedule_id);
+    if (!s) return Error::not_found(Resource::Schedule, schedule_id);
     return *s;
   });
 }
@@ -134,7 +134,7 @@ Result<ScheduleRecord> WorkflowService::update_schedule(const AmcCaller& caller,
   CR_ASSIGN(auto inst, instance(caller, instance_id));
   return ctx_.db.write<ScheduleRecord>([&](Tx& tx) -> Result<ScheduleRecord> {
     CR_ASSIGN(auto existing, repo::find_schedule(tx, inst.instance_id, s.schedule_id));
-    if (!existing) return Error::not_found("schedule", s.schedule_id);
+    if (!existing) return Error::not_found(Resource::Schedule, s.schedule_id);
     if (s.aggregation_start_day.empty()) s.aggregation_start_day = existing->aggregation_start_day;
     CR_TRY(check_schedule(s));
     CR_TRY(require_workflow(tx, inst.instance_id, s.workflow_id));
@@ -153,7 +153,7 @@ Status WorkflowService::remove_schedule(const AmcCaller& caller, const std::stri
   CR_ASSIGN(auto inst, instance(caller, instance_id));
   return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto existing, repo::find_schedule(tx, inst.instance_id, schedule_id));
-    if (!existing) return Error::not_found("schedule", schedule_id);
+    if (!existing) return Error::not_found(Resource::Schedule, schedule_id);
     CR_TRY(repo::remove_schedule(tx, inst.instance_id, schedule_id));
     return true;
   }));
@@ -177,9 +177,9 @@ Result<int> WorkflowService::run_due_schedules() {
     // The run is the schedule creator's, in the instance's AMC account.
     auto caller = ctx_.db.read<AmcCaller>([&](Tx& tx) -> Result<AmcCaller> {
       CR_ASSIGN(auto inst, catalog::instances_repo::find(tx, s.instance_id));
-      if (!inst) return Error::not_found("instance", s.instance_id);
+      if (!inst) return Error::not_found(Resource::Instance, s.instance_id);
       CR_ASSIGN(auto account, catalog::accounts_repo::find_amc_account(tx, inst->advertiser_id));
-      if (!account) return Error::not_found("AMC account", inst->advertiser_id);
+      if (!account) return Error::not_found(Resource::AmcAccount, inst->advertiser_id);
       AmcCaller c;
       c.user.user_id = s.created_by;
       c.amc_account = *account;

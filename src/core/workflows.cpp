@@ -183,7 +183,7 @@ WorkflowExecutionView view_of(const WorkflowExecutionRecord& e,
 Result<WorkflowExecutionView> read_execution(Tx& tx, const std::string& instance_id,
                                              const std::string& execution_id) {
   CR_ASSIGN(auto e, repo::find_execution(tx, instance_id, execution_id));
-  if (!e) return Error::not_found("workflow execution", execution_id);
+  if (!e) return Error::not_found(Resource::WorkflowExecution, execution_id);
   CR_ASSIGN(auto q, catalog::protected_queries_repo::find(tx, e->protected_query_id));
   if (!q)
     return Error::internal("the protected query of execution " + execution_id + " is missing");
@@ -313,7 +313,7 @@ Result<WorkflowRecord> WorkflowService::create(const AmcCaller& caller,
     if (existing)
       return Error::conflict(
           "workflow " + w.workflow_id + " already exists on instance " + w.instance_id,
-          "ALREADY_EXISTS", "WORKFLOW", w.workflow_id);
+          Cause::AlreadyExists, Resource::Workflow, w.workflow_id);
     CR_TRY(repo::insert(tx, w));
     return w;
   });
@@ -324,7 +324,7 @@ Result<WorkflowRecord> WorkflowService::get(const AmcCaller& caller, const std::
   CR_ASSIGN(auto inst, instance(caller, instance_id));
   return ctx_.db.read<WorkflowRecord>([&](Tx& tx) -> Result<WorkflowRecord> {
     CR_ASSIGN(auto w, repo::find(tx, inst.instance_id, workflow_id));
-    if (!w) return Error::not_found("workflow", workflow_id);
+    if (!w) return Error::not_found(Resource::Workflow, workflow_id);
     return *w;
   });
 }
@@ -352,7 +352,7 @@ Result<WorkflowRecord> WorkflowService::update(const AmcCaller& caller,
   CR_TRY(check_workflow(w));
   return ctx_.db.write<WorkflowRecord>([&](Tx& tx) -> Result<WorkflowRecord> {
     CR_ASSIGN(auto existing, repo::find(tx, inst.instance_id, w.workflow_id));
-    if (!existing) return Error::not_found("workflow", w.workflow_id);
+    if (!existing) return Error::not_found(Resource::Workflow, w.workflow_id);
     w.instance_id = inst.instance_id;
     w.created_by = existing->created_by;
     w.created_at = existing->created_at;
@@ -369,7 +369,7 @@ Status WorkflowService::remove(const AmcCaller& caller, const std::string& insta
   // deleted); past executions keep their copy.
   return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto existing, repo::find(tx, inst.instance_id, workflow_id));
-    if (!existing) return Error::not_found("workflow", workflow_id);
+    if (!existing) return Error::not_found(Resource::Workflow, workflow_id);
     CR_ASSIGN(auto schedules, repo::schedules_of_workflow(tx, inst.instance_id, workflow_id));
     if (!schedules.empty()) {
       std::string names;
@@ -428,7 +428,7 @@ Result<WorkflowExecutionView> WorkflowService::submit(const AmcCaller& caller,
   } else {
     CR_ASSIGN(w, ctx_.db.read<WorkflowRecord>([&](Tx& tx) -> Result<WorkflowRecord> {
       CR_ASSIGN(auto saved, repo::find(tx, inst.instance_id, *req.workflow_id));
-      if (!saved) return Error::not_found("workflow", *req.workflow_id);
+      if (!saved) return Error::not_found(Resource::Workflow, *req.workflow_id);
       return *saved;
     }));
   }

@@ -313,9 +313,9 @@ class S3ObjectStore : public ObjectStore {
     std::string code = xml_text(r.body, "Code").value_or("");
     std::string message = xml_text(r.body, "Message").value_or("");
     if (code == "NoSuchBucket" || (r.status == 404 && code.empty() && key.empty()))
-      return Error::not_found("BUCKET", bucket);
+      return Error::not_found(Resource::Bucket, bucket);
     if (code == "NoSuchKey" || (r.status == 404 && code.empty()))
-      return Error::not_found("OBJECT", bucket + "/" + key);
+      return Error::not_found(Resource::Object, bucket + "/" + key);
     std::string what = "the object store answered " + std::to_string(r.status) +
                        (code.empty() ? "" : " " + code) +
                        (message.empty() ? "" : " (" + message + ")") + " for " +

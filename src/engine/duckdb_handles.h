@@ -93,7 +93,7 @@ inline Error error_of(duckdb_result* r) {
   std::string message = msg ? msg : "unknown DuckDB error";
   switch (duckdb_result_error_type(r)) {
     case DUCKDB_ERROR_INTERRUPT:
-      return {ErrorKind::Conflict, "interrupted", {}, "CANCELLED"};
+      return Error::cancelled("interrupted");
     case DUCKDB_ERROR_CONVERSION:
     case DUCKDB_ERROR_INVALID_INPUT:
     case DUCKDB_ERROR_PARSER:

@@ -56,7 +56,7 @@ Error field_error(const std::string& path, const std::string& message) {
 
 // Members that are well-formed one by one but do not fit together, or do not fit the table.
 Error config_error(const std::string& path, const std::string& message) {
-  return {ErrorKind::Validation, message, path, "INVALID_CONFIGURATION"};
+  return Error::invalid_configuration(message, path);
 }
 
 Status check_column_name(const std::string& c, const std::string& where) {

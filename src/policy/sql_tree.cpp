@@ -5,7 +5,7 @@
 namespace cleanroom::policy {
 
 Error invalid_query(std::string message) {
-  return {ErrorKind::Validation, std::move(message), {}, "INVALID_QUERY"};
+  return Error::invalid_query(std::move(message));
 }
 
 std::string SqlText::at(const json& node) const {

@@ -272,7 +272,7 @@ TEST_P(AmcCorpus, HasItsVerdict) {
   }
   ASSERT_FALSE(checked.ok()) << "allowed as: " << checked->sql;
   EXPECT_EQ(checked.error().kind, ErrorKind::Validation);
-  EXPECT_EQ(checked.error().reason, "INVALID_QUERY");
+  EXPECT_EQ(checked.error().cause, Cause::InvalidQuery);
   const std::string part = c.expect.substr(std::string("rejected: ").size());
   EXPECT_NE(checked.error().message.find(part), std::string::npos) << checked.error().message;
 }

@@ -121,7 +121,7 @@ std::string refusal(const std::string& amc_sql) {
   auto t = translate(amc_sql);
   EXPECT_FALSE(t.ok()) << amc_sql << " was translated to " << (t.ok() ? t->sql : "");
   if (t.ok()) return "";
-  EXPECT_EQ(t.error().reason, "INVALID_QUERY") << t.error().message;
+  EXPECT_EQ(t.error().cause, Cause::InvalidQuery) << t.error().message;
   return t.error().message;
 }
 
@@ -639,7 +639,7 @@ TEST(AmcDialectChecked, TranslatedQueriesPassTheCheckerWithTheirLineage) {
   ASSERT_TRUE(collected.ok()) << collected.error().message;
   auto refused = policy::check_query(*collected, amc_context());
   ASSERT_FALSE(refused.ok()) << *collected;
-  EXPECT_EQ(refused.error().reason, "INVALID_QUERY");
+  EXPECT_EQ(refused.error().cause, Cause::InvalidQuery);
   // PERCENTILE picks a value: never of a HIGH column.
   auto picked = translated_text(
       "SELECT campaign, PERCENTILE(postal_code, 0.5) AS p, COUNT(DISTINCT user_id) "

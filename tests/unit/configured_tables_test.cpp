@@ -174,7 +174,7 @@ TEST_F(Fixture, RuleColumnsMustBeAllowedNowAndAfterUpdates) {
   auto refused = tables.update(kA, id, drop_segment);
   expect_error(refused, ErrorKind::Validation,
                "AGGREGATION analysis rule would no longer be valid");
-  EXPECT_EQ(refused.error().reason, "INVALID_CONFIGURATION");
+  EXPECT_EQ(refused.error().cause, Cause::InvalidConfiguration);
 
   core::UpdateConfiguredTableRequest drop_spend;
   drop_spend.allowed_columns = std::vector<std::string>{"hashed_email", "segment"};
@@ -219,7 +219,7 @@ TEST_F(Fixture, TableCannotBeDeletedWhileAssociated) {
   auto a = associate(kA, membership_a, id, "customers").value();
   auto refused = tables.remove(kA, id);
   expect_error(refused, ErrorKind::Conflict, "delete them first");
-  EXPECT_EQ(refused.error().reason, "SUBRESOURCES_EXIST");
+  EXPECT_EQ(refused.error().cause, Cause::InUse);
   ASSERT_TRUE(tables.remove_association(kA, membership_a, a.association.id).ok());
   ASSERT_TRUE(tables.remove(kA, id).ok());
   expect_error(tables.get(kA, id), ErrorKind::NotFound, "not found");

@@ -26,7 +26,7 @@ class OneObjectStore : public delivery::ObjectStore {
   Status get_file(const std::string& bucket, const std::string& key,
                   const std::string& local_path) override {
     fetched.push_back(bucket + "/" + key);
-    if (key != "remote.csv") return Error::not_found("OBJECT", bucket + "/" + key);
+    if (key != "remote.csv") return Error::not_found(Resource::Object, bucket + "/" + key);
     std::ofstream(local_path) << text_;
     return {};
   }

@@ -203,7 +203,7 @@ TEST(DpRewrite, RefusesWhatDifferentialPrivacyCannotProtect) {
   for (const auto& c : cases) {
     auto r = policy::check_query(c.sql, ctx);
     ASSERT_FALSE(r.ok()) << c.sql << "\nallowed as: " << r->sql;
-    EXPECT_EQ(r.error().reason, "INVALID_QUERY") << c.sql;
+    EXPECT_EQ(r.error().cause, Cause::InvalidQuery) << c.sql;
     EXPECT_NE(r.error().message.find(c.message), std::string::npos) << c.sql << "\n"
                                                                     << r.error().message;
   }

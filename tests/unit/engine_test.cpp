@@ -198,7 +198,7 @@ TEST(Engine, ReportsProgressAndCanBeInterrupted) {
   auto r = c.query("SELECT count(*) FROM big a, big b WHERE a.i + b.i = -1");
   watcher.join();
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().reason, "CANCELLED");
+  EXPECT_EQ(r.error().kind, ErrorKind::Cancelled);
   EXPECT_GT(seen.fraction, 0.0);
   EXPECT_LE(seen.fraction, 1.0);
 }

@@ -283,7 +283,7 @@ TEST_F(IngestTest, ReportsProgressAndCanBeCancelled) {
 
   r.progress = [](const IngestProgress&) { return false; };
   Error e = failure(r);
-  EXPECT_EQ(e.reason, "CANCELLED");
+  EXPECT_EQ(e.kind, ErrorKind::Cancelled);
   EXPECT_EQ(files(), std::vector<std::string>{"1.parquet"});
 }
 

@@ -97,7 +97,7 @@ TEST_F(LocalObjectStoreTest, MissingBucketsAndObjectsAreNotFound) {
   auto put = store_->put_file("nowhere", "k.csv", src, "");
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(put.error().kind, ErrorKind::NotFound);
-  EXPECT_EQ(put.error().resource_type, "BUCKET");
+  EXPECT_EQ(put.error().resource, Resource::Bucket);
   EXPECT_FALSE(fs::exists(dir_ / "buckets" / "nowhere"));
 
   auto list = store_->list("nowhere", "");
@@ -108,7 +108,7 @@ TEST_F(LocalObjectStoreTest, MissingBucketsAndObjectsAreNotFound) {
   auto get = store_->get_file("results", "absent.csv", out);
   ASSERT_FALSE(get.ok());
   EXPECT_EQ(get.error().kind, ErrorKind::NotFound);
-  EXPECT_EQ(get.error().resource_type, "OBJECT");
+  EXPECT_EQ(get.error().resource, Resource::Object);
   EXPECT_FALSE(fs::exists(out));
   // A folder is no object.
   ASSERT_TRUE(store_->put_file("results", "dir/k.csv", src, "").ok());

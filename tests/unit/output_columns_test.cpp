@@ -49,7 +49,7 @@ TEST(OutputColumns, TypesMatchByKind) {
                   .ok());
   auto wrong = check({{"campaign_id", "STRING"}}, {{"campaign_id", "BIGINT"}});
   ASSERT_FALSE(wrong.ok());
-  EXPECT_EQ(wrong.error().reason, "INVALID_QUERY");
+  EXPECT_EQ(wrong.error().cause, Cause::InvalidQuery);
   EXPECT_EQ(wrong.error().message,
             "outputColumns[0] campaign_id must be STRING, but the query answers it as LONG "
             "(DuckDB BIGINT)");

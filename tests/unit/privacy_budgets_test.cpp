@@ -145,7 +145,7 @@ TEST_F(PrivacyBudgets, OnlyAMemberWhoseDataItProtectsSetsTheDifferentialPrivacyT
            "",
            {{"accessBudget", {{"resourceArn", resource_b}, {"budgetParameters", json::array()}}}}});
   expect_error(wrong_member, ErrorKind::Validation, "does not go with privacyBudgetType");
-  EXPECT_EQ(wrong_member.error().reason, "INVALID_CONFIGURATION");
+  EXPECT_EQ(wrong_member.error().cause, Cause::InvalidConfiguration);
 
   auto v = create_dp(kB, membership_b, 5, 20, "CALENDAR_MONTH");
   ASSERT_TRUE(v.ok()) << v.error().message;
@@ -155,7 +155,7 @@ TEST_F(PrivacyBudgets, OnlyAMemberWhoseDataItProtectsSetsTheDifferentialPrivacyT
   EXPECT_EQ(v->tmpl.auto_refresh, "CALENDAR_MONTH");
   auto again = create_dp(kB, membership_b, 6, 20);
   expect_error(again, ErrorKind::Conflict, "already has a DIFFERENTIAL_PRIVACY");
-  EXPECT_EQ(again.error().reason, "ALREADY_EXISTS");
+  EXPECT_EQ(again.error().cause, Cause::AlreadyExists);
   EXPECT_EQ(again.error().resource_id, v->tmpl.id);
 }
 
@@ -196,7 +196,7 @@ TEST_F(PrivacyBudgets, QueriesSpendEpsilonUntilTheBudgetIsExhausted) {
     ASSERT_TRUE(budgets.spend_for_query(collaboration_id, count, {}).ok()) << i;
   auto refused = budgets.spend_for_query(collaboration_id, count, {});
   expect_error(refused, ErrorKind::Validation, "differential privacy budget is exhausted");
-  EXPECT_EQ(refused.error().reason, "INVALID_QUERY");
+  EXPECT_EQ(refused.error().cause, Cause::InvalidQuery);
   EXPECT_NE(refused.error().message.find("does not refresh"), std::string::npos);
   b = budget_of("DIFFERENTIAL_PRIVACY");
   EXPECT_EQ(remaining(b, policy::DpAggregate::Count), 0);
@@ -247,7 +247,7 @@ TEST_F(PrivacyBudgets, EpsilonCanGrowAnyTimeButShrinkOnlyBeforeQueriesSpendIt) {
   ASSERT_TRUE(budgets.spend_for_query(collaboration_id, 0.5, {}).ok());
   auto lowered = update({{"differentialPrivacy", {{"epsilon", 2}}}});
   expect_error(lowered, ErrorKind::Conflict, "epsilon can only grow");
-  EXPECT_EQ(lowered.error().reason, "INVALID_STATE");
+  EXPECT_EQ(lowered.error().cause, Cause::InvalidState);
   auto raised = update({{"differentialPrivacy", {{"epsilon", 4}, {"usersNoisePerQuery", 50}}}});
   ASSERT_TRUE(raised.ok()) << raised.error().message;
   EXPECT_EQ(raised->tmpl.parameters, json({{"epsilon", 4}, {"usersNoisePerQuery", 50}}));
@@ -285,7 +285,7 @@ TEST_F(PrivacyBudgets, OnlyTheTablesOwnerSetsItsAccessBudget) {
       kB, membership_b, resource_b,
       {{{"type", "CALENDAR_DAY"}, {"budget", 2}}, {{"type", "CALENDAR_MONTH"}, {"budget", 20}}});
   expect_error(two_periods, ErrorKind::Validation, "two per-period budgets");
-  EXPECT_EQ(two_periods.error().reason, "INVALID_CONFIGURATION");
+  EXPECT_EQ(two_periods.error().cause, Cause::InvalidConfiguration);
   expect_error(create_access(kB, membership_b, resource_b,
                              {{{"type", "LIFETIME"}, {"budget", 2}, {"autoRefresh", "ENABLED"}}}),
                ErrorKind::Validation, "never refreshes");
@@ -333,7 +333,7 @@ TEST_F(PrivacyBudgets, EachQueryReadingATableUsesOneOfEachOfItsBudgets) {
                "the access budget of table audience (" + resource_b +
                    ") is exhausted: its CALENDAR_DAY budget of 2 uses is spent until "
                    "2024-02-01T00:00:00Z");
-  EXPECT_EQ(refused.error().reason, "INVALID_QUERY");
+  EXPECT_EQ(refused.error().cause, Cause::InvalidQuery);
 
   clock->set(at("2024-02-01T08:00:00"));
   b = budget_of("ACCESS_BUDGET");

@@ -243,7 +243,7 @@ TEST_F(ProtectedQueries, CancellingAnEndedQueryIsAConflict) {
   auto c = t.s().protected_queries.cancel(kA, membership_a, v.query.id);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error().kind, ErrorKind::Conflict);
-  EXPECT_EQ(c.error().reason, "INVALID_STATE");
+  EXPECT_EQ(c.error().cause, Cause::InvalidState);
 }
 
 TEST_F(ProtectedQueries, OthersSeeQueriesOnlyWithTheQueryLogEnabled) {

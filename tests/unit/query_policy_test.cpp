@@ -250,7 +250,7 @@ TEST_P(QueryPolicyCorpus, HasItsVerdict) {
   ASSERT_EQ(c.expect.rfind(prefix, 0), 0u) << "expect must be 'allowed' or 'rejected: ...'";
   ASSERT_FALSE(checked.ok()) << "allowed as: " << checked->sql;
   EXPECT_EQ(checked.error().kind, ErrorKind::Validation);
-  EXPECT_EQ(checked.error().reason, "INVALID_QUERY");
+  EXPECT_EQ(checked.error().cause, Cause::InvalidQuery);
   EXPECT_NE(checked.error().message.find(c.expect.substr(prefix.size())), std::string::npos)
       << checked.error().message;
   // A refusal names the rule, never a value: no literal of the query is echoed (DuckDB's own
@@ -280,7 +280,7 @@ TEST(QueryPolicy, DeepExpressionIsRefused) {
       "SELECT segment, SUM(spend) FROM customers WHERE " + e + " > 0 GROUP BY segment",
       aggregation_setup());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().reason, "INVALID_QUERY");
+  EXPECT_EQ(r.error().cause, Cause::InvalidQuery);
 }
 
 // Issue 12 attack 1: equated join columns are not merged into one count. Each protected table's

@@ -271,15 +271,15 @@ TEST_F(S3ObjectStoreTest, ErrorsAreOurKinds) {
   auto missing_key = store_->get_file(bucket_, "absent.csv", out);
   ASSERT_FALSE(missing_key.ok());
   EXPECT_EQ(missing_key.error().kind, ErrorKind::NotFound);
-  EXPECT_EQ(missing_key.error().resource_type, "OBJECT");
+  EXPECT_EQ(missing_key.error().resource, Resource::Object);
   EXPECT_FALSE(fs::exists(out));
   EXPECT_TRUE(fs::is_empty(dir_)) << "no partial download is left";
 
   auto missing_bucket = store_->put_file("no-such-bucket-here", "k", file("a.csv", "a"), "");
   ASSERT_FALSE(missing_bucket.ok());
   EXPECT_EQ(missing_bucket.error().kind, ErrorKind::NotFound);
-  EXPECT_EQ(missing_bucket.error().resource_type, "BUCKET");
-  EXPECT_EQ(store_->list("no-such-bucket-here", "").error().resource_type, "BUCKET");
+  EXPECT_EQ(missing_bucket.error().resource, Resource::Bucket);
+  EXPECT_EQ(store_->list("no-such-bucket-here", "").error().resource, Resource::Bucket);
   EXPECT_EQ(store_->put_file(bucket_, "../x", file("a.csv", "a"), "").error().field, "key");
 
   auto wrong = s3_object_store(config(key_id_, "not-the-secret"))->list(bucket_, "");

@@ -20,7 +20,7 @@ constexpr const char* kMembershipId = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
 Result<json> parse(const char* method, const char* path, const char* query = "",
                    const char* body = "") {
   auto m = model().match(method, path);
-  if (!m) return Error::not_found("route", path);
+  if (!m) return Error::not_found(Resource::Route, path);
   return model().parse_input(*m, query, {}, body);
 }
 
@@ -172,7 +172,7 @@ TEST(ServiceModelParseInput, RejectsANonIntegerQueryValue) {
   auto input = parse("GET", "/collaborations/x/members", "maxResults=abc");
   ASSERT_FALSE(input.ok());
   EXPECT_EQ(input.error().kind, ErrorKind::Validation);
-  EXPECT_EQ(input.error().reason, "FIELD_VALIDATION_FAILED");
+  EXPECT_EQ(input.error().cause, Cause::InvalidField);
   EXPECT_EQ(input.error().field, "maxResults");
   EXPECT_NE(input.error().message.find("'abc'"), std::string::npos);
   EXPECT_FALSE(parse("GET", "/collaborations/x/members", "maxResults=99999999999").ok());
@@ -226,7 +226,7 @@ TEST(ServiceModelValidate, MissingRequiredMember) {
   auto status = model().validate_input("CreateMembership", input);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::Validation);
-  EXPECT_EQ(status.error().reason, "FIELD_VALIDATION_FAILED");
+  EXPECT_EQ(status.error().cause, Cause::InvalidField);
   EXPECT_EQ(status.error().field, "queryLogStatus");
   EXPECT_EQ(status.error().message,
             "1 validation error detected: Value null at 'queryLogStatus' failed to satisfy "

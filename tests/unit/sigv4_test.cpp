@@ -48,7 +48,7 @@ SignedRequest request_of(const Fixture& f) { return {f.method, f.target, f.heade
 SecretLookup lookup_of(const Fixture& f) {
   return [&f](const std::string& id) -> Result<std::string> {
     if (id == f.access_key_id) return f.secret;
-    return Error::not_found("access key", id);
+    return Error::unauthenticated("unknown access key");
   };
 }
 
@@ -80,12 +80,20 @@ Result<SigV4Identity> verify(const SignedRequest& req, const Fixture& f, int64_t
   return verify_sigv4(req, lookup_of(f), f.signed_at + skew);
 }
 
-// Every rejection is Unauthenticated, with the AWS code both in reason and leading the message.
+Cause cause_of(std::string_view code) {
+  if (code == "MissingAuthenticationTokenException") return Cause::MissingCredentials;
+  if (code == "IncompleteSignatureException") return Cause::IncompleteSignature;
+  if (code == "InvalidSignatureException") return Cause::InvalidSignature;
+  if (code == "UnrecognizedClientException") return Cause::UnknownAccessKey;
+  return Cause::Unspecified;
+}
+
+// Every rejection is Unauthenticated, with its cause, and the AWS code leading the message.
 void expect_rejected(const Result<SigV4Identity>& result, std::string_view code,
                      std::string_view detail = "") {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::Unauthenticated);
-  EXPECT_EQ(result.error().reason, code);
+  EXPECT_EQ(result.error().cause, cause_of(code)) << code;
   EXPECT_TRUE(result.error().message.starts_with(std::string(code) + ": "))
       << result.error().message;
   EXPECT_NE(result.error().message.find(detail), std::string::npos) << result.error().message;

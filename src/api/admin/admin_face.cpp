@@ -69,7 +69,7 @@ Response AdminFace::handle(Request& req) {
   auto handler = router_.match(req, &path_known);
   if (!handler) {
     Error e = path_known ? Error::validation(req.method + " is not supported on " + req.path)
-                         : Error::not_found("admin resource", req.path);
+                         : Error(ErrorKind::NotFound, "admin resource " + req.path + " not found").about(Resource::Route, req.path);
     return amc::error_response(e, req.request_id);
   }
   return (*handler)(req);

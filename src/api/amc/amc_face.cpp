@@ -22,7 +22,8 @@ int status_of_kind(ErrorKind k) {
     case ErrorKind::Unauthenticated: return 401;
     case ErrorKind::AccessDenied: return 403;
     case ErrorKind::NotFound: return 404;
-    case ErrorKind::Conflict: return 409;
+    case ErrorKind::Conflict:
+    case ErrorKind::Cancelled: return 409;
     case ErrorKind::QuotaExceeded:
     case ErrorKind::Throttled: return 429;
     case ErrorKind::NotImplemented: return 501;
@@ -33,15 +34,12 @@ int status_of_kind(ErrorKind k) {
 
 Result<std::string> bearer_token(const Request& req) {
   if (!req.has_header("Authorization")) {
-    Error e = Error::unauthenticated("the Authorization header is missing; send Authorization: Bearer <token>");
-    e.field = "Authorization";
-    return e;
+    return Error::unauthenticated("the Authorization header is missing; send Authorization: Bearer <token>")
+        .at("Authorization");
   }
   std::string auth = req.header("Authorization");
   if (auth.rfind("Bearer ", 0) != 0 || auth.size() <= 7) {
-    Error e = Error::unauthenticated("the Authorization header must be 'Bearer <token>'");
-    e.field = "Authorization";
-    return e;
+    return Error::unauthenticated("the Authorization header must be 'Bearer <token>'").at("Authorization");
   }
   return auth.substr(7);
 }
@@ -86,11 +84,9 @@ Result<catalog::UserRecord> AmcFace::user(const Request& req) {
   CR_ASSIGN(std::string token, bearer_token(req));
   CR_ASSIGN(std::string client_id, required_header(req, kClientId));
   CR_ASSIGN(auto u, s_.accounts.authenticate_bearer(token));
-  if (u.client_id != client_id) {
-    Error e = Error::unauthenticated(std::string(kClientId) + " does not belong to this bearer token");
-    e.field = kClientId;
-    return e;
-  }
+  if (u.client_id != client_id)
+    return Error::unauthenticated(std::string(kClientId) + " does not belong to this bearer token")
+        .at(kClientId);
   return u;
 }
 

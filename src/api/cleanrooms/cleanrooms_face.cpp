@@ -7,65 +7,6 @@
 namespace cleanroom::api::cleanrooms {
 using nlohmann::json;
 
-namespace {
-
-struct WireError {
-  int status;
-  const char* type;
-};
-
-WireError wire_error(const Error& e) {
-  switch (e.kind) {
-    case ErrorKind::Validation: return {400, "ValidationException"};
-    case ErrorKind::Unauthenticated: return {403, "AccessDeniedException"};
-    case ErrorKind::AccessDenied: return {403, "AccessDeniedException"};
-    case ErrorKind::NotFound: return {404, "ResourceNotFoundException"};
-    case ErrorKind::Conflict: return {409, "ConflictException"};
-    case ErrorKind::QuotaExceeded: return {402, "ServiceQuotaExceededException"};
-    case ErrorKind::Throttled: return {429, "ThrottlingException"};
-    case ErrorKind::NotImplemented: return {501, "NotImplementedException"};
-    case ErrorKind::Internal: return {500, "InternalServerException"};
-  }
-  return {500, "InternalServerException"};
-}
-
-}  // namespace
-
-Response error_response(const Error& e) {
-  WireError w = wire_error(e);
-  std::string type = w.type;
-  json body = {{"message", e.message}};
-  switch (e.kind) {
-    case ErrorKind::Unauthenticated:
-      // Signature failures carry their own AWS code (InvalidSignatureException, ...).
-      if (!e.reason.empty()) type = e.reason;
-      break;
-    case ErrorKind::Validation:
-      body["reason"] = e.reason.empty() ? "FIELD_VALIDATION_FAILED" : e.reason;
-      if (!e.field.empty()) body["fieldList"] = json::array({{{"name", e.field}, {"message", e.message}}});
-      break;
-    case ErrorKind::AccessDenied:
-      body["reason"] = "INSUFFICIENT_PERMISSIONS";
-      break;
-    case ErrorKind::NotFound:
-      body["resourceId"] = e.resource_id;
-      body["resourceType"] = e.resource_type;
-      break;
-    case ErrorKind::Conflict:
-      if (!e.reason.empty()) body["reason"] = e.reason;
-      if (!e.resource_id.empty()) body["resourceId"] = e.resource_id;
-      if (!e.resource_type.empty()) body["resourceType"] = e.resource_type;
-      break;
-    default:
-      break;
-  }
-  Response r = Response::json(w.status, body);
-  r.headers.emplace_back("x-amzn-ErrorType", type);
-  return r;
-}
-
-std::string error_type(const Error& e) { return wire_error(e).type; }
-
 core::Page page_of(const json& input) {
   core::Page p;
   p.next_token = input.value("nextToken", "");
@@ -100,7 +41,7 @@ Response CleanRoomsFace::handle(Request& req) {
   auto account = authenticate(req);
   if (!account.ok()) return error_response(account.error());
   if (!match) {
-    Error e = Error::not_found("resource", raw_path);
+    Error e = Error::not_found(Resource::Route, raw_path);
     e.message = "no Clean Rooms operation at " + req.method + " " + raw_path;
     return error_response(e);
   }

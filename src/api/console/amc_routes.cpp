@@ -20,7 +20,7 @@ void add_execution_extras(Router& r, core::Services& s, const amc::AmcCallerReso
           const std::string id = req.params.at("workflowExecutionId");
           CR_ASSIGN(auto locations,
                     s.workflows.download_locations(c, req.params.at("instanceId"), id));
-          if (locations.empty()) return Error::not_found("result", id);
+          if (locations.empty()) return Error::not_found(Resource::Result, id);
           return result_file(s, locations.front(), "workflow-execution-" + id);
         }));
 }

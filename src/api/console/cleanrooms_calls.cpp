@@ -83,7 +83,7 @@ Response CleanRoomsCalls::handle(const Request& req, const std::string& account)
   auto match = model.match(req.method, raw_path);
   auto op = match ? operations_.find(match->name) : operations_.end();
   if (op == operations_.end()) {
-    Error e = Error::not_found("resource", raw_path);
+    Error e = Error::not_found(Resource::Route, raw_path);
     e.message = "the console makes no Clean Rooms call at " + req.method + " " + raw_path;
     return cleanrooms::error_response(e);
   }

@@ -51,7 +51,7 @@ Response DataFace::handle(Request& req) {
   if (parts.size() == 2 && req.method == "PUT") return upload(*caller, req, parts[0], parts[1]);
   if (parts.size() == 3 && parts[2] == "match" && req.method == "POST")
     return match(*caller, req, parts[0], parts[1]);
-  Error e = Error::not_found("resource", req.path);
+  Error e = Error::not_found(Resource::Route, req.path);
   e.message = "no dataset operation at " + req.method + " " + req.path;
   return error_response(e);
 }
