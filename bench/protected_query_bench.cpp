@@ -99,15 +99,12 @@ struct World {
     c.creator_abilities = {"CAN_QUERY", "CAN_RECEIVE_RESULTS"};
     c.members = {{kPlatform, "Platform", {}, nullptr}};
     auto collaboration = s.collaborations.create(kAdvertiser, c).value().collaboration.id;
-    json results = {
-        {"outputConfiguration", {{"s3", {{"bucket", "results"}, {"resultFormat", "CSV"}}}}}};
-    membership = s.memberships.create(kAdvertiser, {collaboration, "DISABLED", results, nullptr})
-                     .value()
-                     .membership.id;
-    auto platform_ms =
-        s.memberships.create(kPlatform, {collaboration, "DISABLED", nullptr, nullptr})
-            .value()
-            .membership.id;
+    core::CreateMembershipRequest join;
+    join.collaboration_id = collaboration;
+    join.query_log_status = "DISABLED";
+    auto platform_ms = s.memberships.create(kPlatform, join).value().membership.id;
+    join.default_destination = S3Destination{"results", "", "CSV", std::nullopt, ""};
+    membership = s.memberships.create(kAdvertiser, join).value().membership.id;
     configure(s, kAdvertiser, membership, "crm", {"user_id", "segment"},
               aggregation_rule({}, "segment"));
     configure(s, kPlatform, platform_ms, "impressions",

@@ -26,9 +26,26 @@ MemberRecord member_from(const Row& r) {
           parse_or_null(r, "payment_config"), r.integer("created_at"), r.integer("updated_at")};
 }
 
+std::optional<S3Destination> destination_from(const Row& r) {
+  if (r.is_null("result_bucket")) return std::nullopt;
+  S3Destination d{r.str("result_bucket"), r.str("result_key_prefix"), r.str("result_format"),
+                  std::nullopt, r.str("result_role_arn")};
+  if (!r.is_null("result_single_file_output"))
+    d.single_file_output = r.integer("result_single_file_output") != 0;
+  return d;
+}
+
+// The destination's five columns, in the order result_bucket, result_key_prefix, result_format,
+// result_single_file_output, result_role_arn.
+std::vector<Value> destination_columns(const std::optional<S3Destination>& d) {
+  if (!d) return {nullptr, std::string(), std::string("CSV"), nullptr, std::string()};
+  return {d->bucket, d->key_prefix, d->format,
+          d->single_file_output ? Value(int64_t{*d->single_file_output}) : Value(nullptr), d->role_arn};
+}
+
 MembershipRecord membership_from(const Row& r) {
   return {r.str("membership_id"), r.str("collaboration_id"), r.str("account_id"), r.str("status"),
-          r.str("query_log_status"), parse_or_null(r, "default_result_config"),
+          r.str("query_log_status"), destination_from(r),
           parse_or_null(r, "payment_config"), r.integer("created_at"), r.integer("updated_at")};
 }
 
@@ -110,11 +127,14 @@ Status set_member_status(Tx& tx, const std::string& collaboration_id, const std:
 }
 
 Status insert_membership(Tx& tx, const MembershipRecord& m) {
+  std::vector<Value> values{m.id, m.collaboration_id, m.account_id, m.status, m.query_log_status,
+                            json_or_null(m.payment_config), m.created_at, m.updated_at};
+  for (auto& v : destination_columns(m.default_destination)) values.push_back(std::move(v));
   return tx.exec(
       "INSERT INTO memberships (membership_id, collaboration_id, account_id, status, query_log_status, "
-      "default_result_config, payment_config, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-      {m.id, m.collaboration_id, m.account_id, m.status, m.query_log_status,
-       json_or_null(m.default_result_config), json_or_null(m.payment_config), m.created_at, m.updated_at});
+      "payment_config, created_at, updated_at, result_bucket, result_key_prefix, result_format, "
+      "result_single_file_output, result_role_arn) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      values);
 }
 
 Result<std::optional<MembershipRecord>> find_membership(Tx& tx, const std::string& id) {
@@ -138,11 +158,14 @@ Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::
 }
 
 Status update_membership(Tx& tx, const MembershipRecord& m) {
+  std::vector<Value> values{m.status, m.query_log_status, json_or_null(m.payment_config), m.updated_at};
+  for (auto& v : destination_columns(m.default_destination)) values.push_back(std::move(v));
+  values.push_back(m.id);
   return tx.exec(
-      "UPDATE memberships SET status = ?, query_log_status = ?, default_result_config = ?, payment_config = ?, "
-      "updated_at = ? WHERE membership_id = ?",
-      {m.status, m.query_log_status, json_or_null(m.default_result_config), json_or_null(m.payment_config),
-       m.updated_at, m.id});
+      "UPDATE memberships SET status = ?, query_log_status = ?, payment_config = ?, updated_at = ?, "
+      "result_bucket = ?, result_key_prefix = ?, result_format = ?, result_single_file_output = ?, "
+      "result_role_arn = ? WHERE membership_id = ?",
+      values);
 }
 
 Status set_memberships_status(Tx& tx, const std::string& collaboration_id, const std::string& status,

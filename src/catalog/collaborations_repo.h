@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catalog/database.h"
+#include "common/result_destination.h"
 
 namespace cleanroom::catalog {
 
@@ -44,7 +45,7 @@ struct MembershipRecord {
   std::string account_id;
   std::string status;  // ACTIVE | REMOVED | COLLABORATION_DELETED
   std::string query_log_status;
-  nlohmann::json default_result_config;  // null when absent
+  std::optional<S3Destination> default_destination;
   nlohmann::json payment_config;         // null when absent
   int64_t created_at = 0;
   int64_t updated_at = 0;

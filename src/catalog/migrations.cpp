@@ -449,6 +449,26 @@ ALTER TABLE collaborations ADD COLUMN difference_checks INTEGER NOT NULL DEFAULT
       R"sql(
 ALTER TABLE protected_queries ADD COLUMN differential_privacy TEXT;
 )sql",
+      // 17: result destinations as the core's own columns, not one face's JSON. A query's
+      // configuration as given was never read: where its result goes is in receiver_account_id,
+      // result_bucket, result_key_prefix and result_format. A membership's default moves out of
+      // Clean Rooms' MembershipProtectedQueryResultConfiguration into columns.
+      R"sql(
+ALTER TABLE protected_queries DROP COLUMN result_config;
+ALTER TABLE memberships ADD COLUMN result_bucket TEXT;  -- NULL: no default destination
+ALTER TABLE memberships ADD COLUMN result_key_prefix TEXT NOT NULL DEFAULT '';
+ALTER TABLE memberships ADD COLUMN result_format TEXT NOT NULL DEFAULT 'CSV';
+ALTER TABLE memberships ADD COLUMN result_single_file_output INTEGER;  -- NULL: not given
+ALTER TABLE memberships ADD COLUMN result_role_arn TEXT NOT NULL DEFAULT '';
+UPDATE memberships SET
+  result_bucket = json_extract(default_result_config, '$.outputConfiguration.s3.bucket'),
+  result_key_prefix = coalesce(json_extract(default_result_config, '$.outputConfiguration.s3.keyPrefix'), ''),
+  result_format = coalesce(json_extract(default_result_config, '$.outputConfiguration.s3.resultFormat'), 'CSV'),
+  result_single_file_output = json_extract(default_result_config, '$.outputConfiguration.s3.singleFileOutput'),
+  result_role_arn = coalesce(json_extract(default_result_config, '$.roleArn'), '')
+WHERE default_result_config IS NOT NULL;
+ALTER TABLE memberships DROP COLUMN default_result_config;
+)sql",
   };
   return steps;
 }

@@ -18,7 +18,6 @@ ProtectedQueryRecord query_from(const Row& r) {
   q.query_text = r.str("query_text");
   q.analysis_template_arn = r.str("analysis_template_arn");
   q.parameters = r.is_null("parameters") ? json::object() : json::parse(r.str("parameters"));
-  q.result_config = json::parse(r.str("result_config"));
   q.receiver_account_id = r.str("receiver_account_id");
   q.result_bucket = r.str("result_bucket");
   q.result_key_prefix = r.str("result_key_prefix");
@@ -43,12 +42,12 @@ ProtectedQueryRecord query_from(const Row& r) {
 Status insert(Tx& tx, const ProtectedQueryRecord& q) {
   return tx.exec(
       "INSERT INTO protected_queries (protected_query_id, collaboration_id, membership_id, account_id, "
-      "query_text, analysis_template_arn, parameters, result_config, receiver_account_id, result_bucket, "
+      "query_text, analysis_template_arn, parameters, receiver_account_id, result_bucket, "
       "result_key_prefix, result_format, status, created_at_ms, filtered_rows_column, "
-      "output_options, differential_privacy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      "output_options, differential_privacy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
       {q.id, q.collaboration_id, q.membership_id, q.account_id, q.query_text,
        text_or_null(q.analysis_template_arn),
-       q.parameters.empty() ? Value(nullptr) : Value(q.parameters.dump()), q.result_config.dump(),
+       q.parameters.empty() ? Value(nullptr) : Value(q.parameters.dump()),
        q.receiver_account_id, q.result_bucket, q.result_key_prefix, q.result_format, q.status,
        q.created_at_ms, text_or_null(q.filtered_rows_column),
        q.output_options.is_null() ? Value(nullptr) : Value(q.output_options.dump()),

@@ -17,7 +17,6 @@ struct ProtectedQueryRecord {
   std::string query_text;
   std::string analysis_template_arn;  // "" when the SQL was given directly
   nlohmann::json parameters;          // object; empty without a template
-  nlohmann::json result_config;       // ProtectedQueryResultConfiguration as given (null: default)
   std::string receiver_account_id;
   std::string result_bucket;
   std::string result_key_prefix;

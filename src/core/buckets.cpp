@@ -44,11 +44,6 @@ Status check_key_prefix(const std::string& prefix, const std::string& field) {
   return {};
 }
 
-Status check_result_destination(Tx& tx, const std::string& receiver, const std::string& bucket,
-                                const std::string& key_prefix, const std::string& field) {
-  CR_TRY(check_key_prefix(key_prefix, field + ".keyPrefix"));
-  return require_own_bucket(tx, receiver, bucket, field + ".bucket");
-}
 
 Result<BucketRecord> BucketService::create(const std::string& account, const std::string& bucket) {
   CR_TRY(delivery::check_bucket_name(bucket));

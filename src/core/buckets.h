@@ -29,13 +29,6 @@ Status require_own_bucket(catalog::Tx& tx, const std::string& account, const std
 // "" and one trailing '/' are fine. Validation naming `field`.
 Status check_key_prefix(const std::string& prefix, const std::string& field);
 
-// What a result destination (an S3 output configuration) must satisfy for `receiver`: the bucket
-// is the receiver's own and the keyPrefix is well formed. `field` names the s3 object
-// ("defaultResultConfiguration.outputConfiguration.s3"); errors name its member fields.
-Status check_result_destination(catalog::Tx& tx, const std::string& receiver,
-                                const std::string& bucket, const std::string& key_prefix,
-                                const std::string& field);
-
 class BucketService {
  public:
   explicit BucketService(Context& ctx) : ctx_(ctx) {}

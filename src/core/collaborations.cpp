@@ -109,7 +109,7 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
     if (!active) return {};
     nlohmann::json pay = {{"queryCompute", {{"isResponsible", pays_for_queries(m)}}}};
     return repo::insert_membership(tx, {crypto::uuid4(), c.id, account, "ACTIVE", req.query_log_status,
-                                        nullptr, pay, now, now});
+                                        std::nullopt, pay, now, now});
   };
   CR_TRY(add(creator_account_id, req.creator_display_name, req.creator_abilities, req.creator_payment_config));
   for (const auto& m : req.members) CR_TRY(add(m.account_id, m.display_name, m.abilities, m.payment_config));

@@ -15,21 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
-
-std::string results_bucket(const json& config) {
-  if (!config.is_object()) return "";
-  return config.value("/outputConfiguration/s3/bucket"_json_pointer, std::string());
-}
-
-std::string results_key_prefix(const json& config) {
-  const json prefix = config.value("/outputConfiguration/s3/keyPrefix"_json_pointer, json());
-  return prefix.is_string() ? prefix.get<std::string>() : "";
-}
-
-
 Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
   CR_ASSIGN(auto c, repo::find_including_deleted(tx, ms.collaboration_id));
   CR_ASSIGN(auto m, repo::find_member(tx, ms.collaboration_id, ms.account_id));
@@ -48,32 +33,6 @@ Result<MembershipRecord> own_membership(Tx& tx, const std::string& caller, const
   return *ms;
 }
 
-// The reference: "Ensure that the S3 bucket for receiving the query results is a different
-// location from the S3 bucket that contains the data that you bring into the collaboration."
-Status check_result_config(Tx& tx, const catalog::MemberRecord& member, const json& config,
-                           const std::string& field) {
-  if (config.is_null()) return {};
-  const std::string s3_field = field + ".outputConfiguration.s3";
-  if (!has(member.abilities, "CAN_RECEIVE_RESULTS"))
-    return Error::validation("account " + member.account_id +
-                                 " cannot receive results in this collaboration, so it takes no " +
-                                 field,
-                             field);
-  std::string bucket = results_bucket(config);
-  if (bucket.empty())
-    return Error::validation(s3_field + ".bucket is required", s3_field + ".bucket");
-  // Ownership first: an account learns nothing about a bucket that is not its own.
-  CR_TRY(check_result_destination(tx, member.account_id, bucket, results_key_prefix(config),
-                                  s3_field));
-  CR_ASSIGN(auto data_buckets, repo::data_buckets(tx, member.collaboration_id, member.account_id));
-  if (has(data_buckets, bucket))
-    return Error::validation("the results bucket '" + bucket +
-                                 "' holds data this member brings into the collaboration; results must go to a "
-                                 "different bucket",
-                             s3_field + ".bucket");
-  return {};
-}
-
 Result<MembershipView> MembershipService::create(const std::string& caller, const CreateMembershipRequest& req) {
   return ctx_.db.write<MembershipView>([&](Tx& tx) -> Result<MembershipView> {
     CR_ASSIGN(auto member, member_of(tx, req.collaboration_id, caller));
@@ -88,13 +47,14 @@ Result<MembershipView> MembershipService::create(const std::string& caller, cons
       if (instance) msg += "; to collaborate again, request a new AMC instance";
       return Error::conflict(msg, Cause::InvalidState, Resource::Collaboration, collab.id);
     }
-    CR_TRY(check_result_config(tx, member, req.default_result_config));
+    if (req.default_destination)
+      CR_TRY(check_own_destination(tx, member, *req.default_destination, req.destination_names));
     int64_t now = now_epoch_seconds();
     json pay = req.payment_config.is_null()
                    ? json{{"queryCompute", {{"isResponsible", pays_for_queries(member)}}}}
                    : req.payment_config;
     MembershipRecord ms{crypto::uuid4(), collab.id, caller, "ACTIVE", req.query_log_status,
-                        req.default_result_config, pay, now, now};
+                        req.default_destination, pay, now, now};
     CR_TRY(repo::insert_membership(tx, ms));
     CR_TRY(repo::set_member_status(tx, collab.id, caller, "ACTIVE", now));
     // The reference: "The collaboration instance will be operational once you create a
@@ -137,9 +97,9 @@ Result<MembershipView> MembershipService::update(const std::string& caller, cons
       return Error::conflict("membership " + id + " is " + ms.status + " and can no longer change",
                              Cause::InvalidState, Resource::Membership, id);
     CR_ASSIGN(auto member, member_of(tx, ms.collaboration_id, caller));
-    if (req.default_result_config) {
-      CR_TRY(check_result_config(tx, member, *req.default_result_config));
-      ms.default_result_config = *req.default_result_config;
+    if (req.default_destination) {
+      CR_TRY(check_own_destination(tx, member, *req.default_destination, req.destination_names));
+      ms.default_destination = req.default_destination;
     }
     if (req.query_log_status) ms.query_log_status = *req.query_log_status;
     ms.updated_at = now_epoch_seconds();
@@ -171,7 +131,7 @@ Status MembershipService::register_data_bucket(const std::string& collaboration_
   return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto member, member_of(tx, collaboration_id, account_id));
     CR_ASSIGN(auto ms, repo::find_membership_of(tx, collaboration_id, account_id));
-    if (ms && results_bucket(ms->default_result_config) == bucket)
+    if (ms && ms->default_destination && ms->default_destination->bucket == bucket)
       return Error::validation("bucket '" + bucket + "' receives this member's query results and cannot also "
                                "hold data it brings into the collaboration", "bucket");
     (void)member;

@@ -9,19 +9,22 @@
 #include "catalog/collaborations_repo.h"
 #include "core/collaborations.h"
 #include "core/context.h"
+#include "core/result_destinations.h"
 
 namespace cleanroom::core {
 
 struct CreateMembershipRequest {
   std::string collaboration_id;
   std::string query_log_status;
-  nlohmann::json default_result_config;  // MembershipProtectedQueryResultConfiguration or null
-  nlohmann::json payment_config;         // MembershipPaymentConfiguration or null
+  std::optional<S3Destination> default_destination;
+  DestinationNames destination_names;  // how errors name it: the face's fields
+  nlohmann::json payment_config;       // MembershipPaymentConfiguration or null
 };
 
 struct UpdateMembershipRequest {
   std::optional<std::string> query_log_status;
-  std::optional<nlohmann::json> default_result_config;
+  std::optional<S3Destination> default_destination;  // unset: unchanged
+  DestinationNames destination_names;
 };
 
 struct MembershipView {
@@ -29,15 +32,6 @@ struct MembershipView {
   catalog::CollaborationRecord collaboration;
   catalog::MemberRecord member;
 };
-
-// A result destination (a MembershipProtectedQueryResultConfiguration or a query's
-// ProtectedQueryResultConfiguration) for `member`: it must be able to receive results, the bucket
-// must be its own with a well-formed keyPrefix (core/buckets.h), and the bucket must not hold data
-// it brings into the collaboration. Null passes. `field` is the request field holding the
-// configuration, which errors name.
-Status check_result_config(catalog::Tx& tx, const catalog::MemberRecord& member,
-                           const nlohmann::json& config,
-                           const std::string& field = "defaultResultConfiguration");
 
 // `what` ("tables are associated", ...) only through an ACTIVE membership: a Conflict
 // (INVALID_STATE) for any other.

@@ -50,55 +50,50 @@ struct Destination {
   std::string format;
 };
 
-Result<Destination> s3_destination(const std::string& receiver, const json& config) {
-  const json s3 = config.value("/outputConfiguration/s3"_json_pointer, json());
-  if (!s3.is_object() || !s3.contains("bucket"))
-    return Error::validation("the result configuration names no S3 bucket",
-                             "resultConfiguration.outputConfiguration.s3.bucket");
-  return Destination{receiver, s3["bucket"], s3.value("keyPrefix", ""),
-                     s3.value("resultFormat", "CSV")};
+Destination destination_of(const std::string& receiver, const S3Destination& s3) {
+  return {receiver, s3.bucket, s3.key_prefix, s3.format};
 }
 
-// The membership's default when the query gives none; `member {accountId}` sends the result to
-// that member's default destination; `s3` is the caller's own override (clean-rooms-semantics.md,
-// "Protected queries"). Only members that can receive results ever receive them.
+// The membership's default when the query gives none; a member's account sends the result to
+// that member's default destination; s3 is the caller's own override (clean-rooms-semantics.md,
+// "Protected queries"). Only members that can receive results ever receive them. Every
+// destination, the defaults set before buckets had owners included, must be the receiver's.
 Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& caller,
                                         const catalog::MembershipRecord& membership,
-                                        const json& config) {
-  if (config.is_null()) {
+                                        const std::optional<ResultDestination>& requested,
+                                        const DestinationNames& names) {
+  if (!requested) {
     if (!has(caller.abilities, "CAN_RECEIVE_RESULTS"))
       return Error::validation("account " + caller.account_id +
-                                   " cannot receive results in this collaboration; give a "
-                                   "resultConfiguration that names a member who can",
-                               "resultConfiguration");
-    if (!membership.default_result_config.is_object())
-      return Error::validation("the membership has no defaultResultConfiguration; give a "
-                               "resultConfiguration",
-                               "resultConfiguration");
-    return s3_destination(caller.account_id, membership.default_result_config);
+                                   " cannot receive results in this collaboration; give a " +
+                                   names.whole + " that names a member who can",
+                               names.field(names.whole));
+    if (!membership.default_destination)
+      return Error::validation("the membership has no default result destination; give a " +
+                                   names.whole,
+                               names.field(names.whole));
+    CR_TRY(check_receiver_bucket(
+        tx, caller.account_id, *membership.default_destination,
+        DestinationNames::stored("the default result destination of membership " + membership.id)));
+    return destination_of(caller.account_id, *membership.default_destination);
   }
-  const json out = config.value("outputConfiguration", json::object());
-  if (out.contains("member")) {
-    std::string account = out["member"].value("accountId", "");
-    CR_ASSIGN(auto receiver, collab_repo::find_member(tx, membership.collaboration_id, account));
-    if (!receiver || receiver->status != "ACTIVE" ||
-        !has(receiver->abilities, "CAN_RECEIVE_RESULTS"))
-      return Error::validation("account " + account +
-                                   " is not an active member that can receive results",
-                               "resultConfiguration.outputConfiguration.member.accountId");
-    CR_ASSIGN(auto receiving,
-              collab_repo::find_membership_of(tx, membership.collaboration_id, account));
-    if (!receiving || !receiving->default_result_config.is_object())
-      return Error::validation("member " + account + " has no result destination configured",
-                               "resultConfiguration.outputConfiguration.member.accountId");
-    return s3_destination(account, receiving->default_result_config);
+  if (requested->s3) {
+    CR_TRY(check_own_destination(tx, caller, *requested->s3, names));
+    return destination_of(caller.account_id, *requested->s3);
   }
-  if (out.contains("s3")) {
-    CR_TRY(check_result_config(tx, caller, config, "resultConfiguration"));
-    return s3_destination(caller.account_id, config);
-  }
-  return Error::validation("resultConfiguration.outputConfiguration needs s3 or member",
-                           "resultConfiguration.outputConfiguration");
+  const std::string& account = requested->member_account_id;
+  CR_ASSIGN(auto receiver, collab_repo::find_member(tx, membership.collaboration_id, account));
+  if (!receiver || receiver->status != "ACTIVE" || !has(receiver->abilities, "CAN_RECEIVE_RESULTS"))
+    return Error::validation("account " + account + " is not an active member that can receive results",
+                             names.field(names.member));
+  CR_ASSIGN(auto receiving, collab_repo::find_membership_of(tx, membership.collaboration_id, account));
+  if (!receiving || !receiving->default_destination)
+    return Error::validation("member " + account + " has no result destination configured",
+                             names.field(names.member));
+  CR_TRY(check_receiver_bucket(
+      tx, account, *receiving->default_destination,
+      DestinationNames::stored("the default result destination of member " + account)));
+  return destination_of(account, *receiving->default_destination);
 }
 
 // ProtectedQuery.differentialPrivacy.sensitivityParameters: what a DP query computed, with the
@@ -289,10 +284,8 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     CR_ASSIGN(auto ms, own_membership(tx, caller, req.membership_id));
     CR_ASSIGN(auto member, querying_member(tx, ms));
     CR_ASSIGN(auto c, find_collaboration(tx, ms.collaboration_id));
-    CR_ASSIGN(auto dest, resolve_destination(tx, member, ms, req.result_config));
-    // Every destination, the defaults set before buckets had owners included, is the receiver's.
-    CR_TRY(check_result_destination(tx, dest.receiver_account_id, dest.bucket, dest.key_prefix,
-                                    "resultConfiguration.outputConfiguration.s3"));
+    CR_ASSIGN(auto dest,
+              resolve_destination(tx, member, ms, req.destination, req.destination_names));
     std::string sql = req.query_string.value_or("");
     std::string template_arn;
     json parameters = json::object();
@@ -317,7 +310,6 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
                              sql,
                              template_arn,
                              parameters,
-                             req.result_config,
                              dest.receiver_account_id,
                              dest.bucket,
                              dest.key_prefix,

@@ -16,6 +16,7 @@
 #include "core/context.h"
 #include "core/difference_checks.h"
 #include "core/privacy_budgets.h"
+#include "core/result_destinations.h"
 #include "core/workflow_output.h"
 #include "engine/engine.h"
 
@@ -34,7 +35,8 @@ struct StartQueryRequest {
   std::optional<std::string> query_string;
   std::optional<std::string> analysis_template_arn;
   std::map<std::string, std::string> parameters;
-  nlohmann::json result_config;  // ProtectedQueryResultConfiguration, or null: the membership's
+  std::optional<ResultDestination> destination;  // unset: the membership's default
+  DestinationNames destination_names;            // how errors name it: the face's fields
   std::string filtered_rows_column;  // AMC's filteredMetricsDiscriminatorColumn, or ""
   // An AMC workflow execution's time window, [first, second) in epoch seconds (UTC): every
   // platform table is read only for it (limit_platform_rows). Unset (the Clean Rooms face):

@@ -457,8 +457,10 @@ Result<WorkflowExecutionView> WorkflowService::submit(const AmcCaller& caller,
   StartQueryRequest query;
   query.membership_id = membership.id;
   query.query_string = sql;
-  query.result_config = {
-      {"outputConfiguration", {{"member", {{"accountId", inst.aws_account_id}}}}}};
+  // An instance's results go to its primary account's membership default.
+  query.destination = ResultDestination{std::nullopt, inst.aws_account_id};
+  query.destination_names =
+      DestinationNames::stored("the results destination of instance " + inst.instance_id);
   query.filtered_rows_column = w.filtered_metrics_discriminator_column;
   query.output_options = output_options_of(w);
   query.time_window = std::make_pair(window.start_utc, window.end_utc);

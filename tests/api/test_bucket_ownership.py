@@ -216,8 +216,8 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
         db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
         try:
             with db:
-                db.execute("UPDATE memberships SET default_result_config = ? WHERE membership_id = ?",
-                           (json.dumps(s3_result("a-results", "amc")), ms["id"]))
+                db.execute("UPDATE memberships SET result_bucket = ?, result_key_prefix = ? "
+                           "WHERE membership_id = ?", ("a-results", "amc", ms["id"]))
         finally:
             db.close()
         before = self.bucket_files("a-results")
@@ -226,7 +226,48 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
             "timeWindowStart": "2026-10-01T00:00:00", "timeWindowEnd": "2026-11-01T00:00:00"})
         self.assertEqual(status, 403, body)
         self.assertIn("is not a bucket of account " + B, body["message"])
+        # It names the instance's destination, not a field of Clean Rooms' StartProtectedQuery
+        # that the AMC request does not have.
+        self.assertIn("the default result destination of member " + B, body["message"])
+        self.assertNotIn("resultConfiguration", body["message"])
         self.assertEqual(self.bucket_files("a-results"), before)
+
+    def test_a_forged_default_is_named_as_the_default_not_as_the_query_s_field(self):
+        """StartProtectedQuery with no resultConfiguration uses the membership's default; when that
+        default is not the member's bucket, the error names the default, and no request field."""
+        cr = self.server.cleanrooms(self.creds_b)
+        c = cr.create_collaboration(name="b forged", description="d", creatorDisplayName="B",
+                                    creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
+                                    queryLogStatus="DISABLED", members=[])["collaboration"]
+        ms = cr.create_membership(collaborationIdentifier=c["id"], queryLogStatus="DISABLED",
+                                  defaultResultConfiguration=s3_result("b-results"))["membership"]["id"]
+        db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
+        try:
+            with db:  # as a data dir from before buckets had owners holds it
+                db.execute("UPDATE memberships SET result_bucket = 'a-results' WHERE membership_id = ?",
+                           (ms,))
+        finally:
+            db.close()
+        sql = {"queryString": "SELECT COUNT(*) AS n FROM nothing"}
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            cr.start_protected_query(type="SQL", membershipIdentifier=ms, sqlParameters=sql)
+        err = ctx.exception.response
+        self.assertEqual(err["Error"]["Code"], "AccessDeniedException")
+        self.assertIn("the default result destination of membership " + ms, err["Error"]["Message"])
+        self.assertNotIn("resultConfiguration.outputConfiguration", err["Error"]["Message"])
+        db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
+        try:
+            with db:
+                db.execute("UPDATE memberships SET result_bucket = 'b-results', result_key_prefix = '../a' "
+                           "WHERE membership_id = ?", (ms,))
+        finally:
+            db.close()
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            cr.start_protected_query(type="SQL", membershipIdentifier=ms, sqlParameters=sql)
+        err = ctx.exception.response
+        self.assertEqual(err["Error"]["Code"], "ValidationException")
+        self.assertIn("the default result destination of membership " + ms, err["Error"]["Message"])
+        self.assertNotIn("fieldList", err, "no field of the request is at fault")
 
     # --- how buckets come to belong ---------------------------------------------------------------
     def test_only_the_operator_gives_buckets_and_never_takes_one_from_its_owner(self):

@@ -71,7 +71,7 @@ struct Fixture : ::testing::Test {
 
   std::string join(const std::string& account) {
     return t.s()
-        .memberships.create(account, {collaboration_id, "DISABLED", nullptr, nullptr})
+        .memberships.create(account, testing::join_request(collaboration_id, "DISABLED"))
         .value()
         .membership.id;
   }
@@ -328,9 +328,8 @@ TEST_F(Fixture, SourceBucketOfAnAssociatedDatasetCannotReceiveResults) {
   ASSERT_TRUE(t.s().buckets.create(kA, "a-results").ok());
 
   auto results_in = [](const std::string& bucket) {
-    core::UpdateMembershipRequest r;
-    r.default_result_config = json{{"outputConfiguration", {{"s3", {{"resultFormat", "CSV"}, {"bucket", bucket}}}}}};
-    return r;
+    return testing::move_request(
+        json{{"outputConfiguration", {{"s3", {{"resultFormat", "CSV"}, {"bucket", bucket}}}}}});
   };
   expect_error(t.s().memberships.update(kA, membership_a, results_in("a-data-bucket")), ErrorKind::Validation,
                "holds data this member brings into the collaboration");

@@ -55,9 +55,9 @@ TEST(Instances, PrimaryMembershipActivatesAndLeavingShowsLeft) {
   auto v = t.s().instances.create(adv.caller, sample_request(adv.account_id)).value();
   ASSERT_TRUE(t.s().buckets.create(adv.account_id, "results").ok());
 
-  core::CreateMembershipRequest join{v.instance.collaboration_id, "ENABLED",
-                                     {{"outputConfiguration", {{"s3", {{"resultFormat", "CSV"}, {"bucket", "results"}}}}}},
-                                     nullptr};
+  core::CreateMembershipRequest join = testing::join_request(
+      v.instance.collaboration_id, "ENABLED",
+      {{"outputConfiguration", {{"s3", {{"resultFormat", "CSV"}, {"bucket", "results"}}}}}});
   auto ms = t.s().memberships.create(adv.account_id, join);
   ASSERT_TRUE(ms.ok()) << ms.error().message;
   auto active = t.s().instances.get(adv.caller, v.instance.instance_id).value();

@@ -11,6 +11,7 @@
 #include "common/crypto.h"
 #include "core/core.h"
 #include "delivery/object_store.h"
+#include "test_support.h"
 
 namespace cleanroom {
 namespace {
@@ -62,7 +63,7 @@ class MembershipBuckets : public ::testing::Test {
   }
 
   Result<core::MembershipView> join(const std::string& bucket) {
-    return s_->memberships.create(kReceiver, {collaboration_, "ENABLED", s3_config(bucket), nullptr});
+    return s_->memberships.create(kReceiver, testing::join_request(collaboration_, "ENABLED", s3_config(bucket)));
   }
 
   std::filesystem::path dir_;
@@ -93,7 +94,7 @@ TEST_F(MembershipBuckets, ResultsCannotGoToTheBucketHoldingTheMembersData) {
   auto joined = join("receiver-results");
   ASSERT_TRUE(joined.ok()) << joined.error().message;
   EXPECT_EQ(joined->membership.status, "ACTIVE");
-  EXPECT_EQ(joined->membership.default_result_config, s3_config("receiver-results"));
+  EXPECT_EQ(testing::destination_json(joined->membership.default_destination), s3_config("receiver-results"));
 }
 
 TEST_F(MembershipBuckets, UpdateCannotMoveResultsIntoTheDataBucket) {
@@ -101,21 +102,19 @@ TEST_F(MembershipBuckets, UpdateCannotMoveResultsIntoTheDataBucket) {
   ASSERT_TRUE(joined.ok()) << joined.error().message;
   ASSERT_TRUE(s_->memberships.register_data_bucket(collaboration_, kReceiver, "receiver-data").ok());
 
-  core::UpdateMembershipRequest move;
-  move.default_result_config = s3_config("receiver-data", "PARQUET");
+  core::UpdateMembershipRequest move = testing::move_request(s3_config("receiver-data", "PARQUET"));
   auto refused = s_->memberships.update(kReceiver, joined->membership.id, move);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, ErrorKind::Validation);
   EXPECT_NE(refused.error().message.find("receiver-data"), std::string::npos) << refused.error().message;
   auto unchanged = s_->memberships.get(kReceiver, joined->membership.id);
   ASSERT_TRUE(unchanged.ok());
-  EXPECT_EQ(unchanged->membership.default_result_config, s3_config("receiver-results"));
+  EXPECT_EQ(testing::destination_json(unchanged->membership.default_destination), s3_config("receiver-results"));
 
-  core::UpdateMembershipRequest other;
-  other.default_result_config = s3_config("receiver-results-2", "PARQUET");
+  core::UpdateMembershipRequest other = testing::move_request(s3_config("receiver-results-2", "PARQUET"));
   auto moved = s_->memberships.update(kReceiver, joined->membership.id, other);
   ASSERT_TRUE(moved.ok()) << moved.error().message;
-  EXPECT_EQ(moved->membership.default_result_config, s3_config("receiver-results-2", "PARQUET"));
+  EXPECT_EQ(testing::destination_json(moved->membership.default_destination), s3_config("receiver-results-2", "PARQUET"));
 }
 
 TEST_F(MembershipBuckets, TheResultsBucketCannotThenBeRegisteredForData) {
@@ -143,8 +142,7 @@ TEST_F(MembershipBuckets, TheRuleIsPerMemberAndPerCollaboration) {
   auto second = s_->collaborations.create(kCreator, req);
   ASSERT_TRUE(second.ok()) << second.error().message;
   ASSERT_TRUE(s_->memberships.register_data_bucket(second->collaboration.id, kReceiver, "elsewhere-data").ok());
-  core::UpdateMembershipRequest move;
-  move.default_result_config = s3_config("elsewhere-data");
+  core::UpdateMembershipRequest move = testing::move_request(s3_config("elsewhere-data"));
   EXPECT_TRUE(s_->memberships.update(kReceiver, joined->membership.id, move).ok());
 
   // A non-member cannot register buckets in the collaboration.

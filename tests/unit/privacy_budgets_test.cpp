@@ -72,7 +72,7 @@ struct PrivacyBudgets : ::testing::Test {
 
   std::string join(const std::string& account) {
     return t.s()
-        .memberships.create(account, {collaboration_id, "DISABLED", nullptr, nullptr})
+        .memberships.create(account, testing::join_request(collaboration_id, "DISABLED"))
         .value()
         .membership.id;
   }

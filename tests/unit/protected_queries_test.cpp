@@ -75,12 +75,11 @@ struct ProtectedQueries : ::testing::Test {
     c.query_log_status = query_log;
     collaboration_id = core.s().collaborations.create(kA, c).value().collaboration.id;
     membership_a = core.s()
-                       .memberships.create(kA, {collaboration_id, query_log,
-                                                s3_config("results", "CSV"), nullptr})
+                       .memberships.create(kA, testing::join_request(collaboration_id, query_log, s3_config("results", "CSV")))
                        .value()
                        .membership.id;
     membership_b = core.s()
-                       .memberships.create(kB, {collaboration_id, query_log, nullptr, nullptr})
+                       .memberships.create(kB, testing::join_request(collaboration_id, query_log))
                        .value()
                        .membership.id;
     configure(core, kA, membership_a, "sales", "customers", {"hashed_email", "segment", "spend"},
@@ -119,7 +118,8 @@ struct ProtectedQueries : ::testing::Test {
     core::StartQueryRequest r;
     r.membership_id = membership_a;
     r.query_string = sql;
-    r.result_config = std::move(result_config);
+    r.destination = api::cleanrooms::query_destination_of(result_config);
+    r.destination_names = api::cleanrooms::destination_names("resultConfiguration");
     return r;
   }
 
@@ -228,6 +228,36 @@ TEST_F(ProtectedQueries, AResultDestinationOutsideTheCallersBucketsIsRefusedAtSu
   EXPECT_EQ(refused.error().field, "resultConfiguration.outputConfiguration.s3.keyPrefix");
 }
 
+// A result sent to another member goes to that member's default; when that default is unusable
+// the error says so in words, and names the member field, not a field of the default.
+TEST_F(ProtectedQueries, AnotherMembersUnusableDefaultIsNamedAsTheirs) {
+  ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
+                    CR_TRY(tx.exec("UPDATE members SET abilities = '[\"CAN_RECEIVE_RESULTS\"]' "
+                                   "WHERE account_id = ?",
+                                   {std::string(kB)}));
+                    return true;
+                  }).ok());
+  auto to_b = t.s().protected_queries.start(
+      kA, request(kOverlapBySegment, {{"outputConfiguration", {{"member", {{"accountId", kB}}}}}}));
+  ASSERT_FALSE(to_b.ok());
+  EXPECT_NE(to_b.error().message.find("has no result destination"), std::string::npos);
+  EXPECT_EQ(to_b.error().field, "resultConfiguration.outputConfiguration.member.accountId");
+  ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
+                    CR_TRY(tx.exec("UPDATE memberships SET result_bucket = 'results' "
+                                   "WHERE membership_id = ?",
+                                   {membership_b}));
+                    return true;
+                  }).ok());
+  auto forged = t.s().protected_queries.start(
+      kA, request(kOverlapBySegment, {{"outputConfiguration", {{"member", {{"accountId", kB}}}}}}));
+  ASSERT_FALSE(forged.ok());
+  EXPECT_EQ(forged.error().kind, ErrorKind::AccessDenied);
+  EXPECT_EQ(forged.error().field, "");
+  EXPECT_NE(forged.error().message.find(std::string("the default result destination of member ") + kB),
+            std::string::npos)
+      << forged.error().message;
+}
+
 TEST_F(ProtectedQueries, AQueryOverItsTimeLimitEndsTimedOut) {
   // The fixture's data, served by a core that gives queries no time at all.
   auto hurried = std::make_unique<core::Services>(*t.ctx, core::QueryLimits{1, 1, "1GB", 0});
@@ -273,7 +303,7 @@ TEST_F(ProtectedQueries, OthersSeeQueriesOnlyWithTheQueryLogEnabled) {
 TEST_F(ProtectedQueries, QueriesAStoppedServerLeftUnfinishedEndFailed) {
   catalog::ProtectedQueryRecord q{"00000000-0000-4000-8000-000000000001", collaboration_id,
                                   membership_a, kA, kOverlapBySegment, "", json::object(),
-                                  nullptr, kA, "results", "", "CSV", "STARTED"};
+                                  kA, "results", "", "CSV", "STARTED"};
   q.created_at_ms = 1;
   ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
                     CR_TRY(catalog::protected_queries_repo::insert(tx, q));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "api/cleanrooms/destination_json.h"
 #include "catalog/database.h"
 #include "common/crypto.h"
 #include "core/core.h"
@@ -36,6 +37,28 @@ struct TestCore {
   }
   core::Services& s() { return *services; }
 };
+
+// Membership requests as the Clean Rooms face builds them from its wire input: the default
+// destination in the MembershipProtectedQueryResultConfiguration shape, or null for none.
+inline core::CreateMembershipRequest join_request(std::string collaboration_id, std::string query_log,
+                                                  const nlohmann::json& default_config = nullptr) {
+  core::CreateMembershipRequest r;
+  r.collaboration_id = std::move(collaboration_id);
+  r.query_log_status = std::move(query_log);
+  r.default_destination = api::cleanrooms::membership_destination_of(default_config);
+  r.destination_names = api::cleanrooms::destination_names("defaultResultConfiguration");
+  return r;
+}
+inline core::UpdateMembershipRequest move_request(const nlohmann::json& default_config) {
+  core::UpdateMembershipRequest r;
+  r.default_destination = api::cleanrooms::membership_destination_of(default_config);
+  r.destination_names = api::cleanrooms::destination_names("defaultResultConfiguration");
+  return r;
+}
+
+inline nlohmann::json destination_json(const std::optional<S3Destination>& d) {
+  return d ? api::cleanrooms::membership_destination_json(*d) : nlohmann::json();
+}
 
 // `s` failed with `kind`, and its message holds `fragment`.
 inline void expect_error(const Status& s, ErrorKind kind, const std::string& fragment) {

@@ -1,4 +1,5 @@
 // CreateMembership, GetMembership, ListMemberships, UpdateMembership, DeleteMembership.
+#include "api/cleanrooms/destination_json.h"
 #include "api/cleanrooms/operations.h"
 #include "api/cleanrooms/wire_shapes.h"
 
@@ -7,9 +8,12 @@ using nlohmann::json;
 
 void add_membership_operations(OperationTable& t, core::Services& s) {
   t["CreateMembership"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    core::CreateMembershipRequest r{in["collaborationIdentifier"], in["queryLogStatus"],
-                                    in.value("defaultResultConfiguration", json()),
-                                    in.value("paymentConfiguration", json())};
+    core::CreateMembershipRequest r;
+    r.collaboration_id = in["collaborationIdentifier"];
+    r.query_log_status = in["queryLogStatus"];
+    r.default_destination = membership_destination_of(in.value("defaultResultConfiguration", json()));
+    r.destination_names = destination_names("defaultResultConfiguration");
+    r.payment_config = in.value("paymentConfiguration", json());
     CR_ASSIGN(auto v, s.memberships.create(account, r));
     return json{{"membership", membership_json(v)}};
   };
@@ -27,7 +31,8 @@ void add_membership_operations(OperationTable& t, core::Services& s) {
   t["UpdateMembership"] = [&s](const std::string& account, const json& in) -> Result<json> {
     core::UpdateMembershipRequest r;
     if (in.contains("queryLogStatus")) r.query_log_status = in["queryLogStatus"].get<std::string>();
-    if (in.contains("defaultResultConfiguration")) r.default_result_config = in["defaultResultConfiguration"];
+    r.default_destination = membership_destination_of(in.value("defaultResultConfiguration", json()));
+    r.destination_names = destination_names("defaultResultConfiguration");
     CR_ASSIGN(auto v, s.memberships.update(account, in["membershipIdentifier"], r));
     return json{{"membership", membership_json(v)}};
   };

@@ -1,4 +1,5 @@
 // StartProtectedQuery, GetProtectedQuery, ListProtectedQueries, UpdateProtectedQuery.
+#include "api/cleanrooms/destination_json.h"
 #include "api/cleanrooms/operations.h"
 #include "api/cleanrooms/wire_shapes.h"
 #include "api/progress_json.h"
@@ -38,9 +39,8 @@ json protected_query_json(const core::ProtectedQueryView& v) {
     out["sqlParameters"] = {{"analysisTemplateArn", q.analysis_template_arn},
                             {"parameters", q.parameters}};
   if (v.shows_result) {
-    json s3 = {{"resultFormat", q.result_format}, {"bucket", q.result_bucket}};
-    if (!q.result_key_prefix.empty()) s3["keyPrefix"] = q.result_key_prefix;
-    out["resultConfiguration"] = {{"outputConfiguration", {{"s3", s3}}}};
+    S3Destination where{q.result_bucket, q.result_key_prefix, q.result_format, std::nullopt, ""};
+    out["resultConfiguration"] = {{"outputConfiguration", {{"s3", s3_json(where)}}}};
     if (!q.result_location.empty())
       out["result"] = {{"output", {{"s3", {{"location", q.result_location}}}}}};
   }
@@ -66,7 +66,8 @@ void add_protected_query_operations(OperationTable& t, core::Services& s) {
     r.analysis_template_arn = optional_string(sql, "analysisTemplateArn");
     if (sql.contains("parameters"))
       for (const auto& [k, v] : sql["parameters"].items()) r.parameters[k] = v.get<std::string>();
-    r.result_config = in.value("resultConfiguration", json());
+    r.destination = query_destination_of(in.value("resultConfiguration", json()));
+    r.destination_names = destination_names("resultConfiguration");
     CR_ASSIGN(auto v, s.protected_queries.start(account, r));
     return protected_query_json(v);
   };

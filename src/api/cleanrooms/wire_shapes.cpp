@@ -1,5 +1,6 @@
 #include "api/cleanrooms/wire_shapes.h"
 
+#include "api/cleanrooms/destination_json.h"
 #include "common/arn.h"
 
 namespace cleanroom::api::cleanrooms {
@@ -88,8 +89,8 @@ json membership_summary_json(const core::MembershipView& v) {
 json membership_json(const core::MembershipView& v) {
   json out = membership_summary_json(v);
   out["queryLogStatus"] = v.membership.query_log_status;
-  if (!v.membership.default_result_config.is_null())
-    out["defaultResultConfiguration"] = v.membership.default_result_config;
+  if (v.membership.default_destination)
+    out["defaultResultConfiguration"] = membership_destination_json(*v.membership.default_destination);
   return out;
 }
 
