@@ -11,6 +11,11 @@ int main(int argc, char** argv) {
   cleanroom::cli::add_upload_command(app);
   cleanroom::cli::add_match_command(app);
   cleanroom::cli::add_generate_command(app);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // A malformed command line exits 2, as with getopt tools; --help still exits 0.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "common/uri.h"
 
 namespace cleanroom::auth {
 namespace {
@@ -84,24 +85,6 @@ std::optional<std::string> header(const HeaderMap& headers, const std::string& n
   auto it = headers.find(name);
   if (it == headers.end()) return std::nullopt;
   return it->second;
-}
-
-// Percent-encodes every byte except RFC 3986 unreserved characters (and '/' when asked),
-// like Python's urllib.parse.quote with safe='-_.~' or safe='/~'.
-std::string uri_encode(std::string_view s, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 int hex_value(char c) {

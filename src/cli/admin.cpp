@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/data_dir.h"
+#include "cli/option_checks.h"
 #include "core/admin_json.h"
 
 namespace cleanroom::cli {
@@ -86,7 +87,9 @@ void add_admin_commands(CLI::App& app) {
     auto* c = amc->add_subcommand("link-advertiser", "Give the AMC account a platform advertiser");
     common_options(c, *link);
     c->add_option("--amc-account", link->amc_account, "AMC account (advertiser id)")->required();
-    c->add_option("--advertiser-id", link->advertiser_id, "The platform tables' advertiser_id")->required();
+    c->add_option("--advertiser-id", link->advertiser_id, "The platform tables' advertiser_id")
+        ->required()
+        ->check(positive_number());
     c->callback([link] {
       std::exit(run(*link, [&](core::Services& s) -> Result<nlohmann::json> {
         CR_TRY(s.platform_advertisers.link(link->amc_account, link->advertiser_id));
@@ -98,7 +101,9 @@ void add_admin_commands(CLI::App& app) {
     c = amc->add_subcommand("unlink-advertiser", "Take a platform advertiser from the AMC account");
     common_options(c, *unlink);
     c->add_option("--amc-account", unlink->amc_account, "AMC account (advertiser id)")->required();
-    c->add_option("--advertiser-id", unlink->advertiser_id, "The platform tables' advertiser_id")->required();
+    c->add_option("--advertiser-id", unlink->advertiser_id, "The platform tables' advertiser_id")
+        ->required()
+        ->check(positive_number());
     c->callback([unlink] {
       std::exit(run(*unlink, [&](core::Services& s) -> Result<nlohmann::json> {
         CR_TRY(s.platform_advertisers.unlink(unlink->amc_account, unlink->advertiser_id));
@@ -175,9 +180,13 @@ void add_admin_commands(CLI::App& app) {
     common_options(c, *o);
     c->add_option("--email", o->req.email, "Email (also the console sign-in)")->required();
     c->add_option("--amc-account", o->req.amc_account, "AMC account (advertiser id) to grant a role in");
-    c->add_option("--role", o->req.amc_role, "Role in the AMC account: ADMIN or USER")->capture_default_str();
+    c->add_option("--role", o->req.amc_role, "Role in the AMC account: ADMIN or USER")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"ADMIN", "USER"}));
     c->add_option("--aws-account", o->req.aws_account, "Account to grant a role in");
-    c->add_option("--aws-role", o->req.aws_role, "Role in the account: ADMIN or USER")->capture_default_str();
+    c->add_option("--aws-role", o->req.aws_role, "Role in the account: ADMIN or USER")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"ADMIN", "USER"}));
     c->add_option("--password", o->req.password, "Console password (at least 8 characters)");
     c->callback([o] {
       std::exit(run(*o, [&](core::Services& s) -> Result<nlohmann::json> {

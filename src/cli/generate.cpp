@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "data/generator.h"
 
 namespace cleanroom::cli {
@@ -88,13 +89,21 @@ void add_generate_command(CLI::App& app) {
                   "platform users, 50,000 CRM customers")
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "The same seed gives byte-identical files")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number());
   cmd->add_option("--out", o->out_dir, "Folder for the CSV files (created; files replaced)")
       ->required();
   cmd->add_option("--crm-overlap", o->crm_overlap,
                   "Share of CRM customers who are platform users (0..1)")
       ->capture_default_str();
-  cmd->callback([o] { std::exit(run_generate(*o)); });
+  cmd->callback([o] {
+    // Refused before any file is written, as CLI11 refuses the option values it checks itself.
+    if (Status s = data::check_options(*o); !s.ok()) {
+      std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
+      std::exit(2);
+    }
+    std::exit(run_generate(*o));
+  });
 }
 
 }  // namespace cleanroom::cli

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/data_dir.h"
+#include "cli/option_checks.h"
 
 namespace cleanroom::cli {
 namespace {
@@ -16,29 +17,21 @@ struct MatchOptions {
   std::string into;            // DB.TABLE
 };
 
-Status split_table(const std::string& text, const std::string& option, std::string* database,
-                   std::string* table) {
-  auto dot = text.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == text.size())
-    return Error::validation(option + " must be DATABASE.TABLE, not '" + text + "'");
-  *database = text.substr(0, dot);
-  *table = text.substr(dot + 1);
-  return {};
-}
-
 int match(const MatchOptions& o) {
   auto fail = [](const Error& e) {
     std::cout << nlohmann::json{{"error", e.message}}.dump() << "\n";
     return 1;
   };
+  auto split = [](const std::string& text, std::string* database, std::string* table) {
+    TableName name = *parse_table_name(text);  // checked while parsing
+    *database = name.database;
+    *table = name.table;
+  };
   core::ResolveRequest req;
-  Status parsed = split_table(o.table, "--table", &req.database_name, &req.table_name);
-  if (parsed.ok() && !o.platform_table.empty())
-    parsed = split_table(o.platform_table, "--platform-table", &req.platform_database,
-                         &req.platform_table);
-  if (parsed.ok() && !o.into.empty())
-    parsed = split_table(o.into, "--into", &req.into_database, &req.into_table);
-  if (!parsed.ok()) return fail(parsed.error());
+  split(o.table, &req.database_name, &req.table_name);
+  if (!o.platform_table.empty())
+    split(o.platform_table, &req.platform_database, &req.platform_table);
+  if (!o.into.empty()) split(o.into, &req.into_database, &req.into_table);
   auto dir = open_data_dir(o.data_dir);
   if (!dir.ok()) return fail(dir.error());
   auto r = (*dir)->services->identity_resolution.resolve(o.account, req);
@@ -57,13 +50,17 @@ void add_match_command(CLI::App& app) {
       "then name and postal code) into a new dataset; prints the match statistics as JSON");
   cmd->add_option("--data-dir", o->data_dir, "The server's data dir")->capture_default_str();
   cmd->add_option("--account", o->account, "The account owning the table (12 digits)")->required();
-  cmd->add_option("--table", o->table, "DATABASE.TABLE to resolve")->required();
+  cmd->add_option("--table", o->table, "DATABASE.TABLE to resolve")
+      ->required()
+      ->check(table_name());
   cmd->add_option("--platform-table", o->platform_table,
                   "DATABASE.TABLE of the Advertising Data Provider's identities (default: " +
-                      std::string(core::kPlatformDatabase) + "." +
-                      core::kPlatformIdentityTable + ")");
+                      std::string(core::kPlatformDatabase) + "." + core::kPlatformIdentityTable +
+                      ")")
+      ->check(table_name());
   cmd->add_option("--into", o->into,
-                  "DATABASE.TABLE to write (default: the same database, TABLE_resolved)");
+                  "DATABASE.TABLE to write (default: the same database, TABLE_resolved)")
+      ->check(table_name());
   cmd->callback([o] { std::exit(match(*o)); });
 }
 

@@ -2,12 +2,14 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <limits>
 #include <regex>
 #include <thread>
 
 #include "api/server.h"
 #include "cli/commands.h"
 #include "cli/data_dir.h"
+#include "cli/option_checks.h"
 #include "core/demo_data.h"
 
 namespace cleanroom::cli {
@@ -38,21 +40,11 @@ Status check_query_limits(const core::QueryLimits& q) {
 }
 
 int serve(const ServeOptions& o) {
-  auto colon = o.listen.rfind(':');
-  if (colon == std::string::npos) {
-    std::fprintf(stderr, "error: --listen must be HOST:PORT, not '%s'\n", o.listen.c_str());
-    return 2;
-  }
+  HostPort listen = *parse_host_port(o.listen);  // checked while parsing, as --public-host is
   api::ServerOptions server_options;
-  server_options.host = o.listen.substr(0, colon);
-  server_options.port = std::atoi(o.listen.c_str() + colon + 1);
+  server_options.host = listen.host;
+  server_options.port = listen.port;
   server_options.threads = o.threads;
-  for (const auto& h : o.public_hosts) {
-    if (Status s = api::ServedHosts::check_name(h); !s.ok()) {
-      std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
-      return 2;
-    }
-  }
   server_options.public_hosts = o.public_hosts;
 
   // Block the stop signals in every thread; one thread waits for them and stops the server.
@@ -68,6 +60,11 @@ int serve(const ServeOptions& o) {
     return 2;
   }
   core::QueryLimits limits = o.queries;
+  if (o.query_timeout_s > std::numeric_limits<int64_t>::max() / 1000) {
+    std::fprintf(stderr, "error: --query-timeout is too large: %lld s\n",
+                 static_cast<long long>(o.query_timeout_s));
+    return 2;
+  }
   limits.timeout_ms = o.query_timeout_s * 1000;
   if (Status s = check_query_limits(limits); !s.ok()) {
     std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
@@ -112,15 +109,9 @@ int serve(const ServeOptions& o) {
     }
   }
   // AMC schedules run on their own thread, on the system clock unless told to start elsewhere.
-  if (!o.clock_start.empty()) {
-    auto start = core::parse_civil_time(o.clock_start);
-    if (!start) {
-      std::fprintf(stderr, "error: --clock-start must be yyyy-MM-ddTHH:mm:ssZ (UTC), not '%s'\n",
-                   o.clock_start.c_str());
-      return 2;
-    }
-    services.workflows.set_clock(std::make_shared<core::OffsetClock>(*start));
-  }
+  if (!o.clock_start.empty())
+    services.workflows.set_clock(
+        std::make_shared<core::OffsetClock>(*core::parse_civil_time(o.clock_start)));
   core::WorkflowScheduler scheduler(services.workflows);
   scheduler.start();
   std::printf("cleanroom listening on %s\n", endpoint.c_str());
@@ -163,11 +154,15 @@ void add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Start the server (AMC API, Clean Rooms API)");
   cmd->add_option("--data-dir", opts->data_dir, "Where metadata, datasets and buckets live")->capture_default_str();
   cmd->add_option("--listen", opts->listen, "HOST:PORT to listen on (port 0 picks a free one)")
-      ->capture_default_str();
-  cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
+      ->capture_default_str()
+      ->check(host_port());
+  cmd->add_option("--threads", opts->threads, "HTTP worker threads")
+      ->capture_default_str()
+      ->check(positive_number());
   cmd->add_option("--public-host", opts->public_hosts,
                   "A host name the server answers for besides localhost, 127.0.0.1 and [::1] "
-                  "(repeatable); requests naming any other Host are refused with 421");
+                  "(repeatable); requests naming any other Host are refused with 421")
+      ->check(public_host());
   cmd->add_flag("--demo", opts->demo,
                  "On first start, generate and load the platform's demo tables and an advertiser's "
                  "CRM file (DATA_DIR/demo)");
@@ -182,7 +177,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--clock-start", opts->clock_start,
                   "For tests and demos: AMC time windows and schedules read a clock that starts at "
                   "this UTC time (yyyy-MM-ddTHH:mm:ssZ) and runs from there; everything else keeps "
-                  "the system clock");
+                  "the system clock")
+      ->check(utc_time());
   add_bucket_options(*cmd, opts->buckets);
   cmd->callback([opts] { std::exit(serve(*opts)); });
 }

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/data_dir.h"
+#include "cli/option_checks.h"
 
 namespace cleanroom::cli {
 namespace {
@@ -32,11 +33,9 @@ std::atomic<bool> interrupted = false;
 
 Result<core::UploadRequest> upload_request(const UploadOptions& o) {
   core::UploadRequest req;
-  auto dot = o.table.find('.');
-  if (dot == std::string::npos)
-    return Error::validation("--table must be DATABASE.TABLE, not '" + o.table + "'");
-  req.database_name = o.table.substr(0, dot);
-  req.table_name = o.table.substr(dot + 1);
+  TableName table = *parse_table_name(o.table);  // checked while parsing, as --format is
+  req.database_name = table.database;
+  req.table_name = table.table;
   req.source_path = o.file;
   std::string format = o.format;
   if (format.empty()) {  // from the file's extension, CSV when it says nothing
@@ -45,9 +44,7 @@ Result<core::UploadRequest> upload_request(const UploadOptions& o) {
              : (ext == ".jsonl" || ext == ".ndjson") ? "jsonl"
                                                      : "csv";
   }
-  auto f = data::file_format_from_name(format);
-  if (!f) return Error::validation("--format must be csv, parquet or jsonl, not '" + format + "'");
-  req.format = *f;
+  req.format = *data::file_format_from_name(format);
   CR_ASSIGN(req.columns, core::parse_columns_spec(o.columns));
   CR_ASSIGN(req.pii, core::parse_pii_spec(o.pii));
   req.country = o.country;
@@ -86,10 +83,13 @@ int upload(const UploadOptions& o) {
       std::fprintf(stderr, "error: %s\n", e.message.c_str());
     return 1;
   };
+  auto s3 = s3_config(o.buckets);
+  if (!s3.ok()) {  // a malformed option, refused as serve refuses it
+    std::fprintf(stderr, "error: %s\n", s3.error().message.c_str());
+    return 2;
+  }
   auto req = upload_request(o);
   if (!req.ok()) return fail(req.error());
-  auto s3 = s3_config(o.buckets);
-  if (!s3.ok()) return fail(s3.error());
   auto dir = open_data_dir(o.data_dir, *s3);
   if (!dir.ok()) return fail(dir.error());
   bool drew = false;
@@ -119,9 +119,10 @@ void add_upload_command(CLI::App& app) {
       "upload", "Upload a CSV, Parquet or JSON-lines file as a new version of a dataset");
   cmd->add_option("--data-dir", o->data_dir, "The server's data dir")->capture_default_str();
   cmd->add_option("--account", o->account, "The owning account (12 digits)")->required();
-  cmd->add_option("--table", o->table, "DATABASE.TABLE")->required();
+  cmd->add_option("--table", o->table, "DATABASE.TABLE")->required()->check(table_name());
   cmd->add_option("--format", o->format,
-                  "csv, parquet or jsonl (default: from the file's extension)");
+                  "csv, parquet or jsonl (default: from the file's extension)")
+      ->check(file_format());
   cmd->add_option("--columns", o->columns, "Declared schema: name:TYPE,... (default: inferred)");
   cmd->add_option(
       "--pii", o->pii, "Identity columns to normalise and hash: column:type,... (types: " + [] {
@@ -131,7 +132,8 @@ void add_upload_command(CLI::App& app) {
       }() + ")");
   cmd->add_option("--country", o->country,
                   "Country whose address, state and postal code rules apply")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(country());
   cmd->add_option("--bucket", o->bucket,
                   "Read FILE as a key of this bucket (DATA_DIR/buckets/BUCKET, or the bucket at "
                   "--s3-endpoint)");

@@ -29,8 +29,6 @@ constexpr size_t kMaxParameterNameChars = 100;
 constexpr size_t kMaxDefaultValueChars = 1000;
 constexpr int64_t kMaxTemplatesPerMembership = 25;
 
-int page_size(const Page& p) { return std::clamp(p.max_results, 1, 100); }
-
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // Copies `text`, replacing each `:name` outside literals, quoted identifiers and comments with
@@ -238,7 +236,7 @@ Result<std::pair<std::vector<AnalysisTemplateView>, std::string>> AnalysisTempla
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
     CR_ASSIGN(auto c, collab_repo::find_including_deleted(tx, ms.collaboration_id));
     if (!c) return Error::not_found(Resource::Collaboration, ms.collaboration_id);
-    int limit = page_size(page);
+    int limit = page.size();
     CR_ASSIGN(auto rows, repo::of_membership(tx, ms.id, page.next_token, limit + 1));
     Out out;
     for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i)
@@ -289,7 +287,7 @@ AnalysisTemplateService::list_in_collaboration(const std::string& caller,
   using Out = std::pair<std::vector<AnalysisTemplateView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     CR_ASSIGN(auto c, readable_collaboration(tx, caller, collaboration_id));
-    int limit = page_size(page);
+    int limit = page.size();
     CR_ASSIGN(auto rows, repo::of_collaboration(tx, c.id, page.next_token, limit + 1));
     Out out;
     for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i)

@@ -49,8 +49,6 @@ Result<CollaborationView> view_of(Tx& tx, const CollaborationRecord& c, const Me
   return CollaborationView{c, m.status, ms, instance ? instance->instance_id : ""};
 }
 
-int page_size(const Page& p) { return std::clamp(p.max_results, 1, 100); }
-
 }  // namespace
 
 bool pays_for_queries(const MemberRecord& m) {
@@ -140,7 +138,7 @@ Result<std::pair<std::vector<CollaborationView>, std::string>> CollaborationServ
     const std::string& caller, const std::string& member_status, const Page& page) {
   using Out = std::pair<std::vector<CollaborationView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
-    int limit = page_size(page);
+    int limit = page.size();
     Out out;
     std::string after = page.next_token;
     // Without a filter the caller sees collaborations it is invited to or active in, never those
@@ -217,7 +215,7 @@ Result<std::pair<std::vector<MemberView>, std::string>> CollaborationService::me
       start = static_cast<size_t>(it - all.begin()) + 1;
     }
     Out out;
-    size_t end = std::min(all.size(), start + static_cast<size_t>(page_size(page)));
+    size_t end = std::min(all.size(), start + static_cast<size_t>(page.size()));
     for (size_t i = start; i < end; ++i) {
       CR_ASSIGN(auto ms, repo::find_membership_of(tx, id, all[i].account_id));
       out.first.push_back({all[i], ms});

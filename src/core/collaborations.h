@@ -1,5 +1,6 @@
 #pragma once
 // Collaborations and their members (Clean Rooms semantics, reference/clean-rooms-semantics.md).
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -47,6 +48,9 @@ struct MemberView {
 struct Page {
   std::string next_token;  // "" on the last page
   int max_results = 100;
+  // The rows of one page. The service model's MaxResults is 1..100 and the face refuses any
+  // other value; one from a core caller outside that range is clamped.
+  int size() const { return std::clamp(max_results, 1, 100); }
 };
 
 class CollaborationService {

@@ -20,8 +20,6 @@ using catalog::Tx;
 
 namespace {
 
-int page_size(const Page& p) { return std::clamp(p.max_results, 1, 100); }
-
 bool has(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -198,7 +196,7 @@ Result<std::pair<std::vector<ConfiguredTableView>, std::string>> ConfiguredTable
     const std::string& caller, const Page& page) {
   using Out = std::pair<std::vector<ConfiguredTableView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
-    int limit = page_size(page);
+    int limit = page.size();
     CR_ASSIGN(auto rows, repo::list_for_account(tx, caller, page.next_token, limit + 1));
     Out out;
     for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {
@@ -365,7 +363,7 @@ ConfiguredTableService::list_associations(const std::string& caller,
   using Out = std::pair<std::vector<AssociationView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
-    int limit = page_size(page);
+    int limit = page.size();
     CR_ASSIGN(auto rows, repo::associations_of_membership(tx, ms.id, page.next_token, limit + 1));
     Out out;
     for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i)
@@ -415,7 +413,7 @@ Result<std::pair<std::vector<SchemaView>, std::string>> ConfiguredTableService::
     Out out;
     // Every schema here is a configured table: ID mapping tables are not served.
     if (!schema_type.empty() && schema_type != "TABLE") return out;
-    int limit = page_size(page);
+    int limit = page.size();
     CR_ASSIGN(auto rows,
               repo::active_associations_in_collaboration(tx, c.id, page.next_token, limit + 1));
     for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {

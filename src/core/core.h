@@ -1,6 +1,7 @@
 #pragma once
 // The core's services, built once over one Context and shared by every face.
 #include "core/accounts.h"
+#include "core/amc_data_upload.h"
 #include "core/analysis_templates.h"
 #include "core/buckets.h"
 #include "core/collaborations.h"
@@ -42,6 +43,7 @@ struct Services {
   AnalysisTemplateService analysis_templates{ctx};
   PlatformTableService platform_tables{ctx};
   BucketService buckets{ctx};
+  AmcDataUploadService amc_data_uploads{ctx};
   PlatformAdvertiserService platform_advertisers{ctx};
   PrivacyBudgetService privacy_budgets{ctx};  // spent by protected queries
   ProtectedQueryService protected_queries;  // last: its workers use the services above

@@ -77,7 +77,7 @@ Result<std::pair<std::vector<MembershipView>, std::string>> MembershipService::l
                                                                                     const Page& page) {
   using Out = std::pair<std::vector<MembershipView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
-    int limit = std::clamp(page.max_results, 1, 100);
+    int limit = page.size();
     CR_ASSIGN(auto rows, repo::memberships_of_account(tx, caller, status, page.next_token, limit + 1));
     Out out;
     for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {

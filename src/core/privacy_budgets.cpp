@@ -32,8 +32,6 @@ constexpr double kEpsilonTolerance = 1e-9;
 // The usage row of a DIFFERENTIAL_PRIVACY template.
 constexpr const char* kEpsilonPeriod = "EPSILON";
 
-int page_size(const Page& p) { return std::clamp(p.max_results, 1, 100); }
-
 bool has(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -611,7 +609,7 @@ PrivacyBudgetService::list_templates(const std::string& caller, const std::strin
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
     CR_ASSIGN(auto c, collaboration_of(tx, ms));
-    const int limit = page_size(page);
+    const int limit = page.size();
     CR_ASSIGN(auto rows, repo::of_membership(tx, ms.id, {}, page.next_token, limit + 1));
     return page_of_templates<PrivacyBudgetTemplateView>(
         rows, limit,
@@ -758,7 +756,7 @@ PrivacyBudgetService::list_templates_in_collaboration(const std::string& caller,
   using Out = std::pair<std::vector<PrivacyBudgetTemplateView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     CR_ASSIGN(auto c, readable_collaboration(tx, caller, collaboration_id));
-    const int limit = page_size(page);
+    const int limit = page.size();
     CR_ASSIGN(auto rows, repo::of_collaboration(tx, c.id, {}, page.next_token, limit + 1));
     return page_of_templates<PrivacyBudgetTemplateView>(
         rows, limit,
@@ -785,7 +783,7 @@ Result<std::pair<std::vector<PrivacyBudgetView>, std::string>> PrivacyBudgetServ
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     CR_ASSIGN(auto c, readable(tx));
     CR_ASSIGN(auto filter, budget_filter(req));
-    const int limit = page_size(req.page);
+    const int limit = req.page.size();
     CR_ASSIGN(auto rows, repo::of_collaboration(tx, c.id, filter, req.page.next_token, limit + 1));
     return page_of_templates<PrivacyBudgetView>(
         rows, limit,

@@ -502,12 +502,13 @@ Result<std::pair<std::vector<ProtectedQueryView>, std::string>> ProtectedQuerySe
     CR_TRY(check_active_reader(tx, ms));
     CR_ASSIGN(auto c, collab_repo::find_including_deleted(tx, ms.collaboration_id));
     bool log = ms.query_log_status == "ENABLED" && c && c->query_log_status == "ENABLED";
+    int limit = page.size();
     CR_ASSIGN(auto rows, repo::list(tx, ms.collaboration_id, log ? "" : ms.id, status,
-                                    page.next_token, page.max_results + 1));
+                                    page.next_token, limit + 1));
     Out out;
-    for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(page.max_results); ++i)
+    for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i)
       out.first.push_back(view_of(rows[i], ms, rows[i].account_id));
-    if (rows.size() > static_cast<size_t>(page.max_results)) out.second = out.first.back().query.id;
+    if (static_cast<int>(rows.size()) > limit) out.second = out.first.back().query.id;
     return out;
   });
 }

@@ -377,17 +377,6 @@ Result<std::string> fill(std::string_view sql, const std::map<std::string, std::
 
 // --- Writing -------------------------------------------------------------------------------------
 
-Status check(const GeneratorOptions& o) {
-  if (!(o.scale > 0 && o.scale <= kMaxScale))
-    return Error::validation(
-        "the scale must be above 0 and at most " + std::to_string(static_cast<int>(kMaxScale)),
-        "scale");
-  if (!(o.crm_overlap >= 0 && o.crm_overlap <= 1))
-    return Error::validation("the CRM overlap must be between 0 and 1", "crm_overlap");
-  if (o.out_dir.empty()) return Error::validation("an output folder is required", "out_dir");
-  return {};
-}
-
 // An engine that can write into `dir` only. Output order follows row order only with
 // preserve_insertion_order on: set explicitly, since byte-identical files depend on it.
 Result<std::unique_ptr<engine::Engine>> open_engine(const std::string& dir) {
@@ -474,6 +463,17 @@ Status write_same_rows(const std::string& from, const std::string& dir, const st
 
 }  // namespace
 
+Status check_options(const GeneratorOptions& o) {
+  if (!(o.scale > 0 && o.scale <= kMaxScale))
+    return Error::validation(
+        "the scale must be above 0 and at most " + std::to_string(static_cast<int>(kMaxScale)),
+        "scale");
+  if (!(o.crm_overlap >= 0 && o.crm_overlap <= 1))
+    return Error::validation("the CRM overlap must be between 0 and 1", "crm_overlap");
+  if (o.out_dir.empty()) return Error::validation("an output folder is required", "out_dir");
+  return {};
+}
+
 std::vector<GeneratedAdvertiser> generated_advertisers() {
   std::vector<GeneratedAdvertiser> out;
   for (const auto& a : kAdvertisers) out.push_back({a.id, a.name});
@@ -482,7 +482,7 @@ std::vector<GeneratedAdvertiser> generated_advertisers() {
 
 Result<std::vector<GeneratedFile>> generate(
     const GeneratorOptions& options, const std::function<void(const GeneratedFile&)>& progress) {
-  CR_TRY(check(options));
+  CR_TRY(check_options(options));
   // Paths are reported under out_dir as given; the engine is confined to its absolute form.
   std::string shown = options.out_dir;
   while (shown.size() > 1 && shown.back() == '/') shown.pop_back();

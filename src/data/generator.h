@@ -60,4 +60,7 @@ Result<std::vector<GeneratedFile>> generate(
     const GeneratorOptions& options,
     const std::function<void(const GeneratedFile&)>& progress = {});
 
+// The checks generate() makes of its options, for a caller that refuses them before starting.
+Status check_options(const GeneratorOptions& options);
+
 }  // namespace cleanroom::data

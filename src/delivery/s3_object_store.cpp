@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "common/crypto.h"
+#include "common/uri.h"
 #include "delivery/object_store.h"
 
 namespace cleanroom::delivery {
@@ -30,24 +31,6 @@ constexpr long kConnectTimeoutMs = 5000;
 constexpr long kStallSeconds = 60;
 // Error and listing bodies are small; anything larger is cut here.
 constexpr size_t kMaxBody = 16 << 20;
-
-// S3's URI encoding: unreserved characters stay, everything else is %XX (uppercase).
-std::string uri_encode(std::string_view text, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
 
 std::string xml_unescape(std::string_view s) {
   std::string out;

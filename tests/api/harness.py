@@ -9,7 +9,6 @@ import re
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -104,25 +103,6 @@ class Server:
             p = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
         assert p.returncode == 0, p.stdout + p.stderr
         return json.loads(p.stdout)
-
-    def seed_dataset(self, account_id, database, table, columns):
-        """Stands in for the upload path in tests: writes the catalog row a finished upload commits.
-
-        `columns` is [{"name", "type"}]. The server reads the row through SQLite (WAL lets this
-        process write beside it); the Parquet path is a placeholder, since nothing reads the file
-        yet. Replace with `cleanroom upload` once it exists.
-        """
-        now = int(time.time())
-        db = sqlite3.connect(os.path.join(self.data_dir, "meta.db"), timeout=10)
-        try:
-            with db:  # one transaction, committed on leaving the block
-                db.execute(
-                    "INSERT OR REPLACE INTO datasets (account_id, database_name, table_name, version, path, "
-                    "columns, row_count, bytes, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, 0, 0, ?, ?)",
-                    (account_id, database, table, f"datasets/{account_id}/{database}/{table}/1.parquet",
-                     json.dumps(columns), now, now))
-        finally:
-            db.close()
 
     # --- admin CLI --------------------------------------------------------------------------
     def admin(self, *args, check=True):

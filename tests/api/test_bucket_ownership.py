@@ -213,6 +213,8 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
         self.assertEqual(ctx.exception.response["Error"]["Code"], "AccessDeniedException")
         ms = cr.create_membership(collaborationIdentifier=collab["id"], queryLogStatus="DISABLED",
                                   defaultResultConfiguration=s3_result("b-results", "amc"))["membership"]
+        # Deliberately past the API, straight into the catalog: no call can set another account's
+        # bucket, so this forges what an old data dir holds, or what anyone with disk access writes.
         db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
         try:
             with db:

@@ -14,6 +14,7 @@ from harness import ServerTestCase
 A, B, C = "111111111111", "222222222222", "333333333333"
 CUSTOMER_COLUMNS = [{"name": "hashed_email", "type": "VARCHAR"}, {"name": "segment", "type": "VARCHAR"},
                     {"name": "spend", "type": "DOUBLE"}, {"name": "ssn", "type": "VARCHAR"}]
+AUDIENCE_COLUMNS = [{"name": "hashed_email", "type": "VARCHAR"}, {"name": "region", "type": "VARCHAR"}]
 
 
 def role(account):
@@ -36,9 +37,17 @@ class ConfiguredTablesTest(ServerTestCase):
         super().setUpClass()
         cls.creds = {a: cls.server.new_account(a, "Account " + a) for a in (A, B, C)}
         cls.cr = {a: cls.server.cleanrooms(c) for a, c in cls.creds.items()}
-        cls.server.seed_dataset(A, "sales", "customers", CUSTOMER_COLUMNS)
-        cls.server.seed_dataset(B, "crm", "audience", [{"name": "hashed_email", "type": "VARCHAR"},
-                                                       {"name": "region", "type": "VARCHAR"}])
+        cls.upload(A, "sales.customers", CUSTOMER_COLUMNS,
+                   ["a1b2,retail,12.5,123-45-6789", "c3d4,travel,40.0,987-65-4321"])
+        cls.upload(B, "crm.audience", AUDIENCE_COLUMNS, ["a1b2,north", "e5f6,south"])
+
+    @classmethod
+    def upload(cls, account, table, columns, rows):
+        """`rows` (CSV lines) under a header of `columns`, declared with their types."""
+        spec = ",".join(f"{c['name']}:{c['type']}" for c in columns)
+        header = ",".join(c["name"] for c in columns)
+        cls.server.upload_csv(account, table, "\n".join([header, *rows]) + "\n",
+                              extra_args=("--columns", spec))
 
     def error(self, call, **kwargs):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:

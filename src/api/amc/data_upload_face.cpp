@@ -1,7 +1,6 @@
 #include "api/amc/data_upload_face.h"
 
 #include <algorithm>
-#include <memory>
 
 #include "api/amc/amc_face.h"
 #include "api/json_body.h"
@@ -210,8 +209,7 @@ bool is_json(const Request& req) {
 }  // namespace
 
 void add_data_upload_routes(Router& router, core::Services& services, AmcCallerResolver caller) {
-  // The service keeps no state of its own beyond the context; the routes share one.
-  auto service = std::make_shared<core::AmcDataUploadService>(services.ctx);
+  core::AmcDataUploadService* service = &services.amc_data_uploads;
   const std::string prefix = kPrefix;
   auto id = [](const Request& req, const char* name) { return req.params.at(name); };
 

@@ -1,7 +1,7 @@
 #include "api/cleanrooms/cleanrooms_face.h"
 
+#include "api/cleanrooms/operation_dispatch.h"
 #include "api/cleanrooms/operations.h"
-#include "api/cleanrooms/service_model.h"
 #include "api/sigv4_caller.h"
 
 namespace cleanroom::api::cleanrooms {
@@ -34,29 +34,19 @@ std::vector<std::string> CleanRoomsFace::served_operations() const {
 Result<std::string> CleanRoomsFace::authenticate(const Request& req) { return sigv4_caller(s_, req); }
 
 Response CleanRoomsFace::handle(Request& req) {
-  const auto& model = ServiceModel::instance();
-  std::string raw_path = req.target.substr(0, req.target.find('?'));
-  auto match = model.match(req.method, raw_path);
   // Authenticate before revealing anything, even which paths exist.
   auto account = authenticate(req);
   if (!account.ok()) return error_response(account.error());
-  if (!match) {
+  std::string raw_path = req.target.substr(0, req.target.find('?'));
+  auto missing = [&](const std::optional<OperationMatch>& m) {
+    if (m)
+      return Error::not_implemented("cleanroom does not serve " + m->name +
+                                    " yet; docs/clean-rooms-api.md lists the served operations");
     Error e = Error::not_found(Resource::Route, raw_path);
     e.message = "no Clean Rooms operation at " + req.method + " " + raw_path;
-    return error_response(e);
-  }
-  auto op = operations_.find(match->name);
-  if (op == operations_.end())
-    return error_response(Error::not_implemented("cleanroom does not serve " + match->name +
-                                                 " yet; docs/clean-rooms-api.md lists the served operations"));
-  auto input = model.parse_input(*match, req.raw_query, req.headers, req.body);
-  if (!input.ok()) return error_response(input.error());
-  if (Status s = model.validate_input(match->name, *input); !s.ok()) return error_response(s.error());
-  auto output = op->second(*account, *input);
-  if (!output.ok()) return error_response(output.error());
-  int code = model.response_code(match->name);
-  if (code == 204) return Response::empty(204);
-  return Response::json(code, *output);
+    return e;
+  };
+  return dispatch(operations_, req, raw_path, *account, missing);
 }
 
 }  // namespace cleanroom::api::cleanrooms

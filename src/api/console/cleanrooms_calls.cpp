@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "api/cleanrooms/operation_dispatch.h"
 #include "api/cleanrooms/operations.h"
-#include "api/cleanrooms/service_model.h"
 #include "api/cleanrooms/wire_shapes.h"
 
 namespace cleanroom::api::console {
@@ -77,25 +77,15 @@ CleanRoomsCalls::CleanRoomsCalls(core::Services& s) {
 }
 
 Response CleanRoomsCalls::handle(const Request& req, const std::string& account) {
-  const auto& model = cleanrooms::ServiceModel::instance();
   std::string raw_path = req.target.substr(0, req.target.find('?'));
   raw_path = raw_path.substr(std::min(raw_path.size(), kPrefix.size()));
-  auto match = model.match(req.method, raw_path);
-  auto op = match ? operations_.find(match->name) : operations_.end();
-  if (op == operations_.end()) {
+  // An operation the console does not call is as absent as a path the model does not know.
+  auto missing = [&](const std::optional<cleanrooms::OperationMatch>&) {
     Error e = Error::not_found(Resource::Route, raw_path);
     e.message = "the console makes no Clean Rooms call at " + req.method + " " + raw_path;
-    return cleanrooms::error_response(e);
-  }
-  auto input = model.parse_input(*match, req.raw_query, req.headers, req.body);
-  if (!input.ok()) return cleanrooms::error_response(input.error());
-  if (Status s = model.validate_input(match->name, *input); !s.ok())
-    return cleanrooms::error_response(s.error());
-  auto output = op->second(account, *input);
-  if (!output.ok()) return cleanrooms::error_response(output.error());
-  int code = model.response_code(match->name);
-  if (code == 204) return Response::empty(204);
-  return Response::json(code, *output);
+    return e;
+  };
+  return cleanrooms::dispatch(operations_, req, raw_path, account, missing);
 }
 
 }  // namespace cleanroom::api::console
