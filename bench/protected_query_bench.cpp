@@ -96,7 +96,7 @@ struct World {
     core::CreateCollaborationRequest c;
     c.name = "bench";
     c.creator_display_name = "Advertiser";
-    c.creator_abilities = {"CAN_QUERY", "CAN_RECEIVE_RESULTS"};
+    c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
     c.members = {{kPlatform, "Platform", {}, nullptr}};
     auto collaboration = s.collaborations.create(kAdvertiser, c).value().collaboration.id;
     json results = {

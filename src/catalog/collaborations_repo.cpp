@@ -20,18 +20,41 @@ CollaborationRecord collaboration_from(const Row& r) {
           r.integer("difference_checks") != 0};
 }
 
-MemberRecord member_from(const Row& r) {
-  return {r.str("collaboration_id"), r.str("account_id"), r.str("display_name"),
-          json::parse(r.str("abilities")).get<std::vector<std::string>>(), r.str("status"),
-          parse_or_null(r, "payment_config"), r.integer("created_at"), r.integer("updated_at")};
+Result<std::vector<MemberAbility>> abilities_from(const Row& r) {
+  std::vector<MemberAbility> out;
+  for (const auto& name : json::parse(r.str("abilities")).get<std::vector<std::string>>()) {
+    auto ability = parse_wire<MemberAbility>(name);
+    if (!ability) return Error::internal("metadata store: members.abilities holds '" + name + "'");
+    out.push_back(*ability);
+  }
+  return out;
 }
 
-MembershipRecord membership_from(const Row& r) {
-  return {r.str("membership_id"), r.str("collaboration_id"), r.str("account_id"), r.str("status"),
-          r.str("query_log_status"), parse_or_null(r, "default_result_config"),
-          parse_or_null(r, "payment_config"), r.integer("created_at"), r.integer("updated_at")};
+Result<MemberRecord> member_from(const Row& r) {
+  CR_ASSIGN(auto abilities, abilities_from(r));
+  CR_ASSIGN(auto status, state_column<MemberStatus>(r, "status"));
+  return MemberRecord{r.str("collaboration_id"),
+                      r.str("account_id"),
+                      r.str("display_name"),
+                      std::move(abilities),
+                      status,
+                      parse_or_null(r, "payment_config"),
+                      r.integer("created_at"),
+                      r.integer("updated_at")};
 }
 
+Result<MembershipRecord> membership_from(const Row& r) {
+  CR_ASSIGN(auto status, state_column<MembershipStatus>(r, "status"));
+  return MembershipRecord{r.str("membership_id"),
+                          r.str("collaboration_id"),
+                          r.str("account_id"),
+                          status,
+                          r.str("query_log_status"),
+                          parse_or_null(r, "default_result_config"),
+                          parse_or_null(r, "payment_config"),
+                          r.integer("created_at"),
+                          r.integer("updated_at")};
+}
 
 }  // namespace
 
@@ -73,23 +96,25 @@ Status set_difference_checks(Tx& tx, const std::string& id, bool on) {
 }
 
 Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,
-                                                          const std::string& member_status,
+                                                          std::optional<MemberStatus> member_status,
                                                           const std::string& after, int limit) {
   // Paging by (created_at, id) keeps pages stable while collaborations are added.
   return fetch_all<CollaborationRecord>(
       tx,
       "SELECT c.* FROM collaborations c JOIN members m ON m.collaboration_id = c.collaboration_id "
-      "WHERE m.account_id = ?1 AND c.deleted_at IS NULL AND (?2 = '' OR m.status = ?2) AND (?3 = '' OR c.collaboration_id > ?3) "
+      "WHERE m.account_id = ?1 AND c.deleted_at IS NULL AND (?2 = '' OR m.status = ?2) "
+      "AND (?3 = '' OR c.collaboration_id > ?3) "
       "ORDER BY c.collaboration_id LIMIT ?4",
-      {account_id, member_status, after, static_cast<int64_t>(limit)}, collaboration_from);
+      {account_id, state_filter(member_status), after, static_cast<int64_t>(limit)},
+      collaboration_from);
 }
 
 Status insert_member(Tx& tx, const MemberRecord& m) {
   return tx.exec(
-      "INSERT INTO members (collaboration_id, account_id, display_name, abilities, status, payment_config, "
-      "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-      {m.collaboration_id, m.account_id, m.display_name, json(m.abilities).dump(), m.status,
-       json_or_null(m.payment_config), m.created_at, m.updated_at});
+      "INSERT INTO members (collaboration_id, account_id, display_name, abilities, status, "
+      "payment_config, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+      {m.collaboration_id, m.account_id, m.display_name, json(wire_names(m.abilities)).dump(),
+       wire_string(m.status), json_or_null(m.payment_config), m.created_at, m.updated_at});
 }
 
 Result<std::optional<MemberRecord>> find_member(Tx& tx, const std::string& collaboration_id,
@@ -104,17 +129,20 @@ Result<std::vector<MemberRecord>> members(Tx& tx, const std::string& collaborati
 }
 
 Status set_member_status(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
-                         const std::string& status, int64_t now) {
-  return tx.exec("UPDATE members SET status = ?, updated_at = ? WHERE collaboration_id = ? AND account_id = ?",
-                 {status, now, collaboration_id, account_id});
+                         MemberStatus status, int64_t now) {
+  return tx.exec(
+      "UPDATE members SET status = ?, updated_at = ? WHERE collaboration_id = ? AND account_id = ?",
+      {wire_string(status), now, collaboration_id, account_id});
 }
 
 Status insert_membership(Tx& tx, const MembershipRecord& m) {
   return tx.exec(
-      "INSERT INTO memberships (membership_id, collaboration_id, account_id, status, query_log_status, "
-      "default_result_config, payment_config, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-      {m.id, m.collaboration_id, m.account_id, m.status, m.query_log_status,
-       json_or_null(m.default_result_config), json_or_null(m.payment_config), m.created_at, m.updated_at});
+      "INSERT INTO memberships (membership_id, collaboration_id, account_id, status, "
+      "query_log_status, default_result_config, payment_config, created_at, updated_at) "
+      "VALUES (?,?,?,?,?,?,?,?,?)",
+      {m.id, m.collaboration_id, m.account_id, wire_string(m.status), m.query_log_status,
+       json_or_null(m.default_result_config), json_or_null(m.payment_config), m.created_at,
+       m.updated_at});
 }
 
 Result<std::optional<MembershipRecord>> find_membership(Tx& tx, const std::string& id) {
@@ -128,27 +156,27 @@ Result<std::optional<MembershipRecord>> find_membership_of(Tx& tx, const std::st
 }
 
 Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::string& account_id,
-                                                             const std::string& status,
+                                                             std::optional<MembershipStatus> status,
                                                              const std::string& after, int limit) {
   return fetch_all<MembershipRecord>(
       tx,
       "SELECT * FROM memberships WHERE account_id = ?1 AND (?2 = '' OR status = ?2) "
       "AND (?3 = '' OR membership_id > ?3) ORDER BY membership_id LIMIT ?4",
-      {account_id, status, after, static_cast<int64_t>(limit)}, membership_from);
+      {account_id, state_filter(status), after, static_cast<int64_t>(limit)}, membership_from);
 }
 
 Status update_membership(Tx& tx, const MembershipRecord& m) {
   return tx.exec(
-      "UPDATE memberships SET status = ?, query_log_status = ?, default_result_config = ?, payment_config = ?, "
-      "updated_at = ? WHERE membership_id = ?",
-      {m.status, m.query_log_status, json_or_null(m.default_result_config), json_or_null(m.payment_config),
-       m.updated_at, m.id});
+      "UPDATE memberships SET status = ?, query_log_status = ?, default_result_config = ?, "
+      "payment_config = ?, updated_at = ? WHERE membership_id = ?",
+      {wire_string(m.status), m.query_log_status, json_or_null(m.default_result_config),
+       json_or_null(m.payment_config), m.updated_at, m.id});
 }
 
-Status set_memberships_status(Tx& tx, const std::string& collaboration_id, const std::string& status,
+Status set_memberships_status(Tx& tx, const std::string& collaboration_id, MembershipStatus status,
                               int64_t now) {
   return tx.exec("UPDATE memberships SET status = ?, updated_at = ? WHERE collaboration_id = ?",
-                 {status, now, collaboration_id});
+                 {wire_string(status), now, collaboration_id});
 }
 
 Status add_data_bucket(Tx& tx, const std::string& collaboration_id, const std::string& account_id,

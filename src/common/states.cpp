@@ -76,6 +76,12 @@ constexpr Names<InvitationStatus> kInvitationStatusNames[] = {
     {InvitationStatus::Revoked, "REVOKED"},
 };
 
+// docs/amc-api.md: an advertiser update's status.
+constexpr Names<AdvertiserUpdateStatus> kAdvertiserUpdateStatusNames[] = {
+    {AdvertiserUpdateStatus::Completed, "COMPLETED"},
+    {AdvertiserUpdateStatus::Rejected, "REJECTED"},
+};
+
 }  // namespace
 
 #define CLEANROOM_WIRE_TABLE(E, names) \
@@ -90,6 +96,7 @@ CLEANROOM_WIRE_TABLE(CollaborationStatus, kCollaborationStatusNames)
 CLEANROOM_WIRE_TABLE(ExecutionStatus, kExecutionStatusNames)
 CLEANROOM_WIRE_TABLE(UploadStatus, kUploadStatusNames)
 CLEANROOM_WIRE_TABLE(InvitationStatus, kInvitationStatusNames)
+CLEANROOM_WIRE_TABLE(AdvertiserUpdateStatus, kAdvertiserUpdateStatusNames)
 #undef CLEANROOM_WIRE_TABLE
 
 }  // namespace cleanroom

@@ -32,6 +32,8 @@ enum class ExecutionStatus { Pending, Running, Succeeded, Failed, Cancelled };
 enum class UploadStatus { Succeeded, Failed };
 // An invitation of a user into an AMC account.
 enum class InvitationStatus { Pending, Accepted, Revoked };
+// A change of an AMC instance's advertisers: applied at once, or refused as a whole.
+enum class AdvertiserUpdateStatus { Completed, Rejected };
 
 // Finds an enum's table; specialised once per enum above, defined in states.cpp.
 template <typename E>
@@ -53,6 +55,7 @@ CLEANROOM_WIRE_NAMES(CollaborationStatus, "collaboration status");
 CLEANROOM_WIRE_NAMES(ExecutionStatus, "workflow execution status");
 CLEANROOM_WIRE_NAMES(UploadStatus, "upload status");
 CLEANROOM_WIRE_NAMES(InvitationStatus, "invitation status");
+CLEANROOM_WIRE_NAMES(AdvertiserUpdateStatus, "advertiser update status");
 #undef CLEANROOM_WIRE_NAMES
 
 template <typename E>

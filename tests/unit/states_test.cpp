@@ -87,6 +87,9 @@ TEST(States, AmcStatusesRoundTrip) {
                                   {InvitationStatus::Accepted, "ACCEPTED"},
                                   {InvitationStatus::Revoked, "REVOKED"}});
   expect_refused<InvitationStatus>({"", "pending", "DECLINED"});
+  expect_names<AdvertiserUpdateStatus>({{AdvertiserUpdateStatus::Completed, "COMPLETED"},
+                                        {AdvertiserUpdateStatus::Rejected, "REJECTED"}});
+  expect_refused<AdvertiserUpdateStatus>({"", "PENDING_VERIFICATION", "Completed"});
 }
 
 }  // namespace

@@ -18,9 +18,11 @@ void add_membership_operations(OperationTable& t, core::Services& s) {
     return json{{"membership", membership_json(v)}};
   };
   t["ListMemberships"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto page, s.memberships.list(account, in.value("status", ""), page_of(in)));
+    CR_ASSIGN(auto status, optional_state<MembershipStatus>(in, "status"));
+    CR_ASSIGN(auto page, s.memberships.list(account, status, page_of(in)));
     json out = {{"membershipSummaries", json::array()}};
-    for (const auto& v : page.first) out["membershipSummaries"].push_back(membership_summary_json(v));
+    for (const auto& v : page.first)
+      out["membershipSummaries"].push_back(membership_summary_json(v));
     if (!page.second.empty()) out["nextToken"] = page.second;
     return out;
   };

@@ -24,7 +24,7 @@ json summary_json(const core::ProtectedQueryView& v) {
           {"membershipId", q.membership_id},
           {"membershipArn", membership_arn(v.membership_account_id, q.membership_id)},
           {"createTime", seconds(q.created_at_ms)},
-          {"status", q.status},
+          {"status", wire_name(q.status)},
           {"receiverConfigurations", receiver_configurations(q)}};
 }
 
@@ -38,7 +38,7 @@ json protected_query_json(const core::ProtectedQueryView& v) {
     out["sqlParameters"] = {{"analysisTemplateArn", q.analysis_template_arn},
                             {"parameters", q.parameters}};
   if (v.shows_result) {
-    json s3 = {{"resultFormat", q.result_format}, {"bucket", q.result_bucket}};
+    json s3 = {{"resultFormat", wire_name(q.result_format)}, {"bucket", q.result_bucket}};
     if (!q.result_key_prefix.empty()) s3["keyPrefix"] = q.result_key_prefix;
     out["resultConfiguration"] = {{"outputConfiguration", {{"s3", s3}}}};
     if (!q.result_location.empty())
@@ -76,8 +76,9 @@ void add_protected_query_operations(OperationTable& t, core::Services& s) {
     return protected_query_json(v);
   };
   t["ListProtectedQueries"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto page, s.protected_queries.list(account, in["membershipIdentifier"],
-                                                  in.value("status", ""), page_of(in)));
+    CR_ASSIGN(auto status, optional_state<QueryStatus>(in, "status"));
+    CR_ASSIGN(auto page,
+              s.protected_queries.list(account, in["membershipIdentifier"], status, page_of(in)));
     json out = {{"protectedQueries", json::array()}};
     for (const auto& v : page.first) out["protectedQueries"].push_back(summary_json(v));
     if (!page.second.empty()) out["nextToken"] = page.second;
