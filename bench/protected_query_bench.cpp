@@ -96,14 +96,14 @@ struct World {
     core::CreateCollaborationRequest c;
     c.name = "bench";
     c.creator_display_name = "Advertiser";
-    c.creator_abilities = {"CAN_QUERY", "CAN_RECEIVE_RESULTS"};
+    c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
     c.members = {{kPlatform, "Platform", {}, nullptr}};
     auto collaboration = s.collaborations.create(kAdvertiser, c).value().collaboration.id;
     core::CreateMembershipRequest join;
     join.collaboration_id = collaboration;
     join.query_log_status = "DISABLED";
     auto platform_ms = s.memberships.create(kPlatform, join).value().membership.id;
-    join.default_destination = S3Destination{"results", "", "CSV", std::nullopt, ""};
+    join.default_destination = S3Destination{"results", "", ResultFormat::Csv, std::nullopt, ""};
     membership = s.memberships.create(kAdvertiser, join).value().membership.id;
     configure(s, kAdvertiser, membership, "crm", {"user_id", "segment"},
               aggregation_rule({}, "segment"));

@@ -15,9 +15,16 @@ UserRecord user_from(const Row& r) {
   return {r.str("user_id"), r.str("email"), r.str("client_id"), r.str("password_hash"),
           r.integer("is_operator") != 0, r.integer("created_at")};
 }
-InvitationRecord invitation_from(const Row& r) {
-  return {r.str("invitation_id"), r.str("advertiser_id"), r.str("email"), r.str("role"), r.str("status"),
-          r.str("invited_by"), r.integer("created_at"), r.integer("updated_at")};
+Result<InvitationRecord> invitation_from(const Row& r) {
+  CR_ASSIGN(auto status, state_column<InvitationStatus>(r, "status"));
+  return InvitationRecord{r.str("invitation_id"),
+                          r.str("advertiser_id"),
+                          r.str("email"),
+                          r.str("role"),
+                          status,
+                          r.str("invited_by"),
+                          r.integer("created_at"),
+                          r.integer("updated_at")};
 }
 RoleGrant grant_from(const Row& r) { return {r.str("scope_id"), r.str("role")}; }
 
@@ -88,9 +95,10 @@ Result<std::vector<std::pair<UserRecord, std::string>>> users_of_amc_account(Tx&
 
 Status insert_invitation(Tx& tx, const InvitationRecord& i) {
   return tx.exec(
-      "INSERT INTO invitations (invitation_id, advertiser_id, email, role, status, invited_by, created_at, "
-      "updated_at) VALUES (?,?,?,?,?,?,?,?)",
-      {i.invitation_id, i.advertiser_id, i.email, i.role, i.status, i.invited_by, i.created_at, i.updated_at});
+      "INSERT INTO invitations (invitation_id, advertiser_id, email, role, status, invited_by, "
+      "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+      {i.invitation_id, i.advertiser_id, i.email, i.role, wire_string(i.status), i.invited_by,
+       i.created_at, i.updated_at});
 }
 Result<std::optional<InvitationRecord>> find_invitation(Tx& tx, const std::string& invitation_id) {
   return fetch_one<InvitationRecord>(tx, "SELECT * FROM invitations WHERE invitation_id = ?", {invitation_id},
@@ -102,12 +110,13 @@ Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx, const s
 }
 Result<std::vector<InvitationRecord>> pending_invitations_for(Tx& tx, const std::string& email) {
   return fetch_all<InvitationRecord>(
-      tx, "SELECT * FROM invitations WHERE email = ? AND status = 'PENDING' ORDER BY created_at", {email},
-      invitation_from);
+      tx, "SELECT * FROM invitations WHERE email = ? AND status = ? ORDER BY created_at",
+      {email, wire_string(InvitationStatus::Pending)}, invitation_from);
 }
-Status set_invitation_status(Tx& tx, const std::string& invitation_id, const std::string& status, int64_t now) {
+Status set_invitation_status(Tx& tx, const std::string& invitation_id, InvitationStatus status,
+                             int64_t now) {
   return tx.exec("UPDATE invitations SET status = ?, updated_at = ? WHERE invitation_id = ?",
-                 {status, now, invitation_id});
+                 {wire_string(status), now, invitation_id});
 }
 
 }  // namespace cleanroom::catalog::accounts_repo

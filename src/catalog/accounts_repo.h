@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "catalog/database.h"
+#include "common/states.h"
 
 namespace cleanroom::catalog {
 
@@ -41,7 +42,7 @@ struct InvitationRecord {
   std::string advertiser_id;
   std::string email;
   std::string role;
-  std::string status;  // PENDING | ACCEPTED | REVOKED
+  InvitationStatus status = InvitationStatus::Pending;
   std::string invited_by;
   int64_t created_at = 0;
   int64_t updated_at = 0;
@@ -72,7 +73,8 @@ Status insert_invitation(Tx& tx, const InvitationRecord& i);
 Result<std::optional<InvitationRecord>> find_invitation(Tx& tx, const std::string& invitation_id);
 Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx, const std::string& advertiser_id);
 Result<std::vector<InvitationRecord>> pending_invitations_for(Tx& tx, const std::string& email);
-Status set_invitation_status(Tx& tx, const std::string& invitation_id, const std::string& status, int64_t now);
+Status set_invitation_status(Tx& tx, const std::string& invitation_id, InvitationStatus status,
+                             int64_t now);
 
 }  // namespace accounts_repo
 }  // namespace cleanroom::catalog

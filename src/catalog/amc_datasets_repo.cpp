@@ -31,11 +31,13 @@ AmcDataSetRecord dataset_from(const Row& r) {
   return d;
 }
 
-AmcUploadRecord upload_from(const Row& r) {
-  return {r.str("upload_id"),     r.str("instance_id"),   r.str("data_set_id"),
-          r.str("status"),        r.str("message"),       json::parse(r.str("source")),
-          r.integer("version"),   r.integer("row_count"), r.integer("created_at"),
-          r.integer("updated_at")};
+Result<AmcUploadRecord> upload_from(const Row& r) {
+  CR_ASSIGN(auto status, state_column<UploadStatus>(r, "status"));
+  return AmcUploadRecord{r.str("upload_id"),      r.str("instance_id"),
+                         r.str("data_set_id"),    status,
+                         r.str("message"),        json::parse(r.str("source")),
+                         r.integer("version"),    r.integer("row_count"),
+                         r.integer("created_at"), r.integer("updated_at")};
 }
 
 }  // namespace
@@ -77,7 +79,7 @@ Status insert_upload(Tx& tx, const AmcUploadRecord& u) {
   return tx.exec(
       "INSERT INTO amc_uploads (upload_id, instance_id, data_set_id, status, message, source, "
       "version, row_count, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-      {u.upload_id, u.instance_id, u.data_set_id, u.status, text_or_null(u.message),
+      {u.upload_id, u.instance_id, u.data_set_id, wire_string(u.status), text_or_null(u.message),
        u.source.dump(), u.version ? Value(u.version) : Value(nullptr),
        u.version ? Value(u.row_count) : Value(nullptr), u.created_at, u.updated_at});
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "catalog/database.h"
+#include "common/states.h"
 
 namespace cleanroom::catalog {
 
@@ -38,7 +39,7 @@ struct AmcUploadRecord {
   std::string upload_id;
   std::string instance_id;
   std::string data_set_id;
-  std::string status;     // SUCCEEDED, FAILED
+  UploadStatus status = UploadStatus::Succeeded;
   std::string message;    // "" or why it failed
   nlohmann::json source;  // {dataSource?, fileFormat, countryCode, ...} as used
   int64_t version = 0;    // the dataset version written; 0 when it failed

@@ -20,35 +20,60 @@ CollaborationRecord collaboration_from(const Row& r) {
           r.integer("difference_checks") != 0};
 }
 
-MemberRecord member_from(const Row& r) {
-  return {r.str("collaboration_id"), r.str("account_id"), r.str("display_name"),
-          json::parse(r.str("abilities")).get<std::vector<std::string>>(), r.str("status"),
-          parse_or_null(r, "payment_config"), r.integer("created_at"), r.integer("updated_at")};
+Result<std::vector<MemberAbility>> abilities_from(const Row& r) {
+  std::vector<MemberAbility> out;
+  for (const auto& name : json::parse(r.str("abilities")).get<std::vector<std::string>>()) {
+    auto ability = parse_wire<MemberAbility>(name);
+    if (!ability) return Error::internal("metadata store: members.abilities holds '" + name + "'");
+    out.push_back(*ability);
+  }
+  return out;
 }
 
-std::optional<S3Destination> destination_from(const Row& r) {
-  if (r.is_null("result_bucket")) return std::nullopt;
-  S3Destination d{r.str("result_bucket"), r.str("result_key_prefix"), r.str("result_format"),
-                  std::nullopt, r.str("result_role_arn")};
+Result<std::optional<S3Destination>> destination_from(const Row& r) {
+  if (r.is_null("result_bucket")) return std::optional<S3Destination>();
+  CR_ASSIGN(auto format, state_column<ResultFormat>(r, "result_format"));
+  S3Destination d{r.str("result_bucket"), r.str("result_key_prefix"), format, std::nullopt,
+                  r.str("result_role_arn")};
   if (!r.is_null("result_single_file_output"))
     d.single_file_output = r.integer("result_single_file_output") != 0;
-  return d;
+  return std::optional<S3Destination>(std::move(d));
 }
 
 // The destination's five columns, in the order result_bucket, result_key_prefix, result_format,
 // result_single_file_output, result_role_arn.
 std::vector<Value> destination_columns(const std::optional<S3Destination>& d) {
-  if (!d) return {nullptr, std::string(), std::string("CSV"), nullptr, std::string()};
-  return {d->bucket, d->key_prefix, d->format,
+  if (!d) return {nullptr, std::string(), wire_string(ResultFormat::Csv), nullptr, std::string()};
+  return {d->bucket, d->key_prefix, wire_string(d->format),
           d->single_file_output ? Value(int64_t{*d->single_file_output}) : Value(nullptr), d->role_arn};
 }
 
-MembershipRecord membership_from(const Row& r) {
-  return {r.str("membership_id"), r.str("collaboration_id"), r.str("account_id"), r.str("status"),
-          r.str("query_log_status"), destination_from(r),
-          parse_or_null(r, "payment_config"), r.integer("created_at"), r.integer("updated_at")};
+Result<MemberRecord> member_from(const Row& r) {
+  CR_ASSIGN(auto abilities, abilities_from(r));
+  CR_ASSIGN(auto status, state_column<MemberStatus>(r, "status"));
+  return MemberRecord{r.str("collaboration_id"),
+                      r.str("account_id"),
+                      r.str("display_name"),
+                      std::move(abilities),
+                      status,
+                      parse_or_null(r, "payment_config"),
+                      r.integer("created_at"),
+                      r.integer("updated_at")};
 }
 
+Result<MembershipRecord> membership_from(const Row& r) {
+  CR_ASSIGN(auto status, state_column<MembershipStatus>(r, "status"));
+  CR_ASSIGN(auto destination, destination_from(r));
+  return MembershipRecord{r.str("membership_id"),
+                          r.str("collaboration_id"),
+                          r.str("account_id"),
+                          status,
+                          r.str("query_log_status"),
+                          std::move(destination),
+                          parse_or_null(r, "payment_config"),
+                          r.integer("created_at"),
+                          r.integer("updated_at")};
+}
 
 }  // namespace
 
@@ -90,23 +115,25 @@ Status set_difference_checks(Tx& tx, const std::string& id, bool on) {
 }
 
 Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,
-                                                          const std::string& member_status,
+                                                          std::optional<MemberStatus> member_status,
                                                           const std::string& after, int limit) {
   // Paging by (created_at, id) keeps pages stable while collaborations are added.
   return fetch_all<CollaborationRecord>(
       tx,
       "SELECT c.* FROM collaborations c JOIN members m ON m.collaboration_id = c.collaboration_id "
-      "WHERE m.account_id = ?1 AND c.deleted_at IS NULL AND (?2 = '' OR m.status = ?2) AND (?3 = '' OR c.collaboration_id > ?3) "
+      "WHERE m.account_id = ?1 AND c.deleted_at IS NULL AND (?2 = '' OR m.status = ?2) "
+      "AND (?3 = '' OR c.collaboration_id > ?3) "
       "ORDER BY c.collaboration_id LIMIT ?4",
-      {account_id, member_status, after, static_cast<int64_t>(limit)}, collaboration_from);
+      {account_id, state_filter(member_status), after, static_cast<int64_t>(limit)},
+      collaboration_from);
 }
 
 Status insert_member(Tx& tx, const MemberRecord& m) {
   return tx.exec(
-      "INSERT INTO members (collaboration_id, account_id, display_name, abilities, status, payment_config, "
-      "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-      {m.collaboration_id, m.account_id, m.display_name, json(m.abilities).dump(), m.status,
-       json_or_null(m.payment_config), m.created_at, m.updated_at});
+      "INSERT INTO members (collaboration_id, account_id, display_name, abilities, status, "
+      "payment_config, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+      {m.collaboration_id, m.account_id, m.display_name, json(wire_names(m.abilities)).dump(),
+       wire_string(m.status), json_or_null(m.payment_config), m.created_at, m.updated_at});
 }
 
 Result<std::optional<MemberRecord>> find_member(Tx& tx, const std::string& collaboration_id,
@@ -121,13 +148,14 @@ Result<std::vector<MemberRecord>> members(Tx& tx, const std::string& collaborati
 }
 
 Status set_member_status(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
-                         const std::string& status, int64_t now) {
-  return tx.exec("UPDATE members SET status = ?, updated_at = ? WHERE collaboration_id = ? AND account_id = ?",
-                 {status, now, collaboration_id, account_id});
+                         MemberStatus status, int64_t now) {
+  return tx.exec(
+      "UPDATE members SET status = ?, updated_at = ? WHERE collaboration_id = ? AND account_id = ?",
+      {wire_string(status), now, collaboration_id, account_id});
 }
 
 Status insert_membership(Tx& tx, const MembershipRecord& m) {
-  std::vector<Value> values{m.id, m.collaboration_id, m.account_id, m.status, m.query_log_status,
+  std::vector<Value> values{m.id, m.collaboration_id, m.account_id, wire_string(m.status), m.query_log_status,
                             json_or_null(m.payment_config), m.created_at, m.updated_at};
   for (auto& v : destination_columns(m.default_destination)) values.push_back(std::move(v));
   return tx.exec(
@@ -148,17 +176,18 @@ Result<std::optional<MembershipRecord>> find_membership_of(Tx& tx, const std::st
 }
 
 Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::string& account_id,
-                                                             const std::string& status,
+                                                             std::optional<MembershipStatus> status,
                                                              const std::string& after, int limit) {
   return fetch_all<MembershipRecord>(
       tx,
       "SELECT * FROM memberships WHERE account_id = ?1 AND (?2 = '' OR status = ?2) "
       "AND (?3 = '' OR membership_id > ?3) ORDER BY membership_id LIMIT ?4",
-      {account_id, status, after, static_cast<int64_t>(limit)}, membership_from);
+      {account_id, state_filter(status), after, static_cast<int64_t>(limit)}, membership_from);
 }
 
 Status update_membership(Tx& tx, const MembershipRecord& m) {
-  std::vector<Value> values{m.status, m.query_log_status, json_or_null(m.payment_config), m.updated_at};
+  std::vector<Value> values{wire_string(m.status), m.query_log_status, json_or_null(m.payment_config),
+                            m.updated_at};
   for (auto& v : destination_columns(m.default_destination)) values.push_back(std::move(v));
   values.push_back(m.id);
   return tx.exec(
@@ -168,10 +197,10 @@ Status update_membership(Tx& tx, const MembershipRecord& m) {
       values);
 }
 
-Status set_memberships_status(Tx& tx, const std::string& collaboration_id, const std::string& status,
+Status set_memberships_status(Tx& tx, const std::string& collaboration_id, MembershipStatus status,
                               int64_t now) {
   return tx.exec("UPDATE memberships SET status = ?, updated_at = ? WHERE collaboration_id = ?",
-                 {status, now, collaboration_id});
+                 {wire_string(status), now, collaboration_id});
 }
 
 Status add_data_bucket(Tx& tx, const std::string& collaboration_id, const std::string& account_id,

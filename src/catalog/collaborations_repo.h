@@ -7,6 +7,7 @@
 
 #include "catalog/database.h"
 #include "common/result_destination.h"
+#include "common/states.h"
 
 namespace cleanroom::catalog {
 
@@ -32,8 +33,8 @@ struct MemberRecord {
   std::string collaboration_id;
   std::string account_id;
   std::string display_name;
-  std::vector<std::string> abilities;
-  std::string status;              // INVITED | ACTIVE | LEFT | REMOVED
+  std::vector<MemberAbility> abilities;  // stored as a JSON array of wire names
+  MemberStatus status = MemberStatus::Invited;
   nlohmann::json payment_config;   // null when absent
   int64_t created_at = 0;
   int64_t updated_at = 0;
@@ -43,7 +44,7 @@ struct MembershipRecord {
   std::string id;
   std::string collaboration_id;
   std::string account_id;
-  std::string status;  // ACTIVE | REMOVED | COLLABORATION_DELETED
+  MembershipStatus status = MembershipStatus::Active;
   std::string query_log_status;
   std::optional<S3Destination> default_destination;
   nlohmann::json payment_config;         // null when absent
@@ -62,9 +63,10 @@ Status update_text(Tx& tx, const std::string& id, const std::string& name, const
                    int64_t now);
 Status mark_deleted(Tx& tx, const std::string& id, int64_t now);
 Status set_difference_checks(Tx& tx, const std::string& id, bool on);
-// Collaborations where the account is a member, newest first, with ids after `after` (paging).
+// Collaborations where the account is a member (with that status, when given), by id, with ids
+// after `after` (paging).
 Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,
-                                                          const std::string& member_status,
+                                                          std::optional<MemberStatus> member_status,
                                                           const std::string& after, int limit);
 
 Status insert_member(Tx& tx, const MemberRecord& m);
@@ -72,17 +74,18 @@ Result<std::optional<MemberRecord>> find_member(Tx& tx, const std::string& colla
                                                 const std::string& account_id);
 Result<std::vector<MemberRecord>> members(Tx& tx, const std::string& collaboration_id);
 Status set_member_status(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
-                         const std::string& status, int64_t now);
+                         MemberStatus status, int64_t now);
 
 Status insert_membership(Tx& tx, const MembershipRecord& m);
 Result<std::optional<MembershipRecord>> find_membership(Tx& tx, const std::string& id);
 Result<std::optional<MembershipRecord>> find_membership_of(Tx& tx, const std::string& collaboration_id,
                                                            const std::string& account_id);
+// `status` nullopt means any.
 Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::string& account_id,
-                                                             const std::string& status,
+                                                             std::optional<MembershipStatus> status,
                                                              const std::string& after, int limit);
 Status update_membership(Tx& tx, const MembershipRecord& m);
-Status set_memberships_status(Tx& tx, const std::string& collaboration_id, const std::string& status,
+Status set_memberships_status(Tx& tx, const std::string& collaboration_id, MembershipStatus status,
                               int64_t now);
 
 Status add_data_bucket(Tx& tx, const std::string& collaboration_id, const std::string& account_id,

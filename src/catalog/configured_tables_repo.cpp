@@ -136,14 +136,15 @@ Result<std::vector<AssociationRecord>> associations_of_table(
 
 Result<std::vector<AssociationRecord>> active_associations_in_collaboration(
     Tx& tx, const std::string& collaboration_id, const std::string& after, int limit) {
-  return fetch_all<AssociationRecord>(tx,
-                                      "SELECT a.* FROM configured_table_associations a JOIN "
-                                      "memberships m ON m.membership_id = a.membership_id "
-                                      "WHERE m.collaboration_id = ?1 AND m.status = 'ACTIVE' AND "
-                                      "(?2 = '' OR a.name > ?2 COLLATE NOCASE) "
-                                      "ORDER BY a.name COLLATE NOCASE LIMIT ?3",
-                                      {collaboration_id, after, static_cast<int64_t>(limit)},
-                                      association_from);
+  return fetch_all<AssociationRecord>(
+      tx,
+      "SELECT a.* FROM configured_table_associations a JOIN "
+      "memberships m ON m.membership_id = a.membership_id "
+      "WHERE m.collaboration_id = ?1 AND m.status = ?4 AND "
+      "(?2 = '' OR a.name > ?2 COLLATE NOCASE) "
+      "ORDER BY a.name COLLATE NOCASE LIMIT ?3",
+      {collaboration_id, after, static_cast<int64_t>(limit), wire_string(MembershipStatus::Active)},
+      association_from);
 }
 
 Result<std::optional<AssociationRecord>> find_active_association_by_name(
@@ -152,8 +153,8 @@ Result<std::optional<AssociationRecord>> find_active_association_by_name(
       tx,
       "SELECT a.* FROM configured_table_associations a JOIN memberships m ON m.membership_id = "
       "a.membership_id "
-      "WHERE m.collaboration_id = ? AND m.status = 'ACTIVE' AND a.name = ? COLLATE NOCASE",
-      {collaboration_id, name}, association_from);
+      "WHERE m.collaboration_id = ? AND m.status = ? AND a.name = ? COLLATE NOCASE",
+      {collaboration_id, wire_string(MembershipStatus::Active), name}, association_from);
 }
 
 Status update_association(Tx& tx, const AssociationRecord& a) {

@@ -7,15 +7,26 @@ namespace {
 
 Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
 
-InstanceRecord instance_from(const Row& r) {
-  return {r.str("instance_id"),     r.str("advertiser_id"),    r.str("marketplace_id"),
-          r.str("instance_name"),   r.str("advertiser_name"),  r.str("aws_account_id"),
-          r.str("creation_status"), r.str("collaboration_id"), r.str("idempotency_token"),
-          r.str("created_by"),      r.integer("created_at"),   r.integer("updated_at")};
+Result<InstanceRecord> instance_from(const Row& r) {
+  CR_ASSIGN(auto status, state_column<InstanceStatus>(r, "creation_status"));
+  return InstanceRecord{r.str("instance_id"),
+                        r.str("advertiser_id"),
+                        r.str("marketplace_id"),
+                        r.str("instance_name"),
+                        r.str("advertiser_name"),
+                        r.str("aws_account_id"),
+                        status,
+                        r.str("collaboration_id"),
+                        r.str("idempotency_token"),
+                        r.str("created_by"),
+                        r.integer("created_at"),
+                        r.integer("updated_at")};
 }
-AdvertiserUpdateRecord update_from(const Row& r) {
-  return {r.str("update_id"), r.str("instance_id"), r.str("status"), nlohmann::json::parse(r.str("request")),
-          r.str("reason"), r.integer("created_at")};
+Result<AdvertiserUpdateRecord> update_from(const Row& r) {
+  CR_ASSIGN(auto status, state_column<AdvertiserUpdateStatus>(r, "status"));
+  return AdvertiserUpdateRecord{
+      r.str("update_id"), r.str("instance_id"),   status, nlohmann::json::parse(r.str("request")),
+      r.str("reason"),    r.integer("created_at")};
 }
 
 }  // namespace
@@ -25,9 +36,10 @@ Status insert(Tx& tx, const InstanceRecord& i) {
       "INSERT INTO instances (instance_id, advertiser_id, marketplace_id, instance_name, advertiser_name, "
       "aws_account_id, creation_status, collaboration_id, idempotency_token, created_by, created_at, updated_at) "
       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-      {i.instance_id, i.advertiser_id, i.marketplace_id, i.instance_name, text_or_null(i.advertiser_name),
-       i.aws_account_id, i.creation_status, i.collaboration_id, text_or_null(i.idempotency_token), i.created_by,
-       i.created_at, i.updated_at});
+      {i.instance_id, i.advertiser_id, i.marketplace_id, i.instance_name,
+       text_or_null(i.advertiser_name), i.aws_account_id, wire_string(i.creation_status),
+       i.collaboration_id, text_or_null(i.idempotency_token), i.created_by, i.created_at,
+       i.updated_at});
 }
 
 Result<std::optional<InstanceRecord>> find(Tx& tx, const std::string& instance_id) {
@@ -56,9 +68,10 @@ Result<std::vector<InstanceRecord>> list(Tx& tx, const std::string& advertiser_i
       {advertiser_id, after, static_cast<int64_t>(limit)}, instance_from);
 }
 
-Status set_creation_status(Tx& tx, const std::string& instance_id, const std::string& status, int64_t now) {
+Status set_creation_status(Tx& tx, const std::string& instance_id, InstanceStatus status,
+                           int64_t now) {
   return tx.exec("UPDATE instances SET creation_status = ?, updated_at = ? WHERE instance_id = ?",
-                 {status, now, instance_id});
+                 {wire_string(status), now, instance_id});
 }
 
 Result<std::vector<InstanceAdvertiser>> advertisers(Tx& tx, const std::string& instance_id) {
@@ -93,7 +106,8 @@ Status insert_update(Tx& tx, const AdvertiserUpdateRecord& u) {
   return tx.exec(
       "INSERT INTO advertiser_updates (update_id, instance_id, status, request, reason, created_at) "
       "VALUES (?,?,?,?,?,?)",
-      {u.update_id, u.instance_id, u.status, u.request.dump(), text_or_null(u.reason), u.created_at});
+      {u.update_id, u.instance_id, wire_string(u.status), u.request.dump(), text_or_null(u.reason),
+       u.created_at});
 }
 
 Result<std::optional<AdvertiserUpdateRecord>> find_update(Tx& tx, const std::string& instance_id,

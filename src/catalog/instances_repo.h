@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catalog/database.h"
+#include "common/states.h"
 
 namespace cleanroom::catalog {
 
@@ -16,7 +17,7 @@ struct InstanceRecord {
   std::string instance_name;
   std::string advertiser_name;  // "" when not given
   std::string aws_account_id;
-  std::string creation_status;  // REQUESTED | ACTIVE
+  InstanceStatus creation_status = InstanceStatus::Requested;
   std::string collaboration_id;
   std::string idempotency_token;  // "" when not given
   std::string created_by;
@@ -33,7 +34,7 @@ struct InstanceAdvertiser {
 struct AdvertiserUpdateRecord {
   std::string update_id;
   std::string instance_id;
-  std::string status;
+  AdvertiserUpdateStatus status = AdvertiserUpdateStatus::Completed;
   nlohmann::json request;
   std::string reason;
   int64_t created_at = 0;
@@ -49,7 +50,8 @@ Result<std::optional<InstanceRecord>> find_by_idempotency_token(Tx& tx, const st
 // The AMC account's instances ordered by id, after `after` (paging).
 Result<std::vector<InstanceRecord>> list(Tx& tx, const std::string& advertiser_id, const std::string& after,
                                          int limit);
-Status set_creation_status(Tx& tx, const std::string& instance_id, const std::string& status, int64_t now);
+Status set_creation_status(Tx& tx, const std::string& instance_id, InstanceStatus status,
+                           int64_t now);
 
 Result<std::vector<InstanceAdvertiser>> advertisers(Tx& tx, const std::string& instance_id);
 Status add_advertiser(Tx& tx, const std::string& instance_id, const InstanceAdvertiser& a);

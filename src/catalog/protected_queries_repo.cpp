@@ -9,7 +9,7 @@ using nlohmann::json;
 Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
 Value millis_or_null(int64_t ms) { return ms == 0 ? Value(nullptr) : Value(ms); }
 
-ProtectedQueryRecord query_from(const Row& r) {
+Result<ProtectedQueryRecord> query_from(const Row& r) {
   ProtectedQueryRecord q;
   q.id = r.str("protected_query_id");
   q.collaboration_id = r.str("collaboration_id");
@@ -21,12 +21,12 @@ ProtectedQueryRecord query_from(const Row& r) {
   q.receiver_account_id = r.str("receiver_account_id");
   q.result_bucket = r.str("result_bucket");
   q.result_key_prefix = r.str("result_key_prefix");
-  q.result_format = r.str("result_format");
+  CR_ASSIGN(q.result_format, state_column<ResultFormat>(r, "result_format"));
   q.filtered_rows_column = r.str("filtered_rows_column");
   if (!r.is_null("output_options")) q.output_options = json::parse(r.str("output_options"));
   if (!r.is_null("differential_privacy"))
     q.differential_privacy = json::parse(r.str("differential_privacy"));
-  q.status = r.str("status");
+  CR_ASSIGN(q.status, state_column<QueryStatus>(r, "status"));
   q.error_code = r.str("error_code");
   q.error_message = r.str("error_message");
   q.result_location = r.str("result_location");
@@ -48,8 +48,8 @@ Status insert(Tx& tx, const ProtectedQueryRecord& q) {
       {q.id, q.collaboration_id, q.membership_id, q.account_id, q.query_text,
        text_or_null(q.analysis_template_arn),
        q.parameters.empty() ? Value(nullptr) : Value(q.parameters.dump()),
-       q.receiver_account_id, q.result_bucket, q.result_key_prefix, q.result_format, q.status,
-       q.created_at_ms, text_or_null(q.filtered_rows_column),
+       q.receiver_account_id, q.result_bucket, q.result_key_prefix, wire_string(q.result_format),
+       wire_string(q.status), q.created_at_ms, text_or_null(q.filtered_rows_column),
        q.output_options.is_null() ? Value(nullptr) : Value(q.output_options.dump()),
        q.differential_privacy.is_null() ? Value(nullptr) : Value(q.differential_privacy.dump())});
 }
@@ -61,8 +61,8 @@ Result<std::optional<ProtectedQueryRecord>> find(Tx& tx, const std::string& id) 
 
 Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collaboration_id,
                                                const std::string& membership_id,
-                                               const std::string& status, const std::string& after,
-                                               int limit) {
+                                               std::optional<QueryStatus> status,
+                                               const std::string& after, int limit) {
   // Paging by (created_at_ms, id) of the last row shown, so equal timestamps never skip a row.
   return fetch_all<ProtectedQueryRecord>(
       tx,
@@ -71,7 +71,8 @@ Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collab
       "AND (?4 = '' OR (created_at_ms, protected_query_id) < "
       "  (SELECT created_at_ms, protected_query_id FROM protected_queries WHERE protected_query_id = ?4)) "
       "ORDER BY created_at_ms DESC, protected_query_id DESC LIMIT ?5",
-      {collaboration_id, membership_id, status, after, static_cast<int64_t>(limit)}, query_from);
+      {collaboration_id, membership_id, state_filter(status), after, static_cast<int64_t>(limit)},
+      query_from);
 }
 
 Status update_state(Tx& tx, const ProtectedQueryRecord& q) {
@@ -79,17 +80,18 @@ Status update_state(Tx& tx, const ProtectedQueryRecord& q) {
       "UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, result_location = ?, "
       "rows_written = ?, started_at_ms = ?, finished_at_ms = ? "
       "WHERE protected_query_id = ?",
-      {q.status, text_or_null(q.error_code), text_or_null(q.error_message),
-       text_or_null(q.result_location), q.rows_written,
-       millis_or_null(q.started_at_ms), millis_or_null(q.finished_at_ms), q.id});
+      {wire_string(q.status), text_or_null(q.error_code), text_or_null(q.error_message),
+       text_or_null(q.result_location), q.rows_written, millis_or_null(q.started_at_ms),
+       millis_or_null(q.finished_at_ms), q.id});
 }
 
 Result<int64_t> fail_unfinished(Tx& tx, const std::string& code, const std::string& message,
                                 int64_t now_ms) {
   CR_TRY(tx.exec(
-      "UPDATE protected_queries SET status = 'FAILED', error_code = ?, error_message = ?, "
-      "finished_at_ms = ? WHERE status IN ('SUBMITTED', 'STARTED', 'CANCELLING')",
-      {code, message, now_ms}));
+      "UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, "
+      "finished_at_ms = ? WHERE status IN (?, ?, ?)",
+      {wire_string(QueryStatus::Failed), code, message, now_ms, wire_string(QueryStatus::Submitted),
+       wire_string(QueryStatus::Started), wire_string(QueryStatus::Cancelling)}));
   return tx.changes();
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catalog/database.h"
+#include "common/states.h"
 
 namespace cleanroom::catalog {
 
@@ -20,14 +21,14 @@ struct ProtectedQueryRecord {
   std::string receiver_account_id;
   std::string result_bucket;
   std::string result_key_prefix;
-  std::string result_format;  // CSV | PARQUET
-  std::string status;         // SUBMITTED STARTED CANCELLING CANCELLED FAILED SUCCESS TIMED_OUT
-  std::string error_code;     // "" unless FAILED, CANCELLED or TIMED_OUT
+  ResultFormat result_format = ResultFormat::Csv;
+  QueryStatus status = QueryStatus::Submitted;
+  std::string error_code;  // "" unless Failed, Cancelled or TimedOut
   std::string error_message;
-  std::string result_location;  // set on SUCCESS
+  std::string result_location;  // set on Success
   int64_t rows_written = 0;
   int64_t created_at_ms = 0;
-  int64_t started_at_ms = 0;   // 0 until STARTED
+  int64_t started_at_ms = 0;   // 0 until Started
   int64_t finished_at_ms = 0;  // 0 until terminal
   // AMC's filteredMetricsDiscriminatorColumn: "" drops the rows under a threshold; a name folds
   // them into one thresholded row flagged in that column (policy/filtered_rows.h).
@@ -45,11 +46,11 @@ namespace protected_queries_repo {
 Status insert(Tx& tx, const ProtectedQueryRecord& q);
 Result<std::optional<ProtectedQueryRecord>> find(Tx& tx, const std::string& id);
 // Newest first; `membership_id` empty lists the whole collaboration (the query log). `status`
-// empty means any. Paging: rows strictly older than the row `after` (its id), at most `limit`.
+// nullopt means any. Paging: rows strictly older than the row `after` (its id), at most `limit`.
 Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collaboration_id,
                                                const std::string& membership_id,
-                                               const std::string& status, const std::string& after,
-                                               int limit);
+                                               std::optional<QueryStatus> status,
+                                               const std::string& after, int limit);
 // Writes the mutable part: status, error, result, counts, times.
 Status update_state(Tx& tx, const ProtectedQueryRecord& q);
 // Ends every query a stopped server left unfinished; returns how many.

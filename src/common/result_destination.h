@@ -5,13 +5,15 @@
 #include <optional>
 #include <string>
 
+#include "common/states.h"
+
 namespace cleanroom {
 
 // A bucket of the member that receives the result.
 struct S3Destination {
   std::string bucket;
   std::string key_prefix;  // "" for none
-  std::string format = "CSV";  // CSV | PARQUET
+  ResultFormat format = ResultFormat::Csv;
   // Kept as the member gave them and shown back; the result is written the same either way (one
   // file, with the server's own credentials).
   std::optional<bool> single_file_output;

@@ -12,12 +12,14 @@ Status check_active_reader(catalog::Tx& tx, const catalog::MembershipRecord& mem
   // Deleting a collaboration marks its memberships COLLABORATION_DELETED, leaving marks them
   // REMOVED; the collaboration and member rows are checked too, so no path that changes one
   // without the other opens the log again.
-  if (membership.status != "ACTIVE") return denied("is no longer a member (" + membership.status + ") of");
+  if (membership.status != MembershipStatus::Active)
+    return denied("is no longer a member (" + wire_string(membership.status) + ") of");
   CR_ASSIGN(auto collaboration, repo::find(tx, membership.collaboration_id));
   if (!collaboration) return denied("can no longer read the deleted");
   CR_ASSIGN(auto member, repo::find_member(tx, membership.collaboration_id, membership.account_id));
-  if (!member || member->status != "ACTIVE")
-    return denied("is no longer a member (" + (member ? member->status : std::string("none")) + ") of");
+  if (!member || member->status != MemberStatus::Active)
+    return denied("is no longer a member (" + (member ? wire_string(member->status) : "none") +
+                  ") of");
   return {};
 }
 

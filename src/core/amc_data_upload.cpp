@@ -278,13 +278,13 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
                      : datasets_.register_from_bucket(d.account_id, source.bucket, source.key, req,
                                                       "dataSource.sourceS3Bucket");
   if (written.ok()) {
-    u.status = "SUCCEEDED";
+    u.status = UploadStatus::Succeeded;
     u.version = written->version;
     u.row_count = written->row_count;
   } else if (written.error().kind == ErrorKind::Validation ||
              written.error().kind == ErrorKind::NotFound) {
     // The data's fault: the upload exists, failed, and wrote nothing.
-    u.status = "FAILED";
+    u.status = UploadStatus::Failed;
     u.message = written.error().message;
   } else {
     return written.error();

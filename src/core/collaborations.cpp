@@ -17,23 +17,18 @@ using catalog::Tx;
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const std::string& x) {
+template <typename T>
+bool has(const std::vector<T>& v, const T& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
-}
-
-Status check_abilities(const std::vector<std::string>& abilities, const std::string& field) {
-  for (const auto& a : abilities)
-    if (a != "CAN_QUERY" && a != "CAN_RECEIVE_RESULTS" && a != "CAN_RUN_JOB")
-      return Error::validation(field + " has an unknown ability '" + a + "'", field);
-  return {};
 }
 
 // Members that left or were removed can no longer act or read (the reference: "you will not be
 // allowed to access your collaboration instance any further").
 Status check_can_act(const MemberRecord& m) {
-  if (m.status == "LEFT" || m.status == "REMOVED")
-    return Error::access_denied("account " + m.account_id + " is no longer a member of collaboration " +
-                                m.collaboration_id + " (status " + m.status + ")");
+  if (m.status == MemberStatus::Left || m.status == MemberStatus::Removed)
+    return Error::access_denied("account " + m.account_id +
+                                " is no longer a member of collaboration " + m.collaboration_id +
+                                " (status " + wire_string(m.status) + ")");
   return {};
 }
 
@@ -53,7 +48,7 @@ Result<CollaborationView> view_of(Tx& tx, const CollaborationRecord& c, const Me
 
 bool pays_for_queries(const MemberRecord& m) {
   if (m.payment_config.is_object()) return m.payment_config.value("/queryCompute/isResponsible"_json_pointer, false);
-  return has(m.abilities, "CAN_QUERY");
+  return has(m.abilities, MemberAbility::CanQuery);
 }
 
 Result<CollaborationRecord> find_collaboration(Tx& tx, const std::string& collaboration_id) {
@@ -71,11 +66,10 @@ Result<MemberRecord> member_of(Tx& tx, const std::string& collaboration_id, cons
 Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& creator_account_id,
                                                  const CreateCollaborationRequest& req,
                                                  const std::vector<std::string>& active_accounts) {
-  CR_TRY(check_abilities(req.creator_abilities, "creatorMemberAbilities"));
   std::set<std::string> seen{creator_account_id};
   int payers = 0, queriers = 0;
-  auto count = [&](const std::vector<std::string>& abilities, const nlohmann::json& payment) {
-    queriers += has(abilities, "CAN_QUERY");
+  auto count = [&](const std::vector<MemberAbility>& abilities, const nlohmann::json& payment) {
+    queriers += has(abilities, MemberAbility::CanQuery);
     MemberRecord probe;
     probe.abilities = abilities;
     probe.payment_config = payment;
@@ -83,7 +77,6 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
   };
   count(req.creator_abilities, req.creator_payment_config);
   for (const auto& m : req.members) {
-    CR_TRY(check_abilities(m.abilities, "members.memberAbilities"));
     if (!seen.insert(m.account_id).second)
       return Error::validation("account " + m.account_id + " is listed more than once (the creator is a member "
                                "already and must not be listed in members)", "members");
@@ -99,15 +92,18 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
                         creator_account_id,   req.creator_display_name, req.query_log_status,
                         req.data_encryption_metadata, req.analytics_engine, now, now};
   CR_TRY(repo::insert(tx, c));
-  auto add = [&](const std::string& account, const std::string& name, const std::vector<std::string>& abilities,
+  auto add = [&](const std::string& account, const std::string& name,
+                 const std::vector<MemberAbility>& abilities,
                  const nlohmann::json& payment) -> Status {
     bool active = has(active_accounts, account);
-    MemberRecord m{c.id, account, name, abilities, active ? "ACTIVE" : "INVITED", payment, now, now};
+    MemberRecord m{
+        c.id,    account, name, abilities, active ? MemberStatus::Active : MemberStatus::Invited,
+        payment, now,     now};
     CR_TRY(repo::insert_member(tx, m));
     if (!active) return {};
     nlohmann::json pay = {{"queryCompute", {{"isResponsible", pays_for_queries(m)}}}};
-    return repo::insert_membership(tx, {crypto::uuid4(), c.id, account, "ACTIVE", req.query_log_status,
-                                        std::nullopt, pay, now, now});
+    return repo::insert_membership(tx, {crypto::uuid4(), c.id, account, MembershipStatus::Active,
+                                        req.query_log_status, std::nullopt, pay, now, now});
   };
   CR_TRY(add(creator_account_id, req.creator_display_name, req.creator_abilities, req.creator_payment_config));
   for (const auto& m : req.members) CR_TRY(add(m.account_id, m.display_name, m.abilities, m.payment_config));
@@ -135,7 +131,7 @@ Result<CollaborationView> CollaborationService::get(const std::string& caller, c
 }
 
 Result<std::pair<std::vector<CollaborationView>, std::string>> CollaborationService::list(
-    const std::string& caller, const std::string& member_status, const Page& page) {
+    const std::string& caller, std::optional<MemberStatus> member_status, const Page& page) {
   using Out = std::pair<std::vector<CollaborationView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     int limit = page.size();
@@ -149,7 +145,7 @@ Result<std::pair<std::vector<CollaborationView>, std::string>> CollaborationServ
       for (const auto& c : batch) {
         after = c.id;
         CR_ASSIGN(auto m, member_of(tx, c.id, caller));
-        if (m.status != "INVITED" && m.status != "ACTIVE") continue;
+        if (m.status != MemberStatus::Invited && m.status != MemberStatus::Active) continue;
         if (static_cast<int>(out.first.size()) == limit) {
           out.second = out.first.back().collaboration.id;
           return out;
@@ -193,7 +189,7 @@ Status CollaborationService::remove(const std::string& caller, const std::string
     CR_TRY(check_creator(c, caller, "delete it"));
     (void)m;
     int64_t now = now_epoch_seconds();
-    CR_TRY(repo::set_memberships_status(tx, id, "COLLABORATION_DELETED", now));
+    CR_TRY(repo::set_memberships_status(tx, id, MembershipStatus::CollaborationDeleted, now));
     CR_TRY(repo::mark_deleted(tx, id, now));
     return true;
   }));
@@ -238,11 +234,11 @@ Status CollaborationService::remove_member(const std::string& caller, const std:
     if (!target)
       return Error::validation("account " + account_id + " is not a member of collaboration " + id, "accountId");
     int64_t now = now_epoch_seconds();
-    if (target->status == "REMOVED") return true;
-    CR_TRY(repo::set_member_status(tx, id, account_id, "REMOVED", now));
+    if (target->status == MemberStatus::Removed) return true;
+    CR_TRY(repo::set_member_status(tx, id, account_id, MemberStatus::Removed, now));
     CR_ASSIGN(auto ms, repo::find_membership_of(tx, id, account_id));
-    if (ms && ms->status == "ACTIVE") {
-      ms->status = "REMOVED";
+    if (ms && ms->status == MembershipStatus::Active) {
+      ms->status = MembershipStatus::Removed;
       ms->updated_at = now;
       CR_TRY(repo::update_membership(tx, *ms));
     }

@@ -14,7 +14,7 @@ namespace cleanroom::core {
 struct MemberSpec {
   std::string account_id;
   std::string display_name;
-  std::vector<std::string> abilities;
+  std::vector<MemberAbility> abilities;
   nlohmann::json payment_config;  // null: the member who can query pays
 };
 
@@ -22,7 +22,7 @@ struct CreateCollaborationRequest {
   std::string name;
   std::string description;
   std::string creator_display_name;
-  std::vector<std::string> creator_abilities;
+  std::vector<MemberAbility> creator_abilities;
   nlohmann::json creator_payment_config;
   std::vector<MemberSpec> members;  // excludes the creator
   std::string query_log_status = "DISABLED";
@@ -33,7 +33,7 @@ struct CreateCollaborationRequest {
 // A collaboration as one account sees it.
 struct CollaborationView {
   catalog::CollaborationRecord collaboration;
-  std::string member_status;                          // the caller's
+  MemberStatus member_status = MemberStatus::Invited;   // the caller's
   std::optional<catalog::MembershipRecord> membership;  // the caller's, when it has one
   // The AMC instance the collaboration belongs to; "" for one an account created. Only the
   // platform creates an instance's collaboration, so this, not the name, tells them apart.
@@ -59,10 +59,9 @@ class CollaborationService {
 
   Result<CollaborationView> create(const std::string& caller, const CreateCollaborationRequest& req);
   Result<CollaborationView> get(const std::string& caller, const std::string& collaboration_id);
-  // member_status: "" (INVITED or ACTIVE), "INVITED" (available to join) or "ACTIVE".
-  Result<std::pair<std::vector<CollaborationView>, std::string>> list(const std::string& caller,
-                                                                      const std::string& member_status,
-                                                                      const Page& page);
+  // member_status: nullopt (Invited or Active), Invited (available to join) or Active.
+  Result<std::pair<std::vector<CollaborationView>, std::string>> list(
+      const std::string& caller, std::optional<MemberStatus> member_status, const Page& page);
   Result<CollaborationView> update(const std::string& caller, const std::string& collaboration_id,
                                    const std::optional<std::string>& name,
                                    const std::optional<std::string>& description,

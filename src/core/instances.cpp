@@ -71,8 +71,8 @@ Status validate(const CreateInstanceRequest& req) {
       return Error::validation(field + ".awsAccountId must be a 12-digit AWS account id", field + ".awsAccountId");
     if (p.display_name.empty() || utf8_length(p.display_name) > 100)
       return Error::validation(field + ".displayName must be 1 to 100 characters", field + ".displayName");
-    if (!p.abilities.empty() && p.abilities != std::vector<std::string>{"CAN_RECEIVE_RESULTS"})
-      return Error::validation(field + ".abilities must be [] or [\"CAN_RECEIVE_RESULTS\"]", field + ".abilities");
+    if (!p.abilities.empty() && p.abilities != std::vector{MemberAbility::CanReceiveResults})
+      return partner_abilities_error(field + ".abilities");
     if (!partners.insert(p.aws_account_id).second)
       return Error::validation(field + ".awsAccountId " + p.aws_account_id + " is listed twice",
                                field + ".awsAccountId");
@@ -94,7 +94,7 @@ Result<InstanceView> view_of(Tx& tx, const InstanceRecord& inst) {
   if (!collab) {
     v.collaboration_name = "AMC " + inst.instance_id;
     v.collaboration_description = "AMC Clean Room collaboration for instance " + inst.instance_id;
-    v.collaboration_status = "Deleted";
+    v.collaboration_status = CollaborationStatus::Deleted;
     return v;
   }
   v.collaboration_name = collab->name;
@@ -105,7 +105,8 @@ Result<InstanceView> view_of(Tx& tx, const InstanceRecord& inst) {
     return std::any_of(platform.begin(), platform.end(), [&](auto& r) { return r.str("account_id") == id; });
   };
   for (const auto& m : v.members) {
-    if (m.account_id == inst.aws_account_id) v.collaboration_status = collaboration_status_label(m.status);
+    if (m.account_id == inst.aws_account_id)
+      v.collaboration_status = collaboration_status_of(m.status);
     else if (!is_platform(m.account_id))
       v.partners.push_back({m.account_id, m.display_name, m.abilities, m.status});
   }
@@ -143,12 +144,23 @@ Status validate_advertisers(const std::vector<catalog::InstanceAdvertiser>& list
 
 }  // namespace
 
-std::string collaboration_status_label(const std::string& member_status) {
-  if (member_status == "INVITED") return "Invited";
-  if (member_status == "ACTIVE") return "Active";
-  if (member_status == "LEFT") return "Left";
-  if (member_status == "REMOVED") return "Removed";
-  return member_status;
+Error partner_abilities_error(const std::string& field) {
+  return Error::validation(
+      field + " must be [] or [\"" + wire_string(MemberAbility::CanReceiveResults) + "\"]", field);
+}
+
+CollaborationStatus collaboration_status_of(MemberStatus member_status) {
+  switch (member_status) {
+    case MemberStatus::Invited:
+      return CollaborationStatus::Invited;
+    case MemberStatus::Active:
+      return CollaborationStatus::Active;
+    case MemberStatus::Left:
+      return CollaborationStatus::Left;
+    case MemberStatus::Removed:
+      return CollaborationStatus::Removed;
+  }
+  return CollaborationStatus::Removed;  // unreachable: the switch names every status
 }
 
 Result<InstanceView> InstanceService::create(const AmcCaller& caller, const CreateInstanceRequest& req) {
@@ -212,9 +224,10 @@ Result<InstanceView> InstanceService::create(const AmcCaller& caller, const Crea
     collab.analytics_engine = "CLEAN_ROOMS_SQL";
     // Query results are sent to the primary AWS account (the reference's NOTE).
     std::string advertiser = req.advertiser_name.value_or(caller.amc_account.name);
-    collab.members.insert(collab.members.begin(),
-                          {req.aws_account_id, advertiser.empty() ? "Advertiser" : advertiser,
-                           {"CAN_RECEIVE_RESULTS"}, nullptr});
+    collab.members.insert(collab.members.begin(), {req.aws_account_id,
+                                                   advertiser.empty() ? "Advertiser" : advertiser,
+                                                   {MemberAbility::CanReceiveResults},
+                                                   nullptr});
     for (const auto& p : req.partners) {
       if (p.aws_account_id == req.aws_account_id) continue;  // the primary account is a member already
       collab.members.push_back({p.aws_account_id, p.display_name, p.abilities, nullptr});
@@ -229,7 +242,7 @@ Result<InstanceView> InstanceService::create(const AmcCaller& caller, const Crea
                         req.instance_name,
                         req.advertiser_name.value_or(""),
                         req.aws_account_id,
-                        "REQUESTED",
+                        InstanceStatus::Requested,
                         c.id,
                         req.idempotency_token.value_or(""),
                         caller.user.user_id,
@@ -285,14 +298,15 @@ Result<catalog::AdvertiserUpdateRecord> InstanceService::update_advertisers(cons
     CR_ASSIGN(auto inst, visible_instance(tx, caller, instance_id));
     CR_TRY(require_amc_admin(caller, "change an instance's advertisers"));
     CR_ASSIGN(auto current, irepo::advertisers(tx, inst.instance_id));
-    catalog::AdvertiserUpdateRecord u{crypto::uuid4(), inst.instance_id, "COMPLETED", request, "",
-                                      now_epoch_seconds()};
+    catalog::AdvertiserUpdateRecord u{
+        crypto::uuid4(),    inst.instance_id, AdvertiserUpdateStatus::Completed, request, "",
+        now_epoch_seconds()};
     // Only advertisers the operator linked to the instance's account: otherwise any account
     // could add a competitor's advertiser id and read its platform events.
     for (const auto& a : change.add) {
       CR_ASSIGN(std::string refusal, advertiser_refusal(tx, inst.advertiser_id, a.advertiser_id));
-      if (!refusal.empty() && u.status == "COMPLETED") {
-        u.status = "REJECTED";
+      if (!refusal.empty() && u.status == AdvertiserUpdateStatus::Completed) {
+        u.status = AdvertiserUpdateStatus::Rejected;
         u.reason = refusal;
       }
     }
@@ -300,11 +314,11 @@ Result<catalog::AdvertiserUpdateRecord> InstanceService::update_advertisers(cons
       bool present = std::any_of(current.begin(), current.end(),
                                  [&](auto& a) { return a.advertiser_id == r.advertiser_id; });
       if (!present) {
-        u.status = "REJECTED";
+        u.status = AdvertiserUpdateStatus::Rejected;
         u.reason = "advertiser " + r.advertiser_id + " is not on instance " + inst.instance_id;
       }
     }
-    if (u.status == "COMPLETED") {
+    if (u.status == AdvertiserUpdateStatus::Completed) {
       for (const auto& r : change.remove) CR_TRY(irepo::remove_advertiser(tx, inst.instance_id, r.advertiser_id));
       for (const auto& a : change.add) CR_TRY(irepo::add_advertiser(tx, inst.instance_id, a));
     }

@@ -16,8 +16,8 @@ namespace cleanroom::core {
 struct CustomerPartner {
   std::string aws_account_id;
   std::string display_name;
-  std::vector<std::string> abilities;  // [] or ["CAN_RECEIVE_RESULTS"]
-  std::string status;                  // output only: the member's status
+  std::vector<MemberAbility> abilities;         // [] or [CanReceiveResults]
+  MemberStatus status = MemberStatus::Invited;  // output only: the member's status
 };
 
 struct CreateInstanceRequest {
@@ -37,7 +37,8 @@ struct InstanceView {
   std::string entity;  // NA, EU or FE: the advertising region of the marketplace
   std::string collaboration_name;
   std::string collaboration_description;
-  std::string collaboration_status;  // Invited, Active, Left, Removed, Deleted
+  // The primary account's: every instance's collaboration has it as a member.
+  CollaborationStatus collaboration_status = CollaborationStatus::Invited;
   std::vector<CustomerPartner> partners;
   std::vector<catalog::MemberRecord> members;
 };
@@ -74,6 +75,8 @@ class InstanceService {
 
 // The collaboration status the AMC console shows for a member status (the reference: "shows
 // your AWS Clean Rooms collaboration status as Left").
-std::string collaboration_status_label(const std::string& member_status);
+CollaborationStatus collaboration_status_of(MemberStatus member_status);
+// A partner's abilities are [] or [CanReceiveResults]; `field` names the list.
+Error partner_abilities_error(const std::string& field);
 
 }  // namespace cleanroom::core

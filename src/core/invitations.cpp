@@ -31,13 +31,19 @@ Result<InvitationRecord> InvitationService::invite(const AmcCaller& caller, cons
     // unique-index failure.
     CR_ASSIGN(auto invitations, repo::invitations_of_amc_account(tx, caller.amc_account.advertiser_id));
     for (const auto& i : invitations)
-      if (i.status == "PENDING" && strcasecmp(i.email.c_str(), email.c_str()) == 0)
+      if (i.status == InvitationStatus::Pending && strcasecmp(i.email.c_str(), email.c_str()) == 0)
         return Error::conflict(email + " already has a pending invitation (" + i.invitation_id +
                                    ") to AMC account " + caller.amc_account.advertiser_id,
                                Cause::AlreadyExists);
     int64_t now = now_epoch_seconds();
-    InvitationRecord inv{crypto::uuid4(), caller.amc_account.advertiser_id, email, role, "PENDING",
-                         caller.user.user_id, now, now};
+    InvitationRecord inv{crypto::uuid4(),
+                         caller.amc_account.advertiser_id,
+                         email,
+                         role,
+                         InvitationStatus::Pending,
+                         caller.user.user_id,
+                         now,
+                         now};
     CR_TRY(repo::insert_invitation(tx, inv));
     return inv;
   });
@@ -58,12 +64,12 @@ Result<InvitationRecord> InvitationService::accept(const catalog::UserRecord& us
     CR_ASSIGN(auto inv, repo::find_invitation(tx, id));
     // Someone else's invitation does not exist for this user.
     if (!inv || strcasecmp(inv->email.c_str(), user.email.c_str()) != 0) return Error::not_found(Resource::Invitation, id);
-    if (inv->status != "PENDING")
-      return Error::conflict("invitation " + id + " is " + inv->status, Cause::InvalidState);
+    if (inv->status != InvitationStatus::Pending)
+      return Error::conflict("invitation " + id + " is " + wire_string(inv->status), Cause::InvalidState);
     int64_t now = now_epoch_seconds();
-    CR_TRY(repo::set_invitation_status(tx, id, "ACCEPTED", now));
+    CR_TRY(repo::set_invitation_status(tx, id, InvitationStatus::Accepted, now));
     CR_TRY(repo::grant_amc_role(tx, user.user_id, inv->advertiser_id, inv->role));
-    inv->status = "ACCEPTED";
+    inv->status = InvitationStatus::Accepted;
     inv->updated_at = now;
     return *inv;
   });

@@ -15,6 +15,11 @@ using nlohmann::json;
 
 namespace {
 
+template <typename T>
+bool has(const std::vector<T>& v, const T& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
 Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
   CR_ASSIGN(auto c, repo::find_including_deleted(tx, ms.collaboration_id));
   CR_ASSIGN(auto m, repo::find_member(tx, ms.collaboration_id, ms.account_id));
@@ -38,11 +43,12 @@ Result<MembershipView> MembershipService::create(const std::string& caller, cons
     CR_ASSIGN(auto member, member_of(tx, req.collaboration_id, caller));
     CR_ASSIGN(auto collab, find_collaboration(tx, req.collaboration_id));
     CR_ASSIGN(auto instance, catalog::instances_repo::find_by_collaboration(tx, collab.id));
-    if (member.status == "ACTIVE")
+    if (member.status == MemberStatus::Active)
       return Error::conflict("account " + caller + " already has a membership in collaboration " + collab.id,
                              Cause::AlreadyExists, Resource::Membership);
-    if (member.status != "INVITED") {
-      std::string msg = "account " + caller + " has " + (member.status == "LEFT" ? "left" : "been removed from") +
+    if (member.status != MemberStatus::Invited) {
+      std::string msg = "account " + caller + " has " +
+                        (member.status == MemberStatus::Left ? "left" : "been removed from") +
                         " collaboration " + collab.id + " and cannot join it again";
       if (instance) msg += "; to collaborate again, request a new AMC instance";
       return Error::conflict(msg, Cause::InvalidState, Resource::Collaboration, collab.id);
@@ -53,14 +59,22 @@ Result<MembershipView> MembershipService::create(const std::string& caller, cons
     json pay = req.payment_config.is_null()
                    ? json{{"queryCompute", {{"isResponsible", pays_for_queries(member)}}}}
                    : req.payment_config;
-    MembershipRecord ms{crypto::uuid4(), collab.id, caller, "ACTIVE", req.query_log_status,
-                        req.default_destination, pay, now, now};
+    MembershipRecord ms{crypto::uuid4(),
+                        collab.id,
+                        caller,
+                        MembershipStatus::Active,
+                        req.query_log_status,
+                        req.default_destination,
+                        pay,
+                        now,
+                        now};
     CR_TRY(repo::insert_membership(tx, ms));
-    CR_TRY(repo::set_member_status(tx, collab.id, caller, "ACTIVE", now));
+    CR_TRY(repo::set_member_status(tx, collab.id, caller, MemberStatus::Active, now));
     // The reference: "The collaboration instance will be operational once you create a
     // membership in the primary AWS account ID".
     if (instance && instance->aws_account_id == caller)
-      CR_TRY(catalog::instances_repo::set_creation_status(tx, instance->instance_id, "ACTIVE", now));
+      CR_TRY(catalog::instances_repo::set_creation_status(tx, instance->instance_id,
+                                                          InstanceStatus::Active, now));
     return view_of(tx, ms);
   });
 }
@@ -72,9 +86,8 @@ Result<MembershipView> MembershipService::get(const std::string& caller, const s
   });
 }
 
-Result<std::pair<std::vector<MembershipView>, std::string>> MembershipService::list(const std::string& caller,
-                                                                                    const std::string& status,
-                                                                                    const Page& page) {
+Result<std::pair<std::vector<MembershipView>, std::string>> MembershipService::list(
+    const std::string& caller, std::optional<MembershipStatus> status, const Page& page) {
   using Out = std::pair<std::vector<MembershipView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     int limit = page.size();
@@ -93,9 +106,10 @@ Result<MembershipView> MembershipService::update(const std::string& caller, cons
                                                  const UpdateMembershipRequest& req) {
   return ctx_.db.write<MembershipView>([&](Tx& tx) -> Result<MembershipView> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, id));
-    if (ms.status != "ACTIVE")
-      return Error::conflict("membership " + id + " is " + ms.status + " and can no longer change",
-                             Cause::InvalidState, Resource::Membership, id);
+    if (ms.status != MembershipStatus::Active)
+      return Error::conflict(
+          "membership " + id + " is " + wire_string(ms.status) + " and can no longer change",
+          Cause::InvalidState, Resource::Membership, id);
     CR_ASSIGN(auto member, member_of(tx, ms.collaboration_id, caller));
     if (req.default_destination) {
       CR_TRY(check_own_destination(tx, member, *req.default_destination, req.destination_names));
@@ -111,17 +125,17 @@ Result<MembershipView> MembershipService::update(const std::string& caller, cons
 Status MembershipService::remove(const std::string& caller, const std::string& id) {
   return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto ms, own_membership(tx, caller, id));
-    if (ms.status != "ACTIVE") return true;
+    if (ms.status != MembershipStatus::Active) return true;
     CR_ASSIGN(auto collab, find_collaboration(tx, ms.collaboration_id));
     if (collab.creator_account_id == caller)
       return Error::validation("the creator of a collaboration can leave it only by deleting the collaboration",
                                "membershipIdentifier");
     int64_t now = now_epoch_seconds();
-    ms.status = "REMOVED";
+    ms.status = MembershipStatus::Removed;
     ms.updated_at = now;
     CR_TRY(repo::update_membership(tx, ms));
     // clean-rooms-semantics.md: the membership reads REMOVED, the member entry LEFT.
-    CR_TRY(repo::set_member_status(tx, ms.collaboration_id, caller, "LEFT", now));
+    CR_TRY(repo::set_member_status(tx, ms.collaboration_id, caller, MemberStatus::Left, now));
     return true;
   }));
 }
@@ -141,9 +155,9 @@ Status MembershipService::register_data_bucket(const std::string& collaboration_
 }
 
 Status check_active_membership(const MembershipRecord& ms, std::string_view what) {
-  if (ms.status != "ACTIVE")
-    return Error::conflict("membership " + ms.id + " is " + ms.status + "; " + std::string(what) +
-                               " only through an ACTIVE membership",
+  if (ms.status != MembershipStatus::Active)
+    return Error::conflict("membership " + ms.id + " is " + wire_string(ms.status) + "; " +
+                               std::string(what) + " only through an ACTIVE membership",
                            Cause::InvalidState, Resource::Membership, ms.id);
   return {};
 }
@@ -151,12 +165,12 @@ Status check_active_membership(const MembershipRecord& ms, std::string_view what
 Result<catalog::CollaborationRecord> readable_collaboration(Tx& tx, const std::string& caller,
                                                    const std::string& id) {
   CR_ASSIGN(auto m, member_of(tx, id, caller));
-  if (m.status == "INVITED")
+  if (m.status == MemberStatus::Invited)
     return Error::access_denied("account " + caller + " has not joined collaboration " + id +
                                 "; create a membership to read it");
-  if (m.status != "ACTIVE")
+  if (m.status != MemberStatus::Active)
     return Error::access_denied("account " + caller + " is no longer a member of collaboration " +
-                                id + " (status " + m.status + ")");
+                                id + " (status " + wire_string(m.status) + ")");
   return find_collaboration(tx, id);
 }
 

@@ -54,8 +54,8 @@ class MembershipService {
 
   Result<MembershipView> create(const std::string& caller, const CreateMembershipRequest& req);
   Result<MembershipView> get(const std::string& caller, const std::string& membership_id);
-  Result<std::pair<std::vector<MembershipView>, std::string>> list(const std::string& caller,
-                                                                   const std::string& status, const Page& page);
+  Result<std::pair<std::vector<MembershipView>, std::string>> list(
+      const std::string& caller, std::optional<MembershipStatus> status, const Page& page);
   Result<MembershipView> update(const std::string& caller, const std::string& membership_id,
                                 const UpdateMembershipRequest& req);
   // Leaving. Idempotent: leaving twice is not an error.

@@ -8,8 +8,8 @@ const std::vector<PlatformRole>& platform_roles() {
       {"LOOKALIKE_AUDIENCE_GENERATOR", "Lookalike Audience Generator", {}},
       {"ADVERTISER_UPLOADED_DATA_PROVIDER", "Advertiser Uploaded Data Provider", {}},
       {"THIRD_PARTY_PAID_DATA_PROVIDER", "Third-party Paid Data Provider", {}},
-      {"RESULTS_RECEIVER", "AMC Results Receiver", {"CAN_RECEIVE_RESULTS"}},
-      {"QUERY_SUBMITTER", "Query Submitter", {"CAN_QUERY"}},
+      {"RESULTS_RECEIVER", "AMC Results Receiver", {MemberAbility::CanReceiveResults}},
+      {"QUERY_SUBMITTER", "Query Submitter", {MemberAbility::CanQuery}},
       {"SERVICE", "AMC service", {}},
   };
   return roles;

@@ -8,13 +8,14 @@
 
 #include "catalog/database.h"
 #include "common/error.h"
+#include "common/states.h"
 
 namespace cleanroom::core {
 
 struct PlatformRole {
   std::string role;          // stable key, e.g. QUERY_SUBMITTER
   std::string display_name;  // member display name in every AMC collaboration
-  std::vector<std::string> abilities;
+  std::vector<MemberAbility> abilities;
 };
 
 // In the reference's order. Abilities follow the roles: the Query Submitter runs the queries,

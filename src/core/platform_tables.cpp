@@ -192,7 +192,7 @@ Result<PublishedTables> publish_platform_tables(Tx& tx) {
     published.push_back(std::move(*t));
   }
   CR_ASSIGN(auto memberships, catalog::collaborations_repo::memberships_of_account(
-                                  tx, provider, "ACTIVE", "", 1000000));
+                                  tx, provider, MembershipStatus::Active, "", 1000000));
   for (const auto& ms : memberships)
     for (const auto& t : published) {
       CR_ASSIGN(bool added, associate(tx, ms, t));

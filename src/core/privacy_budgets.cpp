@@ -32,7 +32,7 @@ constexpr double kEpsilonTolerance = 1e-9;
 // The usage row of a DIFFERENTIAL_PRIVACY template.
 constexpr const char* kEpsilonPeriod = "EPSILON";
 
-bool has(const std::vector<std::string>& v, const std::string& x) {
+bool has(const std::vector<MemberAbility>& v, MemberAbility x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
@@ -334,7 +334,8 @@ Result<PrivacyBudgetTemplateRecord> template_in_membership(Tx& tx, const Members
 // results (the user guide: "Differential privacy protects the collaboration data from the member
 // who can receive results"); it is theirs to set, not those members'.
 Status check_can_set_dp(const catalog::MemberRecord& m) {
-  if (has(m.abilities, "CAN_QUERY") || has(m.abilities, "CAN_RECEIVE_RESULTS"))
+  if (has(m.abilities, MemberAbility::CanQuery) ||
+      has(m.abilities, MemberAbility::CanReceiveResults))
     return Error::access_denied(
         "account " + m.account_id +
         " can query or receive results in this collaboration; the differential privacy budget is "

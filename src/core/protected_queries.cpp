@@ -34,12 +34,14 @@ using nlohmann::json;
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const std::string& x) {
+template <typename T>
+bool has(const std::vector<T>& v, const T& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-bool terminal(const std::string& status) {
-  return status == "SUCCESS" || status == "FAILED" || status == "CANCELLED" || status == "TIMED_OUT";
+bool terminal(QueryStatus status) {
+  return status == QueryStatus::Success || status == QueryStatus::Failed ||
+         status == QueryStatus::Cancelled || status == QueryStatus::TimedOut;
 }
 
 // Where a query's result goes: the receiving member and its bucket, prefix and format.
@@ -47,7 +49,7 @@ struct Destination {
   std::string receiver_account_id;
   std::string bucket;
   std::string key_prefix;
-  std::string format;
+  ResultFormat format = ResultFormat::Csv;
 };
 
 Destination destination_of(const std::string& receiver, const S3Destination& s3) {
@@ -63,7 +65,7 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
                                         const std::optional<ResultDestination>& requested,
                                         const DestinationNames& names) {
   if (!requested) {
-    if (!has(caller.abilities, "CAN_RECEIVE_RESULTS"))
+    if (!has(caller.abilities, MemberAbility::CanReceiveResults))
       return Error::validation("account " + caller.account_id +
                                    " cannot receive results in this collaboration; give a " +
                                    names.whole + " that names a member who can",
@@ -83,7 +85,8 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
   }
   const std::string& account = requested->member_account_id;
   CR_ASSIGN(auto receiver, collab_repo::find_member(tx, membership.collaboration_id, account));
-  if (!receiver || receiver->status != "ACTIVE" || !has(receiver->abilities, "CAN_RECEIVE_RESULTS"))
+  if (!receiver || receiver->status != MemberStatus::Active ||
+      !has(receiver->abilities, MemberAbility::CanReceiveResults))
     return Error::validation("account " + account + " is not an active member that can receive results",
                              names.field(names.member));
   CR_ASSIGN(auto receiving, collab_repo::find_membership_of(tx, membership.collaboration_id, account));
@@ -208,20 +211,21 @@ Result<std::vector<std::string>> platform_account_ids(catalog::Database& db) {
 
 // The member may run queries now: an ACTIVE membership of a live collaboration, and CAN_QUERY.
 Result<catalog::MemberRecord> querying_member(Tx& tx, const catalog::MembershipRecord& ms) {
-  if (ms.status != "ACTIVE")
-    return Error::access_denied("membership " + ms.id + " is " + ms.status +
+  if (ms.status != MembershipStatus::Active)
+    return Error::access_denied("membership " + ms.id + " is " + wire_string(ms.status) +
                                 "; only active members run queries");
   CR_ASSIGN(auto member, member_of(tx, ms.collaboration_id, ms.account_id));
-  if (!has(member.abilities, "CAN_QUERY"))
+  if (!has(member.abilities, MemberAbility::CanQuery))
     return Error::access_denied("account " + ms.account_id +
-                                " cannot run queries in this collaboration (no CAN_QUERY ability)");
+                                " cannot run queries in this collaboration (no " +
+                                wire_string(MemberAbility::CanQuery) + " ability)");
   return member;
 }
 
 std::string result_key(const ProtectedQueryRecord& q) {
   std::string prefix = q.result_key_prefix;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  std::string name = q.result_format == "PARQUET" ? "result.parquet" : "result.csv";
+  std::string name = q.result_format == ResultFormat::Parquet ? "result.parquet" : "result.csv";
   return (prefix.empty() ? "" : prefix + "/") + q.id + "/" + name;
 }
 
@@ -314,7 +318,7 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
                              dest.bucket,
                              dest.key_prefix,
                              dest.format,
-                             "SUBMITTED"};
+                             QueryStatus::Submitted};
     q.filtered_rows_column = req.filtered_rows_column;
     q.output_options = output_options_json(req.output_options);
     q.differential_privacy = sensitivity_json(plan.checked.dp_sensitivity);
@@ -359,8 +363,8 @@ void ProtectedQueryService::run(const std::string& id) {
   auto started = ctx_.db.write<std::optional<ProtectedQueryRecord>>(
       [&](Tx& tx) -> Result<std::optional<ProtectedQueryRecord>> {
         CR_ASSIGN(auto q, repo::find(tx, id));
-        if (!q || q->status != "SUBMITTED") return std::optional<ProtectedQueryRecord>{};
-        q->status = "STARTED";
+        if (!q || q->status != QueryStatus::Submitted) return std::optional<ProtectedQueryRecord>{};
+        q->status = QueryStatus::Started;
         q->started_at_ms = now_epoch_millis();
         CR_TRY(repo::update_state(tx, *q));
         return q;
@@ -369,7 +373,8 @@ void ProtectedQueryService::run(const std::string& id) {
   ProtectedQueryRecord q = **started;
 
   const std::string staging_dir = ctx_.data_dir + "/staging/results";
-  const std::string staging = staging_dir + "/" + q.id + (q.result_format == "PARQUET" ? ".parquet" : ".csv");
+  const std::string staging =
+      staging_dir + "/" + q.id + (q.result_format == ResultFormat::Parquet ? ".parquet" : ".csv");
   auto outcome = [&]() -> Result<engine::RunOutcome> {
     CR_ASSIGN(auto platform_ids, platform_account_ids(ctx_.db));
     const OutputOptions output = output_options_from(q.output_options);
@@ -384,15 +389,9 @@ void ProtectedQueryService::run(const std::string& id) {
     }));
     std::error_code ec;
     fs::create_directories(staging_dir, ec);
-    engine::ProtectedRun run{plan.checked.sql,
-                             plan.checked.naming_sql,
-                             plan.files,
-                             staging,
-                             q.result_format == "PARQUET" ? engine::ResultFormat::Parquet
-                                                          : engine::ResultFormat::Csv,
-                             limits_.threads_per_query,
-                             limits_.memory_limit,
-                             plan.checked.macros};
+    engine::ProtectedRun run{
+        plan.checked.sql, plan.checked.naming_sql,   plan.files,           staging,
+        q.result_format,  limits_.threads_per_query, limits_.memory_limit, plan.checked.macros};
     if (!output.columns.empty()) {
       // AMC's outputColumns, on the columns the query binds to, before anything runs.
       auto answered = engine::describe_protected(run);
@@ -419,24 +418,25 @@ void ProtectedQueryService::run(const std::string& id) {
     return ran;
   }();
 
-  // Delivery, then the final state: SUCCESS is written only once the object is in place.
+  // Delivery, then the final state: Success is written only once the object is in place. A
+  // cancelled or timed-out query's error code is its status's name.
   q.finished_at_ms = now_epoch_millis();
   switch (control->stopped()) {
     case engine::RunControl::Stop::Cancelled:
-      q.status = workers_->stopping() ? "FAILED" : "CANCELLED";
-      q.error_code = workers_->stopping() ? "SERVER_STOPPED" : "CANCELLED";
+      q.status = workers_->stopping() ? QueryStatus::Failed : QueryStatus::Cancelled;
+      q.error_code = workers_->stopping() ? "SERVER_STOPPED" : wire_string(q.status);
       q.error_message = workers_->stopping() ? "the server stopped while the query ran; start it again"
                                              : "the query was cancelled";
       break;
     case engine::RunControl::Stop::TimedOut:
-      q.status = "TIMED_OUT";
-      q.error_code = "TIMED_OUT";
+      q.status = QueryStatus::TimedOut;
+      q.error_code = wire_string(q.status);
       q.error_message = "the query ran longer than the limit of " +
                         std::to_string(limits_.timeout_ms / 1000) + " s";
       break;
     case engine::RunControl::Stop::None:
       if (!outcome.ok()) {
-        q.status = "FAILED";
+        q.status = QueryStatus::Failed;
         // A refusal when the query is checked again (rules changed since it was submitted) is
         // INVALID_QUERY; anything the engine did is EXECUTION_FAILED.
         q.error_code = outcome.error().kind == ErrorKind::Validation ? "INVALID_QUERY" : "EXECUTION_FAILED";
@@ -446,15 +446,15 @@ void ProtectedQueryService::run(const std::string& id) {
       const std::string key = result_key(q);
       Status delivered = ctx_.buckets->put_file(
           q.result_bucket, key, staging,
-          q.result_format == "PARQUET" ? "application/vnd.apache.parquet" : "text/csv");
+          q.result_format == ResultFormat::Parquet ? "application/vnd.apache.parquet" : "text/csv");
       if (!delivered.ok()) {
-        q.status = "FAILED";
+        q.status = QueryStatus::Failed;
         q.error_code = "DELIVERY_FAILED";
         q.error_message = "the result could not be written to bucket '" + q.result_bucket +
                           "': " + delivered.error().message;
         break;
       }
-      q.status = "SUCCESS";
+      q.status = QueryStatus::Success;
       q.result_location = delivery::ObjectStore::location(q.result_bucket, key);
       q.rows_written = outcome->rows_written;
       q.finished_at_ms = now_epoch_millis();
@@ -484,7 +484,8 @@ Result<ProtectedQueryView> ProtectedQueryService::get(const std::string& caller,
     }
     return view_of(*q, ms, q->account_id);
   }));
-  if (v.query.status == "STARTED" || v.query.status == "CANCELLING") v.progress = progress_of(id);
+  if (v.query.status == QueryStatus::Started || v.query.status == QueryStatus::Cancelling)
+    v.progress = progress_of(id);
   return v;
 }
 
@@ -494,7 +495,7 @@ std::optional<engine::Progress> ProtectedQueryService::progress_of(const std::st
 }
 
 Result<std::pair<std::vector<ProtectedQueryView>, std::string>> ProtectedQueryService::list(
-    const std::string& caller, const std::string& membership_id, const std::string& status,
+    const std::string& caller, const std::string& membership_id, std::optional<QueryStatus> status,
     const Page& page) {
   using Out = std::pair<std::vector<ProtectedQueryView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
@@ -520,22 +521,22 @@ Result<ProtectedQueryView> ProtectedQueryService::cancel(const std::string& call
     CR_ASSIGN(auto ms, own_membership(tx, caller, membership_id));
     CR_ASSIGN(auto q, repo::find(tx, id));
     if (!q || q->membership_id != ms.id) return Error::not_found(Resource::ProtectedQuery, id);
-    if (terminal(q->status) || q->status == "CANCELLING")
-      return Error::conflict("protected query " + id + " is " + q->status +
+    if (terminal(q->status) || q->status == QueryStatus::Cancelling)
+      return Error::conflict("protected query " + id + " is " + wire_string(q->status) +
                                  " and can no longer be cancelled",
                              Cause::InvalidState, Resource::ProtectedQuery, id);
-    if (q->status == "SUBMITTED") {
-      q->status = "CANCELLED";
-      q->error_code = "CANCELLED";
+    if (q->status == QueryStatus::Submitted) {
+      q->status = QueryStatus::Cancelled;
+      q->error_code = wire_string(q->status);
       q->error_message = "the query was cancelled before it started";
       q->finished_at_ms = now_epoch_millis();
     } else {
-      q->status = "CANCELLING";
+      q->status = QueryStatus::Cancelling;
     }
     CR_TRY(repo::update_state(tx, *q));
     return view_of(*q, ms, caller);
   }));
-  if (v.query.status == "CANCELLING")
+  if (v.query.status == QueryStatus::Cancelling)
     if (auto control = workers_->control(id)) control->stop(engine::RunControl::Stop::Cancelled);
   return v;
 }

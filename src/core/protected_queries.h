@@ -83,8 +83,8 @@ class ProtectedQueryService {
   // the caller what the query belongs to (an AMC workflow execution).
   std::optional<engine::Progress> progress_of(const std::string& id);
   Result<std::pair<std::vector<ProtectedQueryView>, std::string>> list(
-      const std::string& caller, const std::string& membership_id, const std::string& status,
-      const Page& page);
+      const std::string& caller, const std::string& membership_id,
+      std::optional<QueryStatus> status, const Page& page);
   // UpdateProtectedQuery targetStatus CANCELLED; only by the member that started it, only while
   // it has not ended (Conflict INVALID_STATE otherwise).
   Result<ProtectedQueryView> cancel(const std::string& caller, const std::string& membership_id,

@@ -10,7 +10,8 @@ using catalog::Tx;
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const std::string& x) {
+template <typename T>
+bool has(const std::vector<T>& v, const T& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
@@ -32,7 +33,7 @@ DestinationNames DestinationNames::stored(const std::string& what) {
 // location from the S3 bucket that contains the data that you bring into the collaboration."
 Status check_own_destination(Tx& tx, const catalog::MemberRecord& member, const S3Destination& dest,
                              const DestinationNames& names) {
-  if (!has(member.abilities, "CAN_RECEIVE_RESULTS"))
+  if (!has(member.abilities, MemberAbility::CanReceiveResults))
     return Error::validation("account " + member.account_id +
                                  " cannot receive results in this collaboration, so it takes no " +
                                  names.whole,

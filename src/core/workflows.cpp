@@ -163,8 +163,9 @@ Result<std::string> literal(const json& v, const std::string& type, const std::s
 
 // --- the rest -----------------------------------------------------------------------------------
 
-bool ended(const std::string& status) {
-  return status == "SUCCEEDED" || status == "FAILED" || status == "CANCELLED";
+bool ended(ExecutionStatus status) {
+  return status == ExecutionStatus::Succeeded || status == ExecutionStatus::Failed ||
+         status == ExecutionStatus::Cancelled;
 }
 
 WorkflowExecutionView view_of(const WorkflowExecutionRecord& e,
@@ -172,8 +173,9 @@ WorkflowExecutionView view_of(const WorkflowExecutionRecord& e,
   WorkflowExecutionView v;
   v.execution = e;
   v.status = execution_status(q.status);
-  if (v.status == "FAILED" || v.status == "CANCELLED") v.status_reason = q.error_message;
-  if (v.status == "SUCCEEDED") v.output_location = q.result_location;
+  if (v.status == ExecutionStatus::Failed || v.status == ExecutionStatus::Cancelled)
+    v.status_reason = q.error_message;
+  if (v.status == ExecutionStatus::Succeeded) v.output_location = q.result_location;
   v.rows_written = q.rows_written;
   v.started_at_ms = q.started_at_ms;
   v.finished_at_ms = q.finished_at_ms;
@@ -192,12 +194,22 @@ Result<WorkflowExecutionView> read_execution(Tx& tx, const std::string& instance
 
 }  // namespace
 
-std::string execution_status(const std::string& s) {
-  if (s == "SUBMITTED") return "PENDING";
-  if (s == "STARTED" || s == "CANCELLING") return "RUNNING";
-  if (s == "SUCCESS") return "SUCCEEDED";
-  if (s == "CANCELLED") return "CANCELLED";
-  return "FAILED";  // FAILED, TIMED_OUT
+ExecutionStatus execution_status(QueryStatus s) {
+  switch (s) {
+    case QueryStatus::Submitted:
+      return ExecutionStatus::Pending;
+    case QueryStatus::Started:
+    case QueryStatus::Cancelling:
+      return ExecutionStatus::Running;
+    case QueryStatus::Success:
+      return ExecutionStatus::Succeeded;
+    case QueryStatus::Cancelled:
+      return ExecutionStatus::Cancelled;
+    case QueryStatus::Failed:
+    case QueryStatus::TimedOut:
+      return ExecutionStatus::Failed;
+  }
+  return ExecutionStatus::Failed;  // unreachable: the switch names every status
 }
 
 Status check_workflow(const WorkflowRecord& w) {
@@ -406,16 +418,17 @@ Result<WorkflowExecutionView> WorkflowService::submit(const AmcCaller& caller,
   const auto& inst = view.instance;
   // The reference: "The collaboration instance will be operational once you create a membership
   // in the primary AWS account ID, after which you will be able to run queries."
-  if (inst.creation_status != "ACTIVE")
+  if (inst.creation_status != InstanceStatus::Active)
     return Error::validation(
         "instance " + inst.instance_id + " is not active yet: its primary AWS account " +
             inst.aws_account_id + " must first create its membership in collaboration '" +
             view.collaboration_name + "' (with the results destination); then workflows can run",
         "instanceId");
-  if (view.collaboration_status != "Active")
+  if (view.collaboration_status != CollaborationStatus::Active)
     return Error::validation("the primary AWS account " + inst.aws_account_id + " of instance " +
                                  inst.instance_id + " is no longer in its collaboration (" +
-                                 view.collaboration_status + "), so no workflow can run",
+                                 wire_string(view.collaboration_status) +
+                                 "), so no workflow can run",
                              "instanceId");
 
   if (req.workflow_id.has_value() == req.workflow.has_value())
@@ -509,7 +522,8 @@ Result<WorkflowExecutionView> WorkflowService::get_execution(const AmcCaller& ca
               CR_TRY(check_active_reader(tx, inst.collaboration_id, inst.aws_account_id));
               return read_execution(tx, inst.instance_id, execution_id);
             }));
-  if (v.status == "RUNNING") v.progress = queries_.progress_of(v.execution.protected_query_id);
+  if (v.status == ExecutionStatus::Running)
+    v.progress = queries_.progress_of(v.execution.protected_query_id);
   return v;
 }
 
@@ -541,8 +555,8 @@ Result<WorkflowExecutionView> WorkflowService::cancel(const AmcCaller& caller,
                                                       const std::string& instance_id,
                                                       const std::string& execution_id) {
   CR_ASSIGN(auto v, get_execution(caller, instance_id, execution_id));
-  auto not_cancellable = [&](const std::string& status) {
-    return Error::validation("workflow execution " + execution_id + " is " + status +
+  auto not_cancellable = [&](ExecutionStatus status) {
+    return Error::validation("workflow execution " + execution_id + " is " + wire_string(status) +
                                  "; only PENDING or RUNNING executions can be cancelled",
                              "status");
   };
@@ -566,8 +580,8 @@ Result<WorkflowExecutionView> WorkflowService::cancel(const AmcCaller& caller,
 Result<std::vector<std::string>> WorkflowService::download_locations(
     const AmcCaller& caller, const std::string& instance_id, const std::string& execution_id) {
   CR_ASSIGN(auto v, get_execution(caller, instance_id, execution_id));
-  if (v.status != "SUCCEEDED")
-    return Error::validation("workflow execution " + execution_id + " is " + v.status +
+  if (v.status != ExecutionStatus::Succeeded)
+    return Error::validation("workflow execution " + execution_id + " is " + wire_string(v.status) +
                                  "; its result can be downloaded once it has SUCCEEDED",
                              "workflowExecutionId");
   return std::vector<std::string>{v.output_location};

@@ -48,13 +48,13 @@ struct SchedulePage {
 
 struct WorkflowExecutionView {
   catalog::WorkflowExecutionRecord execution;
-  std::string status;           // PENDING RUNNING SUCCEEDED FAILED CANCELLED
+  ExecutionStatus status = ExecutionStatus::Pending;
   std::string status_reason;    // why it failed or was cancelled
-  std::string output_location;  // s3://bucket/key, once SUCCEEDED
+  std::string output_location;  // s3://bucket/key, once Succeeded
   int64_t rows_written = 0;
   int64_t started_at_ms = 0;
   int64_t finished_at_ms = 0;
-  std::optional<engine::Progress> progress;  // while RUNNING, from get_execution
+  std::optional<engine::Progress> progress;  // while Running, from get_execution
 };
 
 struct WorkflowPage {
@@ -180,7 +180,7 @@ Result<std::string> fill_parameters(const std::string& sql, const TimeWindow& wi
                                     const nlohmann::json& values,
                                     const std::vector<catalog::WorkflowParameter>& declared);
 
-// The AMC status of a protected query status.
-std::string execution_status(const std::string& protected_query_status);
+// The AMC status of a protected query status (docs/amc-api.md).
+ExecutionStatus execution_status(QueryStatus protected_query_status);
 
 }  // namespace cleanroom::core

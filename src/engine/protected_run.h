@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/states.h"
 #include "engine/engine.h"
 #include "engine/people_check.h"
 
@@ -45,7 +46,8 @@ struct TableFile {
   std::vector<std::string> column_types;
 };
 
-enum class ResultFormat { Csv, Parquet };
+// The format the receiver asked for, as the catalog records it.
+using ResultFormat = cleanroom::ResultFormat;
 
 struct ProtectedRun {
   std::string sql;

@@ -120,8 +120,8 @@ TEST_F(Buckets, MembershipDestinationsMustBeTheMembersOwn) {
   c.name = "owners";
   c.description = "d";
   c.creator_display_name = "A";
-  c.creator_abilities = {"CAN_QUERY", "CAN_RECEIVE_RESULTS"};
-  c.members = {{kB, "B", {"CAN_RECEIVE_RESULTS"}, nullptr}};
+  c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
+  c.members = {{kB, "B", {MemberAbility::CanReceiveResults}, nullptr}};
   c.query_log_status = "DISABLED";
   auto collab = t.s().collaborations.create(kA, c);
   ASSERT_TRUE(collab.ok()) << collab.error().message;
@@ -140,7 +140,7 @@ TEST_F(Buckets, MembershipDestinationsMustBeTheMembersOwn) {
   ASSERT_FALSE(escaping.ok());
   EXPECT_EQ(escaping.error().kind, ErrorKind::Validation);
   EXPECT_EQ(escaping.error().field, "defaultResultConfiguration.outputConfiguration.s3.keyPrefix");
-  EXPECT_TRUE(t.s().memberships.list(kB, "", {})->first.empty());
+  EXPECT_TRUE(t.s().memberships.list(kB, std::nullopt, {})->first.empty());
 
   auto joined = t.s().memberships.create(kB, testing::join_request(collab->collaboration.id, "DISABLED", config("b-results", "out/")));
   ASSERT_TRUE(joined.ok()) << joined.error().message;

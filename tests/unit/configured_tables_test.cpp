@@ -50,7 +50,7 @@ struct Fixture : ::testing::Test {
     core::CreateCollaborationRequest c;
     c.name = "test";
     c.creator_display_name = "A";
-    c.creator_abilities = {"CAN_QUERY", "CAN_RECEIVE_RESULTS"};
+    c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
     c.members = {{kB, "B", {}, nullptr}, {kC, "C", {}, nullptr}};
     collaboration_id = t.s().collaborations.create(kA, c).value().collaboration.id;
     membership_a = join(kA);

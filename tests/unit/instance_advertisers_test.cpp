@@ -167,7 +167,7 @@ TEST_F(InstanceAdvertisers, AnInstanceAddsOnlyItsAccountsAdvertisers) {
   for (int64_t id : {kNorthwind, int64_t{5849100009}}) {
     auto u = t.s().instances.update_advertisers(b.caller, instance, adding(id), nlohmann::json::object());
     ASSERT_TRUE(u.ok()) << u.error().message;
-    EXPECT_EQ(u->status, "REJECTED");
+    EXPECT_EQ(wire_name(u->status), "REJECTED");
     EXPECT_EQ(u->reason, "advertiser " + std::to_string(id) + " is not linked to AMC account " +
                              b.amc_account +
                              "; the operator links an account's advertisers (cleanroom admin "
@@ -178,14 +178,14 @@ TEST_F(InstanceAdvertisers, AnInstanceAddsOnlyItsAccountsAdvertisers) {
 
   auto u = t.s().instances.update_advertisers(b.caller, instance, adding(kContoso), nlohmann::json::object());
   ASSERT_TRUE(u.ok()) << u.error().message;
-  EXPECT_EQ(u->status, "COMPLETED");
+  EXPECT_EQ(wire_name(u->status), "COMPLETED");
   EXPECT_EQ(readable(instance), std::vector<int64_t>{kContoso});
 }
 
 TEST_F(InstanceAdvertisers, UnlinkingTakesTheAdvertiserFromTheAccountsInstances) {
   ASSERT_TRUE(t.s().platform_advertisers.link(a.amc_account, kNorthwind).ok());
   auto instance = new_instance(t.s(), a);
-  ASSERT_EQ(t.s().instances.update_advertisers(a.caller, instance, adding(kNorthwind), {})->status,
+  ASSERT_EQ(wire_name(t.s().instances.update_advertisers(a.caller, instance, adding(kNorthwind), {})->status),
             "COMPLETED");
   EXPECT_EQ(readable(instance), std::vector<int64_t>{kNorthwind});
 
@@ -255,7 +255,7 @@ TEST_F(PlatformRows, APlatformTableIsFilteredToTheInstancesAdvertisers) {
   EXPECT_EQ(before->at(0).rows->column, "advertiser_id");
   EXPECT_TRUE(before->at(0).rows->values.empty());
 
-  ASSERT_EQ(t.s().instances.update_advertisers(b.caller, instance, adding(kContoso), {})->status,
+  ASSERT_EQ(wire_name(t.s().instances.update_advertisers(b.caller, instance, adding(kContoso), {})->status),
             "COMPLETED");
   auto after = limited(instance, {f});
   ASSERT_TRUE(after.ok()) << after.error().message;

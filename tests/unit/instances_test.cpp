@@ -37,12 +37,12 @@ TEST(Instances, CreateMakesTheCollaborationWithTheReferencesMembers) {
   auto adv = make_advertiser(t.s());
   auto v = t.s().instances.create(adv.caller, sample_request(adv.account_id));
   ASSERT_TRUE(v.ok()) << v.error().message;
-  EXPECT_EQ(v->instance.creation_status, "REQUESTED");
+  EXPECT_EQ(wire_name(v->instance.creation_status), "REQUESTED");
   EXPECT_EQ(v->collaboration_name, "AMC " + v->instance.instance_id);
-  EXPECT_EQ(v->collaboration_status, "Invited");
+  EXPECT_EQ(wire_name(v->collaboration_status), "Invited");
   ASSERT_EQ(v->members.size(), 8u);  // the advertiser and seven service members
 
-  auto invited = t.s().collaborations.list(adv.account_id, "INVITED", {});
+  auto invited = t.s().collaborations.list(adv.account_id, MemberStatus::Invited, {});
   ASSERT_TRUE(invited.ok());
   ASSERT_EQ(invited->first.size(), 1u);
   EXPECT_EQ(invited->first[0].collaboration.id, v->instance.collaboration_id);
@@ -61,12 +61,12 @@ TEST(Instances, PrimaryMembershipActivatesAndLeavingShowsLeft) {
   auto ms = t.s().memberships.create(adv.account_id, join);
   ASSERT_TRUE(ms.ok()) << ms.error().message;
   auto active = t.s().instances.get(adv.caller, v.instance.instance_id).value();
-  EXPECT_EQ(active.instance.creation_status, "ACTIVE");
-  EXPECT_EQ(active.collaboration_status, "Active");
+  EXPECT_EQ(wire_name(active.instance.creation_status), "ACTIVE");
+  EXPECT_EQ(wire_name(active.collaboration_status), "Active");
 
   ASSERT_TRUE(t.s().memberships.remove(adv.account_id, ms->membership.id).ok());
   auto left = t.s().instances.get(adv.caller, v.instance.instance_id).value();
-  EXPECT_EQ(left.collaboration_status, "Left");
+  EXPECT_EQ(wire_name(left.collaboration_status), "Left");
   auto again = t.s().memberships.create(adv.account_id, join);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().kind, ErrorKind::Conflict);
@@ -81,7 +81,7 @@ TEST(Instances, NothingIsCreatedWhenTheCollaborationCannotBe) {
   auto list = t.s().instances.list(adv.caller, "", 100);
   ASSERT_TRUE(list.ok());
   EXPECT_TRUE(list->first.empty());
-  EXPECT_TRUE(t.s().collaborations.list(adv.account_id, "", {})->first.empty());
+  EXPECT_TRUE(t.s().collaborations.list(adv.account_id, std::nullopt, {})->first.empty());
 }
 
 TEST(Instances, OnlyAnAdminOfBothAccountsMayCreate) {

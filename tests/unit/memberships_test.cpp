@@ -47,9 +47,9 @@ class MembershipBuckets : public ::testing::Test {
     req.name = "Buckets";
     req.description = "results bucket rule";
     req.creator_display_name = "Creator";
-    req.creator_abilities = {"CAN_QUERY"};
+    req.creator_abilities = {MemberAbility::CanQuery};
     req.query_log_status = "DISABLED";
-    req.members = {{kReceiver, "Receiver", {"CAN_RECEIVE_RESULTS"}, nullptr}};
+    req.members = {{kReceiver, "Receiver", {MemberAbility::CanReceiveResults}, nullptr}};
     auto c = s_->collaborations.create(kCreator, req);
     ASSERT_TRUE(c.ok()) << c.error().message;
     collaboration_ = c->collaboration.id;
@@ -84,16 +84,16 @@ TEST_F(MembershipBuckets, ResultsCannotGoToTheBucketHoldingTheMembersData) {
   EXPECT_EQ(refused.error().field, "defaultResultConfiguration.outputConfiguration.s3.bucket");
 
   // Nothing was created: the member is still invited and has no membership.
-  auto listed = s_->memberships.list(kReceiver, "", {});
+  auto listed = s_->memberships.list(kReceiver, std::nullopt, {});
   ASSERT_TRUE(listed.ok());
   EXPECT_TRUE(listed->first.empty());
   auto seen = s_->collaborations.get(kReceiver, collaboration_);
   ASSERT_TRUE(seen.ok());
-  EXPECT_EQ(seen->member_status, "INVITED");
+  EXPECT_EQ(wire_name(seen->member_status), "INVITED");
 
   auto joined = join("receiver-results");
   ASSERT_TRUE(joined.ok()) << joined.error().message;
-  EXPECT_EQ(joined->membership.status, "ACTIVE");
+  EXPECT_EQ(wire_name(joined->membership.status), "ACTIVE");
   EXPECT_EQ(testing::destination_json(joined->membership.default_destination), s3_config("receiver-results"));
 }
 
@@ -136,9 +136,9 @@ TEST_F(MembershipBuckets, TheRuleIsPerMemberAndPerCollaboration) {
   req.name = "Second";
   req.description = "another collaboration";
   req.creator_display_name = "Creator";
-  req.creator_abilities = {"CAN_QUERY"};
+  req.creator_abilities = {MemberAbility::CanQuery};
   req.query_log_status = "DISABLED";
-  req.members = {{kReceiver, "Receiver", {"CAN_RECEIVE_RESULTS"}, nullptr}};
+  req.members = {{kReceiver, "Receiver", {MemberAbility::CanReceiveResults}, nullptr}};
   auto second = s_->collaborations.create(kCreator, req);
   ASSERT_TRUE(second.ok()) << second.error().message;
   ASSERT_TRUE(s_->memberships.register_data_bucket(second->collaboration.id, kReceiver, "elsewhere-data").ok());

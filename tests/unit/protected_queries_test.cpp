@@ -70,7 +70,7 @@ struct ProtectedQueries : ::testing::Test {
     core::CreateCollaborationRequest c;
     c.name = "test";
     c.creator_display_name = "A";
-    c.creator_abilities = {"CAN_QUERY", "CAN_RECEIVE_RESULTS"};
+    c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
     c.members = {{kB, "B", {}, nullptr}};
     c.query_log_status = query_log;
     collaboration_id = core.s().collaborations.create(kA, c).value().collaboration.id;
@@ -118,7 +118,7 @@ struct ProtectedQueries : ::testing::Test {
     core::StartQueryRequest r;
     r.membership_id = membership_a;
     r.query_string = sql;
-    r.destination = api::cleanrooms::query_destination_of(result_config);
+    r.destination = api::cleanrooms::query_destination_of(result_config).value();
     r.destination_names = api::cleanrooms::destination_names("resultConfiguration");
     return r;
   }
@@ -128,7 +128,7 @@ struct ProtectedQueries : ::testing::Test {
     auto started = t.s().protected_queries.start(kA, request(sql, std::move(result_config)));
     EXPECT_TRUE(started.ok()) << started.error().message;
     if (!started.ok()) return {};
-    EXPECT_EQ(started->query.status, "SUBMITTED");
+    EXPECT_EQ(wire_name(started->query.status), "SUBMITTED");
     t.s().protected_queries.wait_idle();
     return t.s().protected_queries.get(kA, membership_a, started->query.id).value();
   }
@@ -145,7 +145,7 @@ const char* kOverlapBySegment =
 
 TEST_F(ProtectedQueries, JoinRunsAndOnlyRowsMeetingTheConstraintReachTheBucket) {
   auto v = run(kOverlapBySegment);
-  ASSERT_EQ(v.query.status, "SUCCESS") << v.query.error_message;
+  ASSERT_EQ(wire_name(v.query.status), "SUCCESS") << v.query.error_message;
   EXPECT_EQ(v.query.result_location,
             "s3://results/runs/" + v.query.id + "/result.csv");
   EXPECT_EQ(read_file(local_object(v.query.result_location)), "segment,users\ngold,3\n");
@@ -156,7 +156,7 @@ TEST_F(ProtectedQueries, JoinRunsAndOnlyRowsMeetingTheConstraintReachTheBucket) 
 
 TEST_F(ProtectedQueries, ResultConfigurationOverridesTheDefaultAndWritesParquet) {
   auto v = run(kOverlapBySegment, s3_config("other-results", "PARQUET"));
-  ASSERT_EQ(v.query.status, "SUCCESS") << v.query.error_message;
+  ASSERT_EQ(wire_name(v.query.status), "SUCCESS") << v.query.error_message;
   std::string body = read_file(local_object(v.query.result_location));
   ASSERT_GE(body.size(), 8u);
   EXPECT_EQ(body.substr(0, 4), "PAR1");
@@ -167,7 +167,7 @@ TEST_F(ProtectedQueries, RefusedSqlIsAValidationErrorAndIsNotRecorded) {
   auto r = t.s().protected_queries.start(kA, request("SELECT hashed_email FROM customers"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::Validation);
-  auto listed = t.s().protected_queries.list(kA, membership_a, "", {});
+  auto listed = t.s().protected_queries.list(kA, membership_a, std::nullopt, {});
   ASSERT_TRUE(listed.ok());
   EXPECT_TRUE(listed->first.empty());
 }
@@ -196,7 +196,7 @@ TEST_F(ProtectedQueries, ABucketGoneSinceItWasGivenFailsTheQueryWithTheReason) {
   ASSERT_TRUE(t.s().buckets.create(kA, "gone-bucket").ok());
   fs::remove_all(t.dir + "/buckets/gone-bucket");
   auto v = run(kOverlapBySegment, s3_config("gone-bucket", "CSV"));
-  EXPECT_EQ(v.query.status, "FAILED");
+  EXPECT_EQ(wire_name(v.query.status), "FAILED");
   EXPECT_EQ(v.query.error_code, "DELIVERY_FAILED");
   EXPECT_NE(v.query.error_message.find("gone-bucket"), std::string::npos);
   EXPECT_TRUE(v.query.result_location.empty());
@@ -264,7 +264,7 @@ TEST_F(ProtectedQueries, AQueryOverItsTimeLimitEndsTimedOut) {
   std::swap(t.services, hurried);
   auto v = run(kOverlapBySegment);
   std::swap(t.services, hurried);
-  EXPECT_EQ(v.query.status, "TIMED_OUT");
+  EXPECT_EQ(wire_name(v.query.status), "TIMED_OUT");
   EXPECT_EQ(v.query.error_code, "TIMED_OUT");
 }
 
@@ -281,7 +281,7 @@ TEST_F(ProtectedQueries, OthersSeeQueriesOnlyWithTheQueryLogEnabled) {
   auto hidden = t.s().protected_queries.get(kB, membership_b, v.query.id);
   ASSERT_FALSE(hidden.ok());
   EXPECT_EQ(hidden.error().kind, ErrorKind::NotFound);
-  EXPECT_TRUE(t.s().protected_queries.list(kB, membership_b, "", {})->first.empty());
+  EXPECT_TRUE(t.s().protected_queries.list(kB, membership_b, std::nullopt, {})->first.empty());
 
   testing::TestCore logged;
   build(logged, "ENABLED");
@@ -296,14 +296,23 @@ TEST_F(ProtectedQueries, OthersSeeQueriesOnlyWithTheQueryLogEnabled) {
   ASSERT_TRUE(seen.ok()) << seen.error().message;
   EXPECT_EQ(seen->query.query_text, kOverlapBySegment);
   EXPECT_FALSE(seen->shows_result);  // B is not the receiver
-  auto listed = logged.s().protected_queries.list(kB, membership_b, "SUCCESS", {});
+  auto listed = logged.s().protected_queries.list(kB, membership_b, QueryStatus::Success, {});
   ASSERT_EQ(listed->first.size(), 1u);
 }
 
 TEST_F(ProtectedQueries, QueriesAStoppedServerLeftUnfinishedEndFailed) {
-  catalog::ProtectedQueryRecord q{"00000000-0000-4000-8000-000000000001", collaboration_id,
-                                  membership_a, kA, kOverlapBySegment, "", json::object(),
-                                  kA, "results", "", "CSV", "STARTED"};
+  catalog::ProtectedQueryRecord q{"00000000-0000-4000-8000-000000000001",
+                                  collaboration_id,
+                                  membership_a,
+                                  kA,
+                                  kOverlapBySegment,
+                                  "",
+                                  json::object(),
+                                  kA,
+                                  "results",
+                                  "",
+                                  ResultFormat::Csv,
+                                  QueryStatus::Started};
   q.created_at_ms = 1;
   ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
                     CR_TRY(catalog::protected_queries_repo::insert(tx, q));
@@ -312,7 +321,7 @@ TEST_F(ProtectedQueries, QueriesAStoppedServerLeftUnfinishedEndFailed) {
   ASSERT_TRUE(t.s().protected_queries.fail_interrupted_queries().ok());
   auto v = t.s().protected_queries.get(kA, membership_a, q.id);
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(v->query.status, "FAILED");
+  EXPECT_EQ(wire_name(v->query.status), "FAILED");
   EXPECT_EQ(v->query.error_code, "SERVER_RESTARTED");
 }
 
@@ -334,7 +343,7 @@ TEST_F(ProtectedQueries, StoppingWhileAQueryRunsEndsItServerStopped) {
     return t.db
         ->read<std::string>([&](catalog::Tx& tx) -> Result<std::string> {
           CR_ASSIGN(auto q, catalog::protected_queries_repo::find(tx, id));
-          return q ? q->status : std::string();
+          return q ? wire_string(q->status) : std::string();
         })
         .value();
   };
@@ -363,7 +372,7 @@ TEST_F(ProtectedQueries, AnEngineFailureSaysNothingAboutTheData) {
   std::swap(t.services, starved);
   auto v = run(kOverlapBySegment);
   std::swap(t.services, starved);
-  EXPECT_EQ(v.query.status, "FAILED");
+  EXPECT_EQ(wire_name(v.query.status), "FAILED");
   EXPECT_EQ(v.query.error_code, "EXECUTION_FAILED");
   EXPECT_EQ(v.query.error_message,
             "the query failed while running in the engine; details are withheld because they can "

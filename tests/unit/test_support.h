@@ -45,13 +45,13 @@ inline core::CreateMembershipRequest join_request(std::string collaboration_id, 
   core::CreateMembershipRequest r;
   r.collaboration_id = std::move(collaboration_id);
   r.query_log_status = std::move(query_log);
-  r.default_destination = api::cleanrooms::membership_destination_of(default_config);
+  r.default_destination = api::cleanrooms::membership_destination_of(default_config).value();
   r.destination_names = api::cleanrooms::destination_names("defaultResultConfiguration");
   return r;
 }
 inline core::UpdateMembershipRequest move_request(const nlohmann::json& default_config) {
   core::UpdateMembershipRequest r;
-  r.default_destination = api::cleanrooms::membership_destination_of(default_config);
+  r.default_destination = api::cleanrooms::membership_destination_of(default_config).value();
   r.destination_names = api::cleanrooms::destination_names("defaultResultConfiguration");
   return r;
 }

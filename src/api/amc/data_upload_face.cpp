@@ -119,12 +119,12 @@ json upload_json(const AmcUploadRecord& u) {
   json out = {{"uploadId", u.upload_id},
               {"dataSetId", u.data_set_id},
               {"instanceId", u.instance_id},
-              {"status", u.status},
+              {"status", wire_name(u.status)},
               {"metrics", json::object()},
               {"createdAt", format_iso8601(u.created_at)},
               {"updatedAt", format_iso8601(u.updated_at)}};
   for (const auto& [k, v] : u.source.items()) out[k] = v;
-  if (u.status == "SUCCEEDED") out["metrics"]["OutputRowCount"] = u.row_count;
+  if (u.status == UploadStatus::Succeeded) out["metrics"]["OutputRowCount"] = u.row_count;
   if (!u.message.empty()) out["message"] = u.message;
   return out;
 }
@@ -279,7 +279,7 @@ void add_data_upload_routes(Router& router, core::Services& services, AmcCallerR
           source.file_path = file->path();
         }
         CR_ASSIGN(auto u, service->upload(c, id(req, "instanceId"), id(req, "dataSetId"), source));
-        json out = {{"uploadId", u.upload_id}, {"status", u.status}};
+        json out = {{"uploadId", u.upload_id}, {"status", wire_name(u.status)}};
         if (!u.message.empty()) out["message"] = u.message;
         return Response::json(200, out);
       }));

@@ -52,7 +52,12 @@ Result<core::CreateInstanceRequest> parse_create_instance(const json& body) {
     core::CustomerPartner partner;
     CR_ASSIGN(partner.aws_account_id, required_string(p, "awsAccountId", prefix));
     CR_ASSIGN(partner.display_name, required_string(p, "displayName", prefix));
-    CR_ASSIGN(partner.abilities, optional_string_array(p, "abilities", prefix));
+    CR_ASSIGN(auto abilities, optional_string_array(p, "abilities", prefix));
+    for (const auto& name : abilities) {
+      auto ability = parse_wire<MemberAbility>(name);
+      if (!ability) return core::partner_abilities_error(prefix + "abilities");
+      partner.abilities.push_back(*ability);
+    }
     req.partners.push_back(partner);
   }
   return req;
@@ -62,21 +67,22 @@ json collaboration_json(const core::InstanceView& v) {
   return {{"id", v.instance.collaboration_id},
           {"name", v.collaboration_name},
           {"description", v.collaboration_description},
-          {"status", v.collaboration_status}};
+          {"status", wire_name(v.collaboration_status)}};
 }
 
 json instance_json(const core::InstanceView& v) {
   const auto& i = v.instance;
   json partners = json::array();
   for (const auto& p : v.partners)
-    partners.push_back(
-        {{"awsAccountId", p.aws_account_id}, {"displayName", p.display_name}, {"abilities", p.abilities},
-         {"status", p.status}});
+    partners.push_back({{"awsAccountId", p.aws_account_id},
+                        {"displayName", p.display_name},
+                        {"abilities", wire_names(p.abilities)},
+                        {"status", wire_name(p.status)}});
   json out = {{"instanceId", i.instance_id},
               {"instanceName", i.instance_name},
               {"instanceType", "STANDARD"},
               {"customerCanonicalName", v.customer_canonical_name},
-              {"creationStatus", i.creation_status},
+              {"creationStatus", wire_name(i.creation_status)},
               {"creationDatetime", format_iso8601(i.created_at)},
               {"s3BucketName", ""},
               {"awsAccountId", i.aws_account_id},
@@ -100,7 +106,7 @@ Result<core::AdvertiserChange> parse_advertiser_change(const json& body) {
 
 json advertiser_update_json(const catalog::AdvertiserUpdateRecord& u) {
   json out = {{"updateId", u.update_id},
-              {"status", u.status},
+              {"status", wire_name(u.status)},
               {"advertisersToAdd", u.request.value("advertisersToAdd", json::array())},
               {"advertisersToRemove", u.request.value("advertisersToRemove", json::array())},
               {"creationDatetime", format_iso8601(u.created_at)}};
@@ -109,9 +115,12 @@ json advertiser_update_json(const catalog::AdvertiserUpdateRecord& u) {
 }
 
 json invitation_json(const catalog::InvitationRecord& i) {
-  return {{"invitationId", i.invitation_id}, {"accountId", i.advertiser_id},
-          {"email", i.email},                {"role", i.role},
-          {"status", i.status},              {"creationDatetime", format_iso8601(i.created_at)}};
+  return {{"invitationId", i.invitation_id},
+          {"accountId", i.advertiser_id},
+          {"email", i.email},
+          {"role", i.role},
+          {"status", wire_name(i.status)},
+          {"creationDatetime", format_iso8601(i.created_at)}};
 }
 
 }  // namespace cleanroom::api::amc

@@ -36,8 +36,8 @@ void add_instance_routes(Router& router, core::Services& s, AmcCallerResolver ca
                 for (const auto& m : v.members)
                   members.push_back({{"awsAccountId", m.account_id},
                                      {"displayName", m.display_name},
-                                     {"abilities", m.abilities},
-                                     {"status", m.status}});
+                                     {"abilities", wire_names(m.abilities)},
+                                     {"status", wire_name(m.status)}});
                 json collab = collaboration_json(v);
                 collab["members"] = members;
                 collab["instanceId"] = v.instance.instance_id;

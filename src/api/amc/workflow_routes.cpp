@@ -223,7 +223,7 @@ json dry_run_json(const core::DryRunView& d) {
   json out = request_json(d.execution);
   out["dryRun"] = true;
   // As the public API marks a dry run: processed, not submitted to compute.
-  out["status"] = "SUCCEEDED";
+  out["status"] = wire_name(ExecutionStatus::Succeeded);
   out["statusReason"] = "dry run: the query was checked and planned, not run; nothing recorded";
   json columns = json::array();
   for (const auto& c : d.columns) columns.push_back(output_column_json(c));
@@ -236,7 +236,7 @@ json execution_json(const core::WorkflowExecutionView& v) {
   const int64_t last = std::max({e.created_at_ms, v.started_at_ms, v.finished_at_ms});
   json out = request_json(e);
   out["workflowExecutionId"] = e.execution_id;
-  out["status"] = v.status;
+  out["status"] = wire_name(v.status);
   out["createdTime"] = format_iso8601(e.created_at_ms / 1000);
   out["lastUpdatedTime"] = format_iso8601(last / 1000);
   if (v.started_at_ms) out["executionStartTime"] = format_iso8601(v.started_at_ms / 1000);
@@ -244,7 +244,7 @@ json execution_json(const core::WorkflowExecutionView& v) {
   if (!v.status_reason.empty()) out["statusReason"] = v.status_reason;
   // Not in the AMC API: how far a RUNNING execution is, as GetProtectedQuery shows it.
   if (v.progress) out["progress"] = progress_json(*v.progress);
-  if (v.status == "SUCCEEDED") {
+  if (v.status == ExecutionStatus::Succeeded) {
     out["outputS3URI"] = v.output_location;
     // No count of the rows the thresholds removed: it moves by one when one person's group
     // appears (docs/query-policy.md, "Threat model").
@@ -344,7 +344,7 @@ void add_workflow_routes(Router& router, core::Services& services, AmcCallerReso
                CR_ASSIGN(json body, parse_json_object(req.body));
                CR_TRY(check_known_fields(body, {"status"}));
                CR_ASSIGN(auto status, required_string(body, "status"));
-               if (status != "CANCELLED")
+               if (parse_wire<ExecutionStatus>(status) != ExecutionStatus::Cancelled)
                  return Error::validation(
                      "status must be CANCELLED: an execution can only be "
                      "cancelled",

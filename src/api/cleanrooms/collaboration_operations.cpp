@@ -13,19 +13,31 @@ std::optional<std::string> optional(const json& input, const char* name) {
   return input[name].get<std::string>();
 }
 
-core::CreateCollaborationRequest create_request(const json& in) {
+Result<std::vector<MemberAbility>> abilities(const json& names, const std::string& field) {
+  std::vector<MemberAbility> out;
+  for (const auto& name : names.get<std::vector<std::string>>()) {
+    auto ability = parse_wire<MemberAbility>(name);
+    if (!ability) return Error::validation(field + " has an unknown ability '" + name + "'", field);
+    out.push_back(*ability);
+  }
+  return out;
+}
+
+Result<core::CreateCollaborationRequest> create_request(const json& in) {
   core::CreateCollaborationRequest r;
   r.name = in["name"];
   r.description = in["description"];
   r.creator_display_name = in["creatorDisplayName"];
-  r.creator_abilities = in["creatorMemberAbilities"].get<std::vector<std::string>>();
+  CR_ASSIGN(r.creator_abilities, abilities(in["creatorMemberAbilities"], "creatorMemberAbilities"));
   r.creator_payment_config = in.value("creatorPaymentConfiguration", json());
   r.query_log_status = in["queryLogStatus"];
   r.data_encryption_metadata = in.value("dataEncryptionMetadata", json());
   r.analytics_engine = in.value("analyticsEngine", "");
-  for (const auto& m : in["members"])
-    r.members.push_back({m["accountId"], m["displayName"], m["memberAbilities"].get<std::vector<std::string>>(),
+  for (const auto& m : in["members"]) {
+    CR_ASSIGN(auto member_abilities, abilities(m["memberAbilities"], "members.memberAbilities"));
+    r.members.push_back({m["accountId"], m["displayName"], std::move(member_abilities),
                          m.value("paymentConfiguration", json())});
+  }
   return r;
 }
 
@@ -33,7 +45,8 @@ core::CreateCollaborationRequest create_request(const json& in) {
 
 void add_collaboration_operations(OperationTable& t, core::Services& s) {
   t["CreateCollaboration"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto v, s.collaborations.create(account, create_request(in)));
+    CR_ASSIGN(auto request, create_request(in));
+    CR_ASSIGN(auto v, s.collaborations.create(account, request));
     return json{{"collaboration", collaboration_json(v)}};
   };
   t["GetCollaboration"] = [&s](const std::string& account, const json& in) -> Result<json> {
@@ -41,9 +54,11 @@ void add_collaboration_operations(OperationTable& t, core::Services& s) {
     return json{{"collaboration", collaboration_json(v)}};
   };
   t["ListCollaborations"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto page, s.collaborations.list(account, in.value("memberStatus", ""), page_of(in)));
+    CR_ASSIGN(auto status, optional_state<MemberStatus>(in, "memberStatus"));
+    CR_ASSIGN(auto page, s.collaborations.list(account, status, page_of(in)));
     json out = {{"collaborationList", json::array()}};
-    for (const auto& v : page.first) out["collaborationList"].push_back(collaboration_summary_json(v));
+    for (const auto& v : page.first)
+      out["collaborationList"].push_back(collaboration_summary_json(v));
     if (!page.second.empty()) out["nextToken"] = page.second;
     return out;
   };

@@ -11,7 +11,8 @@ void add_membership_operations(OperationTable& t, core::Services& s) {
     core::CreateMembershipRequest r;
     r.collaboration_id = in["collaborationIdentifier"];
     r.query_log_status = in["queryLogStatus"];
-    r.default_destination = membership_destination_of(in.value("defaultResultConfiguration", json()));
+    CR_ASSIGN(r.default_destination,
+              membership_destination_of(in.value("defaultResultConfiguration", json())));
     r.destination_names = destination_names("defaultResultConfiguration");
     r.payment_config = in.value("paymentConfiguration", json());
     CR_ASSIGN(auto v, s.memberships.create(account, r));
@@ -22,16 +23,19 @@ void add_membership_operations(OperationTable& t, core::Services& s) {
     return json{{"membership", membership_json(v)}};
   };
   t["ListMemberships"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto page, s.memberships.list(account, in.value("status", ""), page_of(in)));
+    CR_ASSIGN(auto status, optional_state<MembershipStatus>(in, "status"));
+    CR_ASSIGN(auto page, s.memberships.list(account, status, page_of(in)));
     json out = {{"membershipSummaries", json::array()}};
-    for (const auto& v : page.first) out["membershipSummaries"].push_back(membership_summary_json(v));
+    for (const auto& v : page.first)
+      out["membershipSummaries"].push_back(membership_summary_json(v));
     if (!page.second.empty()) out["nextToken"] = page.second;
     return out;
   };
   t["UpdateMembership"] = [&s](const std::string& account, const json& in) -> Result<json> {
     core::UpdateMembershipRequest r;
     if (in.contains("queryLogStatus")) r.query_log_status = in["queryLogStatus"].get<std::string>();
-    r.default_destination = membership_destination_of(in.value("defaultResultConfiguration", json()));
+    CR_ASSIGN(r.default_destination,
+              membership_destination_of(in.value("defaultResultConfiguration", json())));
     r.destination_names = destination_names("defaultResultConfiguration");
     CR_ASSIGN(auto v, s.memberships.update(account, in["membershipIdentifier"], r));
     return json{{"membership", membership_json(v)}};

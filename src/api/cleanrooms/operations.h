@@ -22,4 +22,17 @@ inline std::optional<std::string> optional_string(const nlohmann::json& input, c
   return input[name].get<std::string>();
 }
 
+// An optional enum member of an operation's input (a list's filter), as its state. The model's
+// validation has let only the enum's names through; one cleanroom has no value for is refused.
+template <WireEnum E>
+Result<std::optional<E>> optional_state(const nlohmann::json& input, const char* name) {
+  if (!input.contains(name)) return std::optional<E>{};
+  const std::string text = input[name].get<std::string>();
+  auto state = parse_wire<E>(text);
+  if (!state)
+    return Error::validation(
+        std::string(name) + " '" + text + "' is not a " + std::string(WireNames<E>::noun), name);
+  return std::optional<E>(state);
+}
+
 }  // namespace cleanroom::api::cleanrooms

@@ -25,7 +25,7 @@ json summary_json(const core::ProtectedQueryView& v) {
           {"membershipId", q.membership_id},
           {"membershipArn", membership_arn(v.membership_account_id, q.membership_id)},
           {"createTime", seconds(q.created_at_ms)},
-          {"status", q.status},
+          {"status", wire_name(q.status)},
           {"receiverConfigurations", receiver_configurations(q)}};
 }
 
@@ -66,7 +66,7 @@ void add_protected_query_operations(OperationTable& t, core::Services& s) {
     r.analysis_template_arn = optional_string(sql, "analysisTemplateArn");
     if (sql.contains("parameters"))
       for (const auto& [k, v] : sql["parameters"].items()) r.parameters[k] = v.get<std::string>();
-    r.destination = query_destination_of(in.value("resultConfiguration", json()));
+    CR_ASSIGN(r.destination, query_destination_of(in.value("resultConfiguration", json())));
     r.destination_names = destination_names("resultConfiguration");
     CR_ASSIGN(auto v, s.protected_queries.start(account, r));
     return protected_query_json(v);
@@ -77,8 +77,9 @@ void add_protected_query_operations(OperationTable& t, core::Services& s) {
     return protected_query_json(v);
   };
   t["ListProtectedQueries"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto page, s.protected_queries.list(account, in["membershipIdentifier"],
-                                                  in.value("status", ""), page_of(in)));
+    CR_ASSIGN(auto status, optional_state<QueryStatus>(in, "status"));
+    CR_ASSIGN(auto page,
+              s.protected_queries.list(account, in["membershipIdentifier"], status, page_of(in)));
     json out = {{"protectedQueries", json::array()}};
     for (const auto& v : page.first) out["protectedQueries"].push_back(summary_json(v));
     if (!page.second.empty()) out["nextToken"] = page.second;

@@ -35,7 +35,7 @@ json collaboration_summary_json(const core::CollaborationView& v) {
               {"creatorDisplayName", c.creator_display_name},
               {"createTime", c.created_at},
               {"updateTime", c.updated_at},
-              {"memberStatus", v.member_status}};
+              {"memberStatus", wire_name(v.member_status)}};
   if (v.membership) {
     out["membershipId"] = v.membership->id;
     out["membershipArn"] = membership_arn(*v.membership);
@@ -56,9 +56,9 @@ json collaboration_json(const core::CollaborationView& v) {
 json member_summary_json(const core::MemberView& v) {
   const auto& m = v.member;
   json out = {{"accountId", m.account_id},
-              {"status", m.status},
+              {"status", wire_name(m.status)},
               {"displayName", m.display_name},
-              {"abilities", m.abilities},
+              {"abilities", wire_names(m.abilities)},
               {"createTime", m.created_at},
               {"updateTime", m.updated_at},
               {"paymentConfiguration", payment_json(m)}};
@@ -80,9 +80,10 @@ json membership_summary_json(const core::MembershipView& v) {
               {"collaborationName", v.collaboration.name},
               {"createTime", ms.created_at},
               {"updateTime", ms.updated_at},
-              {"status", ms.status},
-              {"memberAbilities", v.member.abilities},
-              {"paymentConfiguration", ms.payment_config.is_null() ? payment_json(v.member) : ms.payment_config}};
+              {"status", wire_name(ms.status)},
+              {"memberAbilities", wire_names(v.member.abilities)},
+              {"paymentConfiguration",
+               ms.payment_config.is_null() ? payment_json(v.member) : ms.payment_config}};
   return out;
 }
 

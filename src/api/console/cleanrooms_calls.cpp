@@ -51,8 +51,8 @@ void add_console_collaboration_reads(cleanrooms::OperationTable& t, core::Servic
     return json{{"collaboration", with_instance(cleanrooms::collaboration_json(v), v)}};
   };
   t["ListCollaborations"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto page, s.collaborations.list(account, in.value("memberStatus", ""),
-                                               cleanrooms::page_of(in)));
+    CR_ASSIGN(auto status, cleanrooms::optional_state<MemberStatus>(in, "memberStatus"));
+    CR_ASSIGN(auto page, s.collaborations.list(account, status, cleanrooms::page_of(in)));
     json out = {{"collaborationList", json::array()}};
     for (const auto& v : page.first)
       out["collaborationList"].push_back(with_instance(cleanrooms::collaboration_summary_json(v), v));

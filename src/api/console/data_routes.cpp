@@ -22,7 +22,8 @@ void add_data_routes(Router& r, core::Services& s, AwsAccountResolver account) {
           const std::string id = req.params.at("protectedQueryId");
           CR_ASSIGN(auto v, s.protected_queries.get(caller, req.params.at("membershipId"), id));
           if (!v.shows_result || v.query.result_location.empty())
-            return Error::validation("protected query " + id + " is " + v.query.status +
+            return Error::validation("protected query " + id + " is " +
+                                         wire_string(v.query.status) +
                                          " and has no result this account can read",
                                      "protectedQueryId");
           return result_file(s, v.query.result_location, "protected-query-" + id);
