@@ -20,10 +20,11 @@ json columns_json(const std::vector<AmcColumnDef>& columns) {
   return out;
 }
 
-AmcDataSetRecord dataset_from(const Row& r) {
+Result<AmcDataSetRecord> dataset_from(const Row& r) {
+  CR_ASSIGN(auto format, state_column<DataFormat>(r, "file_format"));
   AmcDataSetRecord d{r.str("instance_id"),    r.str("data_set_id"),   r.str("account_id"),
                      r.str("description"),    r.str("data_set_type"), r.str("period"),
-                     r.str("file_format"),    r.str("country_code"),  {},
+                     format,                  r.str("country_code"),  {},
                      r.integer("created_at"), r.integer("updated_at")};
   for (const auto& c : json::parse(r.str("columns")))
     d.columns.push_back({c["name"], c["description"], c["dataType"], c["columnType"], c["nullable"],
@@ -48,7 +49,7 @@ Status insert(Tx& tx, const AmcDataSetRecord& d) {
       "period, file_format, country_code, columns, created_at, updated_at) "
       "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
       {d.instance_id, d.data_set_id, d.account_id, text_or_null(d.description), d.data_set_type,
-       d.period, d.file_format, text_or_null(d.country_code), columns_json(d.columns).dump(),
+       d.period, wire_string(d.file_format), text_or_null(d.country_code), columns_json(d.columns).dump(),
        d.created_at, d.updated_at});
 }
 

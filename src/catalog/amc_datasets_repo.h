@@ -28,7 +28,7 @@ struct AmcDataSetRecord {
   std::string description;
   std::string data_set_type;  // FACT, DIMENSION
   std::string period;         // PT1M, PT1H, P1D, P7D, P1M
-  std::string file_format;    // CSV, JSON: the default format of uploads
+  DataFormat file_format = DataFormat::Csv;  // CSV or JSON: the default format of uploads
   std::string country_code;   // "" when not given
   std::vector<AmcColumnDef> columns;
   int64_t created_at = 0;

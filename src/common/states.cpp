@@ -68,6 +68,12 @@ constexpr Names<UploadStatus> kUploadStatusNames[] = {
     {UploadStatus::Failed, "FAILED"},
 };
 
+constexpr Names<DataFormat> kDataFormatNames[] = {
+    {DataFormat::Csv, "CSV"},
+    {DataFormat::Json, "JSON"},
+    {DataFormat::Parquet, "PARQUET"},
+};
+
 // docs/amc-api.md: an invitation is PENDING, then ACCEPTED. The store also allows REVOKED,
 // which nothing sets yet.
 constexpr Names<InvitationStatus> kInvitationStatusNames[] = {
@@ -95,6 +101,7 @@ CLEANROOM_WIRE_TABLE(InstanceStatus, kInstanceStatusNames)
 CLEANROOM_WIRE_TABLE(CollaborationStatus, kCollaborationStatusNames)
 CLEANROOM_WIRE_TABLE(ExecutionStatus, kExecutionStatusNames)
 CLEANROOM_WIRE_TABLE(UploadStatus, kUploadStatusNames)
+CLEANROOM_WIRE_TABLE(DataFormat, kDataFormatNames)
 CLEANROOM_WIRE_TABLE(InvitationStatus, kInvitationStatusNames)
 CLEANROOM_WIRE_TABLE(AdvertiserUpdateStatus, kAdvertiserUpdateStatusNames)
 #undef CLEANROOM_WIRE_TABLE

@@ -30,6 +30,8 @@ enum class CollaborationStatus { Invited, Active, Left, Removed, Deleted };
 enum class ExecutionStatus { Pending, Running, Succeeded, Failed, Cancelled };
 // An AMC data upload's status: uploads run to completion within the request.
 enum class UploadStatus { Succeeded, Failed };
+// The format of an AMC data set's files (fileFormat): JSON is one object per line.
+enum class DataFormat { Csv, Json, Parquet };
 // An invitation of a user into an AMC account.
 enum class InvitationStatus { Pending, Accepted, Revoked };
 // A change of an AMC instance's advertisers: applied at once, or refused as a whole.
@@ -54,6 +56,7 @@ CLEANROOM_WIRE_NAMES(InstanceStatus, "instance status");
 CLEANROOM_WIRE_NAMES(CollaborationStatus, "collaboration status");
 CLEANROOM_WIRE_NAMES(ExecutionStatus, "workflow execution status");
 CLEANROOM_WIRE_NAMES(UploadStatus, "upload status");
+CLEANROOM_WIRE_NAMES(DataFormat, "file format");
 CLEANROOM_WIRE_NAMES(InvitationStatus, "invitation status");
 CLEANROOM_WIRE_NAMES(AdvertiserUpdateStatus, "advertiser update status");
 #undef CLEANROOM_WIRE_NAMES

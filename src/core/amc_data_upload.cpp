@@ -119,8 +119,7 @@ Status check_amc_data_set(AmcDataSetRecord& d) {
   if (d.period.empty()) d.period = "P1D";
   if (!periods.count(d.period))
     return Error::validation("period must be one of " + one_of(periods), "period");
-  if (d.file_format.empty()) d.file_format = "CSV";
-  if (d.file_format != "CSV" && d.file_format != "JSON")
+  if (d.file_format == DataFormat::Parquet)
     return Error::validation("fileFormat must be CSV or JSON", "fileFormat");
   if (!d.country_code.empty()) {
     auto country = data::identity_country(d.country_code);
@@ -134,16 +133,11 @@ Result<UploadRequest> amc_upload_request(const AmcDataSetRecord& d, const AmcUpl
   UploadRequest req;
   req.database_name = d.instance_id;
   req.table_name = d.data_set_id;
-  std::string format = s.file_format.empty() ? d.file_format : s.file_format;
-  if (format == "CSV")
-    req.format = data::FileFormat::Csv;
-  else if (format == "JSON")
-    req.format = data::FileFormat::JsonLines;
-  else if (format == "PARQUET")
-    req.format = data::FileFormat::Parquet;
-  else
-    return Error::validation("fileFormat must be CSV, JSON or PARQUET, not '" + format + "'",
-                             "fileFormat");
+  switch (s.file_format.value_or(d.file_format)) {
+    case DataFormat::Csv: req.format = data::FileFormat::Csv; break;
+    case DataFormat::Json: req.format = data::FileFormat::JsonLines; break;
+    case DataFormat::Parquet: req.format = data::FileFormat::Parquet; break;
+  }
   for (const auto& c : d.columns) {
     req.columns.push_back({c.name, data_types().at(c.data_type)});
     if (!c.identifier_type.empty()) req.pii[c.name] = identifier_types().at(c.identifier_type);
@@ -263,9 +257,7 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
   u.upload_id = crypto::uuid4();
   u.instance_id = d.instance_id;
   u.data_set_id = d.data_set_id;
-  u.source = {{"fileFormat", req.format == data::FileFormat::Csv         ? "CSV"
-                             : req.format == data::FileFormat::JsonLines ? "JSON"
-                                                                         : "PARQUET"},
+  u.source = {{"fileFormat", wire_string(source.file_format.value_or(d.file_format))},
               {"countryCode", req.country},
               {"updateStrategy", strategy}};
   if (!source.bucket.empty())

@@ -22,7 +22,7 @@ struct AmcUploadSource {
   std::string file_path;  // a local file (an HTTP body held in memory), or
   std::string bucket;     // an object of the context's buckets
   std::string key;
-  std::string file_format;      // CSV, JSON (lines) or PARQUET; "" = the data set's
+  std::optional<DataFormat> file_format;  // unset: the data set's
   std::string country_code;     // "" = the data set's, else US
   std::string update_strategy;  // "" = FULL_REPLACE
 };

@@ -83,6 +83,9 @@ TEST(States, AmcStatusesRoundTrip) {
   expect_names<UploadStatus>(
       {{UploadStatus::Succeeded, "SUCCEEDED"}, {UploadStatus::Failed, "FAILED"}});
   expect_refused<UploadStatus>({"", "SUCCESS", "COMPLETED", "Succeeded"});
+  expect_names<DataFormat>(
+      {{DataFormat::Csv, "CSV"}, {DataFormat::Json, "JSON"}, {DataFormat::Parquet, "PARQUET"}});
+  expect_refused<DataFormat>({"", "csv", "JSONL", "XML"});
   expect_names<InvitationStatus>({{InvitationStatus::Pending, "PENDING"},
                                   {InvitationStatus::Accepted, "ACCEPTED"},
                                   {InvitationStatus::Revoked, "REVOKED"}});

@@ -42,6 +42,21 @@ Result<std::string> parse_identifier_type(const json& v, const std::string& fiel
   return required_string(v, "identifierType", field + ".");
 }
 
+// A fileFormat given by its name: CSV, JSON or PARQUET.
+Result<DataFormat> data_format_named(const std::string& name) {
+  if (auto format = parse_wire<DataFormat>(name)) return *format;
+  return Error::validation("fileFormat must be CSV, JSON or PARQUET, not '" + name + "'",
+                           "fileFormat");
+}
+
+// A data set's fileFormat, which names the default format of its uploads.
+Result<std::optional<DataFormat>> data_format(const json& body) {
+  CR_ASSIGN(auto name, optional_string(body, "fileFormat"));
+  if (!name) return std::optional<DataFormat>();
+  CR_ASSIGN(DataFormat format, data_format_named(*name));
+  return std::optional<DataFormat>(format);
+}
+
 Result<AmcDataSetRecord> parse_data_set(json body) {
   // The current API wraps the definition in {"dataSet": {...}}; the reference sends it bare.
   if (body.size() == 1 && body.contains("dataSet")) {
@@ -56,12 +71,12 @@ Result<AmcDataSetRecord> parse_data_set(json body) {
   CR_ASSIGN(auto description, optional_string(body, "description"));
   CR_ASSIGN(auto type, optional_string(body, "dataSetType"));
   CR_ASSIGN(auto period, optional_string(body, "period"));
-  CR_ASSIGN(auto format, optional_string(body, "fileFormat"));
+  CR_ASSIGN(auto format, data_format(body));
   CR_ASSIGN(auto country, optional_string(body, "countryCode"));
   d.description = description.value_or("");
   d.data_set_type = type.value_or("");
   d.period = period.value_or("");
-  d.file_format = format.value_or("");
+  d.file_format = format.value_or(DataFormat::Csv);
   d.country_code = country.value_or("");
   if (!body.contains("columns")) return Error::validation("field 'columns' is required", "columns");
   CR_ASSIGN(json columns, optional_object_array(body, "columns"));
@@ -107,7 +122,7 @@ json data_set_json(const AmcDataSetRecord& d) {
               {"description", d.description},
               {"dataSetType", d.data_set_type},
               {"period", d.period},
-              {"fileFormat", d.file_format},
+              {"fileFormat", wire_name(d.file_format)},
               {"columns", columns},
               {"createdAt", format_iso8601(d.created_at)},
               {"updatedAt", format_iso8601(d.updated_at)}};
@@ -131,10 +146,13 @@ json upload_json(const AmcUploadRecord& u) {
 
 // fileFormat of an upload: "CSV", "JSON", "PARQUET", or the current API's object
 // ({"csvDataFormat": {...}}, {"jsonDataFormat": "LINES"}, {"parquetDataFormat": ...}).
-Result<std::string> parse_file_format(const json& body) {
+Result<std::optional<DataFormat>> parse_file_format(const json& body) {
   auto it = body.find("fileFormat");
-  if (it == body.end()) return std::string();
-  if (it->is_string()) return it->get<std::string>();
+  if (it == body.end()) return std::optional<DataFormat>();
+  if (it->is_string()) {
+    CR_ASSIGN(DataFormat format, data_format_named(it->get<std::string>()));
+    return std::optional<DataFormat>(format);
+  }
   if (!it->is_object() || it->size() != 1)
     return Error::validation(
         "fileFormat must be CSV, JSON or PARQUET, or an object with one of csvDataFormat, "
@@ -151,7 +169,7 @@ Result<std::string> parse_file_format(const json& body) {
     if (delimiter != options.end() && *delimiter != ",")
       return Error::validation("only ',' is supported as fileFormat.csvDataFormat.fieldDelimiter",
                                "fileFormat.csvDataFormat.fieldDelimiter");
-    return std::string("CSV");
+    return std::optional<DataFormat>(DataFormat::Csv);
   }
   if (kind == "jsonDataFormat") {
     if (options != "LINES")
@@ -159,9 +177,9 @@ Result<std::string> parse_file_format(const json& body) {
           "only LINES (one object per line) is supported as "
           "fileFormat.jsonDataFormat",
           "fileFormat.jsonDataFormat");
-    return std::string("JSON");
+    return std::optional<DataFormat>(DataFormat::Json);
   }
-  if (kind == "parquetDataFormat") return std::string("PARQUET");
+  if (kind == "parquetDataFormat") return std::optional<DataFormat>(DataFormat::Parquet);
   return Error::validation("unknown field 'fileFormat." + kind + "'", "fileFormat." + kind);
 }
 
@@ -269,7 +287,9 @@ void add_data_upload_routes(Router& router, core::Services& services, AmcCallerR
             return Error::validation(
                 "the request body is empty: send the data, or a JSON request with "
                 "Content-Type application/json");
-          source.file_format = req.query_value("fileFormat");
+          if (std::string format = req.query_value("fileFormat"); !format.empty()) {
+            CR_ASSIGN(source.file_format, data_format_named(format));
+          }
           source.country_code = req.query_value("countryCode");
           source.update_strategy = req.query_value("updateStrategy");
           // Held in memory, not a temporary file: raw identity values never reach disk.
