@@ -97,7 +97,7 @@ struct World {
     c.name = "bench";
     c.creator_display_name = "Advertiser";
     c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
-    c.members = {{kPlatform, "Platform", {}, nullptr}};
+    c.members = {{kPlatform, "Platform", {}, std::nullopt}};
     auto collaboration = s.collaborations.create(kAdvertiser, c).value().collaboration.id;
     core::CreateMembershipRequest join;
     join.collaboration_id = collaboration;

@@ -7,6 +7,12 @@ namespace {
 
 using nlohmann::json;
 
+std::optional<bool> optional_bool(const Row& r, std::string_view col) {
+  if (r.is_null(col)) return std::nullopt;
+  return r.integer(col) != 0;
+}
+Value optional_bool(const std::optional<bool>& b) { return b ? Value(int64_t{*b}) : Value(nullptr); }
+
 Value json_or_null(const json& j) { return j.is_null() ? Value(nullptr) : Value(j.dump()); }
 json parse_or_null(const Row& r, std::string_view col) {
   return r.is_null(col) ? json() : json::parse(r.str(col));
@@ -33,11 +39,9 @@ Result<std::vector<MemberAbility>> abilities_from(const Row& r) {
 Result<std::optional<S3Destination>> destination_from(const Row& r) {
   if (r.is_null("result_bucket")) return std::optional<S3Destination>();
   CR_ASSIGN(auto format, state_column<ResultFormat>(r, "result_format"));
-  S3Destination d{r.str("result_bucket"), r.str("result_key_prefix"), format, std::nullopt,
-                  r.str("result_role_arn")};
-  if (!r.is_null("result_single_file_output"))
-    d.single_file_output = r.integer("result_single_file_output") != 0;
-  return std::optional<S3Destination>(std::move(d));
+  return std::optional<S3Destination>(
+      S3Destination{r.str("result_bucket"), r.str("result_key_prefix"), format,
+                    optional_bool(r, "result_single_file_output"), r.str("result_role_arn")});
 }
 
 // The destination's five columns, in the order result_bucket, result_key_prefix, result_format,
@@ -45,7 +49,7 @@ Result<std::optional<S3Destination>> destination_from(const Row& r) {
 std::vector<Value> destination_columns(const std::optional<S3Destination>& d) {
   if (!d) return {nullptr, std::string(), wire_string(ResultFormat::Csv), nullptr, std::string()};
   return {d->bucket, d->key_prefix, wire_string(d->format),
-          d->single_file_output ? Value(int64_t{*d->single_file_output}) : Value(nullptr), d->role_arn};
+          optional_bool(d->single_file_output), d->role_arn};
 }
 
 Result<MemberRecord> member_from(const Row& r) {
@@ -56,7 +60,7 @@ Result<MemberRecord> member_from(const Row& r) {
                       r.str("display_name"),
                       std::move(abilities),
                       status,
-                      parse_or_null(r, "payment_config"),
+                      optional_bool(r, "pays_for_queries"),
                       r.integer("created_at"),
                       r.integer("updated_at")};
 }
@@ -70,7 +74,7 @@ Result<MembershipRecord> membership_from(const Row& r) {
                           status,
                           r.str("query_log_status"),
                           std::move(destination),
-                          parse_or_null(r, "payment_config"),
+                          optional_bool(r, "pays_for_queries"),
                           r.integer("created_at"),
                           r.integer("updated_at")};
 }
@@ -131,9 +135,9 @@ Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::str
 Status insert_member(Tx& tx, const MemberRecord& m) {
   return tx.exec(
       "INSERT INTO members (collaboration_id, account_id, display_name, abilities, status, "
-      "payment_config, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+      "pays_for_queries, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
       {m.collaboration_id, m.account_id, m.display_name, json(wire_names(m.abilities)).dump(),
-       wire_string(m.status), json_or_null(m.payment_config), m.created_at, m.updated_at});
+       wire_string(m.status), optional_bool(m.pays_for_queries), m.created_at, m.updated_at});
 }
 
 Result<std::optional<MemberRecord>> find_member(Tx& tx, const std::string& collaboration_id,
@@ -156,11 +160,11 @@ Status set_member_status(Tx& tx, const std::string& collaboration_id, const std:
 
 Status insert_membership(Tx& tx, const MembershipRecord& m) {
   std::vector<Value> values{m.id, m.collaboration_id, m.account_id, wire_string(m.status), m.query_log_status,
-                            json_or_null(m.payment_config), m.created_at, m.updated_at};
+                            optional_bool(m.pays_for_queries), m.created_at, m.updated_at};
   for (auto& v : destination_columns(m.default_destination)) values.push_back(std::move(v));
   return tx.exec(
       "INSERT INTO memberships (membership_id, collaboration_id, account_id, status, query_log_status, "
-      "payment_config, created_at, updated_at, result_bucket, result_key_prefix, result_format, "
+      "pays_for_queries, created_at, updated_at, result_bucket, result_key_prefix, result_format, "
       "result_single_file_output, result_role_arn) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
       values);
 }
@@ -186,12 +190,12 @@ Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::
 }
 
 Status update_membership(Tx& tx, const MembershipRecord& m) {
-  std::vector<Value> values{wire_string(m.status), m.query_log_status, json_or_null(m.payment_config),
+  std::vector<Value> values{wire_string(m.status), m.query_log_status, optional_bool(m.pays_for_queries),
                             m.updated_at};
   for (auto& v : destination_columns(m.default_destination)) values.push_back(std::move(v));
   values.push_back(m.id);
   return tx.exec(
-      "UPDATE memberships SET status = ?, query_log_status = ?, payment_config = ?, updated_at = ?, "
+      "UPDATE memberships SET status = ?, query_log_status = ?, pays_for_queries = ?, updated_at = ?, "
       "result_bucket = ?, result_key_prefix = ?, result_format = ?, result_single_file_output = ?, "
       "result_role_arn = ? WHERE membership_id = ?",
       values);

@@ -35,7 +35,7 @@ struct MemberRecord {
   std::string display_name;
   std::vector<MemberAbility> abilities;  // stored as a JSON array of wire names
   MemberStatus status = MemberStatus::Invited;
-  nlohmann::json payment_config;   // null when absent
+  std::optional<bool> pays_for_queries;  // unset: as its abilities say (core::pays_for_queries)
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };
@@ -47,7 +47,7 @@ struct MembershipRecord {
   MembershipStatus status = MembershipStatus::Active;
   std::string query_log_status;
   std::optional<S3Destination> default_destination;
-  nlohmann::json payment_config;         // null when absent
+  std::optional<bool> pays_for_queries;  // unset: as its member entry says
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };

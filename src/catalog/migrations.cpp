@@ -469,6 +469,18 @@ UPDATE memberships SET
 WHERE default_result_config IS NOT NULL;
 ALTER TABLE memberships DROP COLUMN default_result_config;
 )sql",
+      // 18: who pays for query compute as the core's own column, not Clean Rooms'
+      // (Membership)PaymentConfiguration JSON. NULL: not given, so as the member's abilities say.
+      R"sql(
+ALTER TABLE members ADD COLUMN pays_for_queries INTEGER;
+UPDATE members SET pays_for_queries = json_extract(payment_config, '$.queryCompute.isResponsible')
+WHERE payment_config IS NOT NULL;
+ALTER TABLE members DROP COLUMN payment_config;
+ALTER TABLE memberships ADD COLUMN pays_for_queries INTEGER;
+UPDATE memberships SET pays_for_queries = json_extract(payment_config, '$.queryCompute.isResponsible')
+WHERE payment_config IS NOT NULL;
+ALTER TABLE memberships DROP COLUMN payment_config;
+)sql",
   };
   return steps;
 }

@@ -47,7 +47,7 @@ Result<CollaborationView> view_of(Tx& tx, const CollaborationRecord& c, const Me
 }  // namespace
 
 bool pays_for_queries(const MemberRecord& m) {
-  if (m.payment_config.is_object()) return m.payment_config.value("/queryCompute/isResponsible"_json_pointer, false);
+  if (m.pays_for_queries) return *m.pays_for_queries;
   return has(m.abilities, MemberAbility::CanQuery);
 }
 
@@ -68,19 +68,19 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
                                                  const std::vector<std::string>& active_accounts) {
   std::set<std::string> seen{creator_account_id};
   int payers = 0, queriers = 0;
-  auto count = [&](const std::vector<MemberAbility>& abilities, const nlohmann::json& payment) {
+  auto count = [&](const std::vector<MemberAbility>& abilities, std::optional<bool> payment) {
     queriers += has(abilities, MemberAbility::CanQuery);
     MemberRecord probe;
     probe.abilities = abilities;
-    probe.payment_config = payment;
+    probe.pays_for_queries = payment;
     payers += pays_for_queries(probe);
   };
-  count(req.creator_abilities, req.creator_payment_config);
+  count(req.creator_abilities, req.creator_pays_for_queries);
   for (const auto& m : req.members) {
     if (!seen.insert(m.account_id).second)
       return Error::validation("account " + m.account_id + " is listed more than once (the creator is a member "
                                "already and must not be listed in members)", "members");
-    count(m.abilities, m.payment_config);
+    count(m.abilities, m.pays_for_queries);
   }
   if (payers > 1)
     return Error::validation("exactly one member pays for query compute; " + std::to_string(payers) +
@@ -94,19 +94,20 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
   CR_TRY(repo::insert(tx, c));
   auto add = [&](const std::string& account, const std::string& name,
                  const std::vector<MemberAbility>& abilities,
-                 const nlohmann::json& payment) -> Status {
+                 std::optional<bool> payment) -> Status {
     bool active = has(active_accounts, account);
     MemberRecord m{
         c.id,    account, name, abilities, active ? MemberStatus::Active : MemberStatus::Invited,
         payment, now,     now};
     CR_TRY(repo::insert_member(tx, m));
     if (!active) return {};
-    nlohmann::json pay = {{"queryCompute", {{"isResponsible", pays_for_queries(m)}}}};
     return repo::insert_membership(tx, {crypto::uuid4(), c.id, account, MembershipStatus::Active,
-                                        req.query_log_status, std::nullopt, pay, now, now});
+                                        req.query_log_status, std::nullopt, pays_for_queries(m),
+                                        now, now});
   };
-  CR_TRY(add(creator_account_id, req.creator_display_name, req.creator_abilities, req.creator_payment_config));
-  for (const auto& m : req.members) CR_TRY(add(m.account_id, m.display_name, m.abilities, m.payment_config));
+  CR_TRY(add(creator_account_id, req.creator_display_name, req.creator_abilities,
+             req.creator_pays_for_queries));
+  for (const auto& m : req.members) CR_TRY(add(m.account_id, m.display_name, m.abilities, m.pays_for_queries));
   return c;
 }
 

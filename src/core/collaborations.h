@@ -15,7 +15,7 @@ struct MemberSpec {
   std::string account_id;
   std::string display_name;
   std::vector<MemberAbility> abilities;
-  nlohmann::json payment_config;  // null: the member who can query pays
+  std::optional<bool> pays_for_queries;  // unset: the member who can query pays
 };
 
 struct CreateCollaborationRequest {
@@ -23,7 +23,7 @@ struct CreateCollaborationRequest {
   std::string description;
   std::string creator_display_name;
   std::vector<MemberAbility> creator_abilities;
-  nlohmann::json creator_payment_config;
+  std::optional<bool> creator_pays_for_queries;
   std::vector<MemberSpec> members;  // excludes the creator
   std::string query_log_status = "DISABLED";
   nlohmann::json data_encryption_metadata;

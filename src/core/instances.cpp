@@ -214,7 +214,7 @@ Result<InstanceView> InstanceService::create(const AmcCaller& caller, const Crea
         service = &role;
         continue;
       }
-      collab.members.push_back({platform_id(role.role), role.display_name, role.abilities, nullptr});
+      collab.members.push_back({platform_id(role.role), role.display_name, role.abilities, std::nullopt});
       active.push_back(platform_id(role.role));
     }
     active.push_back(platform_id("SERVICE"));
@@ -227,10 +227,10 @@ Result<InstanceView> InstanceService::create(const AmcCaller& caller, const Crea
     collab.members.insert(collab.members.begin(), {req.aws_account_id,
                                                    advertiser.empty() ? "Advertiser" : advertiser,
                                                    {MemberAbility::CanReceiveResults},
-                                                   nullptr});
+                                                   std::nullopt});
     for (const auto& p : req.partners) {
       if (p.aws_account_id == req.aws_account_id) continue;  // the primary account is a member already
-      collab.members.push_back({p.aws_account_id, p.display_name, p.abilities, nullptr});
+      collab.members.push_back({p.aws_account_id, p.display_name, p.abilities, std::nullopt});
     }
     CR_ASSIGN(auto c, create_collaboration(tx, platform_id("SERVICE"), collab, active));
     CR_TRY(associate_platform_tables(tx, c.id));

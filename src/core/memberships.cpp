@@ -56,9 +56,7 @@ Result<MembershipView> MembershipService::create(const std::string& caller, cons
     if (req.default_destination)
       CR_TRY(check_own_destination(tx, member, *req.default_destination, req.destination_names));
     int64_t now = now_epoch_seconds();
-    json pay = req.payment_config.is_null()
-                   ? json{{"queryCompute", {{"isResponsible", pays_for_queries(member)}}}}
-                   : req.payment_config;
+    const bool pay = req.pays_for_queries.value_or(pays_for_queries(member));
     MembershipRecord ms{crypto::uuid4(),
                         collab.id,
                         caller,

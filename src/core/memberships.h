@@ -18,7 +18,7 @@ struct CreateMembershipRequest {
   std::string query_log_status;
   std::optional<S3Destination> default_destination;
   DestinationNames destination_names;  // how errors name it: the face's fields
-  nlohmann::json payment_config;       // MembershipPaymentConfiguration or null
+  std::optional<bool> pays_for_queries;  // unset: as the member entry says
 };
 
 struct UpdateMembershipRequest {

@@ -121,7 +121,7 @@ TEST_F(Buckets, MembershipDestinationsMustBeTheMembersOwn) {
   c.description = "d";
   c.creator_display_name = "A";
   c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
-  c.members = {{kB, "B", {MemberAbility::CanReceiveResults}, nullptr}};
+  c.members = {{kB, "B", {MemberAbility::CanReceiveResults}, std::nullopt}};
   c.query_log_status = "DISABLED";
   auto collab = t.s().collaborations.create(kA, c);
   ASSERT_TRUE(collab.ok()) << collab.error().message;

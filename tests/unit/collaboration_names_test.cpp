@@ -37,7 +37,7 @@ TEST(CollaborationNames, CreateChecksTheNameAndEveryDisplayName) {
   core::CreateCollaborationRequest req;
   req.name = "partners";
   req.creator_display_name = "Partner";
-  req.members = {{"111111111111", "Advertiser", {}, nullptr}, {"222222222222", "AMC service", {}, nullptr}};
+  req.members = {{"111111111111", "Advertiser", {}, std::nullopt}, {"222222222222", "AMC service", {}, std::nullopt}};
   auto s = core::check_collaboration_names(req);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().kind, ErrorKind::Validation);

@@ -49,7 +49,7 @@ class MembershipBuckets : public ::testing::Test {
     req.creator_display_name = "Creator";
     req.creator_abilities = {MemberAbility::CanQuery};
     req.query_log_status = "DISABLED";
-    req.members = {{kReceiver, "Receiver", {MemberAbility::CanReceiveResults}, nullptr}};
+    req.members = {{kReceiver, "Receiver", {MemberAbility::CanReceiveResults}, std::nullopt}};
     auto c = s_->collaborations.create(kCreator, req);
     ASSERT_TRUE(c.ok()) << c.error().message;
     collaboration_ = c->collaboration.id;
@@ -138,7 +138,7 @@ TEST_F(MembershipBuckets, TheRuleIsPerMemberAndPerCollaboration) {
   req.creator_display_name = "Creator";
   req.creator_abilities = {MemberAbility::CanQuery};
   req.query_log_status = "DISABLED";
-  req.members = {{kReceiver, "Receiver", {MemberAbility::CanReceiveResults}, nullptr}};
+  req.members = {{kReceiver, "Receiver", {MemberAbility::CanReceiveResults}, std::nullopt}};
   auto second = s_->collaborations.create(kCreator, req);
   ASSERT_TRUE(second.ok()) << second.error().message;
   ASSERT_TRUE(s_->memberships.register_data_bucket(second->collaboration.id, kReceiver, "elsewhere-data").ok());

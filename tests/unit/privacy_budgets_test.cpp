@@ -47,7 +47,7 @@ struct PrivacyBudgets : ::testing::Test {
     c.name = "budgets";
     c.creator_display_name = "A";
     c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
-    c.members = {{kB, "B", {}, nullptr}, {kC, "C", {}, nullptr}};
+    c.members = {{kB, "B", {}, std::nullopt}, {kC, "C", {}, std::nullopt}};
     collaboration_id = t.s().collaborations.create(kA, c).value().collaboration.id;
     membership_a = join(kA);
     membership_b = join(kB);

@@ -71,7 +71,7 @@ struct ProtectedQueries : ::testing::Test {
     c.name = "test";
     c.creator_display_name = "A";
     c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
-    c.members = {{kB, "B", {}, nullptr}};
+    c.members = {{kB, "B", {}, std::nullopt}};
     c.query_log_status = query_log;
     collaboration_id = core.s().collaborations.create(kA, c).value().collaboration.id;
     membership_a = core.s()

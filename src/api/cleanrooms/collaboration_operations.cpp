@@ -29,14 +29,14 @@ Result<core::CreateCollaborationRequest> create_request(const json& in) {
   r.description = in["description"];
   r.creator_display_name = in["creatorDisplayName"];
   CR_ASSIGN(r.creator_abilities, abilities(in["creatorMemberAbilities"], "creatorMemberAbilities"));
-  r.creator_payment_config = in.value("creatorPaymentConfiguration", json());
+  r.creator_pays_for_queries = pays_for_queries_of(in.value("creatorPaymentConfiguration", json()));
   r.query_log_status = in["queryLogStatus"];
   r.data_encryption_metadata = in.value("dataEncryptionMetadata", json());
   r.analytics_engine = in.value("analyticsEngine", "");
   for (const auto& m : in["members"]) {
     CR_ASSIGN(auto member_abilities, abilities(m["memberAbilities"], "members.memberAbilities"));
     r.members.push_back({m["accountId"], m["displayName"], std::move(member_abilities),
-                         m.value("paymentConfiguration", json())});
+                         pays_for_queries_of(m.value("paymentConfiguration", json()))});
   }
   return r;
 }

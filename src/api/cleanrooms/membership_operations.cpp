@@ -14,7 +14,7 @@ void add_membership_operations(OperationTable& t, core::Services& s) {
     CR_ASSIGN(r.default_destination,
               membership_destination_of(in.value("defaultResultConfiguration", json())));
     r.destination_names = destination_names("defaultResultConfiguration");
-    r.payment_config = in.value("paymentConfiguration", json());
+    r.pays_for_queries = pays_for_queries_of(in.value("paymentConfiguration", json()));
     CR_ASSIGN(auto v, s.memberships.create(account, r));
     return json{{"membership", membership_json(v)}};
   };

@@ -20,11 +20,16 @@ namespace {
 
 std::string membership_arn(const catalog::MembershipRecord& m) { return cleanrooms::membership_arn(m.account_id, m.id); }
 
-json payment_json(const catalog::MemberRecord& m) {
-  return {{"queryCompute", {{"isResponsible", core::pays_for_queries(m)}}}};
+}  // namespace
+
+json payment_json(bool pays_for_queries) {
+  return {{"queryCompute", {{"isResponsible", pays_for_queries}}}};
 }
 
-}  // namespace
+std::optional<bool> pays_for_queries_of(const json& payment) {
+  if (!payment.is_object()) return std::nullopt;
+  return payment.value("/queryCompute/isResponsible"_json_pointer, false);
+}
 
 json collaboration_summary_json(const core::CollaborationView& v) {
   const auto& c = v.collaboration;
@@ -61,7 +66,7 @@ json member_summary_json(const core::MemberView& v) {
               {"abilities", wire_names(m.abilities)},
               {"createTime", m.created_at},
               {"updateTime", m.updated_at},
-              {"paymentConfiguration", payment_json(m)}};
+              {"paymentConfiguration", payment_json(core::pays_for_queries(m))}};
   if (v.membership) {
     out["membershipId"] = v.membership->id;
     out["membershipArn"] = membership_arn(*v.membership);
@@ -83,7 +88,7 @@ json membership_summary_json(const core::MembershipView& v) {
               {"status", wire_name(ms.status)},
               {"memberAbilities", wire_names(v.member.abilities)},
               {"paymentConfiguration",
-               ms.payment_config.is_null() ? payment_json(v.member) : ms.payment_config}};
+               payment_json(ms.pays_for_queries.value_or(core::pays_for_queries(v.member)))}};
   return out;
 }
 

@@ -14,6 +14,10 @@ std::string collaboration_arn(const catalog::CollaborationRecord& c);
 std::string membership_arn(const std::string& account_id, const std::string& membership_id);
 std::string configured_table_arn(const std::string& account_id, const std::string& configured_table_id);
 
+// (Membership)PaymentConfiguration: only query compute is paid for here. Null in: not given.
+nlohmann::json payment_json(bool pays_for_queries);
+std::optional<bool> pays_for_queries_of(const nlohmann::json& payment);
+
 nlohmann::json collaboration_json(const core::CollaborationView& v);
 nlohmann::json collaboration_summary_json(const core::CollaborationView& v);
 nlohmann::json member_summary_json(const core::MemberView& v);
