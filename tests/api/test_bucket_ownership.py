@@ -195,6 +195,17 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
         self.assertEqual(cr.list_protected_queries(membershipIdentifier=ms)["protectedQueries"], [])
         self.assertEqual(self.bucket_files("a-results"), before)
 
+    def forge_default(self, membership_id, bucket, key_prefix):
+        """Deliberately past the API, straight into the catalog: no call can set another account's
+        bucket, so this forges what an old data dir holds, or what anyone with disk access writes."""
+        db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
+        try:
+            with db:
+                db.execute("UPDATE memberships SET result_bucket = ?, result_key_prefix = ? "
+                           "WHERE membership_id = ?", (bucket, key_prefix, membership_id))
+        finally:
+            db.close()
+
     # --- delivering into another party's bucket: the AMC face -----------------------------------
     def test_amc_execution_cannot_deliver_into_another_partys_bucket(self):
         """An instance's results go to its membership's destination. One set before buckets had
@@ -213,15 +224,7 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
         self.assertEqual(ctx.exception.response["Error"]["Code"], "AccessDeniedException")
         ms = cr.create_membership(collaborationIdentifier=collab["id"], queryLogStatus="DISABLED",
                                   defaultResultConfiguration=s3_result("b-results", "amc"))["membership"]
-        # Deliberately past the API, straight into the catalog: no call can set another account's
-        # bucket, so this forges what an old data dir holds, or what anyone with disk access writes.
-        db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
-        try:
-            with db:
-                db.execute("UPDATE memberships SET result_bucket = ?, result_key_prefix = ? "
-                           "WHERE membership_id = ?", ("a-results", "amc", ms["id"]))
-        finally:
-            db.close()
+        self.forge_default(ms["id"], "a-results", "amc")
         before = self.bucket_files("a-results")
         status, body, _ = self.user_b.call("POST", f"/amc/reporting/{instance}/workflowExecutions", {
             "workflow": {"workflowId": "w", "sqlQuery": "SELECT COUNT(DISTINCT user_id) AS n FROM dsp_impressions"},
@@ -243,13 +246,7 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
                                     queryLogStatus="DISABLED", members=[])["collaboration"]
         ms = cr.create_membership(collaborationIdentifier=c["id"], queryLogStatus="DISABLED",
                                   defaultResultConfiguration=s3_result("b-results"))["membership"]["id"]
-        db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
-        try:
-            with db:  # as a data dir from before buckets had owners holds it
-                db.execute("UPDATE memberships SET result_bucket = 'a-results' WHERE membership_id = ?",
-                           (ms,))
-        finally:
-            db.close()
+        self.forge_default(ms, "a-results", "")
         sql = {"queryString": "SELECT COUNT(*) AS n FROM nothing"}
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             cr.start_protected_query(type="SQL", membershipIdentifier=ms, sqlParameters=sql)
@@ -257,13 +254,7 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
         self.assertEqual(err["Error"]["Code"], "AccessDeniedException")
         self.assertIn("the default result destination of membership " + ms, err["Error"]["Message"])
         self.assertNotIn("resultConfiguration.outputConfiguration", err["Error"]["Message"])
-        db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
-        try:
-            with db:
-                db.execute("UPDATE memberships SET result_bucket = 'b-results', result_key_prefix = '../a' "
-                           "WHERE membership_id = ?", (ms,))
-        finally:
-            db.close()
+        self.forge_default(ms, "b-results", "../a")
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             cr.start_protected_query(type="SQL", membershipIdentifier=ms, sqlParameters=sql)
         err = ctx.exception.response
