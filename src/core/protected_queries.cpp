@@ -93,9 +93,17 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
   if (!receiving || !receiving->default_destination)
     return Error::validation("member " + account + " has no result destination configured",
                              names.field(names.member));
-  CR_TRY(check_receiver_bucket(
-      tx, account, *receiving->default_destination,
-      DestinationNames::stored("the default result destination of member " + account)));
+  const std::string what = "the default result destination of member " + account;
+  if (Status usable = check_receiver_bucket(tx, account, *receiving->default_destination,
+                                            DestinationNames::stored(what));
+      !usable.ok()) {
+    // The caller learns that another member's default is unusable, never where it points.
+    const bool bucket = usable.error().kind == ErrorKind::AccessDenied;
+    return Error(usable.error().kind, what + ": its " +
+                                          (bucket ? "bucket is not a bucket of account " + account
+                                                  : std::string("key prefix is not valid")) +
+                                          "; member " + account + " must update it");
+  }
   return destination_of(account, *receiving->default_destination);
 }
 

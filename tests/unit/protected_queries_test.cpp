@@ -256,6 +256,8 @@ TEST_F(ProtectedQueries, AnotherMembersUnusableDefaultIsNamedAsTheirs) {
   EXPECT_NE(forged.error().message.find(std::string("the default result destination of member ") + kB),
             std::string::npos)
       << forged.error().message;
+  EXPECT_EQ(forged.error().message.find("'results'"), std::string::npos)
+      << "the caller does not learn where another member's results go: " << forged.error().message;
 }
 
 TEST_F(ProtectedQueries, AQueryOverItsTimeLimitEndsTimedOut) {
