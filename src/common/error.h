@@ -1,9 +1,9 @@
 #pragma once
 // The one error type that crosses layers (DESIGN.md): a kind plus a message, and the
 // optional details the faces need to render their own wire shapes.
-#include <string_view>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -17,8 +17,8 @@ enum class ErrorKind {
   Unauthenticated,  // no or bad credentials
   AccessDenied,     // authenticated, but not allowed
   NotFound,
-  Conflict,         // the resource's state refuses the call
-  Cancelled,        // the work was cancelled while it ran
+  Conflict,   // the resource's state refuses the call
+  Cancelled,  // the work was cancelled while it ran
   QuotaExceeded,
   Throttled,
   NotImplemented,
@@ -79,7 +79,8 @@ enum class Resource {
 std::string_view resource_noun(Resource r);
 
 struct Error {
-  Error(ErrorKind k = ErrorKind::Internal, std::string msg = {}) : kind(k), message(std::move(msg)) {}
+  Error(ErrorKind k = ErrorKind::Internal, std::string msg = {})
+      : kind(k), message(std::move(msg)) {}
 
   ErrorKind kind;
   std::string message;
@@ -89,7 +90,9 @@ struct Error {
   std::string resource_id;
 
   static Error validation(std::string msg, std::string field = {}) {
-    return Error(ErrorKind::Validation, std::move(msg)).at(std::move(field)).because(Cause::InvalidField);
+    return Error(ErrorKind::Validation, std::move(msg))
+        .at(std::move(field))
+        .because(Cause::InvalidField);
   }
   static Error invalid_configuration(std::string msg, std::string field = {}) {
     return Error(ErrorKind::Validation, std::move(msg))
@@ -107,13 +110,18 @@ struct Error {
     std::string msg = std::string(resource_noun(r)) + " " + id + " not found";
     return Error(ErrorKind::NotFound, std::move(msg)).about(r, std::move(id));
   }
-  static Error conflict(std::string msg, Cause c, Resource r = Resource::Unspecified, std::string id = {}) {
+  static Error conflict(std::string msg, Cause c, Resource r = Resource::Unspecified,
+                        std::string id = {}) {
     return Error(ErrorKind::Conflict, std::move(msg)).because(c).about(r, std::move(id));
   }
   static Error cancelled(std::string msg) { return {ErrorKind::Cancelled, std::move(msg)}; }
-  static Error quota_exceeded(std::string msg) { return {ErrorKind::QuotaExceeded, std::move(msg)}; }
+  static Error quota_exceeded(std::string msg) {
+    return {ErrorKind::QuotaExceeded, std::move(msg)};
+  }
   static Error throttled(std::string msg) { return {ErrorKind::Throttled, std::move(msg)}; }
-  static Error not_implemented(std::string msg) { return {ErrorKind::NotImplemented, std::move(msg)}; }
+  static Error not_implemented(std::string msg) {
+    return {ErrorKind::NotImplemented, std::move(msg)};
+  }
   static Error internal(std::string msg) { return {ErrorKind::Internal, std::move(msg)}; }
 
   // Details, chained onto a factory: Error::validation(...).at("name").
@@ -177,10 +185,10 @@ Status status_of(const Result<T>& r) {
 }  // namespace cleanroom
 
 // Return early on error; keeps the happy path unindented.
-#define CR_TRY(expr)                                   \
-  do {                                                 \
-    auto _cr_s = (expr);                               \
-    if (!_cr_s.ok()) return _cr_s.error();             \
+#define CR_TRY(expr)                       \
+  do {                                     \
+    auto _cr_s = (expr);                   \
+    if (!_cr_s.ok()) return _cr_s.error(); \
   } while (0)
 
 #define CR_CONCAT_INNER(a, b) a##b

@@ -12,10 +12,10 @@ namespace cleanroom::core {
 // destination the catalog holds (a member's default), words and no field, since no field of the
 // request is at fault.
 struct DestinationNames {
-  std::string whole;       // the configuration as a whole
+  std::string whole;  // the configuration as a whole
   std::string bucket;
   std::string key_prefix;
-  std::string member;      // the receiving member's account id
+  std::string member;  // the receiving member's account id
   bool are_fields = true;
 
   // `what` in words: "the default result destination of membership <id>".
