@@ -155,7 +155,8 @@ Status MembershipService::register_data_bucket(const std::string& collaboration_
 Status check_active_membership(const MembershipRecord& ms, std::string_view what) {
   if (ms.status != MembershipStatus::Active)
     return Error::conflict("membership " + ms.id + " is " + wire_string(ms.status) + "; " +
-                               std::string(what) + " only through an ACTIVE membership",
+                               std::string(what) + " only through an " +
+                               wire_string(MembershipStatus::Active) + " membership",
                            Cause::InvalidState, Resource::Membership, ms.id);
   return {};
 }

@@ -557,7 +557,9 @@ Result<WorkflowExecutionView> WorkflowService::cancel(const AmcCaller& caller,
   CR_ASSIGN(auto v, get_execution(caller, instance_id, execution_id));
   auto not_cancellable = [&](ExecutionStatus status) {
     return Error::validation("workflow execution " + execution_id + " is " + wire_string(status) +
-                                 "; only PENDING or RUNNING executions can be cancelled",
+                                 "; only " + wire_string(ExecutionStatus::Pending) + " or " +
+                                 wire_string(ExecutionStatus::Running) +
+                                 " executions can be cancelled",
                              "status");
   };
   if (ended(v.status)) return not_cancellable(v.status);

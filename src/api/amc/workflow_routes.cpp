@@ -345,10 +345,10 @@ void add_workflow_routes(Router& router, core::Services& services, AmcCallerReso
                CR_TRY(check_known_fields(body, {"status"}));
                CR_ASSIGN(auto status, required_string(body, "status"));
                if (parse_wire<ExecutionStatus>(status) != ExecutionStatus::Cancelled)
-                 return Error::validation(
-                     "status must be CANCELLED: an execution can only be "
-                     "cancelled",
-                     "status");
+                 return Error::validation("status must be " +
+                                              wire_string(ExecutionStatus::Cancelled) +
+                                              ": an execution can only be cancelled",
+                                          "status");
                CR_ASSIGN(auto v,
                          service.cancel(c, id(req, "instanceId"), id(req, "workflowExecutionId")));
                return Response::json(200, execution_json(v));
