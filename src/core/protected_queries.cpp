@@ -351,6 +351,7 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     if (req.time_window)
       CR_TRY(catalog::workflows_repo::insert_query_window(tx, q.id, req.time_window->first,
                                                           req.time_window->second));
+    if (req.record_with) CR_TRY(req.record_with(tx, q));
     return true;
   })));
   workers_->submit(q.id);
@@ -380,7 +381,7 @@ void ProtectedQueryService::run(const std::string& id) {
   if (!started.ok() || !*started) return;
   ProtectedQueryRecord q = **started;
 
-  const std::string staging_dir = ctx_.data_dir + "/staging/results";
+  const std::string staging_dir = results_staging_dir();
   const std::string staging =
       staging_dir + "/" + q.id + (q.result_format == ResultFormat::Parquet ? ".parquet" : ".csv");
   auto outcome = [&]() -> Result<engine::RunOutcome> {
@@ -550,11 +551,21 @@ Result<ProtectedQueryView> ProtectedQueryService::cancel(const std::string& call
 }
 
 Status ProtectedQueryService::fail_interrupted_queries() {
-  return status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
+  CR_TRY(status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
     return repo::fail_unfinished(tx, "SERVER_RESTARTED",
                                  "the server stopped before the query finished; start it again",
                                  now_epoch_millis());
-  }));
+  })));
+  // Every file here belongs to a query that was running or delivering when the server stopped,
+  // and that query has just ended FAILED: nothing will deliver it.
+  std::error_code ec;
+  fs::remove_all(results_staging_dir(), ec);
+  if (ec) return Error::internal("cannot clear the result staging folder: " + ec.message());
+  return {};
+}
+
+std::string ProtectedQueryService::results_staging_dir() const {
+  return ctx_.data_dir + "/staging/results";
 }
 
 void ProtectedQueryService::wait_idle() { workers_->wait_idle(); }

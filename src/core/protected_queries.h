@@ -3,6 +3,7 @@
 // (src/policy), run in the engine's sandbox on a bounded pool of workers (never on the caller's
 // thread), and its result delivered to the receiver's bucket. The state of every query is in the
 // catalog, so a restart loses none: what was running ends FAILED with the reason.
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -44,6 +45,9 @@ struct StartQueryRequest {
   std::optional<std::pair<int64_t, int64_t>> time_window;
   // An AMC workflow's other filtered-row options and outputColumns (core/workflow_output.h).
   OutputOptions output_options;
+  // What the caller records beside the query (an AMC execution), in the transaction that records
+  // it SUBMITTED: a crash leaves both or neither, and an error records neither.
+  std::function<Status(catalog::Tx&, const catalog::ProtectedQueryRecord&)> record_with;
 };
 
 // What a dry run found: the SQL the engine would run and the columns it would answer.
@@ -90,13 +94,16 @@ class ProtectedQueryService {
   Result<ProtectedQueryView> cancel(const std::string& caller, const std::string& membership_id,
                                     const std::string& id);
 
-  // Ends queries a stopped server left unfinished; run by `serve` when it opens the data dir.
+  // Ends queries a stopped server left unfinished, and removes the result files they were
+  // writing; run by `serve` when it opens the data dir.
   Status fail_interrupted_queries();
   // Blocks until no query is queued or running (tests, shutdown).
   void wait_idle();
 
  private:
   void run(const std::string& id);
+  // Where results are written before delivery: DATA_DIR/staging/results/<query id>.<format>.
+  std::string results_staging_dir() const;
   // start, or with `dry` a dry run that fills it and records nothing.
   Result<ProtectedQueryView> submit(const std::string& caller, const StartQueryRequest& req,
                                     QueryPlanView* dry);

@@ -501,11 +501,13 @@ Result<WorkflowExecutionView> WorkflowService::submit(const AmcCaller& caller,
     dry->columns = std::move(plan.columns);
     return WorkflowExecutionView{};
   }
-  CR_ASSIGN(auto started, queries_.start(submitter.account_id, query));
   e.execution_id = crypto::uuid4();
-  e.protected_query_id = started.query.id;
-  return ctx_.db.write<WorkflowExecutionView>([&](Tx& tx) -> Result<WorkflowExecutionView> {
-    CR_TRY(repo::insert_execution(tx, e));
+  query.record_with = [&e](Tx& tx, const catalog::ProtectedQueryRecord& q) -> Status {
+    e.protected_query_id = q.id;
+    return repo::insert_execution(tx, e);
+  };
+  CR_TRY(status_of(queries_.start(submitter.account_id, query)));
+  return ctx_.db.read<WorkflowExecutionView>([&](Tx& tx) -> Result<WorkflowExecutionView> {
     // The query may have moved on already; show its state as of now.
     return read_execution(tx, e.instance_id, e.execution_id);
   });

@@ -302,6 +302,41 @@ TEST_F(ProtectedQueries, OthersSeeQueriesOnlyWithTheQueryLogEnabled) {
   ASSERT_EQ(listed->first.size(), 1u);
 }
 
+// What a caller records beside a query (an AMC execution) shares its transaction: refused, the
+// query is not recorded either, so a crash or an error never leaves one without the other.
+TEST_F(ProtectedQueries, WhatIsRecordedBesideAQueryIsRecordedWithItOrNotAtAll) {
+  auto refused_request = request(kOverlapBySegment);
+  refused_request.record_with = [](catalog::Tx&, const catalog::ProtectedQueryRecord&) -> Status {
+    return Error::internal("the execution could not be written");
+  };
+  auto refused = t.s().protected_queries.start(kA, refused_request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "the execution could not be written");
+  EXPECT_TRUE(t.s().protected_queries.list(kA, membership_a, std::nullopt, {})->first.empty());
+
+  std::string recorded_id;
+  auto accepted_request = request(kOverlapBySegment);
+  accepted_request.record_with = [&](catalog::Tx& tx, const catalog::ProtectedQueryRecord& q) -> Status {
+    // The query is already in the transaction that this runs in.
+    CR_ASSIGN(auto seen, catalog::protected_queries_repo::find(tx, q.id));
+    recorded_id = seen ? seen->id : "";
+    return {};
+  };
+  auto accepted = t.s().protected_queries.start(kA, accepted_request);
+  ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+  EXPECT_EQ(recorded_id, accepted->query.id);
+  t.s().protected_queries.wait_idle();
+}
+
+// A result a stopped server was writing or delivering is never delivered: its query ended
+// FAILED, so the next start removes the file.
+TEST_F(ProtectedQueries, AStartRemovesTheResultFilesAStoppedServerLeft) {
+  fs::create_directories(t.dir + "/staging/results");
+  { std::ofstream(t.dir + "/staging/results/00000000-0000-4000-8000-000000000001.csv") << "a\n1\n"; }
+  ASSERT_TRUE(t.s().protected_queries.fail_interrupted_queries().ok());
+  EXPECT_FALSE(fs::exists(t.dir + "/staging/results/00000000-0000-4000-8000-000000000001.csv"));
+}
+
 TEST_F(ProtectedQueries, QueriesAStoppedServerLeftUnfinishedEndFailed) {
   catalog::ProtectedQueryRecord q{"00000000-0000-4000-8000-000000000001",
                                   collaboration_id,
