@@ -156,12 +156,7 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
     def test_protected_query_cannot_deliver_into_another_partys_bucket(self):
         self.server.upload_csv(B, "sales.customers", "email,segment\n" + "".join(
             f"u{i}@example.com,{'gold' if i % 2 else 'tin'}\n" for i in range(8)), "email:email")
-        cr = self.server.cleanrooms(self.creds_b)
-        c = cr.create_collaboration(name="b queries", description="d", creatorDisplayName="B",
-                                    creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
-                                    queryLogStatus="DISABLED", members=[])["collaboration"]
-        ms = cr.create_membership(collaborationIdentifier=c["id"], queryLogStatus="DISABLED",
-                                  defaultResultConfiguration=s3_result("b-results"))["membership"]["id"]
+        cr, ms = self.b_alone("b queries")
         t = cr.create_configured_table(name="customers", allowedColumns=["email", "segment"],
                                        analysisMethod="DIRECT_QUERY",
                                        tableReference={"glue": {"databaseName": "sales",
@@ -194,6 +189,16 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
         self.assertEqual(err["fieldList"][0]["name"], "resultConfiguration.outputConfiguration.s3.keyPrefix")
         self.assertEqual(cr.list_protected_queries(membershipIdentifier=ms)["protectedQueries"], [])
         self.assertEqual(self.bucket_files("a-results"), before)
+
+    def b_alone(self, name):
+        """B's own collaboration, where B queries and receives in b-results: its client and membership id."""
+        cr = self.server.cleanrooms(self.creds_b)
+        c = cr.create_collaboration(name=name, description="d", creatorDisplayName="B",
+                                    creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
+                                    queryLogStatus="DISABLED", members=[])["collaboration"]
+        ms = cr.create_membership(collaborationIdentifier=c["id"], queryLogStatus="DISABLED",
+                                  defaultResultConfiguration=s3_result("b-results"))["membership"]["id"]
+        return cr, ms
 
     def forge_default(self, membership_id, bucket, key_prefix):
         """Deliberately past the API, straight into the catalog: no call can set another account's
@@ -240,12 +245,7 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
     def test_a_forged_default_is_named_as_the_default_not_as_the_query_s_field(self):
         """StartProtectedQuery with no resultConfiguration uses the membership's default; when that
         default is not the member's bucket, the error names the default, and no request field."""
-        cr = self.server.cleanrooms(self.creds_b)
-        c = cr.create_collaboration(name="b forged", description="d", creatorDisplayName="B",
-                                    creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
-                                    queryLogStatus="DISABLED", members=[])["collaboration"]
-        ms = cr.create_membership(collaborationIdentifier=c["id"], queryLogStatus="DISABLED",
-                                  defaultResultConfiguration=s3_result("b-results"))["membership"]["id"]
+        cr, ms = self.b_alone("b forged")
         self.forge_default(ms, "a-results", "")
         sql = {"queryString": "SELECT COUNT(*) AS n FROM nothing"}
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
