@@ -4,6 +4,8 @@
 #include <map>
 #include <string_view>
 
+#include "common/contains.h"
+
 namespace cleanroom::core {
 namespace {
 using policy::ColumnClass;
@@ -99,10 +101,6 @@ const std::map<std::string, std::string>& event_times() {
   return all;
 }
 
-bool has(const std::vector<std::string>& columns, const std::string& name) {
-  return std::find(columns.begin(), columns.end(), name) != columns.end();
-}
-
 }  // namespace
 
 ColumnClass amc_column_class(const std::string& column) {
@@ -118,13 +116,13 @@ std::string amc_event_time_column(const std::string& table_name,
       table.compare(table.size() - twin.size(), twin.size(), twin) == 0)
     table.resize(table.size() - twin.size());
   auto known = event_times().find(table);
-  if (known != event_times().end()) return has(columns, known->second) ? known->second : "";
-  return has(columns, "event_dt_utc") ? "event_dt_utc" : "";
+  if (known != event_times().end()) return contains(columns, known->second) ? known->second : "";
+  return contains(columns, "event_dt_utc") ? "event_dt_utc" : "";
 }
 
 std::optional<policy::AmcPrivacy> amc_privacy_of(const std::string& table_name,
                                                  const std::vector<std::string>& columns) {
-  if (!has(columns, "user_id")) return std::nullopt;
+  if (!contains(columns, "user_id")) return std::nullopt;
   policy::AmcPrivacy p;
   p.user_id_column = "user_id";
   for (const auto& c : columns) {

@@ -5,6 +5,7 @@
 
 #include "catalog/instances_repo.h"
 #include "common/clock.h"
+#include "common/contains.h"
 #include "common/crypto.h"
 #include "core/collaboration_names.h"
 
@@ -16,11 +17,6 @@ using catalog::MembershipRecord;
 using catalog::Tx;
 
 namespace {
-
-template <typename T>
-bool has(const std::vector<T>& v, const T& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
 
 // Members that left or were removed can no longer act or read (the reference: "you will not be
 // allowed to access your collaboration instance any further").
@@ -48,7 +44,7 @@ Result<CollaborationView> view_of(Tx& tx, const CollaborationRecord& c, const Me
 
 bool pays_for_queries(const MemberRecord& m) {
   if (m.pays_for_queries) return *m.pays_for_queries;
-  return has(m.abilities, MemberAbility::CanQuery);
+  return contains(m.abilities, MemberAbility::CanQuery);
 }
 
 Result<CollaborationRecord> find_collaboration(Tx& tx, const std::string& collaboration_id) {
@@ -69,7 +65,7 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
   std::set<std::string> seen{creator_account_id};
   int payers = 0, queriers = 0;
   auto count = [&](const std::vector<MemberAbility>& abilities, std::optional<bool> payment) {
-    queriers += has(abilities, MemberAbility::CanQuery);
+    queriers += contains(abilities, MemberAbility::CanQuery);
     MemberRecord probe;
     probe.abilities = abilities;
     probe.pays_for_queries = payment;
@@ -95,7 +91,7 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
   auto add = [&](const std::string& account, const std::string& name,
                  const std::vector<MemberAbility>& abilities,
                  std::optional<bool> payment) -> Status {
-    bool active = has(active_accounts, account);
+    bool active = contains(active_accounts, account);
     MemberRecord m{
         c.id,    account, name, abilities, active ? MemberStatus::Active : MemberStatus::Invited,
         payment, now,     now};

@@ -5,6 +5,7 @@
 
 #include "catalog/datasets_repo.h"
 #include "common/clock.h"
+#include "common/contains.h"
 #include "common/crypto.h"
 #include "core/memberships.h"
 #include "policy/analysis_rule.h"
@@ -19,10 +20,6 @@ using catalog::MembershipRecord;
 using catalog::Tx;
 
 namespace {
-
-bool has(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
 
 // Another account's configured table does not exist for the caller.
 Result<ConfiguredTableRecord> own_table(Tx& tx, const std::string& caller, const std::string& id) {
@@ -134,7 +131,7 @@ Result<SchemaView> schema_of(Tx& tx, const CollaborationRecord& c, const Associa
             catalog::datasets_repo::find(tx, t->account_id, t->database_name, t->table_name));
   if (ds)
     for (const auto& col : ds->columns)
-      if (has(t->allowed_columns, col.name)) v.columns.push_back({col.name, col.type});
+      if (contains(t->allowed_columns, col.name)) v.columns.push_back({col.name, col.type});
   CR_ASSIGN(v.rule, repo::find_rule(tx, t->id));
   v.not_ready = not_ready(v.rule, *t);
   return v;

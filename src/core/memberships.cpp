@@ -1,9 +1,8 @@
 #include "core/memberships.h"
 
-#include <algorithm>
-
 #include "catalog/instances_repo.h"
 #include "common/clock.h"
+#include "common/contains.h"
 #include "common/crypto.h"
 #include "core/buckets.h"
 
@@ -14,11 +13,6 @@ using catalog::Tx;
 using nlohmann::json;
 
 namespace {
-
-template <typename T>
-bool has(const std::vector<T>& v, const T& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
 
 Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
   CR_ASSIGN(auto c, repo::find_including_deleted(tx, ms.collaboration_id));

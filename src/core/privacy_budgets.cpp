@@ -8,6 +8,7 @@
 #include "catalog/configured_tables_repo.h"
 #include "common/arn.h"
 #include "common/clock.h"
+#include "common/contains.h"
 #include "common/crypto.h"
 #include "core/memberships.h"
 
@@ -31,10 +32,6 @@ constexpr int64_t kMaxBudget = 1000000;
 constexpr double kEpsilonTolerance = 1e-9;
 // The usage row of a DIFFERENTIAL_PRIVACY template.
 constexpr const char* kEpsilonPeriod = "EPSILON";
-
-bool has(const std::vector<MemberAbility>& v, MemberAbility x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
 
 std::string format_epsilon(double e) {
   char buf[32];
@@ -334,8 +331,8 @@ Result<PrivacyBudgetTemplateRecord> template_in_membership(Tx& tx, const Members
 // results (the user guide: "Differential privacy protects the collaboration data from the member
 // who can receive results"); it is theirs to set, not those members'.
 Status check_can_set_dp(const catalog::MemberRecord& m) {
-  if (has(m.abilities, MemberAbility::CanQuery) ||
-      has(m.abilities, MemberAbility::CanReceiveResults))
+  if (contains(m.abilities, MemberAbility::CanQuery) ||
+      contains(m.abilities, MemberAbility::CanReceiveResults))
     return Error::access_denied(
         "account " + m.account_id +
         " can query or receive results in this collaboration; the differential privacy budget is "

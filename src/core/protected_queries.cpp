@@ -11,6 +11,7 @@
 #include "catalog/configured_tables_repo.h"
 #include "catalog/datasets_repo.h"
 #include "common/clock.h"
+#include "common/contains.h"
 #include "common/crypto.h"
 #include "core/active_readers.h"
 #include "core/amc_privacy.h"
@@ -33,11 +34,6 @@ using catalog::Tx;
 using nlohmann::json;
 
 namespace {
-
-template <typename T>
-bool has(const std::vector<T>& v, const T& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
 
 bool terminal(QueryStatus status) {
   return status == QueryStatus::Success || status == QueryStatus::Failed ||
@@ -65,7 +61,7 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
                                         const std::optional<ResultDestination>& requested,
                                         const DestinationNames& names) {
   if (!requested) {
-    if (!has(caller.abilities, MemberAbility::CanReceiveResults))
+    if (!contains(caller.abilities, MemberAbility::CanReceiveResults))
       return Error::validation("account " + caller.account_id +
                                    " cannot receive results in this collaboration; give a " +
                                    names.whole + " that names a member who can",
@@ -86,7 +82,7 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
   const std::string& account = requested->member_account_id;
   CR_ASSIGN(auto receiver, collab_repo::find_member(tx, membership.collaboration_id, account));
   if (!receiver || receiver->status != MemberStatus::Active ||
-      !has(receiver->abilities, MemberAbility::CanReceiveResults))
+      !contains(receiver->abilities, MemberAbility::CanReceiveResults))
     return Error::validation("account " + account + " is not an active member that can receive results",
                              names.field(names.member));
   CR_ASSIGN(auto receiving, collab_repo::find_membership_of(tx, membership.collaboration_id, account));
@@ -165,7 +161,7 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
     if (!ds) continue;  // the dataset was removed: nothing to read
     policy::QueryTable qt{a.name, {}, std::nullopt, t->account_id, std::nullopt};
     for (const auto& col : ds->columns) {
-      if (!has(t->allowed_columns, col.name)) continue;
+      if (!contains(t->allowed_columns, col.name)) continue;
       qt.columns.push_back(col.name);
       qt.column_types[col.name] = col.type;
       if (col.pii == data::kResolvedIdentity) qt.identity_columns.push_back(col.name);
@@ -176,7 +172,7 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
       if (parsed.ok()) qt.rule = *parsed;
     }
     // By the dataset's name: the attributed tables share columns but not their event time.
-    if (has(platform_accounts, t->account_id))
+    if (contains(platform_accounts, t->account_id))
       qt.amc = amc_privacy_of(t->table_name, qt.columns);
     reads[a.name] = {*ds, {a.name, qt.columns, data_dir + "/" + ds->path}, a.id};
     for (const auto& col : qt.columns)
@@ -223,7 +219,7 @@ Result<catalog::MemberRecord> querying_member(Tx& tx, const catalog::MembershipR
     return Error::access_denied("membership " + ms.id + " is " + wire_string(ms.status) +
                                 "; only active members run queries");
   CR_ASSIGN(auto member, member_of(tx, ms.collaboration_id, ms.account_id));
-  if (!has(member.abilities, MemberAbility::CanQuery))
+  if (!contains(member.abilities, MemberAbility::CanQuery))
     return Error::access_denied("account " + ms.account_id +
                                 " cannot run queries in this collaboration (no " +
                                 wire_string(MemberAbility::CanQuery) + " ability)");

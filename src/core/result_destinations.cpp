@@ -1,7 +1,6 @@
 #include "core/result_destinations.h"
 
-#include <algorithm>
-
+#include "common/contains.h"
 #include "core/buckets.h"
 
 namespace cleanroom::core {
@@ -9,11 +8,6 @@ namespace repo = catalog::collaborations_repo;
 using catalog::Tx;
 
 namespace {
-
-template <typename T>
-bool has(const std::vector<T>& v, const T& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
 
 // A stored destination's errors say what is wrong in words, and name no request field.
 Status named(Status s, const DestinationNames& names) {
@@ -33,7 +27,7 @@ DestinationNames DestinationNames::stored(const std::string& what) {
 // location from the S3 bucket that contains the data that you bring into the collaboration."
 Status check_own_destination(Tx& tx, const catalog::MemberRecord& member, const S3Destination& dest,
                              const DestinationNames& names) {
-  if (!has(member.abilities, MemberAbility::CanReceiveResults))
+  if (!contains(member.abilities, MemberAbility::CanReceiveResults))
     return Error::validation("account " + member.account_id +
                                  " cannot receive results in this collaboration, so it takes no " +
                                  names.whole,
@@ -43,7 +37,7 @@ Status check_own_destination(Tx& tx, const catalog::MemberRecord& member, const 
   // Ownership first: an account learns nothing about a bucket that is not its own.
   CR_TRY(check_receiver_bucket(tx, member.account_id, dest, names));
   CR_ASSIGN(auto data_buckets, repo::data_buckets(tx, member.collaboration_id, member.account_id));
-  if (has(data_buckets, dest.bucket))
+  if (contains(data_buckets, dest.bucket))
     return Error::validation("the results bucket '" + dest.bucket +
                                  "' holds data this member brings into the collaboration; results "
                                  "must go to a different bucket",

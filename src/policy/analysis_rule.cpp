@@ -5,6 +5,8 @@
 #include <regex>
 #include <set>
 
+#include "common/contains.h"
+
 namespace cleanroom::policy {
 namespace {
 
@@ -38,10 +40,6 @@ const std::vector<std::string> kScalarFunctions = {
     "TO_DATE", "TO_NUMBER", "TO_TIMESTAMP", "TRIM",     "TRUNC",     "UPPER"};
 const std::vector<std::string> kJoinOperators = {"AND", "OR"};
 const std::vector<std::string> kAdditionalAnalyses = {"ALLOWED", "REQUIRED", "NOT_ALLOWED"};
-
-bool contains(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
