@@ -196,6 +196,31 @@ class AmcDataUploadTest(harness.ServerTestCase):
         status, body, _ = self.define(cases["two main event times"])
         self.assertIn("exactly one column with isMainEventTime, not 2", body["message"])
 
+    def test_file_formats_are_named_and_unknown_names_refused(self):
+        """A data set's fileFormat is CSV or JSON (the default of its uploads); an upload's is CSV,
+        JSON or PARQUET; any other name is refused at fileFormat, before anything is stored."""
+        definition = {"dataSetId": "formats", "columns": [
+            {"name": "t", "dataType": "TIMESTAMP", "columnType": "DIMENSION"}]}
+        for name, message in (("XML", "fileFormat must be CSV, JSON or PARQUET, not 'XML'"),
+                              ("csv", "fileFormat must be CSV, JSON or PARQUET, not 'csv'"),
+                              ("PARQUET", "fileFormat must be CSV or JSON")):
+            status, body, _ = self.define(dict(definition, fileFormat=name))
+            self.assertEqual((status, body["message"]), (400, message), name)
+            self.assertEqual(set(body), {"message", "requestId"}, name)
+        status, body, _ = self.user.call("GET", f"{self.base}/dataSets/formats")
+        self.assertEqual(status, 404, body)
+        status, body, _ = self.define(dict(definition, fileFormat="JSON"))
+        self.assertEqual(status, 200, body)
+        status, body, _ = self.user.call("GET", f"{self.base}/dataSets/formats")
+        self.assertEqual((status, body["dataSet"]["fileFormat"]), (200, "JSON"), body)
+        status, body, _ = self.send_data("formats", b"t\n2026-01-01 00:00:00\n", query="?fileFormat=XML")
+        self.assertEqual((status, body["message"]),
+                         (400, "fileFormat must be CSV, JSON or PARQUET, not 'XML'"), body)
+        status, up, _ = self.send_data("formats", b"t\n2026-01-01 00:00:00\n", query="?fileFormat=CSV")
+        self.assertEqual((status, up["status"]), (200, "SUCCEEDED"), up)
+        status, body, _ = self.user.call("GET", f"{self.base}/uploads/formats/{up['uploadId']}")
+        self.assertEqual(body["upload"]["fileFormat"], "CSV", "the upload's own format over the data set's")
+
     def test_a_ragged_row_fails_with_its_line_and_stores_nothing(self):
         definition = {"dataSetId": "visits", "columns": [
             {"name": "email", "dataType": "STRING", "columnType": "DIMENSION",
