@@ -48,33 +48,11 @@ Server::Server(core::Services& services, ServerOptions options)
   // Responses are written in pieces; without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms.
   http_->set_tcp_nodelay(true);
   auto dispatch = [this](const httplib::Request& in, httplib::Response& out) {
-    auto started = std::chrono::steady_clock::now();
     Request req = from_httplib(in);
-    Response res;
-    try {
-      if (!hosts_.serves(req.header("Host")))
-        // Before any face: a rebound name must not reach the console's sign-in or any API.
-        res = Response::json(421, {{"message", "this server does not answer for the host this request "
-                                               "names; its operator lists the names it answers for "
-                                               "with `cleanroom serve --public-host`"}});
-      else if (req.path == "/amc" || req.path.rfind("/amc/", 0) == 0) res = amc_->handle(req);
-      else if (req.path.rfind("/admin/", 0) == 0) res = admin_->handle(req);
-      else if (req.path == "/datasets" || req.path.rfind("/datasets/", 0) == 0) res = data_->handle(req);
-      else if (req.path == "/console" || req.path.rfind("/console/", 0) == 0) res = console_->handle(req);
-      else res = cleanrooms_->handle(req);
-    } catch (const std::exception& e) {
-      // No exception escapes the core by design; this is the last line of defence so that a bug
-      // answers 500 instead of taking the server down.
-      spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());
-      res = Response::json(500, {{"message", "internal error"}, {"requestId", req.request_id}});
-    }
+    Response res = handle(req);
     out.status = res.status;
     for (const auto& [k, v] : res.headers) out.set_header(k, v);
-    out.set_header("x-amzn-RequestId", req.request_id);
     if (!res.content_type.empty()) out.set_content(res.body, res.content_type);
-    auto ms = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-    // Paths and statuses only: headers and bodies carry credentials and are never logged.
-    spdlog::info("{} {} {} {:.1f}ms", req.method, req.path, res.status, ms.count() / 1000.0);
   };
   http_->Get(".*", dispatch);
   http_->Post(".*", dispatch);
@@ -84,6 +62,33 @@ Server::Server(core::Services& services, ServerOptions options)
 }
 
 Server::~Server() = default;
+
+Response Server::handle(Request& req) {
+  auto started = std::chrono::steady_clock::now();
+  Response res;
+  try {
+    if (!hosts_.serves(req.header("Host")))
+      // Before any face: a rebound name must not reach the console's sign-in or any API.
+      res = Response::json(421, {{"message", "this server does not answer for the host this request "
+                                             "names; its operator lists the names it answers for "
+                                             "with `cleanroom serve --public-host`"}});
+    else if (req.path == "/amc" || req.path.rfind("/amc/", 0) == 0) res = amc_->handle(req);
+    else if (req.path.rfind("/admin/", 0) == 0) res = admin_->handle(req);
+    else if (req.path == "/datasets" || req.path.rfind("/datasets/", 0) == 0) res = data_->handle(req);
+    else if (req.path == "/console" || req.path.rfind("/console/", 0) == 0) res = console_->handle(req);
+    else res = cleanrooms_->handle(req);
+  } catch (const std::exception& e) {
+    // No exception escapes the core by design; this is the last line of defence so that a bug
+    // answers 500 instead of taking the server down.
+    spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());
+    res = Response::json(500, {{"message", "internal error"}, {"requestId", req.request_id}});
+  }
+  res.headers.emplace_back("x-amzn-RequestId", req.request_id);
+  auto ms = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  // Paths and statuses only: headers and bodies carry credentials and are never logged.
+  spdlog::info("{} {} {} {:.1f}ms", req.method, req.path, res.status, ms.count() / 1000.0);
+  return res;
+}
 
 Status Server::bind() {
   if (options_.port == 0) {

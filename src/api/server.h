@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/http.h"
 #include "api/served_hosts.h"
 #include "common/error.h"
 #include "core/core.h"
@@ -47,6 +48,9 @@ class Server {
   Status bind();     // binds the listener; port() is known afterwards
   void run();        // serves until stop()
   void stop();
+  // Answers one request: the host check, the face its path names, and the last-resort 500.
+  // Independent of the transport, which only parses and writes HTTP.
+  Response handle(Request& req);
   int port() const { return port_; }
   const ServedHosts& hosts() const { return hosts_; }
 
