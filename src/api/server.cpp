@@ -1,6 +1,5 @@
 #include "api/server.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -11,54 +10,22 @@
 #include "api/console/console_face.h"
 #include "api/data/data_face.h"
 #include "api/http.h"
-#include "common/crypto.h"
+#include "api/http_listener.h"
 
 namespace cleanroom::api {
-namespace {
-
-Request from_httplib(const httplib::Request& in) {
-  Request r;
-  r.method = in.method;
-  r.path = in.path;
-  r.target = in.target;
-  auto q = in.target.find('?');
-  if (q != std::string::npos) r.raw_query = in.target.substr(q + 1);
-  for (const auto& [k, v] : in.params) r.query.emplace(k, v);
-  for (const auto& [k, v] : in.headers) r.headers.emplace_back(k, v);
-  r.body = in.body;
-  r.request_id = crypto::uuid4();
-  return r;
-}
-
-}  // namespace
 
 Server::Server(core::Services& services, ServerOptions options)
     : services_(services),
       options_(std::move(options)),
       hosts_(options_.public_hosts, options_.host),
-      http_(std::make_unique<httplib::Server>()),
       amc_(std::make_unique<amc::AmcFace>(services)),
       admin_(std::make_unique<admin::AdminFace>(services)),
       cleanrooms_(std::make_unique<cleanrooms::CleanRoomsFace>(services)),
       data_(std::make_unique<data::DataFace>(services)),
       console_(std::make_unique<console::ConsoleFace>(services)) {
-  int threads = options_.threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http_->set_payload_max_length(64 * 1024 * 1024);
-  // Responses are written in pieces; without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms.
-  http_->set_tcp_nodelay(true);
-  auto dispatch = [this](const httplib::Request& in, httplib::Response& out) {
-    Request req = from_httplib(in);
-    Response res = handle(req);
-    out.status = res.status;
-    for (const auto& [k, v] : res.headers) out.set_header(k, v);
-    if (!res.content_type.empty()) out.set_content(res.body, res.content_type);
-  };
-  http_->Get(".*", dispatch);
-  http_->Post(".*", dispatch);
-  http_->Put(".*", dispatch);
-  http_->Patch(".*", dispatch);
-  http_->Delete(".*", dispatch);
+  ListenerLimits limits;
+  limits.handler_threads = options_.threads;
+  listener_ = std::make_unique<HttpListener>(limits, [this](Request& req) { return handle(req); });
 }
 
 Server::~Server() = default;
@@ -91,19 +58,12 @@ Response Server::handle(Request& req) {
 }
 
 Status Server::bind() {
-  if (options_.port == 0) {
-    port_ = http_->bind_to_any_port(options_.host);
-    if (port_ <= 0) return Error::internal("cannot bind " + options_.host);
-  } else {
-    if (!http_->bind_to_port(options_.host, options_.port))
-      return Error::internal("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                             " (in use?)");
-    port_ = options_.port;
-  }
+  if (Status s = listener_->bind(options_.host, options_.port); !s.ok()) return s;
+  port_ = listener_->port();
   return {};
 }
 
-void Server::run() { http_->listen_after_bind(); }
-void Server::stop() { http_->stop(); }
+void Server::run() { listener_->run(); }
+void Server::stop() { listener_->stop(); }
 
 }  // namespace cleanroom::api

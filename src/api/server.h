@@ -11,11 +11,9 @@
 #include "common/error.h"
 #include "core/core.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace cleanroom::api {
+
+class HttpListener;
 
 namespace amc {
 class AmcFace;
@@ -59,7 +57,7 @@ class Server {
   ServerOptions options_;
   ServedHosts hosts_;
   int port_ = 0;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<HttpListener> listener_;
   std::unique_ptr<amc::AmcFace> amc_;
   std::unique_ptr<admin::AdminFace> admin_;
   std::unique_ptr<cleanrooms::CleanRoomsFace> cleanrooms_;

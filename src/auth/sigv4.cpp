@@ -87,31 +87,6 @@ std::optional<std::string> header(const HeaderMap& headers, const std::string& n
   return it->second;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes a query key or value the way the handlers will read it (cpp-httplib's query parser
-// turns '+' into a space), so the signature covers what they act on. SDKs send %2B and %20,
-// which decode the same either way.
-std::string query_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const int hi = s[i] == '%' && i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
-    const int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
-    if (lo >= 0) {
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
 // botocore's remove_dot_segments: resolves "." and "..", and drops empty segments.
 std::string remove_dot_segments(std::string_view path) {
   std::vector<std::string_view> kept;
@@ -148,8 +123,8 @@ std::string canonical_query(std::string_view query) {
     const size_t eq = pair.find('=');
     const std::string_view key = pair.substr(0, eq);
     const std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
-    pairs.emplace_back(uri_encode(query_decode(key), false),
-                       uri_encode(query_decode(value), false));
+    pairs.emplace_back(uri_encode(uri_decode(key, true), false),
+                       uri_encode(uri_decode(value, true), false));
   }
   std::sort(pairs.begin(), pairs.end());
   std::string out;
