@@ -85,6 +85,25 @@ Status insert_upload(Tx& tx, const AmcUploadRecord& u) {
        u.version ? Value(u.row_count) : Value(nullptr), u.created_at, u.updated_at});
 }
 
+Status update_upload(Tx& tx, const AmcUploadRecord& u) {
+  return tx.exec(
+      "UPDATE amc_uploads SET status = ?, message = ?, version = ?, row_count = ?, updated_at = ? "
+      "WHERE upload_id = ?",
+      {wire_string(u.status), text_or_null(u.message), u.version ? Value(u.version) : Value(nullptr),
+       u.version ? Value(u.row_count) : Value(nullptr), u.updated_at, u.upload_id});
+}
+
+Status delete_upload(Tx& tx, const std::string& upload_id) {
+  return tx.exec("DELETE FROM amc_uploads WHERE upload_id = ?", {upload_id});
+}
+
+Result<int64_t> fail_unfinished_uploads(Tx& tx, const std::string& message, int64_t now) {
+  CR_TRY(tx.exec("UPDATE amc_uploads SET status = ?, message = ?, updated_at = ? WHERE status IN (?, ?)",
+                 {wire_string(UploadStatus::Failed), message, now, wire_string(UploadStatus::Pending),
+                  wire_string(UploadStatus::Running)}));
+  return tx.changes();
+}
+
 Result<std::optional<AmcUploadRecord>> find_upload(Tx& tx, const std::string& instance_id,
                                                    const std::string& data_set_id,
                                                    const std::string& upload_id) {

@@ -39,7 +39,7 @@ struct AmcUploadRecord {
   std::string upload_id;
   std::string instance_id;
   std::string data_set_id;
-  UploadStatus status = UploadStatus::Succeeded;
+  UploadStatus status = UploadStatus::Pending;
   std::string message;    // "" or why it failed
   nlohmann::json source;  // {dataSource?, fileFormat, countryCode, ...} as used
   int64_t version = 0;    // the dataset version written; 0 when it failed
@@ -60,6 +60,11 @@ Result<std::vector<AmcDataSetRecord>> list(Tx& tx, const std::string& instance_i
 Status remove(Tx& tx, const std::string& instance_id, const std::string& data_set_id);
 
 Status insert_upload(Tx& tx, const AmcUploadRecord& u);
+// Its status, message, version, row count and update time.
+Status update_upload(Tx& tx, const AmcUploadRecord& u);
+Status delete_upload(Tx& tx, const std::string& upload_id);
+// Uploads a stopped server left PENDING or RUNNING become FAILED with `message`; how many.
+Result<int64_t> fail_unfinished_uploads(Tx& tx, const std::string& message, int64_t now);
 Result<std::optional<AmcUploadRecord>> find_upload(Tx& tx, const std::string& instance_id,
                                                    const std::string& data_set_id,
                                                    const std::string& upload_id);

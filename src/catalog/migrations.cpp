@@ -481,6 +481,28 @@ UPDATE memberships SET pays_for_queries = json_extract(payment_config, '$.queryC
 WHERE payment_config IS NOT NULL;
 ALTER TABLE memberships DROP COLUMN payment_config;
 )sql",
+      // 19: AMC uploads run as jobs (core/upload_jobs.h): PENDING and RUNNING before they end,
+      // and CANCELLED as an end. SQLite cannot change a CHECK, so the table is copied.
+      R"sql(
+CREATE TABLE amc_uploads_v19 (
+  upload_id      TEXT PRIMARY KEY,
+  instance_id    TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
+  data_set_id    TEXT NOT NULL,
+  status         TEXT NOT NULL
+                 CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')),
+  message        TEXT,               -- why it failed: the line or row and the reason
+  source         TEXT NOT NULL,      -- JSON: the dataSource, fileFormat and countryCode used
+  version        INTEGER,            -- the dataset version it wrote
+  row_count      INTEGER,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+INSERT INTO amc_uploads_v19 SELECT upload_id, instance_id, data_set_id, status, message, source,
+  version, row_count, created_at, updated_at FROM amc_uploads;
+DROP TABLE amc_uploads;
+ALTER TABLE amc_uploads_v19 RENAME TO amc_uploads;
+CREATE INDEX amc_uploads_dataset ON amc_uploads (instance_id, data_set_id, created_at);
+)sql",
   };
   return steps;
 }

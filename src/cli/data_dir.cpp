@@ -13,7 +13,8 @@ namespace fs = std::filesystem;
 
 Result<std::unique_ptr<DataDir>> open_data_dir(const std::string& path,
                                                const std::optional<delivery::S3Config>& s3,
-                                               const core::QueryLimits& query_limits) {
+                                               const core::QueryLimits& query_limits,
+                                               const core::UploadJobLimits& upload_limits) {
   std::error_code ec;
   fs::create_directories(path, ec);
   if (ec) return Error::internal("cannot create data dir " + path + ": " + ec.message());
@@ -34,7 +35,7 @@ Result<std::unique_ptr<DataDir>> open_data_dir(const std::string& path,
     dir->buckets_description = "local folder " + dir->buckets_path() + " (one folder per bucket)";
   }
   dir->ctx = std::make_unique<core::Context>(core::Context{*dir->db, key, dir->path, buckets});
-  dir->services = std::make_unique<core::Services>(*dir->ctx, query_limits);
+  dir->services = std::make_unique<core::Services>(*dir->ctx, query_limits, upload_limits);
   CR_TRY(dir->services->datasets.remove_abandoned_uploads());
   return dir;
 }

@@ -26,10 +26,10 @@ struct DataDir {
 };
 
 // Buckets are the local folder DATA_DIR/buckets unless an S3 endpoint is given. Only `serve`
-// runs queries, so only it passes query limits.
+// runs queries and upload jobs, so only it passes their limits.
 Result<std::unique_ptr<DataDir>> open_data_dir(
     const std::string& path, const std::optional<delivery::S3Config>& s3 = std::nullopt,
-    const core::QueryLimits& query_limits = {});
+    const core::QueryLimits& query_limits = {}, const core::UploadJobLimits& upload_limits = {});
 
 // Writes the first-start credentials (mode 0600) unless the file already exists.
 Status write_credentials_file(DataDir& dir, const std::string& endpoint);

@@ -23,6 +23,7 @@ struct ServeOptions {
   bool demo = false;
   BucketOptions buckets;
   core::QueryLimits queries;
+  core::UploadJobLimits uploads;
   int64_t query_timeout_s = 30 * 60;
   std::string clock_start;  // "": the system clock
 };
@@ -70,16 +71,19 @@ int serve(const ServeOptions& o) {
     std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
     return 2;
   }
-  auto dir = open_data_dir(o.data_dir, *s3, limits);
+  auto dir = open_data_dir(o.data_dir, *s3, limits, o.uploads);
   if (!dir.ok()) {
     std::fprintf(stderr, "error: %s\n", dir.error().message.c_str());
     return 1;
   }
   // Only the server ends what a previous server left running; other commands open the data dir
   // while a server may be running.
-  if (Status s = (*dir)->services->protected_queries.fail_interrupted_queries(); !s.ok()) {
-    std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
-    return 1;
+  for (Status s : {(*dir)->services->protected_queries.fail_interrupted_queries(),
+                   (*dir)->services->amc_data_uploads.fail_interrupted_uploads()}) {
+    if (!s.ok()) {
+      std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
+      return 1;
+    }
   }
   auto& services = *(*dir)->services;
   api::Server server(services, server_options);
@@ -126,6 +130,8 @@ int serve(const ServeOptions& o) {
   std::printf("  queries:     %d at a time, %d threads and %s of memory each, stopped after %lld s\n",
               limits.workers, limits.threads_per_query, limits.memory_limit.c_str(),
               static_cast<long long>(o.query_timeout_s));
+  std::printf("  uploads:     %d at a time, %d waiting at most, %d per account\n", o.uploads.workers,
+              o.uploads.queue, o.uploads.per_account);
   std::printf("  region:      us-east-1\n");
   if (!o.clock_start.empty())
     std::printf("  clock:       AMC time windows and schedules started at %s (--clock-start)\n",
@@ -174,6 +180,16 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--query-timeout", opts->query_timeout_s, "Seconds after which a query is TIMED_OUT")
       ->capture_default_str();
+  cmd->add_option("--uploads", opts->uploads.workers, "Uploads ingested at once (the rest wait)")
+      ->capture_default_str()
+      ->check(positive_number());
+  cmd->add_option("--upload-queue", opts->uploads.queue, "Uploads that may wait; more are refused (429)")
+      ->capture_default_str()
+      ->check(positive_number());
+  cmd->add_option("--uploads-per-account", opts->uploads.per_account,
+                  "Uploads one account may have waiting or running; more are refused (429)")
+      ->capture_default_str()
+      ->check(positive_number());
   cmd->add_option("--clock-start", opts->clock_start,
                   "For tests and demos: AMC time windows and schedules read a clock that starts at "
                   "this UTC time (yyyy-MM-ddTHH:mm:ssZ) and runs from there; everything else keeps "

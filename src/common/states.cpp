@@ -62,10 +62,11 @@ constexpr Names<ExecutionStatus> kExecutionStatusNames[] = {
     {ExecutionStatus::Cancelled, "CANCELLED"},
 };
 
-// docs/amc-api.md: an upload's status.
+// docs/amc-api.md and docs/datasets.md: an upload's status, spelled as an execution's.
 constexpr Names<UploadStatus> kUploadStatusNames[] = {
-    {UploadStatus::Succeeded, "SUCCEEDED"},
-    {UploadStatus::Failed, "FAILED"},
+    {UploadStatus::Pending, "PENDING"},     {UploadStatus::Running, "RUNNING"},
+    {UploadStatus::Succeeded, "SUCCEEDED"}, {UploadStatus::Failed, "FAILED"},
+    {UploadStatus::Cancelled, "CANCELLED"},
 };
 
 constexpr Names<DataFormat> kDataFormatNames[] = {

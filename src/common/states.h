@@ -28,8 +28,9 @@ enum class InstanceStatus { Requested, Active };
 enum class CollaborationStatus { Invited, Active, Left, Removed, Deleted };
 // An AMC workflow execution's status (derived from its protected query's, never stored).
 enum class ExecutionStatus { Pending, Running, Succeeded, Failed, Cancelled };
-// An AMC data upload's status: uploads run to completion within the request.
-enum class UploadStatus { Succeeded, Failed };
+// An upload's status, of the dataset API's upload jobs and of AMC data uploads alike: queued,
+// being ingested, then one of the three ends (core/upload_jobs.h).
+enum class UploadStatus { Pending, Running, Succeeded, Failed, Cancelled };
 // The format of an AMC data set's files (fileFormat): JSON is one object per line.
 enum class DataFormat { Csv, Json, Parquet };
 // An invitation of a user into an AMC account.

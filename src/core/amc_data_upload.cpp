@@ -1,5 +1,7 @@
 #include "core/amc_data_upload.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -253,6 +255,11 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
         "updateStrategy");
   }
 
+  // What can be refused is refused now, before anything is recorded.
+  if (source.bucket.empty()) CR_TRY(datasets_.check_upload(d.account_id, req));
+  else CR_TRY(datasets_.check_bucket_source(d.account_id, source.bucket, source.key, req,
+                                            "dataSource.sourceS3Bucket"));
+
   AmcUploadRecord u;
   u.upload_id = crypto::uuid4();
   u.instance_id = d.instance_id;
@@ -262,31 +269,63 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
               {"updateStrategy", strategy}};
   if (!source.bucket.empty())
     u.source["dataSource"] = {{"sourceS3Bucket", source.bucket}, {"sourceFileS3Key", source.key}};
-  u.created_at = now_epoch_seconds();
-
-  req.source_path = source.file_path;
-  auto written = source.bucket.empty()
-                     ? datasets_.upload(d.account_id, req)
-                     : datasets_.register_from_bucket(d.account_id, source.bucket, source.key, req,
-                                                      "dataSource.sourceS3Bucket");
-  if (written.ok()) {
-    u.status = UploadStatus::Succeeded;
-    u.version = written->version;
-    u.row_count = written->row_count;
-  } else if (written.error().kind == ErrorKind::Validation ||
-             written.error().kind == ErrorKind::NotFound) {
-    // The data's fault: the upload exists, failed, and wrote nothing.
-    u.status = UploadStatus::Failed;
-    u.message = written.error().message;
-  } else {
-    return written.error();
-  }
-  u.updated_at = now_epoch_seconds();
+  u.created_at = u.updated_at = now_epoch_seconds();
+  u.status = UploadStatus::Pending;
   CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_TRY(repo::insert_upload(tx, u));
     return true;
   })));
+
+  // The job holds what it needs by value: the context outlives the job pool, services may not.
+  Context* ctx = &ctx_;
+  auto record = [ctx, u](UploadStatus status, const UploadJob* job) {
+    AmcUploadRecord r = u;
+    r.status = status;
+    if (job && job->dataset) {
+      r.version = job->dataset->version;
+      r.row_count = job->dataset->row_count;
+    }
+    if (job && job->error) r.message = job->error->message;
+    r.updated_at = now_epoch_seconds();
+    auto saved = ctx->db.write<bool>([&](Tx& tx) -> Result<bool> {
+      CR_TRY(repo::update_upload(tx, r));
+      return true;
+    });
+    if (!saved.ok())
+      spdlog::error("upload {}: cannot record its status: {}", r.upload_id, saved.error().message);
+  };
+  auto work = [ctx, record, req, source, account = d.account_id](const data::ProgressCallback& progress) {
+    record(UploadStatus::Running, nullptr);
+    UploadRequest r = req;
+    r.progress = progress;
+    DatasetService datasets(*ctx);
+    if (source.bucket.empty()) {
+      r.source_path = source.body->path();
+      return datasets.upload(account, r);
+    }
+    return datasets.register_from_bucket(account, source.bucket, source.key, r,
+                                         "dataSource.sourceS3Bucket");
+  };
+  // Every failure of an upload that passed the checks above is the data's or the server's stop:
+  // either way the upload exists, FAILED with the reason, and wrote nothing.
+  auto ended = [record](const UploadJob& job) { record(job.status, &job); };
+  auto job = jobs_.submit(d.account_id, d.instance_id, d.data_set_id, work, ended);
+  if (!job.ok()) {
+    // Refused (a full queue): nothing is recorded after all.
+    (void)ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+      CR_TRY(repo::delete_upload(tx, u.upload_id));
+      return true;
+    });
+    return job.error();
+  }
   return u;
+}
+
+Status AmcDataUploadService::fail_interrupted_uploads() {
+  return status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
+    return repo::fail_unfinished_uploads(
+        tx, "the server stopped before the upload finished; upload the data again", now_epoch_seconds());
+  }));
 }
 
 Result<AmcUploadRecord> AmcDataUploadService::get_upload(const AmcCaller& caller,

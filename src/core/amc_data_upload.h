@@ -14,12 +14,14 @@
 #include "core/context.h"
 #include "core/datasets.h"
 #include "core/instances.h"
+#include "core/upload_jobs.h"
+#include "data/memory_file.h"
 
 namespace cleanroom::core {
 
 // Where an upload's data comes from, and how to read it.
 struct AmcUploadSource {
-  std::string file_path;  // a local file (an HTTP body held in memory), or
+  std::shared_ptr<const data::MemoryFile> body;  // the data in a request body, or
   std::string bucket;     // an object of the context's buckets
   std::string key;
   std::optional<DataFormat> file_format;  // unset: the data set's
@@ -34,7 +36,8 @@ struct AmcDataSetPage {
 
 class AmcDataUploadService {
  public:
-  explicit AmcDataUploadService(Context& ctx) : ctx_(ctx), datasets_(ctx), instances_(ctx) {}
+  AmcDataUploadService(Context& ctx, UploadJobs& jobs)
+      : ctx_(ctx), jobs_(jobs), datasets_(ctx), instances_(ctx) {}
 
   // Checks and stores a definition (instance_id, account_id and times are filled in here).
   Result<catalog::AmcDataSetRecord> create(const AmcCaller& caller, const std::string& instance_id,
@@ -47,10 +50,11 @@ class AmcDataUploadService {
   Status remove(const AmcCaller& caller, const std::string& instance_id,
                 const std::string& data_set_id);
 
-  // Runs the upload to completion. Data that does not fit the definition (a ragged row, a value
-  // of the wrong type, a missing object) is an upload with status FAILED and the reason, and
-  // stores nothing: uploads are all or nothing. A request that cannot start (unknown data set,
-  // bad format) is an error.
+  // Records the upload PENDING and queues it as a job (core/upload_jobs.h), which marks it
+  // RUNNING, then SUCCEEDED, or FAILED with the reason when the data does not fit the definition
+  // (a ragged row, a value of the wrong type, a missing object): uploads are all or nothing. A
+  // request that cannot start (unknown data set, bad format, a bucket not the instance's) is an
+  // error and records nothing; so is a full upload queue (Throttled).
   Result<catalog::AmcUploadRecord> upload(const AmcCaller& caller, const std::string& instance_id,
                                           const std::string& data_set_id,
                                           const AmcUploadSource& source);
@@ -59,6 +63,8 @@ class AmcDataUploadService {
                                               const std::string& data_set_id,
                                               const std::string& upload_id);
   // Newest first; every data set's when data_set_id is "".
+  // At start: what a stopped server left PENDING or RUNNING is FAILED, saying so.
+  Status fail_interrupted_uploads();
   Result<std::vector<catalog::AmcUploadRecord>> list_uploads(const AmcCaller& caller,
                                                              const std::string& instance_id,
                                                              const std::string& data_set_id);
@@ -66,6 +72,7 @@ class AmcDataUploadService {
  private:
   Result<catalog::InstanceRecord> instance(const AmcCaller& caller, const std::string& id);
   Context& ctx_;
+  UploadJobs& jobs_;
   DatasetService datasets_;
   InstanceService instances_;
 };

@@ -16,13 +16,15 @@
 #include "core/platform_tables.h"
 #include "core/privacy_budgets.h"
 #include "core/protected_queries.h"
+#include "core/upload_jobs.h"
 #include "core/workflows.h"
 
 namespace cleanroom::core {
 
 struct Services {
-  explicit Services(Context& c, QueryLimits query_limits = {})
+  explicit Services(Context& c, QueryLimits query_limits = {}, UploadJobLimits upload_limits = {})
       : ctx(c),
+        upload_jobs(upload_limits),
         accounts(c),
         instances(c),
         invitations(c),
@@ -31,7 +33,10 @@ struct Services {
         configured_tables(c),
         datasets(c),
         protected_queries(c, query_limits) {}
+  // Running uploads use the services below: they end before any of them goes.
+  ~Services() { upload_jobs.stop(); }
   Context& ctx;
+  UploadJobs upload_jobs;  // first: every service that queues uploads holds it
   AccountService accounts;
   InstanceService instances;
   InvitationService invitations;
@@ -43,7 +48,7 @@ struct Services {
   AnalysisTemplateService analysis_templates{ctx};
   PlatformTableService platform_tables{ctx};
   BucketService buckets{ctx};
-  AmcDataUploadService amc_data_uploads{ctx};
+  AmcDataUploadService amc_data_uploads{ctx, upload_jobs};
   PlatformAdvertiserService platform_advertisers{ctx};
   PrivacyBudgetService privacy_budgets{ctx};  // spent by protected queries
   ProtectedQueryService protected_queries;  // last: its workers use the services above

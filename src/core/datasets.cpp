@@ -99,20 +99,26 @@ Result<DatasetRecord> DatasetService::upload(const std::string& caller, const Up
   return ingest_and_commit(caller, req, req.source_path, "");
 }
 
-Result<DatasetRecord> DatasetService::register_from_bucket(const std::string& caller,
-                                                           const std::string& bucket,
-                                                           const std::string& key,
-                                                           const UploadRequest& req,
-                                                           const std::string& bucket_field) {
+Status DatasetService::check_bucket_source(const std::string& caller, const std::string& bucket,
+                                           const std::string& key, const UploadRequest& req,
+                                           const std::string& bucket_field) {
   CR_TRY(delivery::check_bucket_name(bucket));
   CR_TRY(delivery::check_key(key));
   CR_TRY(check_upload(caller, req));
   // The server reads every bucket with its own credentials: ownership is what stops one party
   // ingesting another's raw files.
-  CR_TRY(status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
+  return status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
     CR_TRY(require_own_bucket(tx, caller, bucket, bucket_field));
     return true;
-  })));
+  }));
+}
+
+Result<DatasetRecord> DatasetService::register_from_bucket(const std::string& caller,
+                                                           const std::string& bucket,
+                                                           const std::string& key,
+                                                           const UploadRequest& req,
+                                                           const std::string& bucket_field) {
+  CR_TRY(check_bucket_source(caller, bucket, key, req, bucket_field));
   // The engine reads local files only, and an object replaced meanwhile cannot change what is
   // ingested.
   CR_ASSIGN(data::StagedFile copy, fetch_object(ctx_, bucket, key));

@@ -40,6 +40,13 @@ class DatasetService {
                                                       const std::string& key,
                                                       const UploadRequest& req,
                                                       const std::string& bucket_field = "bucket");
+  // What upload and register_from_bucket refuse before reading any data, for callers that queue
+  // the work (core/upload_jobs.h) and must answer a refusal at once: the names and account, and
+  // for a bucket also the bucket's owner.
+  Status check_upload(const std::string& caller, const UploadRequest& req);
+  Status check_bucket_source(const std::string& caller, const std::string& bucket,
+                             const std::string& key, const UploadRequest& req,
+                             const std::string& bucket_field = "bucket");
   Result<std::vector<catalog::DatasetRecord>> list(const std::string& caller);
   Result<catalog::DatasetRecord> get(const std::string& caller, const std::string& database_name,
                                      const std::string& table_name);
@@ -49,8 +56,6 @@ class DatasetService {
   Status remove_abandoned_uploads();
 
  private:
-  // The table names are valid and the caller's account exists.
-  Status check_upload(const std::string& caller, const UploadRequest& req);
   Result<catalog::DatasetRecord> ingest_and_commit(const std::string& caller,
                                                    const UploadRequest& req,
                                                    const std::string& source_path,

@@ -339,6 +339,20 @@ class AmcUser:
                 return e
             time.sleep(0.05)
 
+    def ended_upload(self, upload_path, posted, timeout=60):
+        """Uploads run as jobs: given the path an upload was POSTed to and its answer (PENDING),
+        polls the upload until it has ended and answers it as GET answered it last."""
+        if posted.get("status") != "PENDING":
+            raise AssertionError(f"the upload was not queued: {posted}")
+        deadline = time.time() + timeout
+        while True:
+            status, body, _ = self.call("GET", f"{upload_path}/{posted['uploadId']}")
+            if status != 200:
+                raise AssertionError(f"GET upload {posted['uploadId']}: {status} {body}")
+            if body["upload"]["status"] not in ("PENDING", "RUNNING") or time.time() > deadline:
+                return body["upload"]
+            time.sleep(0.05)
+
     def create_instance(self, body):
         return self.call("POST", "/amc/instances", body)
 

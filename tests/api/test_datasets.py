@@ -46,6 +46,26 @@ def signed(server, creds, method, path, body=b"", query=None):
         return e.code, json.loads(e.read() or b"null"), e.headers
 
 
+def upload(server, creds, path, body, query=None, timeout=60):
+    """PUTs a file, which queues an upload job (202), and waits for the job to end: returns the
+    PUT's status when it refused, else the last GET's, and the job (or the error)."""
+    status, job, _ = signed(server, creds, "PUT", path, body, query)
+    if status != 202:
+        return status, job
+    deadline = time.time() + timeout
+    while job["status"] in ("PENDING", "RUNNING") and time.time() < deadline:
+        time.sleep(0.05)
+        status, job, _ = signed(server, creds, "GET", f"{path}/uploads/{job['uploadId']}")
+    return status, job
+
+
+def uploaded(test, server, creds, path, body, query=None):
+    """The dataset an upload that must succeed wrote."""
+    status, job = upload(server, creds, path, body, query)
+    test.assertEqual((status, job.get("status")), (200, "SUCCEEDED"), job)
+    return job["dataset"]
+
+
 class DatasetsTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
@@ -131,9 +151,8 @@ class DatasetsTest(ServerTestCase):
     # --- HTTP ---------------------------------------------------------------------------------
     def test_http_upload_in_one_request_and_listing(self):
         body = b"id,email\n1,Ann@Example.com\n2,ben@example.com\n3,\n"
-        status, d, _ = signed(self.server, self.a, "PUT", "/datasets/web/visitors", body,
-                              {"format": "csv", "pii": "email:email"})
-        self.assertEqual(status, 200, d)
+        d = uploaded(self, self.server, self.a, "/datasets/web/visitors", body,
+                     {"format": "csv", "pii": "email:email"})
         self.assertEqual((d["tableName"], d["version"], d["rowCount"]), ("visitors", 1, 3))
         stored = self.read_file(d["path"])
         self.assertNotIn(b"Ann@", stored)
@@ -146,18 +165,18 @@ class DatasetsTest(ServerTestCase):
         self.assertEqual((status, one["version"]), (200, 1))
 
         # The stored Parquet file goes back in as a Parquet upload: already-hashed values pass.
-        status, again, _ = signed(self.server, self.a, "PUT", "/datasets/web/visitors", stored,
-                                  {"format": "parquet", "pii": "email:email"})
-        self.assertEqual(status, 200, again)
+        again = uploaded(self, self.server, self.a, "/datasets/web/visitors", stored,
+                         {"format": "parquet", "pii": "email:email"})
         self.assertEqual(again["version"], 2)
         self.assertIn(sha("ann@example.com").encode(), self.read_file(again["path"]))
 
     def test_http_errors_use_the_clean_rooms_shape(self):
-        status, body, headers = signed(self.server, self.a, "PUT", "/datasets/web/broken",
-                                       b"id,n\n1,2\n3,4,5\n", {"columns": "id:BIGINT,n:BIGINT"})
-        self.assertEqual(status, 400)
-        self.assertEqual(headers["x-amzn-ErrorType"], "ValidationException")
-        self.assertTrue(body["message"].startswith("line 3: "), body)
+        # Data that does not fit is found by the job, which fails with the reason.
+        status, job = upload(self.server, self.a, "/datasets/web/broken", b"id,n\n1,2\n3,4,5\n",
+                             {"columns": "id:BIGINT,n:BIGINT"})
+        self.assertEqual((status, job["status"]), (200, "FAILED"), job)
+        self.assertTrue(job["message"].startswith("line 3: "), job)
+        self.assertNotIn("dataset", job)
         status, body, headers = signed(self.server, self.a, "PUT", "/datasets/web/broken", b"a\n1\n",
                                        {"format": "xml"})
         self.assertEqual((status, headers["x-amzn-ErrorType"]), (400, "ValidationException"))
@@ -177,16 +196,15 @@ class DatasetsTest(ServerTestCase):
         self.assertEqual(headers["x-amzn-ErrorType"], "InvalidSignatureException")
 
     def test_accounts_see_only_their_own_datasets(self):
-        status, _, _ = signed(self.server, self.a, "PUT", "/datasets/shared/names", b"id\n1\n")
-        self.assertEqual(status, 200)
+        uploaded(self, self.server, self.a, "/datasets/shared/names", b"id\n1\n")
         status, listing, _ = signed(self.server, self.b, "GET", "/datasets")
         self.assertEqual(status, 200)
         self.assertNotIn(A, [d["accountId"] for d in listing["datasets"]])
         status, _, headers = signed(self.server, self.b, "GET", "/datasets/shared/names")
         self.assertEqual((status, headers["x-amzn-ErrorType"]), (404, "ResourceNotFoundException"))
         # B's table of the same name is B's own, and leaves A's alone.
-        status, mine, _ = signed(self.server, self.b, "PUT", "/datasets/shared/names", b"id\n1\n2\n")
-        self.assertEqual((status, mine["accountId"], mine["version"]), (200, B, 1))
+        mine = uploaded(self, self.server, self.b, "/datasets/shared/names", b"id\n1\n2\n")
+        self.assertEqual((mine["accountId"], mine["version"]), (B, 1))
         status, theirs, _ = signed(self.server, self.a, "GET", "/datasets/shared/names")
         self.assertEqual((theirs["version"], theirs["rowCount"]), (1, 1))
 
@@ -208,9 +226,8 @@ class DatasetsTest(ServerTestCase):
                 b"2,nobody@example.com,1-206-555-0100,,,,20\n"
                 b"3,,,carl,DIAZ,98101-0001,30\n"
                 b"4,zed@example.com,,,,,40\n")
-        status, d, _ = signed(self.server, self.a, "PUT", "/datasets/crm/leads", body, {
+        uploaded(self, self.server, self.a, "/datasets/crm/leads", body, {
             "pii": "email:email,phone:phone,first:first_name,last:last_name,zip:postal_code"})
-        self.assertEqual(status, 200, d)
 
         status, stats, _ = signed(self.server, self.a, "POST", "/datasets/crm/leads/match")
         self.assertEqual(status, 200, stats)
@@ -254,9 +271,8 @@ class KilledUploadTest(unittest.TestCase):
         server = Server().start()
         try:
             creds = server.new_account(A, "Advertiser A")
-            status, v1, _ = signed(server, creds, "PUT", "/datasets/crm/big", b"id,email\n1,a@example.com\n",
-                                   {"pii": "email:email"})
-            self.assertEqual(status, 200, v1)
+            uploaded(self, server, creds, "/datasets/crm/big", b"id,email\n1,a@example.com\n",
+                     {"pii": "email:email"})
             rows = "".join(f"{i},user{i}@example.com,{i * 7 % 1000}\n" for i in range(1_500_000))
             body = ("id,email,score\n" + rows).encode()
             table_dir = os.path.join(server.data_dir, "datasets", A, "crm", "big")

@@ -80,8 +80,11 @@ TEST(States, AmcStatusesRoundTrip) {
                                  {ExecutionStatus::Failed, "FAILED"},
                                  {ExecutionStatus::Cancelled, "CANCELLED"}});
   expect_refused<ExecutionStatus>({"", "SUCCESS", "STARTED", "Cancelled"});
-  expect_names<UploadStatus>(
-      {{UploadStatus::Succeeded, "SUCCEEDED"}, {UploadStatus::Failed, "FAILED"}});
+  expect_names<UploadStatus>({{UploadStatus::Pending, "PENDING"},
+                              {UploadStatus::Running, "RUNNING"},
+                              {UploadStatus::Succeeded, "SUCCEEDED"},
+                              {UploadStatus::Failed, "FAILED"},
+                              {UploadStatus::Cancelled, "CANCELLED"}});
   expect_refused<UploadStatus>({"", "SUCCESS", "COMPLETED", "Succeeded"});
   expect_names<DataFormat>(
       {{DataFormat::Csv, "CSV"}, {DataFormat::Json, "JSON"}, {DataFormat::Parquet, "PARQUET"}});

@@ -279,7 +279,6 @@ void add_data_upload_routes(Router& router, core::Services& services, AmcCallerR
       "POST", prefix + "/uploads/{dataSetId}", guarded([=](Request& req) -> Result<Response> {
         CR_ASSIGN(auto c, caller(req));
         core::AmcUploadSource source;
-        std::optional<cleanroom::data::MemoryFile> file;
         if (is_json(req)) {
           CR_ASSIGN(source, parse_bucket_upload(req.body));
         } else {
@@ -294,9 +293,8 @@ void add_data_upload_routes(Router& router, core::Services& services, AmcCallerR
           source.update_strategy = req.query_value("updateStrategy");
           // Held in memory, not a temporary file: raw identity values never reach disk.
           CR_ASSIGN(auto memory, cleanroom::data::MemoryFile::create(req.body));
-          file.emplace(std::move(memory));
-          std::string().swap(req.body);
-          source.file_path = file->path();
+          source.body = std::make_shared<const cleanroom::data::MemoryFile>(std::move(memory));
+          std::string().swap(req.body);  // one copy of a large body is enough
         }
         CR_ASSIGN(auto u, service->upload(c, id(req, "instanceId"), id(req, "dataSetId"), source));
         json out = {{"uploadId", u.upload_id}, {"status", wire_name(u.status)}};

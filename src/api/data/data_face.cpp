@@ -11,6 +11,23 @@ using nlohmann::json;
 
 namespace {
 
+// An upload job as GET, PUT and DELETE answer it (docs/datasets.md, "Over HTTP").
+json upload_job_json(const core::UploadJob& job) {
+  json out = {{"uploadId", job.id},
+              {"databaseName", job.database_name},
+              {"tableName", job.table_name},
+              {"status", wire_name(job.status)},
+              {"progress",
+               {{"fraction", job.progress.fraction},
+                {"bytesDone", job.progress.bytes_done},
+                {"bytesTotal", job.progress.bytes_total}}},
+              {"createTime", job.created_at},
+              {"updateTime", job.updated_at}};
+  if (job.dataset) out["dataset"] = core::dataset_json(*job.dataset);
+  if (job.error) out["message"] = job.error->message;
+  return out;
+}
+
 // "/datasets/a/b" -> {"a", "b"}; the path is already percent-decoded.
 std::vector<std::string> segments_after_prefix(const std::string& path) {
   std::vector<std::string> out;
@@ -49,6 +66,8 @@ Response DataFace::handle(Request& req) {
     return Response::json(200, core::dataset_json(*d));
   }
   if (parts.size() == 2 && req.method == "PUT") return upload(*caller, req, parts[0], parts[1]);
+  if (parts.size() == 4 && parts[2] == "uploads" && (req.method == "GET" || req.method == "DELETE"))
+    return upload_job(*caller, req, parts[0], parts[1], parts[3]);
   if (parts.size() == 3 && parts[2] == "match" && req.method == "POST")
     return match(*caller, req, parts[0], parts[1]);
   Error e = Error::not_found(Resource::Route, req.path);
@@ -78,14 +97,35 @@ Response DataFace::upload(const std::string& caller, Request& req, const std::st
     return error_response(
         Error::validation("the request body is empty: send the file as the body"));
 
+  Status ok = s_.datasets.check_upload(caller, upload);
+  if (!ok.ok()) return error_response(ok.error());
+
   // The body goes to memory, not to a temporary file: raw identity values never reach disk.
   auto file = cleanroom::data::MemoryFile::create(req.body);
   if (!file.ok()) return error_response(file.error());
   std::string().swap(req.body);  // one copy of a large body is enough
-  upload.source_path = file->path();
-  auto d = s_.datasets.upload(caller, upload);
-  if (!d.ok()) return error_response(d.error());
-  return Response::json(200, core::dataset_json(*d));
+  auto body = std::make_shared<const cleanroom::data::MemoryFile>(std::move(*file));
+  core::Context* ctx = &s_.ctx;
+  auto work = [ctx, upload, body, caller](const cleanroom::data::ProgressCallback& progress) {
+    core::UploadRequest r = upload;
+    r.source_path = body->path();
+    r.progress = progress;
+    return core::DatasetService(*ctx).upload(caller, r);
+  };
+  auto job = s_.upload_jobs.submit(caller, database, table, work);
+  if (!job.ok()) return error_response(job.error());
+  return Response::json(202, upload_job_json(*job));
+}
+
+Response DataFace::upload_job(const std::string& caller, Request& req, const std::string& database,
+                              const std::string& table, const std::string& upload_id) {
+  auto job = s_.upload_jobs.get(caller, upload_id);
+  // A job is found under its own table only; an id does not tell whose table it is.
+  if (job.ok() && (job->database_name != database || job->table_name != table))
+    job = Error::not_found(Resource::Upload, upload_id);
+  if (job.ok() && req.method == "DELETE") job = s_.upload_jobs.cancel(caller, upload_id);
+  if (!job.ok()) return error_response(job.error());
+  return Response::json(200, upload_job_json(*job));
 }
 
 // The optional body names the identity table and the output table, each "DATABASE.TABLE".

@@ -3,7 +3,10 @@
 // answering in its error shape (AWS Clean Rooms itself reads tables from Glue/S3, so this
 // face has no counterpart in the service model):
 //   PUT /datasets/{database}/{table}?format=csv|parquet|jsonl&columns=name:TYPE,...
-//       &pii=column:type,...&country=US     the file as the body; answers the dataset record
+//       &pii=column:type,...&country=US     the file as the body; queues an upload job and
+//                                           answers it (202): core/upload_jobs.h
+//   GET /datasets/{database}/{table}/uploads/{uploadId}     the job, with its progress
+//   DELETE /datasets/{database}/{table}/uploads/{uploadId}  cancels it
 //   GET /datasets                           the caller's datasets
 //   GET /datasets/{database}/{table}        one of them
 //   POST /datasets/{database}/{table}/match  identity resolution against the platform's
@@ -21,6 +24,8 @@ class DataFace {
  private:
   Response upload(const std::string& caller, Request& req, const std::string& database,
                   const std::string& table);
+  Response upload_job(const std::string& caller, Request& req, const std::string& database,
+                      const std::string& table, const std::string& upload_id);
   Response match(const std::string& caller, Request& req, const std::string& database,
                  const std::string& table);
   core::Services& s_;
