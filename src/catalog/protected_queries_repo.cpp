@@ -75,6 +75,12 @@ Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collab
       query_from);
 }
 
+Result<int64_t> count_in_status(Tx& tx, QueryStatus status) {
+  CR_ASSIGN(auto row, tx.query_one("SELECT COUNT(*) AS n FROM protected_queries WHERE status = ?",
+                                   {wire_string(status)}));
+  return row ? row->integer("n") : 0;
+}
+
 Status update_state(Tx& tx, const ProtectedQueryRecord& q) {
   return tx.exec(
       "UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, result_location = ?, "

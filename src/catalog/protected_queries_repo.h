@@ -53,6 +53,8 @@ Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collab
                                                const std::string& after, int limit);
 // Writes the mutable part: status, error, result, counts, times.
 Status update_state(Tx& tx, const ProtectedQueryRecord& q);
+// Queries in `status`, of every collaboration (admission).
+Result<int64_t> count_in_status(Tx& tx, QueryStatus status);
 // Ends every query a stopped server left unfinished; returns how many.
 Result<int64_t> fail_unfinished(Tx& tx, const std::string& code, const std::string& message,
                                 int64_t now_ms);

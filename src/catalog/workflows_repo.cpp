@@ -189,6 +189,15 @@ Status remove(Tx& tx, const std::string& instance_id, const std::string& workflo
                  {instance_id, workflow_id});
 }
 
+Result<int64_t> count_unfinished_executions(Tx& tx, const std::string& instance_id) {
+  CR_ASSIGN(auto row, tx.query_one(
+                          "SELECT COUNT(*) AS n FROM amc_workflow_executions e JOIN protected_queries q "
+                          "ON q.protected_query_id = e.protected_query_id WHERE e.instance_id = ? AND q.status IN (?, ?)",
+                          {instance_id, wire_string(QueryStatus::Submitted),
+                           wire_string(QueryStatus::Started)}));
+  return row ? row->integer("n") : 0;
+}
+
 Status insert_execution(Tx& tx, const WorkflowExecutionRecord& e) {
   return tx.exec(
       "INSERT INTO amc_workflow_executions (execution_id, instance_id, workflow_id, "

@@ -98,6 +98,8 @@ Status update(Tx& tx, const WorkflowRecord& w);
 Status remove(Tx& tx, const std::string& instance_id, const std::string& workflow_id);
 
 Status insert_execution(Tx& tx, const WorkflowExecutionRecord& e);
+// An instance's executions whose protected query has not ended (SUBMITTED or STARTED).
+Result<int64_t> count_unfinished_executions(Tx& tx, const std::string& instance_id);
 Result<std::optional<WorkflowExecutionRecord>> find_execution(Tx& tx,
                                                               const std::string& instance_id,
                                                               const std::string& execution_id);

@@ -37,6 +37,8 @@ Status check_query_limits(const core::QueryLimits& q) {
   if (!std::regex_match(q.memory_limit, size))
     return Error::validation("--query-memory must be a size such as 512MB or 4GB, not '" + q.memory_limit + "'");
   if (q.timeout_ms < 1000) return Error::validation("--query-timeout must be at least 1 second");
+  if (q.queued < 1) return Error::validation("--query-queue must be at least 1");
+  if (q.executions_per_instance < 1) return Error::validation("--executions-per-instance must be at least 1");
   return {};
 }
 
@@ -130,6 +132,8 @@ int serve(const ServeOptions& o) {
   std::printf("  queries:     %d at a time, %d threads and %s of memory each, stopped after %lld s\n",
               limits.workers, limits.threads_per_query, limits.memory_limit.c_str(),
               static_cast<long long>(o.query_timeout_s));
+  std::printf("  admission:   %d queries waiting at most, %d executions per AMC instance\n",
+              limits.queued, limits.executions_per_instance);
   std::printf("  uploads:     %d at a time, %d waiting at most, %d per account\n", o.uploads.workers,
               o.uploads.queue, o.uploads.per_account);
   std::printf("  region:      us-east-1\n");
@@ -179,6 +183,13 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--query-memory", opts->queries.memory_limit, "Memory limit of one query (e.g. 4GB)")
       ->capture_default_str();
   cmd->add_option("--query-timeout", opts->query_timeout_s, "Seconds after which a query is TIMED_OUT")
+      ->capture_default_str();
+  cmd->add_option("--query-queue", opts->queries.queued,
+                  "Protected queries that may wait to run; more are refused (429)")
+      ->capture_default_str();
+  cmd->add_option("--executions-per-instance", opts->queries.executions_per_instance,
+                  "AMC workflow executions one instance may have pending or running; more are "
+                  "refused (429)")
       ->capture_default_str();
   cmd->add_option("--uploads", opts->uploads.workers, "Uploads ingested at once (the rest wait)")
       ->capture_default_str()

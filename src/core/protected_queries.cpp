@@ -340,6 +340,12 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     return ProtectedQueryView{q, caller, std::nullopt, true};
   }
   CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    // Counted inside the write that records the query, so concurrent starts cannot both take
+    // the last place.
+    CR_ASSIGN(int64_t waiting, repo::count_in_status(tx, QueryStatus::Submitted));
+    if (waiting >= limits_.queued)
+      return Error::throttled(std::to_string(waiting) +
+                              " protected queries are waiting to run; start this one when fewer are");
     // The budgets are spent with the record, or neither is written (privacy_budgets.h).
     CR_TRY(budgets_.spend_for_query(tx, q.collaboration_id, plan.checked.dp_epsilon,
                                     plan.associations));

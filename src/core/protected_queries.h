@@ -28,6 +28,12 @@ struct QueryLimits {
   int threads_per_query = 2;         // engine threads of one query
   std::string memory_limit = "4GB";  // per query
   int64_t timeout_ms = 30 * 60 * 1000;  // then TIMED_OUT
+  // Admission: queries waiting SUBMITTED at most, in all; a start beyond it is Throttled, so a
+  // burst cannot queue without bound.
+  int queued = 200;
+  // An AMC instance's workflow executions pending or running at once, as AMC allows; another is
+  // Throttled until one ends.
+  int executions_per_instance = 10;
 };
 
 struct StartQueryRequest {
@@ -99,6 +105,7 @@ class ProtectedQueryService {
   Status fail_interrupted_queries();
   // Blocks until no query is queued or running (tests, shutdown).
   void wait_idle();
+  const QueryLimits& limits() const { return limits_; }
 
  private:
   void run(const std::string& id);

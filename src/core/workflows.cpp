@@ -502,7 +502,15 @@ Result<WorkflowExecutionView> WorkflowService::submit(const AmcCaller& caller,
     return WorkflowExecutionView{};
   }
   e.execution_id = crypto::uuid4();
-  query.record_with = [&e](Tx& tx, const catalog::ProtectedQueryRecord& q) -> Status {
+  const int allowed = queries_.limits().executions_per_instance;
+  query.record_with = [&e, allowed](Tx& tx, const catalog::ProtectedQueryRecord& q) -> Status {
+    // In the transaction that records it: two submits cannot both take the last place.
+    CR_ASSIGN(int64_t unfinished, repo::count_unfinished_executions(tx, e.instance_id));
+    if (unfinished >= allowed)
+      return Error::throttled("instance " + e.instance_id + " already has " +
+                              std::to_string(unfinished) +
+                              " workflow executions pending or running, the most it may; submit "
+                              "this one when one has ended");
     e.protected_query_id = q.id;
     return repo::insert_execution(tx, e);
   };
