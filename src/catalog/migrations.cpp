@@ -481,6 +481,12 @@ UPDATE memberships SET pays_for_queries = json_extract(payment_config, '$.queryC
 WHERE payment_config IS NOT NULL;
 ALTER TABLE memberships DROP COLUMN payment_config;
 )sql",
+      // 19: a configured table's associations by table: publication and deleting a table read
+      // them, and each platform table has one per AMC instance (issue 14).
+      R"sql(
+CREATE INDEX configured_table_associations_table
+  ON configured_table_associations (configured_table_id, membership_id);
+)sql",
   };
   return steps;
 }
