@@ -23,7 +23,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from instances_scale import ADVERTISER_ACCOUNT, DEFAULT_BIN, MARKETPLACE, Server  # noqa: E402
+from instances_scale import ADVERTISER_ACCOUNT, DEFAULT_BIN, Server, advertiser_headers  # noqa: E402
 
 
 def main():
@@ -46,15 +46,7 @@ def main():
     try:
         os.mkdir(server.data_dir)
         server.start()
-        server.run("admin", "account", "create", "--account-id", ADVERTISER_ACCOUNT, "--name", "Full")
-        amc = server.run("admin", "amc-account", "create", "--name", "Full", "--marketplace-id", MARKETPLACE)
-        user = server.run("admin", "user", "create", "--email", "full@example.com", "--role", "ADMIN",
-                          "--aws-role", "ADMIN", "--amc-account", amc["advertiserId"],
-                          "--aws-account", ADVERTISER_ACCOUNT)
-        headers = {"Amazon-Advertising-API-ClientId": user["clientId"],
-                   "Amazon-Advertising-API-MarketplaceId": MARKETPLACE,
-                   "Amazon-Advertising-API-AdvertiserId": amc["advertiserId"],
-                   "Authorization": "Bearer " + user["bearerToken"]}
+        headers = advertiser_headers(server, "full")
         status, _, body = server.http("POST", "/amc/instances", {
             "instanceName": "first", "awsAccountId": ADVERTISER_ACCOUNT, "acrBacked": True}, headers=headers)
         assert status == 200, body

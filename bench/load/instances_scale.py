@@ -159,6 +159,20 @@ def sigv4_headers(url, method, path, query, body, key_id, secret, service="clean
                              f"SignedHeaders={signed_headers}, Signature={signature}"}
 
 
+def advertiser_headers(server, name):
+    """An advertiser's AWS account, AMC account and admin user, made with the admin CLI; answers
+    the AMC face's headers of that user."""
+    server.run("admin", "account", "create", "--account-id", ADVERTISER_ACCOUNT, "--name", name)
+    amc = server.run("admin", "amc-account", "create", "--name", name, "--marketplace-id", MARKETPLACE)
+    user = server.run("admin", "user", "create", "--email", f"{name}@example.com", "--role", "ADMIN",
+                      "--aws-role", "ADMIN", "--amc-account", amc["advertiserId"],
+                      "--aws-account", ADVERTISER_ACCOUNT)
+    return {"Amazon-Advertising-API-ClientId": user["clientId"],
+            "Amazon-Advertising-API-MarketplaceId": MARKETPLACE,
+            "Amazon-Advertising-API-AdvertiserId": amc["advertiserId"],
+            "Authorization": "Bearer " + user["bearerToken"]}
+
+
 def platform_csv(rows, extra_column=False):
     lines = ["user_id,advertiser_id,campaign_id,impressions,total_cost" +
              (",device_type" if extra_column else "")]
@@ -187,15 +201,7 @@ def main():
         server.start()
         provider = next(a for a in server.credentials()["platformAccounts"]
                         if a["role"] == "ADVERTISING_DATA_PROVIDER")
-        server.run("admin", "account", "create", "--account-id", ADVERTISER_ACCOUNT, "--name", "Bench")
-        amc = server.run("admin", "amc-account", "create", "--name", "Bench", "--marketplace-id", MARKETPLACE)
-        user = server.run("admin", "user", "create", "--email", "bench@example.com", "--role", "ADMIN",
-                          "--aws-role", "ADMIN", "--amc-account", amc["advertiserId"],
-                          "--aws-account", ADVERTISER_ACCOUNT)
-        amc_headers = {"Amazon-Advertising-API-ClientId": user["clientId"],
-                       "Amazon-Advertising-API-MarketplaceId": MARKETPLACE,
-                       "Amazon-Advertising-API-AdvertiserId": amc["advertiserId"],
-                       "Authorization": "Bearer " + user["bearerToken"]}
+        amc_headers = advertiser_headers(server, "bench")
         with tempfile.NamedTemporaryFile("w", suffix=".csv") as f:
             f.write(platform_csv(50))
             f.flush()
