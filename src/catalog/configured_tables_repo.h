@@ -70,6 +70,19 @@ Result<std::vector<AssociationRecord>> active_associations_in_collaboration(
     Tx& tx, const std::string& collaboration_id, const std::string& after, int limit);
 Result<std::optional<AssociationRecord>> find_active_association_by_name(
     Tx& tx, const std::string& collaboration_id, const std::string& name);
+// Every association of every table the account owns, in one query (publication reads them once,
+// not once per membership).
+Result<std::vector<AssociationRecord>> associations_of_account_tables(Tx& tx,
+                                                                      const std::string& account_id);
+// An association's name and the collaboration it is in.
+struct NameInCollaboration {
+  std::string collaboration_id;
+  std::string name;
+};
+// The names of the associations of ACTIVE memberships, in every collaboration where the account
+// has an ACTIVE membership.
+Result<std::vector<NameInCollaboration>> active_association_names_where_member(
+    Tx& tx, const std::string& account_id);
 Status update_association(Tx& tx, const AssociationRecord& a);
 Status remove_association(Tx& tx, const std::string& id);
 

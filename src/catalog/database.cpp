@@ -1,20 +1,67 @@
 #include "catalog/database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 
 #include "catalog/migrations.h"
 
 namespace cleanroom::catalog {
 namespace {
 
+// SQLite's messages name no file; the data dir's path stays out of every answer.
 Error sqlite_error(sqlite3* db, int rc) {
   int ext = sqlite3_extended_errcode(db);
   std::string msg = sqlite3_errmsg(db);
   if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
     return Error::conflict("already exists (" + msg + ")", Cause::AlreadyExists);
   if (rc == SQLITE_BUSY) return Error::throttled("metadata store is busy, retry");
+  if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+    return Error::internal("metadata store cannot write: the data dir is full or failing (" + msg +
+                           ")");
   return Error::internal("metadata store: " + msg);
 }
+
+// One connection to the file; the writer creates it and sets what is stored in it (WAL).
+Result<sqlite3*> open_connection(const std::string& path, bool writer) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
+    sqlite3_close(raw);
+    return Error::internal("metadata store: cannot open a connection: " + msg);
+  }
+  // The admin CLI writes to the same file while the server runs: wait rather than fail.
+  sqlite3_busy_timeout(raw, 10000);
+  std::vector<const char*> pragmas = {"PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"};
+  pragmas.insert(pragmas.begin(), writer ? "PRAGMA journal_mode=WAL" : "PRAGMA query_only=ON");
+  for (const char* pragma : pragmas) {
+    if (sqlite3_exec(raw, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      std::string msg = std::string("metadata store: cannot set ") + pragma + ": " + sqlite3_errmsg(raw);
+      sqlite3_close(raw);
+      return Error::internal(msg);
+    }
+  }
+  return raw;
+}
+
+// SQLite's WAL index holds a 32 KiB region per 4096 frames of the WAL (walIndexPage in wal.c).
+constexpr int64_t kIndexRegionBytes = 32768;
+constexpr int64_t kFramesPerRegion = 4096;
+constexpr int64_t kWalHeaderBytes = 32;
+constexpr int64_t kFrameHeaderBytes = 24;
+// Allocated ahead of the WAL: 32 regions, 131072 frames (512 MiB of 4 KiB pages); topped up when
+// less than half of it is left, so that no transaction can outgrow what is allocated.
+constexpr int64_t kIndexAheadBytes = 32 * kIndexRegionBytes;
+// Room for the index allocated ahead and a first transaction.
+constexpr int64_t kMinimumFreeBytes = 2 * kIndexAheadBytes;
 
 struct StmtHolder {
   sqlite3_stmt* s = nullptr;
@@ -112,46 +159,133 @@ Result<std::optional<Row>> Tx::query_one(std::string_view sql, const std::vector
 int64_t Tx::changes() const { return sqlite3_changes(db_); }
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
-    sqlite3_close(raw);
-    return Error::internal("cannot open " + path + ": " + msg);
-  }
-  std::unique_ptr<Database> db(new Database(raw));
-  // The admin CLI writes to the same file while the server runs: wait rather than fail.
-  sqlite3_busy_timeout(raw, 10000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
-    if (sqlite3_exec(raw, pragma, nullptr, nullptr, nullptr) != SQLITE_OK)
-      return Error::internal(std::string("cannot set ") + pragma + ": " + sqlite3_errmsg(raw));
-  }
+  // The first connection of the first process recreates the WAL index and writes it through the
+  // mapping before anything here can allocate it: on a full disk that is a SIGBUS, so a store
+  // without room for the index is not opened.
+  std::string dir = path.substr(0, path.find_last_of('/') + 1);
+  struct statvfs fs{};
+  if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0 &&
+      static_cast<int64_t>(fs.f_bavail) * static_cast<int64_t>(fs.f_frsize) < kMinimumFreeBytes)
+    return Error::internal("cannot open " + path + ": the file system is full (" +
+                           std::to_string(static_cast<int64_t>(fs.f_bavail) * fs.f_frsize / 1024) +
+                           " KiB free); free some space and start again");
+  auto writer = open_connection(path, true);
+  if (!writer.ok()) return Error::internal("cannot open " + path + ": " + writer.error().message);
+  std::unique_ptr<Database> db(new Database(path, *writer));
   CR_TRY(db->migrate());
+  {
+    std::lock_guard lock(db->writer_mu_);
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db->writer_, "PRAGMA page_size", -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+      db->page_size_ = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    CR_TRY(db->reserve_wal_index());
+  }
   return db;
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  for (sqlite3* reader : idle_readers_) sqlite3_close(reader);
+  sqlite3_close(writer_);
+  // Only now: closing a descriptor of the index while SQLite holds locks on it drops them.
+  if (wal_index_fd_ >= 0) ::close(wal_index_fd_);
+}
 
-Status Database::begin(bool write) {
-  int rc = sqlite3_exec(db_, write ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return sqlite_error(db_, rc);
+std::unique_lock<std::mutex> Database::lock_writer() {
+  writes_.fetch_add(1, std::memory_order_relaxed);
+  std::unique_lock lock(writer_mu_, std::try_to_lock);
+  if (lock.owns_lock()) return lock;
+  auto start = std::chrono::steady_clock::now();
+  lock.lock();
+  auto waited = std::chrono::steady_clock::now() - start;
+  writer_wait_ns_.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count(),
+                            std::memory_order_relaxed);
+  writer_waits_.fetch_add(1, std::memory_order_relaxed);
+  return lock;
+}
+
+WriterWaitStats Database::writer_wait_stats() const {
+  return {static_cast<double>(writer_wait_ns_.load(std::memory_order_relaxed)) / 1e9,
+          writes_.load(std::memory_order_relaxed), writer_waits_.load(std::memory_order_relaxed)};
+}
+
+Result<sqlite3*> Database::take_reader() {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!idle_readers_.empty()) {
+      sqlite3* reader = idle_readers_.back();
+      idle_readers_.pop_back();
+      return reader;
+    }
+  }
+  // As many readers as reads at once (the server's worker threads); each kept for the next.
+  return open_connection(path_, false);
+}
+
+void Database::give_back(sqlite3* reader) {
+  std::lock_guard lock(readers_mu_);
+  idle_readers_.push_back(reader);
+}
+
+Status Database::begin(sqlite3* db, bool write) {
+  int rc = sqlite3_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqlite_error(db, rc);
   return {};
 }
 
-void Database::end(bool commit, Status* status) {
+Status Database::end(sqlite3* db, bool commit) {
   if (commit) {
-    int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
-    if (rc == SQLITE_OK) return;
-    *status = sqlite_error(db_, rc);
+    int rc = sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return {};
+    Error e = sqlite_error(db, rc);
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return e;
   }
-  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  return {};
+}
+
+// SQLite maps the WAL index (the -shm file) into memory and extends it one byte per 4 KiB page.
+// A file system that cannot back a page of that mapping when it is written (a full disk with
+// blocks smaller than a page, a copy-on-write file system) answers with SIGBUS, which ends the
+// process. Allocating the index ahead, with fallocate (which leaves its contents alone, unlike a
+// write of zeros racing SQLite's own), turns a full disk into a refused write instead.
+Status Database::reserve_wal_index() {
+  if (!wal_index_reservable_) return {};
+  struct stat wal{};
+  int64_t frames = 0;
+  if (::stat((path_ + "-wal").c_str(), &wal) == 0 && wal.st_size > kWalHeaderBytes)
+    frames = (wal.st_size - kWalHeaderBytes) / (page_size_ + kFrameHeaderBytes);
+  int64_t needed = (frames / kFramesPerRegion + 1) * kIndexRegionBytes;
+  if (needed + kIndexAheadBytes / 2 <= wal_index_reserved_) return {};
+  if (wal_index_fd_ < 0) {
+    wal_index_fd_ = ::open((path_ + "-shm").c_str(), O_RDWR | O_CLOEXEC);
+    if (wal_index_fd_ < 0) {
+      // No index file (not in WAL mode): nothing SQLite maps.
+      wal_index_reservable_ = false;
+      return {};
+    }
+  }
+  int64_t target = needed + kIndexAheadBytes;
+  if (::fallocate(wal_index_fd_, 0, 0, target) != 0) {
+    int err = errno;
+    if (err == EOPNOTSUPP || err == ENOSYS) {
+      wal_index_reservable_ = false;  // a file system without fallocate: as SQLite does alone
+      return {};
+    }
+    return Error::internal(std::string("metadata store cannot write: the data dir is full or "
+                                       "failing (allocating the WAL index: ") +
+                           std::strerror(err) + ")");
+  }
+  wal_index_reserved_ = target;
+  return {};
 }
 
 int Database::schema_version() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(writer_mu_);
   sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &s, nullptr);
+  sqlite3_prepare_v2(writer_, "PRAGMA user_version", -1, &s, nullptr);
   int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
   sqlite3_finalize(s);
   return v;
@@ -160,19 +294,17 @@ int Database::schema_version() {
 Status Database::migrate() {
   const auto& steps = migrations();
   for (int version = schema_version(); version < static_cast<int>(steps.size()); ++version) {
-    std::lock_guard lock(mu_);
-    CR_TRY(begin(true));
+    std::lock_guard lock(writer_mu_);
+    CR_TRY(begin(writer_, true));
     char* err = nullptr;
     std::string sql = steps[version] + "; PRAGMA user_version=" + std::to_string(version + 1);
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (sqlite3_exec(writer_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown";
       sqlite3_free(err);
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
       return Error::internal("migration " + std::to_string(version + 1) + " failed: " + msg);
     }
-    Status s;
-    end(true, &s);
-    CR_TRY(s);
+    CR_TRY(end(writer_, true));
   }
   return {};
 }

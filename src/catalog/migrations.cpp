@@ -481,10 +481,16 @@ UPDATE memberships SET pays_for_queries = json_extract(payment_config, '$.queryC
 WHERE payment_config IS NOT NULL;
 ALTER TABLE memberships DROP COLUMN payment_config;
 )sql",
-      // 19: AMC uploads run as jobs (core/upload_jobs.h): PENDING and RUNNING before they end,
+      // 19: a configured table's associations by table: publication and deleting a table read
+      // them, and each platform table has one per AMC instance (issue 14).
+      R"sql(
+CREATE INDEX configured_table_associations_table
+  ON configured_table_associations (configured_table_id, membership_id);
+)sql",
+      // 20: AMC uploads run as jobs (core/upload_jobs.h): PENDING and RUNNING before they end,
       // and CANCELLED as an end. SQLite cannot change a CHECK, so the table is copied.
       R"sql(
-CREATE TABLE amc_uploads_v19 (
+CREATE TABLE amc_uploads_v20 (
   upload_id      TEXT PRIMARY KEY,
   instance_id    TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
   data_set_id    TEXT NOT NULL,
@@ -497,13 +503,13 @@ CREATE TABLE amc_uploads_v19 (
   created_at     INTEGER NOT NULL,
   updated_at     INTEGER NOT NULL
 );
-INSERT INTO amc_uploads_v19 SELECT upload_id, instance_id, data_set_id, status, message, source,
+INSERT INTO amc_uploads_v20 SELECT upload_id, instance_id, data_set_id, status, message, source,
   version, row_count, created_at, updated_at FROM amc_uploads;
 DROP TABLE amc_uploads;
-ALTER TABLE amc_uploads_v19 RENAME TO amc_uploads;
+ALTER TABLE amc_uploads_v20 RENAME TO amc_uploads;
 CREATE INDEX amc_uploads_dataset ON amc_uploads (instance_id, data_set_id, created_at);
 )sql",
-      // 20: admission counts the queries waiting or running at every start (core/protected_queries.h,
+      // 21: admission counts the queries waiting or running at every start (core/protected_queries.h,
       // QueryLimits); the unfinished are few, every query ever run is many.
       R"sql(
 CREATE INDEX protected_queries_status ON protected_queries (status);

@@ -123,6 +123,9 @@ Result<NewUser> AccountService::create_user(const CreateUserRequest& req) {
   CR_TRY(check_role(req.aws_role, "awsRole"));
   if (!req.password.empty() && req.password.size() < 8)
     return Error::validation("password must have at least 8 characters", "password");
+  // Hashed before the transaction: the key stretching takes a while, and holding the writer for
+  // it would hold every other write.
+  const std::string pw = req.password.empty() ? "" : auth::hash_password(req.password);
   return ctx_.db.write<NewUser>([&](Tx& tx) -> Result<NewUser> {
     CR_ASSIGN(auto existing, repo::find_user_by_email(tx, req.email));
     if (existing)
@@ -139,7 +142,6 @@ Result<NewUser> AccountService::create_user(const CreateUserRequest& req) {
                                  "awsAccount");
     }
     NewUser u{crypto::uuid4(), req.email, auth::new_client_id(), auth::new_bearer_token()};
-    std::string pw = req.password.empty() ? "" : auth::hash_password(req.password);
     CR_TRY(repo::insert_user(tx, {u.user_id, u.email, u.client_id, pw, false, now_epoch_seconds()},
                              auth::token_hash(u.bearer_token)));
     if (!req.amc_account.empty()) CR_TRY(repo::grant_amc_role(tx, u.user_id, req.amc_account, req.amc_role));

@@ -1,6 +1,8 @@
 #include "core/platform_tables.h"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "catalog/collaborations_repo.h"
 #include "catalog/configured_tables_repo.h"
@@ -63,20 +65,31 @@ Result<std::vector<ConfiguredTableRecord>> published_tables(Tx& tx, const std::s
   return out;
 }
 
+// What is associated already, read once per publication rather than once per membership and
+// table: publication stays linear in the number of AMC instances.
+struct Associated {
+  std::set<std::pair<std::string, std::string>> tables;  // (membership id, configured table id)
+  std::set<std::pair<std::string, std::string>> names;   // (collaboration id, name folded)
+};
+
+// SQL compares identifiers without case (COLLATE NOCASE folds ASCII only).
+std::string folded(std::string name) {
+  for (char& c : name)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return name;
+}
+
 // Adds the table to the membership under its own name, unless it is there already (or another
 // table took the name, which only an operator working by hand could have done).
-Result<bool> associate(Tx& tx, const catalog::MembershipRecord& ms,
-                       const ConfiguredTableRecord& t) {
-  CR_ASSIGN(auto existing, tables::associations_of_table(tx, t.id));
-  for (const auto& a : existing)
-    if (a.membership_id == ms.id) return false;
-  CR_ASSIGN(auto same_name,
-            tables::find_active_association_by_name(tx, ms.collaboration_id, t.name));
-  if (same_name) return false;
+Result<bool> associate(Tx& tx, const catalog::MembershipRecord& ms, const ConfiguredTableRecord& t,
+                       Associated& associated) {
+  if (associated.tables.count({ms.id, t.id})) return false;
+  if (!associated.names.insert({ms.collaboration_id, folded(t.name)}).second) return false;
   int64_t now = now_epoch_seconds();
   CR_TRY(tables::insert_association(
       tx, {crypto::uuid4(), ms.id, t.id, t.name, t.description,
            "arn:aws:iam::" + ms.account_id + ":role/cleanroom-platform", now, now}));
+  associated.tables.insert({ms.id, t.id});
   return true;
 }
 
@@ -172,7 +185,13 @@ Status associate_platform_tables(Tx& tx, const std::string& collaboration_id) {
     return Error::internal("the Advertising Data Provider has no membership in " +
                            collaboration_id);
   CR_ASSIGN(auto published, published_tables(tx, provider));
-  for (const auto& t : published) CR_TRY(status_of(associate(tx, *ms, t)));
+  // Only this collaboration's associations: creating an instance reads nothing of the others.
+  Associated associated;
+  CR_ASSIGN(auto own, tables::associations_of_membership(tx, ms->id, "", 1000000));
+  for (const auto& a : own) associated.tables.insert({a.membership_id, a.configured_table_id});
+  CR_ASSIGN(auto named, tables::active_associations_in_collaboration(tx, collaboration_id, "", 1000000));
+  for (const auto& a : named) associated.names.insert({collaboration_id, folded(a.name)});
+  for (const auto& t : published) CR_TRY(status_of(associate(tx, *ms, t, associated)));
   return {};
 }
 
@@ -193,9 +212,14 @@ Result<PublishedTables> publish_platform_tables(Tx& tx) {
   }
   CR_ASSIGN(auto memberships, catalog::collaborations_repo::memberships_of_account(
                                   tx, provider, MembershipStatus::Active, "", 1000000));
+  Associated associated;
+  CR_ASSIGN(auto own, tables::associations_of_account_tables(tx, provider));
+  for (const auto& a : own) associated.tables.insert({a.membership_id, a.configured_table_id});
+  CR_ASSIGN(auto named, tables::active_association_names_where_member(tx, provider));
+  for (const auto& n : named) associated.names.insert({n.collaboration_id, folded(n.name)});
   for (const auto& ms : memberships)
     for (const auto& t : published) {
-      CR_ASSIGN(bool added, associate(tx, ms, t));
+      CR_ASSIGN(bool added, associate(tx, ms, t, associated));
       out.associations_added += added ? 1 : 0;
     }
   return out;
