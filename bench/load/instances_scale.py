@@ -272,12 +272,18 @@ def upload_while_reading(server, provider, amc_headers, instance_ids, args, extr
     headers["Content-Type"] = "text/csv"
     up0 = time.monotonic()
     status, secs, resp = server.http("PUT", path + "?" + query, raw=body, headers=headers)
+    # The PUT queues an upload job (202); the upload has taken as long as the job ran.
+    while status in (200, 202) and resp.get("status") in ("PENDING", "RUNNING"):
+        time.sleep(0.05)
+        job_path = f"{path}/uploads/{resp['uploadId']}"
+        status, _, resp = server.http("GET", job_path, headers=sigv4_headers(
+            server.url, "GET", job_path, "", b"", provider["accessKeyId"], provider["secretAccessKey"]))
     up1 = time.monotonic()
     time.sleep(0.2)
     stop.set()
     for t in threads:
         t.join()
-    if status != 200:
+    if status != 200 or resp.get("status") != "SUCCEEDED":
         raise RuntimeError(f"platform upload answered {status}: {resp}")
     during = [(e - s, st) for s, e, st in samples if e >= up0 and s <= up1]
     lat = [d for d, _ in during]
