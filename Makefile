@@ -5,7 +5,7 @@ DATA_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?= $(if $(CI),-DCLEANROOM_WERROR=ON,)
 
-.PHONY: bootstrap build run test bench clean
+.PHONY: bootstrap build run test test-sanitize format format-check bench clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -24,8 +24,29 @@ run: bootstrap $(BUILD_DIR)/CMakeCache.txt
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
+# ASan and UBSan over the unit and API tests (the browser test excepted), then TSan over the
+# tests of what runs concurrently: the catalog's writer and readers, the upload and query pools,
+# the privacy budgets spent by concurrent queries. Each build has its own folder. CI runs it.
+CONCURRENCY_TESTS ?= DatabaseTest|UploadJobs|ProtectedQueries|PrivacyBudgets|DifferenceChecksTest|SignInThrottle|Engine\.
+test-sanitize: bootstrap
+	cmake -S . -B build-asan -DCLEANROOM_SANITIZE=address $(CMAKE_FLAGS)
+	cmake --build build-asan -j $(JOBS) --target cleanroom unit_tests
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900 -E '^console\.'
+	cmake -S . -B build-tsan -DCLEANROOM_SANITIZE=thread $(CMAKE_FLAGS)
+	cmake --build build-tsan -j $(JOBS) --target unit_tests
+	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan-suppressions" \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900 -R '$(CONCURRENCY_TESTS)'
+
+# Every C++ source formatted as .clang-format says; format-check fails on any that is not.
+FORMATTED = $(shell git ls-files 'src/*.cpp' 'src/*.h' 'tests/unit/*.cpp' 'tests/unit/*.h' 'bench/*.cpp')
+format:
+	clang-format -i $(FORMATTED)
+format-check:
+	clang-format --dry-run --Werror $(FORMATTED)
+
 bench: build
 	scripts/bench $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan

@@ -130,7 +130,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_head(beast::error_code ec) {
-    if (ec) return fail(ec, true);
+    if (ec) return fail(ec);
     if (parser_->is_done()) return handle();
     if (header_is(parser_->get(), http::field::expect, "100-continue")) {
       // curl and the SDKs wait for this (or a second) before sending a large body.
@@ -152,7 +152,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(state_.limits.body_deadline +
                           std::chrono::seconds(bytes / std::max<size_t>(state_.limits.body_min_rate, 1)));
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->fail(ec, false);
+      if (ec) return self->fail(ec);
       self->handle();
     });
   }
@@ -205,16 +205,10 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void fail(beast::error_code ec, bool in_head) {
-    if (ec == beast::error::timeout) {
-      // A connection that sent nothing since its last response is an idle keep-alive one: it is
-      // closed without a word, or a client reusing it would read a stale 408.
-      const bool started = buffer_.size() > 0 || (parser_ && parser_->got_some());
-      if (!in_head || started)
-        return send(transport_error(408, in_head ? "the request head did not arrive in time"
-                                                 : "the request body did not arrive in time"));
-      return close();
-    }
+  void fail(beast::error_code ec) {
+    // A deadline that passed has closed the socket already (tcp_stream cancels that way), so a
+    // late or idle client is cut off without a word.
+    if (ec == beast::error::timeout) return;
     if (ec == http::error::header_limit)
       return send(transport_error(431, "the request head is larger than " +
                                            std::to_string(state_.limits.max_head_bytes) + " bytes"));
