@@ -18,6 +18,10 @@ struct Request {
   std::string body;
   std::map<std::string, std::string> params;  // path parameters of the matched route
   std::string request_id;
+  // What the request asked for, in words from a bounded set (metrics label it with them): the
+  // Clean Rooms operation's name, or "METHOD /route/{pattern}" of the route that matched; "" until
+  // one matched.
+  std::string operation;
 
   // First value of a header, case-insensitively; "" when absent.
   std::string header(const std::string& name) const;
