@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/error.h"
+
 namespace cleanroom::api {
 
 struct Request {
@@ -39,5 +41,10 @@ struct Response {
   static Response json(int status, const nlohmann::json& body);
   static Response empty(int status);
 };
+
+// The message a face shows for an error: its own, except an Internal error's, which can name the
+// server's files or quote another party's data. That one is logged (with the request id, from the
+// thread's log context) and the caller is told the request id to give the operator.
+std::string shown_message(const Error& e);
 
 }  // namespace cleanroom::api

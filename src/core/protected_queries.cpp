@@ -453,6 +453,10 @@ void ProtectedQueryService::run(const std::string& id) {
         // INVALID_QUERY; anything the engine did is EXECUTION_FAILED.
         q.error_code = outcome.error().kind == ErrorKind::Validation ? "INVALID_QUERY" : "EXECUTION_FAILED";
         q.error_message = outcome.error().message;
+        if (outcome.error().kind == ErrorKind::Internal && q.error_message != kEngineFailure) {
+          spdlog::error("query {}: {}", q.id, q.error_message);
+          q.error_message = kEngineFailure;
+        }
         break;
       }
       const std::string key = result_key(q);
@@ -462,8 +466,12 @@ void ProtectedQueryService::run(const std::string& id) {
       if (!delivered.ok()) {
         q.status = QueryStatus::Failed;
         q.error_code = "DELIVERY_FAILED";
-        q.error_message = "the result could not be written to bucket '" + q.result_bucket +
-                          "': " + delivered.error().message;
+        q.error_message = "the result could not be written to bucket '" + q.result_bucket + "'";
+        // The store's own failures (a full disk) name the server's files: for the operator only.
+        if (delivered.error().kind == ErrorKind::Internal)
+          spdlog::error("query {}: delivery failed: {}", q.id, delivered.error().message);
+        else
+          q.error_message += ": " + delivered.error().message;
         break;
       }
       q.status = QueryStatus::Success;
