@@ -44,7 +44,8 @@ Response Response::empty(int status) {
 
 std::string shown_message(const Error& e) {
   if (e.kind != ErrorKind::Internal) return e.message;
-  spdlog::error("internal error: {}", e.message);
+  // One line, whatever the detail quotes (DuckDB errors span lines; a path may not be UTF-8).
+  spdlog::error("internal error: {}", logging::printable(e.message));
   std::string id = logging::context_value("requestId");
   return id.empty() ? "internal error" : "internal error; the server's log has its detail under request id " + id;
 }
