@@ -1,6 +1,9 @@
 #include "api/http.h"
 
+#include <spdlog/spdlog.h>
 #include <strings.h>
+
+#include "common/logging.h"
 
 namespace cleanroom::api {
 
@@ -26,7 +29,9 @@ bool Request::has_query(const std::string& name) const { return query.count(name
 Response Response::json(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;
-  r.body = body.dump();
+  // Text a caller sent that is not UTF-8 (a path, a header, a query parameter) can be quoted in a
+  // message; it is sent as U+FFFD rather than failing the response.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 
@@ -35,6 +40,14 @@ Response Response::empty(int status) {
   r.status = status;
   r.content_type.clear();
   return r;
+}
+
+std::string shown_message(const Error& e) {
+  if (e.kind != ErrorKind::Internal) return e.message;
+  // One line, whatever the detail quotes (DuckDB errors span lines; a path may not be UTF-8).
+  spdlog::error("internal error: {}", logging::printable(e.message));
+  std::string id = logging::context_value("requestId");
+  return id.empty() ? "internal error" : "internal error; the server's log has its detail under request id " + id;
 }
 
 }  // namespace cleanroom::api

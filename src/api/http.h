@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/error.h"
+
 namespace cleanroom::api {
 
 struct Request {
@@ -18,6 +20,10 @@ struct Request {
   std::string body;
   std::map<std::string, std::string> params;  // path parameters of the matched route
   std::string request_id;
+  // What the request asked for, in words from a bounded set (metrics label it with them): the
+  // Clean Rooms operation's name, or "METHOD /route/{pattern}" of the route that matched; "" until
+  // one matched.
+  std::string operation;
 
   // First value of a header, case-insensitively; "" when absent.
   std::string header(const std::string& name) const;
@@ -35,5 +41,10 @@ struct Response {
   static Response json(int status, const nlohmann::json& body);
   static Response empty(int status);
 };
+
+// The message a face shows for an error: its own, except an Internal error's, which can name the
+// server's files or quote another party's data. That one is logged (with the request id, from the
+// thread's log context) and the caller is told the request id to give the operator.
+std::string shown_message(const Error& e);
 
 }  // namespace cleanroom::api

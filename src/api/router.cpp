@@ -15,7 +15,7 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back({method, split_path(pattern), std::move(handler)});
+  routes_.push_back({method, pattern, split_path(pattern), std::move(handler)});
 }
 
 std::optional<Handler> Router::match(Request& req, bool* path_known) const {
@@ -36,6 +36,7 @@ std::optional<Handler> Router::match(Request& req, bool* path_known) const {
       continue;
     }
     req.params = std::move(params);
+    req.operation = r.method + " " + r.pattern;
     return r.handler;
   }
   return std::nullopt;

@@ -15,13 +15,15 @@ using Handler = std::function<Response(Request&)>;
 class Router {
  public:
   void add(const std::string& method, const std::string& pattern, Handler handler);
-  // Fills req.params and returns the handler; nullopt when no pattern matches the path.
+  // Fills req.params and req.operation ("METHOD pattern") and returns the handler; nullopt when
+  // no pattern matches the path.
   // `path_known` tells whether some route has this path under another method.
   std::optional<Handler> match(Request& req, bool* path_known) const;
 
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };

@@ -30,6 +30,7 @@ class DataFace;
 namespace console {
 class ConsoleFace;
 }
+class ServerMetrics;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -46,8 +47,9 @@ class Server {
   Status bind();     // binds the listener; port() is known afterwards
   void run();        // serves until stop()
   void stop();
-  // Answers one request: the host check, the face its path names, and the last-resort 500.
-  // Independent of the transport, which only parses and writes HTTP.
+  // Answers one request: the host check, the face its path names, and the last-resort 500; logs
+  // it and counts it in the metrics. Independent of the transport, which only parses and writes
+  // HTTP.
   Response handle(Request& req);
   int port() const { return port_; }
   const ServedHosts& hosts() const { return hosts_; }
@@ -63,6 +65,7 @@ class Server {
   std::unique_ptr<cleanrooms::CleanRoomsFace> cleanrooms_;
   std::unique_ptr<data::DataFace> data_;
   std::unique_ptr<console::ConsoleFace> console_;
+  std::unique_ptr<ServerMetrics> metrics_;
 };
 
 }  // namespace cleanroom::api

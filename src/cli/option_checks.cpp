@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "api/served_hosts.h"
+#include "common/logging.h"
 #include "core/time_window.h"
 #include "data/identity.h"
 #include "data/sources.h"
@@ -90,6 +91,13 @@ CLI::Validator utc_time() {
 CLI::Validator public_host() {
   return validator("HOST",
                    [](const std::string& v) { return problem(api::ServedHosts::check_name(v)); });
+}
+
+CLI::Validator log_format() {
+  return validator("text|json", [](const std::string& v) -> std::string {
+    if (logging::log_format_named(v)) return "";
+    return "must be text or json, not '" + v + "'";
+  });
 }
 
 }  // namespace cleanroom::cli

@@ -35,5 +35,6 @@ CLI::Validator file_format();      // a name data::file_format_from_name knows
 CLI::Validator country();          // a country data::identity_country knows
 CLI::Validator utc_time();         // yyyy-MM-ddTHH:mm:ssZ, as core::parse_civil_time reads it
 CLI::Validator public_host();      // a name api::ServedHosts::check_name accepts
+CLI::Validator log_format();       // text or json (logging::log_format_named)
 
 }  // namespace cleanroom::cli

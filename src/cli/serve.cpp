@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/data_dir.h"
 #include "cli/option_checks.h"
+#include "common/logging.h"
 #include "core/demo_data.h"
 
 namespace cleanroom::cli {
@@ -26,6 +27,7 @@ struct ServeOptions {
   core::UploadJobLimits uploads;
   int64_t query_timeout_s = 30 * 60;
   std::string clock_start;  // "": the system clock
+  std::string log_format = "text";
 };
 
 // The limits the protected queries run under, checked before anything starts.
@@ -43,6 +45,7 @@ Status check_query_limits(const core::QueryLimits& q) {
 }
 
 int serve(const ServeOptions& o) {
+  logging::configure(*logging::log_format_named(o.log_format));  // checked while parsing
   HostPort listen = *parse_host_port(o.listen);  // checked while parsing, as --public-host is
   api::ServerOptions server_options;
   server_options.host = listen.host;
@@ -137,6 +140,8 @@ int serve(const ServeOptions& o) {
   std::printf("  uploads:     %d at a time, %d waiting at most, %d per account\n", o.uploads.workers,
               o.uploads.queue, o.uploads.per_account);
   std::printf("  region:      us-east-1\n");
+  std::printf("  logs:        %s on stdout; GET /metrics for the operator's token\n",
+              o.log_format.c_str());
   if (!o.clock_start.empty())
     std::printf("  clock:       AMC time windows and schedules started at %s (--clock-start)\n",
                 o.clock_start.c_str());
@@ -206,6 +211,11 @@ void add_serve_command(CLI::App& app) {
                   "this UTC time (yyyy-MM-ddTHH:mm:ssZ) and runs from there; everything else keeps "
                   "the system clock")
       ->check(utc_time());
+  cmd->add_option("--log-format", opts->log_format,
+                  "text, or json: one JSON object per log line (time, level, requestId, message, "
+                  "and a request's method, path, status, ms, face, operation)")
+      ->capture_default_str()
+      ->check(log_format());
   add_bucket_options(*cmd, opts->buckets);
   cmd->callback([opts] { std::exit(serve(*opts)); });
 }

@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/contains.h"
 #include "common/crypto.h"
+#include "common/logging.h"
 #include "core/active_readers.h"
 #include "core/amc_privacy.h"
 #include "core/analysis_templates.h"
@@ -357,10 +358,16 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     return true;
   })));
   workers_->submit(q.id);
+  {
+    std::lock_guard lock(counts_mu_);
+    ++submitted_;
+  }
   return ProtectedQueryView{q, caller, std::nullopt, true};
 }
 
 void ProtectedQueryService::run(const std::string& id) {
+  // Lines logged while it runs, here or below (engine, delivery), name the query.
+  logging::Scope log_context({{"queryId", id}});
   auto control = std::make_shared<engine::RunControl>();
   workers_->track(id, control,
                   std::chrono::steady_clock::now() + std::chrono::milliseconds(limits_.timeout_ms));
@@ -452,6 +459,10 @@ void ProtectedQueryService::run(const std::string& id) {
         // INVALID_QUERY; anything the engine did is EXECUTION_FAILED.
         q.error_code = outcome.error().kind == ErrorKind::Validation ? "INVALID_QUERY" : "EXECUTION_FAILED";
         q.error_message = outcome.error().message;
+        if (outcome.error().kind == ErrorKind::Internal && q.error_message != kEngineFailure) {
+          spdlog::error("query {}: {}", q.id, q.error_message);
+          q.error_message = kEngineFailure;
+        }
         break;
       }
       const std::string key = result_key(q);
@@ -461,8 +472,12 @@ void ProtectedQueryService::run(const std::string& id) {
       if (!delivered.ok()) {
         q.status = QueryStatus::Failed;
         q.error_code = "DELIVERY_FAILED";
-        q.error_message = "the result could not be written to bucket '" + q.result_bucket +
-                          "': " + delivered.error().message;
+        q.error_message = "the result could not be written to bucket '" + q.result_bucket + "'";
+        // The store's own failures (a full disk) name the server's files: for the operator only.
+        if (delivered.error().kind == ErrorKind::Internal)
+          spdlog::error("query {}: delivery failed: {}", q.id, delivered.error().message);
+        else
+          q.error_message += ": " + delivered.error().message;
         break;
       }
       q.status = QueryStatus::Success;
@@ -477,6 +492,7 @@ void ProtectedQueryService::run(const std::string& id) {
     CR_TRY(repo::update_state(tx, q));
     return true;
   });
+  count_ended(q.status);
 }
 
 Result<ProtectedQueryView> ProtectedQueryService::get(const std::string& caller,
@@ -549,6 +565,7 @@ Result<ProtectedQueryView> ProtectedQueryService::cancel(const std::string& call
   }));
   if (v.query.status == QueryStatus::Cancelling)
     if (auto control = workers_->control(id)) control->stop(engine::RunControl::Stop::Cancelled);
+  if (v.query.status == QueryStatus::Cancelled) count_ended(QueryStatus::Cancelled);
   return v;
 }
 
@@ -571,5 +588,20 @@ std::string ProtectedQueryService::results_staging_dir() const {
 }
 
 void ProtectedQueryService::wait_idle() { workers_->wait_idle(); }
+
+void ProtectedQueryService::count_ended(QueryStatus s) {
+  std::lock_guard lock(counts_mu_);
+  ++ended_[s];
+}
+
+QueryCounts ProtectedQueryService::counts() const {
+  QueryCounts c;
+  c.queued = workers_->queued();
+  c.running = workers_->running();
+  std::lock_guard lock(counts_mu_);
+  c.submitted = submitted_;
+  c.ended = ended_;
+  return c;
+}
 
 }  // namespace cleanroom::core

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -72,6 +73,15 @@ struct ProtectedQueryView {
 
 class QueryWorkers;
 
+// How busy the query pool is, for the metrics: queries waiting and running now, and how many
+// were submitted and ended in each final state since the service started.
+struct QueryCounts {
+  size_t queued = 0;
+  size_t running = 0;
+  uint64_t submitted = 0;
+  std::map<QueryStatus, uint64_t> ended;  // SUCCESS, FAILED, CANCELLED, TIMED_OUT
+};
+
 class ProtectedQueryService {
  public:
   ProtectedQueryService(Context& ctx, QueryLimits limits = {});
@@ -106,6 +116,7 @@ class ProtectedQueryService {
   // Blocks until no query is queued or running (tests, shutdown).
   void wait_idle();
   const QueryLimits& limits() const { return limits_; }
+  QueryCounts counts() const;
 
  private:
   void run(const std::string& id);
@@ -119,6 +130,10 @@ class ProtectedQueryService {
   DifferenceChecks difference_checks_;  // before workers_: their runs use it
   PrivacyBudgetService budgets_{ctx_};
   std::unique_ptr<QueryWorkers> workers_;
+  mutable std::mutex counts_mu_;
+  uint64_t submitted_ = 0;
+  std::map<QueryStatus, uint64_t> ended_;
+  void count_ended(QueryStatus s);
 };
 
 }  // namespace cleanroom::core

@@ -80,6 +80,16 @@ bool QueryWorkers::stopping() const {
   return stopping_;
 }
 
+size_t QueryWorkers::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+size_t QueryWorkers::running() const {
+  std::lock_guard lock(mu_);
+  return static_cast<size_t>(busy_);
+}
+
 void QueryWorkers::wait_idle() {
   std::unique_lock lock(mu_);
   idle_cv_.wait(lock, [&] { return queue_.empty() && busy_ == 0; });

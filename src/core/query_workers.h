@@ -35,6 +35,9 @@ class QueryWorkers {
   std::shared_ptr<engine::RunControl> control(const std::string& id);
   bool stopping() const;
   void wait_idle();
+  // Queries waiting for a worker, and queries a worker is running (for the metrics).
+  size_t queued() const;
+  size_t running() const;
 
  private:
   void work();

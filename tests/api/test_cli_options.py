@@ -47,6 +47,7 @@ class MalformedOptionsTest(unittest.TestCase):
             (self.serve("--clock-start", "yesterday"), "--clock-start: must be yyyy-MM-ddTHH:mm:ssZ"),
             (self.serve("--clock-start", "2023-02-30T00:00:00Z"), "--clock-start"),
             (self.serve("--public-host", "a/b"), "--public-host"),
+            (self.serve("--log-format", "xml"), "--log-format: must be text or json, not 'xml'"),
             (self.serve("--no-such-option"), "--no-such-option"),
         ])
 

@@ -270,6 +270,21 @@ TEST_F(ProtectedQueries, AQueryOverItsTimeLimitEndsTimedOut) {
   EXPECT_EQ(v.query.error_code, "TIMED_OUT");
 }
 
+TEST_F(ProtectedQueries, ThePoolCountsWhatWasSubmittedAndHowEachQueryEnded) {
+  run(kOverlapBySegment);
+  ASSERT_FALSE(t.s().protected_queries.start(kA, request("SELECT hashed_email FROM customers")).ok());
+  ASSERT_TRUE(t.s().buckets.create(kA, "gone-bucket").ok());
+  fs::remove_all(t.dir + "/buckets/gone-bucket");
+  run(kOverlapBySegment, s3_config("gone-bucket", "CSV"));
+  auto c = t.s().protected_queries.counts();
+  EXPECT_EQ(c.queued, 0u);
+  EXPECT_EQ(c.running, 0u);
+  EXPECT_EQ(c.submitted, 2u);
+  EXPECT_EQ(c.ended[QueryStatus::Success], 1u);
+  EXPECT_EQ(c.ended[QueryStatus::Failed], 1u);
+  EXPECT_EQ(c.ended[QueryStatus::Cancelled], 0u);
+}
+
 TEST_F(ProtectedQueries, CancellingAnEndedQueryIsAConflict) {
   auto v = run(kOverlapBySegment);
   auto c = t.s().protected_queries.cancel(kA, membership_a, v.query.id);

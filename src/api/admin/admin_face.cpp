@@ -7,17 +7,13 @@
 namespace cleanroom::api::admin {
 using nlohmann::json;
 
-namespace {
-
 Status require_operator(core::Services& s, const Request& req) {
   std::string auth = req.header("Authorization");
   if (auth.rfind("Bearer ", 0) != 0) return Error::unauthenticated("send Authorization: Bearer <operator token>");
   CR_ASSIGN(auto user, s.accounts.authenticate_bearer(auth.substr(7)));
-  if (!user.is_operator) return Error::access_denied("only the operator may call the admin API");
+  if (!user.is_operator) return Error::access_denied("only the operator may call the admin API and read /metrics");
   return {};
 }
-
-}  // namespace
 
 AdminFace::AdminFace(core::Services& services) : s_(services) {
   auto guarded = [this](std::function<Result<json>(const json&)> fn) -> Handler {

@@ -7,6 +7,10 @@
 
 namespace cleanroom::api::admin {
 
+// The operator's bearer token, or Unauthenticated (none) / AccessDenied (another user's). What
+// guards /admin and /metrics.
+Status require_operator(core::Services& s, const Request& req);
+
 class AdminFace {
  public:
   explicit AdminFace(core::Services& services);

@@ -53,7 +53,7 @@ Result<std::string> required_header(const Request& req, const char* name) {
 }  // namespace
 
 Response error_response(const Error& e, const std::string& request_id) {
-  return Response::json(status_of_kind(e.kind), {{"message", e.message}, {"requestId", request_id}});
+  return Response::json(status_of_kind(e.kind), {{"message", shown_message(e)}, {"requestId", request_id}});
 }
 
 Handler guarded(std::function<Result<Response>(Request&)> fn) {

@@ -72,7 +72,7 @@ std::string resource_type(Resource r) {
 Response error_response(const Error& e) {
   WireError w = wire_error(e.kind);
   std::string type = w.type;
-  json body = {{"message", e.message}};
+  json body = {{"message", shown_message(e)}};
   switch (e.kind) {
     case ErrorKind::Unauthenticated:
       type = signature_error_type(e.cause);

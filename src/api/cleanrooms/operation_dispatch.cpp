@@ -2,10 +2,11 @@
 
 namespace cleanroom::api::cleanrooms {
 
-Response dispatch(const OperationTable& operations, const Request& req, std::string_view raw_path,
+Response dispatch(const OperationTable& operations, Request& req, std::string_view raw_path,
                   const std::string& account, const MissingOperation& missing) {
   const auto& model = ServiceModel::instance();
   auto match = model.match(req.method, raw_path);
+  if (match) req.operation = match->name;
   auto op = match ? operations.find(match->name) : operations.end();
   if (op == operations.end()) return error_response(missing(match));
   auto input = model.parse_input(*match, req.raw_query, req.headers, req.body);

@@ -17,8 +17,9 @@ namespace cleanroom::api::cleanrooms {
 using MissingOperation = std::function<Error(const std::optional<OperationMatch>& match)>;
 
 // Answers `req`, whose path below any prefix is `raw_path` (percent-encoded, no query), with the
-// operation of `operations` it names, run for `account`.
-Response dispatch(const OperationTable& operations, const Request& req, std::string_view raw_path,
+// operation of `operations` it names, run for `account`; the operation's name goes to
+// req.operation.
+Response dispatch(const OperationTable& operations, Request& req, std::string_view raw_path,
                   const std::string& account, const MissingOperation& missing);
 
 }  // namespace cleanroom::api::cleanrooms

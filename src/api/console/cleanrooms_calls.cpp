@@ -76,7 +76,7 @@ CleanRoomsCalls::CleanRoomsCalls(core::Services& s) {
     if (auto op = all.find(name); op != all.end()) operations_.emplace(name, op->second);
 }
 
-Response CleanRoomsCalls::handle(const Request& req, const std::string& account) {
+Response CleanRoomsCalls::handle(Request& req, const std::string& account) {
   std::string raw_path = req.target.substr(0, req.target.find('?'));
   raw_path = raw_path.substr(std::min(raw_path.size(), kPrefix.size()));
   // An operation the console does not call is as absent as a path the model does not know.

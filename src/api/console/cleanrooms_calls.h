@@ -15,7 +15,7 @@ class CleanRoomsCalls {
  public:
   explicit CleanRoomsCalls(core::Services& s);
   // `req.target` is the Clean Rooms path (the console prefix removed); `account` acts.
-  Response handle(const Request& req, const std::string& account);
+  Response handle(Request& req, const std::string& account);
 
  private:
   cleanrooms::OperationTable operations_;
