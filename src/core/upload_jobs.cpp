@@ -1,7 +1,10 @@
 #include "core/upload_jobs.h"
 
+#include <spdlog/spdlog.h>
+
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "common/logging.h"
 
 namespace cleanroom::core {
 namespace {
@@ -39,6 +42,7 @@ Result<UploadJob> UploadJobs::submit(const std::string& account, const std::stri
   e->job.database_name = database_name;
   e->job.table_name = table_name;
   e->job.created_at = e->job.updated_at = now_epoch_seconds();
+  e->request_id = logging::context_value("requestId");
   e->work = std::move(work);
   e->ended = std::move(ended);
   jobs_[e->job.id] = e;
@@ -127,7 +131,13 @@ void UploadJobs::work_loop() {
       e->job.progress = p;
       return !e->cancel && !stopping_;
     };
+    logging::Scope log_context({{"requestId", e->request_id}, {"uploadId", e->job.id}});
     Result<catalog::DatasetRecord> r = e->work(progress);
+    if (!r.ok() && r.error().kind == ErrorKind::Internal) {
+      // The detail names the server's own paths: the log has it, the job's owner does not.
+      spdlog::error("upload failed: {}", logging::printable(r.error().message));
+      r = Error::internal("internal error; the server's log has its detail under upload id " + e->job.id);
+    }
     {
       std::lock_guard lock(mu_);
       if (r.ok()) {

@@ -76,6 +76,7 @@ class UploadJobs {
  private:
   struct Entry {
     UploadJob job;
+    std::string request_id;  // of the request that queued it: its log lines name it too
     UploadWork work;
     UploadEnded ended;
     bool cancel = false;

@@ -85,7 +85,7 @@ class MetricsTest(ServerTestCase):
         self.assertEqual(self.amc_user.call("GET", "/amc/instances/amc12345678")[0], 404)
         status, body, _ = s.signed_http(self.keys, "PUT", "/datasets/fuzzdb/people",
                                         raw_body=CSV, headers={"Content-Type": "text/csv"})
-        self.assertEqual(status, 200, body)
+        self.assertEqual(status, 202, body)  # an upload job, queued
         self.assertEqual(s.http("GET", "/no/such/" + MISSING)[0], 403)
 
         text = self.scrape()
@@ -100,7 +100,7 @@ class MetricsTest(ServerTestCase):
         self.assertGreaterEqual(value(samples, requests, face="amc",
                                       operation="GET /amc/instances/{instanceId}", status="404"), 1)
         self.assertGreaterEqual(value(samples, requests, face="cleanrooms", operation="none", status="403"), 1)
-        self.assertEqual(value(samples, "cleanroom_uploads_total", face="datasets", status="200"), 1)
+        self.assertEqual(value(samples, "cleanroom_uploads_total", face="datasets", status="202"), 1)
         self.assertEqual(value(samples, "cleanroom_upload_bytes_total", face="datasets"), len(CSV))
 
         # The latency histogram: cumulative buckets ending in +Inf, which is the count.
@@ -155,17 +155,22 @@ class LogsTest(unittest.TestCase):
         keys = server.new_account(A, "Analyst")
         _, _, headers = server.signed_http(keys, "GET", "/collaborations")
         listed = headers["x-amzn-RequestId"]
-        # An internal error: the account's dataset folder is a file, so the upload cannot write.
+        # An internal error: the account's dataset folder is a file, so the upload job cannot
+        # write. Its owner learns that, and where the log has the detail; not the server's paths.
         os.makedirs(os.path.join(server.data_dir, "datasets"), exist_ok=True)
         with open(os.path.join(server.data_dir, "datasets", A), "w") as f:
             f.write("in the way")
-        status, body, headers = server.signed_http(keys, "PUT", "/datasets/db/t", raw_body=CSV,
-                                                   headers={"Content-Type": "text/csv"})
+        status, job, headers = server.signed_http(keys, "PUT", "/datasets/db/t", raw_body=CSV,
+                                                  headers={"Content-Type": "text/csv"})
         failed = headers["x-amzn-RequestId"]
-        self.assertEqual(status, 500, body)
-        self.assertEqual(headers["x-amzn-ErrorType"], "InternalServerException")
-        self.assertEqual(body, {"message": "internal error; the server's log has its detail under "
-                                           "request id " + failed})
+        self.assertEqual(status, 202, job)
+        deadline = time.time() + 30
+        while job["status"] in ("PENDING", "RUNNING") and time.time() < deadline:
+            time.sleep(0.05)
+            _, job, _ = server.signed_http(keys, "GET", f"/datasets/db/t/uploads/{job['uploadId']}")
+        self.assertEqual(job["status"], "FAILED", job)
+        self.assertEqual(job["message"], "internal error; the server's log has its detail under "
+                                         "upload id " + job["uploadId"])
         # The process is still up.
         self.assertEqual(server.signed_http(keys, "GET", "/collaborations")[0], 200)
         server.stop()
@@ -181,10 +186,14 @@ class LogsTest(unittest.TestCase):
                          {"level": "info", "method": "GET", "path": "/collaborations", "status": 200,
                           "face": "cleanrooms", "operation": "ListCollaborations"})
         self.assertIsInstance(access[0]["ms"], float)
+        # The request's access line, and the job's line with the detail, which names both the
+        # request that queued the upload and the upload.
         about_failure = [l for l in lines if l.get("requestId") == failed]
-        self.assertEqual([l["level"] for l in about_failure], ["error", "info"], about_failure)
-        self.assertIn(os.path.join(server.data_dir, "datasets", A), about_failure[0]["message"])
-        self.assertEqual(about_failure[1]["status"], 500)
+        self.assertEqual(sorted(l["level"] for l in about_failure), ["error", "info"], about_failure)
+        detail = next(l for l in about_failure if l["level"] == "error")
+        self.assertEqual(detail["uploadId"], job["uploadId"])
+        self.assertIn(os.path.join(server.data_dir, "datasets", A), detail["message"])
+        self.assertEqual(next(l for l in about_failure if l["level"] == "info")["status"], 202)
 
     def test_text_logs_name_the_request_id_and_escape_what_the_caller_sent(self):
         server = self.start()
