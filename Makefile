@@ -41,9 +41,9 @@ test-sanitize: bootstrap
 # Every C++ source formatted as .clang-format says; format-check fails on any that is not.
 FORMATTED = $(shell git ls-files 'src/*.cpp' 'src/*.h' 'tests/unit/*.cpp' 'tests/unit/*.h' 'bench/*.cpp')
 format:
-	clang-format -i $(FORMATTED)
-format-check:
-	clang-format --dry-run --Werror $(FORMATTED)
+	@clang-format -i $(FORMATTED)
+format-check: bootstrap
+	@clang-format --dry-run --Werror $(FORMATTED) && echo "format-check: $(words $(FORMATTED)) files formatted"
 
 bench: build
 	scripts/bench $(BUILD_DIR)

@@ -22,12 +22,13 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 class Client {
  public:
   explicit Client(int port) : port_(port), stream_(ioc_) {
-    stream_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
+    stream_.connect(
+        asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
     stream_.socket().set_option(asio::ip::tcp::no_delay(true));
   }
   // The status, with the body in *body when given; 0 when the exchange failed.
-  int send(http::verb verb, const std::string& target, const Headers& headers, const std::string& body = "",
-           std::string* response_body = nullptr) {
+  int send(http::verb verb, const std::string& target, const Headers& headers,
+           const std::string& body = "", std::string* response_body = nullptr) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
     for (const auto& [name, value] : headers) req.set(name, value);
@@ -60,7 +61,9 @@ struct Fixture {
   std::string instance_id;
 
   Fixture() {
-    dir = (std::filesystem::temp_directory_path() / ("cleanroom-bench-" + std::to_string(::getpid()))).string();
+    dir =
+        (std::filesystem::temp_directory_path() / ("cleanroom-bench-" + std::to_string(::getpid())))
+            .string();
     std::filesystem::remove_all(dir);
     data = std::move(cli::open_data_dir(dir)).value();
     auto& s = *data->services;
@@ -105,7 +108,8 @@ void BM_CreateInstance(benchmark::State& state) {
   auto& f = fixture();
   auto client = f.client();
   for (auto _ : state) {
-    if (client.send(http::verb::post, "/amc/instances", f.headers, Fixture::kBody) != 200) state.SkipWithError("POST /amc/instances failed");
+    if (client.send(http::verb::post, "/amc/instances", f.headers, Fixture::kBody) != 200)
+      state.SkipWithError("POST /amc/instances failed");
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -115,7 +119,8 @@ void BM_GetInstance(benchmark::State& state) {
   auto client = f.client();
   std::string path = "/amc/instances/" + f.instance_id;
   for (auto _ : state) {
-    if (client.send(http::verb::get, path, f.headers) != 200) state.SkipWithError("GET /amc/instances/{id} failed");
+    if (client.send(http::verb::get, path, f.headers) != 200)
+      state.SkipWithError("GET /amc/instances/{id} failed");
   }
   state.SetItemsProcessed(state.iterations());
 }

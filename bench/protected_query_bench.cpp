@@ -12,16 +12,16 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <mutex>
 #include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "api/server.h"
 #include "cli/data_dir.h"
+#include "core/difference_checks.h"
 #include "engine/engine.h"
 #include "engine/protected_run.h"
-#include "core/difference_checks.h"
 #include "policy/query_check.h"
 
 namespace {
@@ -412,8 +412,10 @@ void BM_DifferenceChecks(benchmark::State& state) {
   engine::ProtectedRun run;
   run.sql = checked->sql;
   run.naming_sql = checked->naming_sql;
-  run.tables = {{"impressions", {"user_id", "campaign_id", "impressions", "cost"},
-                 w.impressions_file, std::nullopt},
+  run.tables = {{"impressions",
+                 {"user_id", "campaign_id", "impressions", "cost"},
+                 w.impressions_file,
+                 std::nullopt},
                 {"crm", {"user_id", "segment"}, w.crm_file, std::nullopt}};
   run.output_path = (w.dir / "diff.csv").string();
   auto run_once = [&](engine::PeopleCheck* people) {

@@ -47,7 +47,8 @@ std::string shown_message(const Error& e) {
   // One line, whatever the detail quotes (DuckDB errors span lines; a path may not be UTF-8).
   spdlog::error("internal error: {}", logging::printable(e.message));
   std::string id = logging::context_value("requestId");
-  return id.empty() ? "internal error" : "internal error; the server's log has its detail under request id " + id;
+  return id.empty() ? "internal error"
+                    : "internal error; the server's log has its detail under request id " + id;
 }
 
 }  // namespace cleanroom::api

@@ -123,10 +123,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<uint32_t>(state_.limits.max_head_bytes));
     parser_->body_limit(state_.limits.max_body_bytes);
     stream_.expires_after(state_.limits.head_deadline);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->on_head(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_head(ec); });
   }
 
   void on_head(beast::error_code ec) {
@@ -135,12 +134,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (header_is(parser_->get(), http::field::expect, "100-continue")) {
       // curl and the SDKs wait for this (or a second) before sending a large body.
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
-                                                                      parser_->get().version());
+                                                                     parser_->get().version());
       stream_.expires_after(state_.limits.body_deadline);
-      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
-        if (ec) return self->close();
-        self->read_body();
-      });
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+                          if (ec) return self->close();
+                          self->read_body();
+                        });
       return;
     }
     read_body();
@@ -149,12 +149,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_body() {
     const auto length = parser_->content_length();
     const uint64_t bytes = length ? *length : state_.limits.max_body_bytes;
-    stream_.expires_after(state_.limits.body_deadline +
-                          std::chrono::seconds(bytes / std::max<size_t>(state_.limits.body_min_rate, 1)));
-    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->fail(ec);
-      self->handle();
-    });
+    stream_.expires_after(
+        state_.limits.body_deadline +
+        std::chrono::seconds(bytes / std::max<size_t>(state_.limits.body_min_rate, 1)));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->fail(ec);
+                       self->handle();
+                     });
   }
 
   void handle() {
@@ -172,7 +174,8 @@ class Session : public std::enable_shared_from_this<Session> {
       } catch (...) {
         // Server::handle answers every exception itself; this only keeps a bug in it from
         // taking the process down.
-        res = Response::json(500, {{"message", "internal error"}, {"requestId", request->request_id}});
+        res = Response::json(500,
+                             {{"message", "internal error"}, {"requestId", request->request_id}});
       }
       asio::post(self->stream_.get_executor(),
                  [self, res = std::move(res)]() mutable { self->respond(std::move(res)); });
@@ -198,11 +201,12 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(state_.limits.body_deadline +
                           std::chrono::seconds(res->body().size() /
                                                std::max<size_t>(state_.limits.body_min_rate, 1)));
-    http::async_write(stream_, *res, [self = shared_from_this(), res, answered](beast::error_code ec, size_t) {
-      if (answered) self->state_.busy--;
-      if (ec || !res->keep_alive()) return self->close();
-      self->read_head();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, answered](beast::error_code ec, size_t) {
+                        if (answered) self->state_.busy--;
+                        if (ec || !res->keep_alive()) return self->close();
+                        self->read_head();
+                      });
   }
 
   void fail(beast::error_code ec) {
@@ -211,10 +215,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == beast::error::timeout) return;
     if (ec == http::error::header_limit)
       return send(transport_error(431, "the request head is larger than " +
-                                           std::to_string(state_.limits.max_head_bytes) + " bytes"));
+                                           std::to_string(state_.limits.max_head_bytes) +
+                                           " bytes"));
     if (ec == http::error::body_limit)
       return send(transport_error(413, "the request body is larger than " +
-                                           std::to_string(state_.limits.max_body_bytes) + " bytes"));
+                                           std::to_string(state_.limits.max_body_bytes) +
+                                           " bytes"));
     if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
         ec != http::error::end_of_stream && ec != http::error::partial_message)
       return send(transport_error(400, "malformed HTTP request: " + ec.message()));
@@ -257,7 +263,7 @@ void HttpListener::State::accept() {
 void HttpListener::State::admit(tcp::socket socket) {
   beast::error_code ec;
   const std::string client = socket.remote_endpoint(ec).address().to_string();
-  if (ec) return;  // already gone
+  if (ec) return;                              // already gone
   socket.set_option(tcp::no_delay(true), ec);  // responses go out in pieces; no Nagle delay
   bool admitted = false;
   {
@@ -271,8 +277,10 @@ void HttpListener::State::admit(tcp::socket socket) {
     }
   }
   auto session = std::make_shared<Session>(std::move(socket), *this, client, admitted);
-  if (admitted) session->start();
-  else session->refuse();
+  if (admitted)
+    session->start();
+  else
+    session->refuse();
 }
 
 void HttpListener::State::drain(Clock::time_point deadline) {
@@ -290,7 +298,8 @@ Status HttpListener::bind(const std::string& host, int port) {
   beast::error_code ec;
   tcp::resolver resolver(state_->ioc);
   auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service, ec);
-  if (ec || endpoints.empty()) return Error::internal("cannot resolve " + host + ": " + ec.message());
+  if (ec || endpoints.empty())
+    return Error::internal("cannot resolve " + host + ": " + ec.message());
   const tcp::endpoint endpoint = *endpoints.begin();
   auto& acceptor = state_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
@@ -299,7 +308,8 @@ Status HttpListener::bind(const std::string& host, int port) {
   // The system's largest backlog: a burst of clients waits in the kernel instead of being dropped.
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return Error::internal("cannot listen on " + host + ":" + std::to_string(port) + " (" + ec.message() + ")");
+    return Error::internal("cannot listen on " + host + ":" + std::to_string(port) + " (" +
+                           ec.message() + ")");
   return {};
 }
 

@@ -9,7 +9,8 @@
 namespace cleanroom::api {
 
 inline nlohmann::json progress_json(const engine::Progress& p) {
-  return {{"fraction", p.fraction}, {"rowsProcessed", p.rows_processed}, {"totalRows", p.total_rows}};
+  return {
+      {"fraction", p.fraction}, {"rowsProcessed", p.rows_processed}, {"totalRows", p.total_rows}};
 }
 
 }  // namespace cleanroom::api

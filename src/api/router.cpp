@@ -27,8 +27,10 @@ std::optional<Handler> Router::match(Request& req, bool* path_known) const {
     bool ok = true;
     for (size_t i = 0; i < segs.size() && ok; ++i) {
       const auto& p = r.segments[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') params[p.substr(1, p.size() - 2)] = segs[i];
-      else ok = p == segs[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}')
+        params[p.substr(1, p.size() - 2)] = segs[i];
+      else
+        ok = p == segs[i];
     }
     if (!ok) continue;
     if (r.method != req.method) {

@@ -64,9 +64,11 @@ Status ServedHosts::check_name(const std::string& name) {
   if (name.size() <= 253 && (std::regex_match(name, dns) ||
                              (name.find(':') != std::string::npos && std::regex_match(name, ipv6))))
     return {};
-  return Error::validation("--public-host takes a host name or an IP address without scheme, port or "
-                           "path (e.g. cleanroom.example.com), not '" + name + "'",
-                           "--public-host");
+  return Error::validation(
+      "--public-host takes a host name or an IP address without scheme, port or "
+      "path (e.g. cleanroom.example.com), not '" +
+          name + "'",
+      "--public-host");
 }
 
 }  // namespace cleanroom::api

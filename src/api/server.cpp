@@ -35,12 +35,18 @@ Face face_of(const std::string& path) {
 
 const char* face_name(Face f) {
   switch (f) {
-    case Face::Amc: return "amc";
-    case Face::Admin: return "admin";
-    case Face::Datasets: return "datasets";
-    case Face::Console: return "console";
-    case Face::CleanRooms: return "cleanrooms";
-    case Face::Metrics: return "metrics";
+    case Face::Amc:
+      return "amc";
+    case Face::Admin:
+      return "admin";
+    case Face::Datasets:
+      return "datasets";
+    case Face::Console:
+      return "console";
+    case Face::CleanRooms:
+      return "cleanrooms";
+    case Face::Metrics:
+      return "metrics";
   }
   return "cleanrooms";
 }
@@ -85,19 +91,31 @@ Response Server::handle(Request& req) {
   try {
     if (!hosts_.serves(req.header("Host")))
       // Before any face: a rebound name must not reach the console's sign-in or any API.
-      res = Response::json(421, {{"message", "this server does not answer for the host this request "
-                                             "names; its operator lists the names it answers for "
-                                             "with `cleanroom serve --public-host`"}});
-    else switch (face) {
-        case Face::Amc: res = amc_->handle(req); break;
-        case Face::Admin: res = admin_->handle(req); break;
-        case Face::Datasets: res = data_->handle(req); break;
-        case Face::Console: res = console_->handle(req); break;
+      res = Response::json(421, {{"message",
+                                  "this server does not answer for the host this request "
+                                  "names; its operator lists the names it answers for "
+                                  "with `cleanroom serve --public-host`"}});
+    else
+      switch (face) {
+        case Face::Amc:
+          res = amc_->handle(req);
+          break;
+        case Face::Admin:
+          res = admin_->handle(req);
+          break;
+        case Face::Datasets:
+          res = data_->handle(req);
+          break;
+        case Face::Console:
+          res = console_->handle(req);
+          break;
         case Face::Metrics:
           req.operation = "GET /metrics";
           res = metrics_->handle(req);
           break;
-        case Face::CleanRooms: res = cleanrooms_->handle(req); break;
+        case Face::CleanRooms:
+          res = cleanrooms_->handle(req);
+          break;
       }
   } catch (const std::exception& e) {
     // No exception escapes the core by design; this is the last line of defence so that a bug
@@ -108,9 +126,11 @@ Response Server::handle(Request& req) {
     res = error_in_shape(face, Error::internal("uncaught exception"), req.request_id);
   }
   res.headers.emplace_back("x-amzn-RequestId", req.request_id);
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  started);
   const double ms = us.count() / 1000.0;
-  std::string operation = metrics_->record(face_name(face), req, res.status, ms / 1000.0, body_bytes);
+  std::string operation =
+      metrics_->record(face_name(face), req, res.status, ms / 1000.0, body_bytes);
   // Paths and statuses only: headers and bodies carry credentials and are never logged.
   logging::Scope line({{"method", method, false},
                        {"path", path, false},

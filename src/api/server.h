@@ -44,8 +44,8 @@ class Server {
  public:
   Server(core::Services& services, ServerOptions options);
   ~Server();
-  Status bind();     // binds the listener; port() is known afterwards
-  void run();        // serves until stop()
+  Status bind();  // binds the listener; port() is known afterwards
+  void run();     // serves until stop()
   void stop();
   // Answers one request: the host check, the face its path names, and the last-resort 500; logs
   // it and counts it in the metrics. Independent of the transport, which only parses and writes

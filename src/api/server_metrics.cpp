@@ -32,7 +32,8 @@ std::string dataset_operation(const Request& req) {
     return req.method + " /datasets/{database}/{table}";
   if (segments.size() == 4 && segments[3] == "match" && req.method == "POST")
     return "POST /datasets/{database}/{table}/match";
-  if (segments.size() == 5 && segments[3] == "uploads" && (req.method == "GET" || req.method == "DELETE"))
+  if (segments.size() == 5 && segments[3] == "uploads" &&
+      (req.method == "GET" || req.method == "DELETE"))
     return req.method + " /datasets/{database}/{table}/uploads/{uploadId}";
   return "";
 }

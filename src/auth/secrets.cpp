@@ -31,9 +31,11 @@ Result<std::string> load_or_create_master_key(const std::string& data_dir) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) return Error::internal("cannot create " + tmp);
-  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+  bool ok =
+      ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
   ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) return Error::internal("cannot write " + path);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
+    return Error::internal("cannot write " + path);
   return key;
 }
 
@@ -47,8 +49,9 @@ std::string hash_password(const std::string& password) {
   std::string salt = crypto::random_bytes(16);
   unsigned char out[32];
   PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                    reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
-                    kPbkdf2Iterations, EVP_sha256(), sizeof out, out);
+                    reinterpret_cast<const unsigned char*>(salt.data()),
+                    static_cast<int>(salt.size()), kPbkdf2Iterations, EVP_sha256(), sizeof out,
+                    out);
   return "pbkdf2-sha256$" + std::to_string(kPbkdf2Iterations) + "$" + crypto::hex(salt) + "$" +
          crypto::hex(std::string(reinterpret_cast<char*>(out), sizeof out));
 }
@@ -64,8 +67,8 @@ bool verify_password(const std::string& password, const std::string& stored) {
     salt.push_back(static_cast<char>(std::stoi(salt_hex.substr(i, 2), nullptr, 16)));
   unsigned char out[32];
   PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                    reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
-                    iterations, EVP_sha256(), sizeof out, out);
+                    reinterpret_cast<const unsigned char*>(salt.data()),
+                    static_cast<int>(salt.size()), iterations, EVP_sha256(), sizeof out, out);
   return crypto::equal_ct(crypto::hex(std::string(reinterpret_cast<char*>(out), sizeof out)),
                           stored.substr(p3 + 1));
 }
@@ -74,18 +77,21 @@ Result<AccessKey> create_access_key(catalog::Tx& tx, const std::string& master_k
                                     const std::string& account_id) {
   AccessKey key{"AKIA" + crypto::random_string(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
                 crypto::random_string(40, kAlnum)};
-  CR_TRY(tx.exec(
-      "INSERT INTO access_keys (access_key_id, account_id, secret_sealed, created_at) VALUES (?,?,?,?)",
-      {key.access_key_id, account_id, crypto::seal(master_key, key.secret_access_key),
-       now_epoch_seconds()}));
+  CR_TRY(
+      tx.exec("INSERT INTO access_keys (access_key_id, account_id, secret_sealed, created_at) "
+              "VALUES (?,?,?,?)",
+              {key.access_key_id, account_id, crypto::seal(master_key, key.secret_access_key),
+               now_epoch_seconds()}));
   return key;
 }
 
 Result<AccessKeyOwner> lookup_access_key(catalog::Database& db, const std::string& master_key,
                                          const std::string& access_key_id) {
   return db.read<AccessKeyOwner>([&](catalog::Tx& tx) -> Result<AccessKeyOwner> {
-    CR_ASSIGN(auto row, tx.query_one("SELECT account_id, secret_sealed FROM access_keys WHERE access_key_id = ?",
-                                     {access_key_id}));
+    CR_ASSIGN(
+        auto row,
+        tx.query_one("SELECT account_id, secret_sealed FROM access_keys WHERE access_key_id = ?",
+                     {access_key_id}));
     if (!row) return Error::unauthenticated("unknown access key");
     CR_ASSIGN(std::string secret, crypto::open(master_key, row->str("secret_sealed")));
     return AccessKeyOwner{row->str("account_id"), secret};

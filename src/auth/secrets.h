@@ -13,7 +13,7 @@ Result<std::string> load_or_create_master_key(const std::string& data_dir);
 
 std::string new_bearer_token();  // "crt_" + 40 random alphanumerics
 std::string token_hash(const std::string& token);
-std::string new_client_id();     // "amzn1.application-oa2-client." + 32 hex, like Login with Amazon
+std::string new_client_id();  // "amzn1.application-oa2-client." + 32 hex, like Login with Amazon
 
 std::string hash_password(const std::string& password);
 bool verify_password(const std::string& password, const std::string& stored);

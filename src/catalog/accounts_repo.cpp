@@ -12,8 +12,12 @@ AmcAccountRecord amc_account_from(const Row& r) {
   return {r.str("advertiser_id"), r.str("name"), r.str("marketplace_id"), r.integer("created_at")};
 }
 UserRecord user_from(const Row& r) {
-  return {r.str("user_id"), r.str("email"), r.str("client_id"), r.str("password_hash"),
-          r.integer("is_operator") != 0, r.integer("created_at")};
+  return {r.str("user_id"),
+          r.str("email"),
+          r.str("client_id"),
+          r.str("password_hash"),
+          r.integer("is_operator") != 0,
+          r.integer("created_at")};
 }
 Result<InvitationRecord> invitation_from(const Row& r) {
   CR_ASSIGN(auto status, state_column<InvitationStatus>(r, "status"));
@@ -31,35 +35,41 @@ RoleGrant grant_from(const Row& r) { return {r.str("scope_id"), r.str("role")}; 
 }  // namespace
 
 Status insert_account(Tx& tx, const AccountRecord& a) {
-  return tx.exec("INSERT INTO accounts (account_id, name, platform_role, created_at) VALUES (?,?,?,?)",
-                 {a.account_id, a.name, a.platform_role.empty() ? Value(nullptr) : Value(a.platform_role),
-                  a.created_at});
+  return tx.exec(
+      "INSERT INTO accounts (account_id, name, platform_role, created_at) VALUES (?,?,?,?)",
+      {a.account_id, a.name, a.platform_role.empty() ? Value(nullptr) : Value(a.platform_role),
+       a.created_at});
 }
 Result<std::optional<AccountRecord>> find_account(Tx& tx, const std::string& account_id) {
-  return fetch_one<AccountRecord>(tx, "SELECT * FROM accounts WHERE account_id = ?", {account_id}, account_from);
+  return fetch_one<AccountRecord>(tx, "SELECT * FROM accounts WHERE account_id = ?", {account_id},
+                                  account_from);
 }
 
 Status insert_amc_account(Tx& tx, const AmcAccountRecord& a) {
-  return tx.exec("INSERT INTO amc_accounts (advertiser_id, name, marketplace_id, created_at) VALUES (?,?,?,?)",
-                 {a.advertiser_id, a.name, a.marketplace_id, a.created_at});
+  return tx.exec(
+      "INSERT INTO amc_accounts (advertiser_id, name, marketplace_id, created_at) VALUES (?,?,?,?)",
+      {a.advertiser_id, a.name, a.marketplace_id, a.created_at});
 }
 Result<std::optional<AmcAccountRecord>> find_amc_account(Tx& tx, const std::string& advertiser_id) {
-  return fetch_one<AmcAccountRecord>(tx, "SELECT * FROM amc_accounts WHERE advertiser_id = ?", {advertiser_id},
-                               amc_account_from);
+  return fetch_one<AmcAccountRecord>(tx, "SELECT * FROM amc_accounts WHERE advertiser_id = ?",
+                                     {advertiser_id}, amc_account_from);
 }
 
 Status insert_user(Tx& tx, const UserRecord& u, const std::string& token_hash) {
   return tx.exec(
-      "INSERT INTO users (user_id, email, client_id, token_hash, password_hash, is_operator, created_at) "
+      "INSERT INTO users (user_id, email, client_id, token_hash, password_hash, is_operator, "
+      "created_at) "
       "VALUES (?,?,?,?,?,?,?)",
       {u.user_id, u.email, u.client_id, token_hash,
-       u.password_hash.empty() ? Value(nullptr) : Value(u.password_hash), int64_t{u.is_operator}, u.created_at});
+       u.password_hash.empty() ? Value(nullptr) : Value(u.password_hash), int64_t{u.is_operator},
+       u.created_at});
 }
 Status set_token_hash(Tx& tx, const std::string& user_id, const std::string& token_hash) {
   return tx.exec("UPDATE users SET token_hash = ? WHERE user_id = ?", {token_hash, user_id});
 }
 Result<std::optional<UserRecord>> find_user_by_token_hash(Tx& tx, const std::string& token_hash) {
-  return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE token_hash = ?", {token_hash}, user_from);
+  return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE token_hash = ?", {token_hash},
+                               user_from);
 }
 Result<std::optional<UserRecord>> find_user_by_email(Tx& tx, const std::string& email) {
   return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE email = ?", {email}, user_from);
@@ -68,24 +78,29 @@ Result<std::optional<UserRecord>> find_operator(Tx& tx) {
   return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE is_operator = 1", {}, user_from);
 }
 
-Status grant_amc_role(Tx& tx, const std::string& user_id, const std::string& advertiser_id, const std::string& role) {
-  return tx.exec("INSERT OR REPLACE INTO user_amc_roles (user_id, advertiser_id, role) VALUES (?,?,?)",
-                 {user_id, advertiser_id, role});
+Status grant_amc_role(Tx& tx, const std::string& user_id, const std::string& advertiser_id,
+                      const std::string& role) {
+  return tx.exec(
+      "INSERT OR REPLACE INTO user_amc_roles (user_id, advertiser_id, role) VALUES (?,?,?)",
+      {user_id, advertiser_id, role});
 }
-Status grant_aws_role(Tx& tx, const std::string& user_id, const std::string& account_id, const std::string& role) {
+Status grant_aws_role(Tx& tx, const std::string& user_id, const std::string& account_id,
+                      const std::string& role) {
   return tx.exec("INSERT OR REPLACE INTO user_aws_roles (user_id, account_id, role) VALUES (?,?,?)",
                  {user_id, account_id, role});
 }
 Result<std::vector<RoleGrant>> amc_roles(Tx& tx, const std::string& user_id) {
-  return fetch_all<RoleGrant>(tx, "SELECT advertiser_id AS scope_id, role FROM user_amc_roles WHERE user_id = ?",
-                         {user_id}, grant_from);
+  return fetch_all<RoleGrant>(
+      tx, "SELECT advertiser_id AS scope_id, role FROM user_amc_roles WHERE user_id = ?", {user_id},
+      grant_from);
 }
 Result<std::vector<RoleGrant>> aws_roles(Tx& tx, const std::string& user_id) {
-  return fetch_all<RoleGrant>(tx, "SELECT account_id AS scope_id, role FROM user_aws_roles WHERE user_id = ?",
-                         {user_id}, grant_from);
+  return fetch_all<RoleGrant>(
+      tx, "SELECT account_id AS scope_id, role FROM user_aws_roles WHERE user_id = ?", {user_id},
+      grant_from);
 }
-Result<std::vector<std::pair<UserRecord, std::string>>> users_of_amc_account(Tx& tx,
-                                                                            const std::string& advertiser_id) {
+Result<std::vector<std::pair<UserRecord, std::string>>> users_of_amc_account(
+    Tx& tx, const std::string& advertiser_id) {
   return fetch_all<std::pair<UserRecord, std::string>>(
       tx,
       "SELECT u.*, r.role FROM users u JOIN user_amc_roles r ON r.user_id = u.user_id "
@@ -101,12 +116,14 @@ Status insert_invitation(Tx& tx, const InvitationRecord& i) {
        i.created_at, i.updated_at});
 }
 Result<std::optional<InvitationRecord>> find_invitation(Tx& tx, const std::string& invitation_id) {
-  return fetch_one<InvitationRecord>(tx, "SELECT * FROM invitations WHERE invitation_id = ?", {invitation_id},
-                               invitation_from);
+  return fetch_one<InvitationRecord>(tx, "SELECT * FROM invitations WHERE invitation_id = ?",
+                                     {invitation_id}, invitation_from);
 }
-Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx, const std::string& advertiser_id) {
-  return fetch_all<InvitationRecord>(tx, "SELECT * FROM invitations WHERE advertiser_id = ? ORDER BY created_at",
-                                {advertiser_id}, invitation_from);
+Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx,
+                                                                 const std::string& advertiser_id) {
+  return fetch_all<InvitationRecord>(
+      tx, "SELECT * FROM invitations WHERE advertiser_id = ? ORDER BY created_at", {advertiser_id},
+      invitation_from);
 }
 Result<std::vector<InvitationRecord>> pending_invitations_for(Tx& tx, const std::string& email) {
   return fetch_all<InvitationRecord>(

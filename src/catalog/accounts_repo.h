@@ -62,16 +62,20 @@ Result<std::optional<UserRecord>> find_user_by_token_hash(Tx& tx, const std::str
 Result<std::optional<UserRecord>> find_user_by_email(Tx& tx, const std::string& email);
 Result<std::optional<UserRecord>> find_operator(Tx& tx);
 
-Status grant_amc_role(Tx& tx, const std::string& user_id, const std::string& advertiser_id, const std::string& role);
-Status grant_aws_role(Tx& tx, const std::string& user_id, const std::string& account_id, const std::string& role);
+Status grant_amc_role(Tx& tx, const std::string& user_id, const std::string& advertiser_id,
+                      const std::string& role);
+Status grant_aws_role(Tx& tx, const std::string& user_id, const std::string& account_id,
+                      const std::string& role);
 Result<std::vector<RoleGrant>> amc_roles(Tx& tx, const std::string& user_id);
 Result<std::vector<RoleGrant>> aws_roles(Tx& tx, const std::string& user_id);
 // Users with any role in the AMC account, with that role.
-Result<std::vector<std::pair<UserRecord, std::string>>> users_of_amc_account(Tx& tx, const std::string& advertiser_id);
+Result<std::vector<std::pair<UserRecord, std::string>>> users_of_amc_account(
+    Tx& tx, const std::string& advertiser_id);
 
 Status insert_invitation(Tx& tx, const InvitationRecord& i);
 Result<std::optional<InvitationRecord>> find_invitation(Tx& tx, const std::string& invitation_id);
-Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx, const std::string& advertiser_id);
+Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx,
+                                                                 const std::string& advertiser_id);
 Result<std::vector<InvitationRecord>> pending_invitations_for(Tx& tx, const std::string& email);
 Status set_invitation_status(Tx& tx, const std::string& invitation_id, InvitationStatus status,
                              int64_t now);

@@ -22,10 +22,17 @@ json columns_json(const std::vector<AmcColumnDef>& columns) {
 
 Result<AmcDataSetRecord> dataset_from(const Row& r) {
   CR_ASSIGN(auto format, state_column<DataFormat>(r, "file_format"));
-  AmcDataSetRecord d{r.str("instance_id"),    r.str("data_set_id"),   r.str("account_id"),
-                     r.str("description"),    r.str("data_set_type"), r.str("period"),
-                     format,                  r.str("country_code"),  {},
-                     r.integer("created_at"), r.integer("updated_at")};
+  AmcDataSetRecord d{r.str("instance_id"),
+                     r.str("data_set_id"),
+                     r.str("account_id"),
+                     r.str("description"),
+                     r.str("data_set_type"),
+                     r.str("period"),
+                     format,
+                     r.str("country_code"),
+                     {},
+                     r.integer("created_at"),
+                     r.integer("updated_at")};
   for (const auto& c : json::parse(r.str("columns")))
     d.columns.push_back({c["name"], c["description"], c["dataType"], c["columnType"], c["nullable"],
                          c["isMainEventTime"], c.value("identifierType", "")});
@@ -49,8 +56,8 @@ Status insert(Tx& tx, const AmcDataSetRecord& d) {
       "period, file_format, country_code, columns, created_at, updated_at) "
       "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
       {d.instance_id, d.data_set_id, d.account_id, text_or_null(d.description), d.data_set_type,
-       d.period, wire_string(d.file_format), text_or_null(d.country_code), columns_json(d.columns).dump(),
-       d.created_at, d.updated_at});
+       d.period, wire_string(d.file_format), text_or_null(d.country_code),
+       columns_json(d.columns).dump(), d.created_at, d.updated_at});
 }
 
 Result<std::optional<AmcDataSetRecord>> find(Tx& tx, const std::string& instance_id,
@@ -89,7 +96,8 @@ Status update_upload(Tx& tx, const AmcUploadRecord& u) {
   return tx.exec(
       "UPDATE amc_uploads SET status = ?, message = ?, version = ?, row_count = ?, updated_at = ? "
       "WHERE upload_id = ?",
-      {wire_string(u.status), text_or_null(u.message), u.version ? Value(u.version) : Value(nullptr),
+      {wire_string(u.status), text_or_null(u.message),
+       u.version ? Value(u.version) : Value(nullptr),
        u.version ? Value(u.row_count) : Value(nullptr), u.updated_at, u.upload_id});
 }
 
@@ -98,9 +106,10 @@ Status delete_upload(Tx& tx, const std::string& upload_id) {
 }
 
 Result<int64_t> fail_unfinished_uploads(Tx& tx, const std::string& message, int64_t now) {
-  CR_TRY(tx.exec("UPDATE amc_uploads SET status = ?, message = ?, updated_at = ? WHERE status IN (?, ?)",
-                 {wire_string(UploadStatus::Failed), message, now, wire_string(UploadStatus::Pending),
-                  wire_string(UploadStatus::Running)}));
+  CR_TRY(tx.exec(
+      "UPDATE amc_uploads SET status = ?, message = ?, updated_at = ? WHERE status IN (?, ?)",
+      {wire_string(UploadStatus::Failed), message, now, wire_string(UploadStatus::Pending),
+       wire_string(UploadStatus::Running)}));
   return tx.changes();
 }
 

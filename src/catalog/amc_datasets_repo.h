@@ -26,10 +26,10 @@ struct AmcDataSetRecord {
   std::string data_set_id;
   std::string account_id;  // owner of the data: the instance's AWS account
   std::string description;
-  std::string data_set_type;  // FACT, DIMENSION
-  std::string period;         // PT1M, PT1H, P1D, P7D, P1M
+  std::string data_set_type;                 // FACT, DIMENSION
+  std::string period;                        // PT1M, PT1H, P1D, P7D, P1M
   DataFormat file_format = DataFormat::Csv;  // CSV or JSON: the default format of uploads
-  std::string country_code;   // "" when not given
+  std::string country_code;                  // "" when not given
   std::vector<AmcColumnDef> columns;
   int64_t created_at = 0;
   int64_t updated_at = 0;

@@ -11,7 +11,9 @@ std::optional<bool> optional_bool(const Row& r, std::string_view col) {
   if (r.is_null(col)) return std::nullopt;
   return r.integer(col) != 0;
 }
-Value optional_bool(const std::optional<bool>& b) { return b ? Value(int64_t{*b}) : Value(nullptr); }
+Value optional_bool(const std::optional<bool>& b) {
+  return b ? Value(int64_t{*b}) : Value(nullptr);
+}
 
 Value json_or_null(const json& j) { return j.is_null() ? Value(nullptr) : Value(j.dump()); }
 json parse_or_null(const Row& r, std::string_view col) {
@@ -19,10 +21,17 @@ json parse_or_null(const Row& r, std::string_view col) {
 }
 
 CollaborationRecord collaboration_from(const Row& r) {
-  return {r.str("collaboration_id"), r.str("name"), r.str("description"), r.str("creator_account_id"),
-          r.str("creator_display_name"), r.str("query_log_status"),
-          parse_or_null(r, "data_encryption_metadata"), r.str("analytics_engine"),
-          r.integer("created_at"), r.integer("updated_at"), r.integer("amc_threshold"),
+  return {r.str("collaboration_id"),
+          r.str("name"),
+          r.str("description"),
+          r.str("creator_account_id"),
+          r.str("creator_display_name"),
+          r.str("query_log_status"),
+          parse_or_null(r, "data_encryption_metadata"),
+          r.str("analytics_engine"),
+          r.integer("created_at"),
+          r.integer("updated_at"),
+          r.integer("amc_threshold"),
           r.integer("difference_checks") != 0};
 }
 
@@ -48,8 +57,8 @@ Result<std::optional<S3Destination>> destination_from(const Row& r) {
 // result_single_file_output, result_role_arn.
 std::vector<Value> destination_columns(const std::optional<S3Destination>& d) {
   if (!d) return {nullptr, std::string(), wire_string(ResultFormat::Csv), nullptr, std::string()};
-  return {d->bucket, d->key_prefix, wire_string(d->format),
-          optional_bool(d->single_file_output), d->role_arn};
+  return {d->bucket, d->key_prefix, wire_string(d->format), optional_bool(d->single_file_output),
+          d->role_arn};
 }
 
 Result<MemberRecord> member_from(const Row& r) {
@@ -84,11 +93,13 @@ Result<MembershipRecord> membership_from(const Row& r) {
 Status insert(Tx& tx, const CollaborationRecord& c) {
   return tx.exec(
       "INSERT INTO collaborations (collaboration_id, name, description, creator_account_id, "
-      "creator_display_name, query_log_status, data_encryption_metadata, analytics_engine, created_at, "
+      "creator_display_name, query_log_status, data_encryption_metadata, analytics_engine, "
+      "created_at, "
       "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-      {c.id, c.name, c.description, c.creator_account_id, c.creator_display_name, c.query_log_status,
-       json_or_null(c.data_encryption_metadata),
-       c.analytics_engine.empty() ? Value(nullptr) : Value(c.analytics_engine), c.created_at, c.updated_at});
+      {c.id, c.name, c.description, c.creator_account_id, c.creator_display_name,
+       c.query_log_status, json_or_null(c.data_encryption_metadata),
+       c.analytics_engine.empty() ? Value(nullptr) : Value(c.analytics_engine), c.created_at,
+       c.updated_at});
 }
 
 Result<std::optional<CollaborationRecord>> find(Tx& tx, const std::string& id) {
@@ -98,19 +109,22 @@ Result<std::optional<CollaborationRecord>> find(Tx& tx, const std::string& id) {
 }
 
 Result<std::optional<CollaborationRecord>> find_including_deleted(Tx& tx, const std::string& id) {
-  return fetch_one<CollaborationRecord>(tx, "SELECT * FROM collaborations WHERE collaboration_id = ?", {id},
-                                        collaboration_from);
+  return fetch_one<CollaborationRecord>(
+      tx, "SELECT * FROM collaborations WHERE collaboration_id = ?", {id}, collaboration_from);
 }
 
-Status update_text(Tx& tx, const std::string& id, const std::string& name, const std::string& description,
-                   int64_t now) {
-  return tx.exec("UPDATE collaborations SET name = ?, description = ?, updated_at = ? WHERE collaboration_id = ?",
-                 {name, description, now, id});
+Status update_text(Tx& tx, const std::string& id, const std::string& name,
+                   const std::string& description, int64_t now) {
+  return tx.exec(
+      "UPDATE collaborations SET name = ?, description = ?, updated_at = ? WHERE collaboration_id "
+      "= ?",
+      {name, description, now, id});
 }
 
 Status mark_deleted(Tx& tx, const std::string& id, int64_t now) {
-  return tx.exec("UPDATE collaborations SET deleted_at = ?, updated_at = ? WHERE collaboration_id = ?",
-                 {now, now, id});
+  return tx.exec(
+      "UPDATE collaborations SET deleted_at = ?, updated_at = ? WHERE collaboration_id = ?",
+      {now, now, id});
 }
 
 Status set_difference_checks(Tx& tx, const std::string& id, bool on) {
@@ -142,13 +156,15 @@ Status insert_member(Tx& tx, const MemberRecord& m) {
 
 Result<std::optional<MemberRecord>> find_member(Tx& tx, const std::string& collaboration_id,
                                                 const std::string& account_id) {
-  return fetch_one<MemberRecord>(tx, "SELECT * FROM members WHERE collaboration_id = ? AND account_id = ?",
-                           {collaboration_id, account_id}, member_from);
+  return fetch_one<MemberRecord>(
+      tx, "SELECT * FROM members WHERE collaboration_id = ? AND account_id = ?",
+      {collaboration_id, account_id}, member_from);
 }
 
 Result<std::vector<MemberRecord>> members(Tx& tx, const std::string& collaboration_id) {
-  return fetch_all<MemberRecord>(tx, "SELECT * FROM members WHERE collaboration_id = ? ORDER BY rowid",
-                            {collaboration_id}, member_from);
+  return fetch_all<MemberRecord>(tx,
+                                 "SELECT * FROM members WHERE collaboration_id = ? ORDER BY rowid",
+                                 {collaboration_id}, member_from);
 }
 
 Status set_member_status(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
@@ -159,24 +175,34 @@ Status set_member_status(Tx& tx, const std::string& collaboration_id, const std:
 }
 
 Status insert_membership(Tx& tx, const MembershipRecord& m) {
-  std::vector<Value> values{m.id, m.collaboration_id, m.account_id, wire_string(m.status), m.query_log_status,
-                            optional_bool(m.pays_for_queries), m.created_at, m.updated_at};
+  std::vector<Value> values{m.id,
+                            m.collaboration_id,
+                            m.account_id,
+                            wire_string(m.status),
+                            m.query_log_status,
+                            optional_bool(m.pays_for_queries),
+                            m.created_at,
+                            m.updated_at};
   for (auto& v : destination_columns(m.default_destination)) values.push_back(std::move(v));
   return tx.exec(
-      "INSERT INTO memberships (membership_id, collaboration_id, account_id, status, query_log_status, "
+      "INSERT INTO memberships (membership_id, collaboration_id, account_id, status, "
+      "query_log_status, "
       "pays_for_queries, created_at, updated_at, result_bucket, result_key_prefix, result_format, "
       "result_single_file_output, result_role_arn) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
       values);
 }
 
 Result<std::optional<MembershipRecord>> find_membership(Tx& tx, const std::string& id) {
-  return fetch_one<MembershipRecord>(tx, "SELECT * FROM memberships WHERE membership_id = ?", {id}, membership_from);
+  return fetch_one<MembershipRecord>(tx, "SELECT * FROM memberships WHERE membership_id = ?", {id},
+                                     membership_from);
 }
 
-Result<std::optional<MembershipRecord>> find_membership_of(Tx& tx, const std::string& collaboration_id,
+Result<std::optional<MembershipRecord>> find_membership_of(Tx& tx,
+                                                           const std::string& collaboration_id,
                                                            const std::string& account_id) {
-  return fetch_one<MembershipRecord>(tx, "SELECT * FROM memberships WHERE collaboration_id = ? AND account_id = ?",
-                               {collaboration_id, account_id}, membership_from);
+  return fetch_one<MembershipRecord>(
+      tx, "SELECT * FROM memberships WHERE collaboration_id = ? AND account_id = ?",
+      {collaboration_id, account_id}, membership_from);
 }
 
 Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::string& account_id,
@@ -190,12 +216,13 @@ Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::
 }
 
 Status update_membership(Tx& tx, const MembershipRecord& m) {
-  std::vector<Value> values{wire_string(m.status), m.query_log_status, optional_bool(m.pays_for_queries),
-                            m.updated_at};
+  std::vector<Value> values{wire_string(m.status), m.query_log_status,
+                            optional_bool(m.pays_for_queries), m.updated_at};
   for (auto& v : destination_columns(m.default_destination)) values.push_back(std::move(v));
   values.push_back(m.id);
   return tx.exec(
-      "UPDATE memberships SET status = ?, query_log_status = ?, pays_for_queries = ?, updated_at = ?, "
+      "UPDATE memberships SET status = ?, query_log_status = ?, pays_for_queries = ?, updated_at = "
+      "?, "
       "result_bucket = ?, result_key_prefix = ?, result_format = ?, result_single_file_output = ?, "
       "result_role_arn = ? WHERE membership_id = ?",
       values);
@@ -209,8 +236,10 @@ Status set_memberships_status(Tx& tx, const std::string& collaboration_id, Membe
 
 Status add_data_bucket(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
                        const std::string& bucket) {
-  return tx.exec("INSERT OR IGNORE INTO member_data_buckets (collaboration_id, account_id, bucket) VALUES (?,?,?)",
-                 {collaboration_id, account_id, bucket});
+  return tx.exec(
+      "INSERT OR IGNORE INTO member_data_buckets (collaboration_id, account_id, bucket) VALUES "
+      "(?,?,?)",
+      {collaboration_id, account_id, bucket});
 }
 
 Result<std::vector<std::string>> data_buckets(Tx& tx, const std::string& collaboration_id,

@@ -59,8 +59,8 @@ Status insert(Tx& tx, const CollaborationRecord& c);
 Result<std::optional<CollaborationRecord>> find(Tx& tx, const std::string& id);
 // Also a deleted one: for the memberships it leaves behind.
 Result<std::optional<CollaborationRecord>> find_including_deleted(Tx& tx, const std::string& id);
-Status update_text(Tx& tx, const std::string& id, const std::string& name, const std::string& description,
-                   int64_t now);
+Status update_text(Tx& tx, const std::string& id, const std::string& name,
+                   const std::string& description, int64_t now);
 Status mark_deleted(Tx& tx, const std::string& id, int64_t now);
 Status set_difference_checks(Tx& tx, const std::string& id, bool on);
 // Collaborations where the account is a member (with that status, when given), by id, with ids
@@ -78,7 +78,8 @@ Status set_member_status(Tx& tx, const std::string& collaboration_id, const std:
 
 Status insert_membership(Tx& tx, const MembershipRecord& m);
 Result<std::optional<MembershipRecord>> find_membership(Tx& tx, const std::string& id);
-Result<std::optional<MembershipRecord>> find_membership_of(Tx& tx, const std::string& collaboration_id,
+Result<std::optional<MembershipRecord>> find_membership_of(Tx& tx,
+                                                           const std::string& collaboration_id,
                                                            const std::string& account_id);
 // `status` nullopt means any.
 Result<std::vector<MembershipRecord>> memberships_of_account(Tx& tx, const std::string& account_id,

@@ -168,13 +168,14 @@ Result<std::vector<AssociationRecord>> associations_of_account_tables(
 
 Result<std::vector<NameInCollaboration>> active_association_names_where_member(
     Tx& tx, const std::string& account_id) {
-  CR_ASSIGN(auto rows,
-            tx.query("SELECT other.collaboration_id, a.name FROM memberships own "
-                     "JOIN memberships other ON other.collaboration_id = own.collaboration_id "
-                     "AND other.status = ?2 "
-                     "JOIN configured_table_associations a ON a.membership_id = other.membership_id "
-                     "WHERE own.account_id = ?1 AND own.status = ?2",
-                     {account_id, wire_string(MembershipStatus::Active)}));
+  CR_ASSIGN(
+      auto rows,
+      tx.query("SELECT other.collaboration_id, a.name FROM memberships own "
+               "JOIN memberships other ON other.collaboration_id = own.collaboration_id "
+               "AND other.status = ?2 "
+               "JOIN configured_table_associations a ON a.membership_id = other.membership_id "
+               "WHERE own.account_id = ?1 AND own.status = ?2",
+               {account_id, wire_string(MembershipStatus::Active)}));
   std::vector<NameInCollaboration> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back({r.str("collaboration_id"), r.str("name")});

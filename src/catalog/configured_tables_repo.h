@@ -72,8 +72,8 @@ Result<std::optional<AssociationRecord>> find_active_association_by_name(
     Tx& tx, const std::string& collaboration_id, const std::string& name);
 // Every association of every table the account owns, in one query (publication reads them once,
 // not once per membership).
-Result<std::vector<AssociationRecord>> associations_of_account_tables(Tx& tx,
-                                                                      const std::string& account_id);
+Result<std::vector<AssociationRecord>> associations_of_account_tables(
+    Tx& tx, const std::string& account_id);
 // An association's name and the collaboration it is in.
 struct NameInCollaboration {
   std::string collaboration_id;

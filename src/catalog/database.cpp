@@ -44,7 +44,8 @@ Result<sqlite3*> open_connection(const std::string& path, bool writer) {
   pragmas.insert(pragmas.begin(), writer ? "PRAGMA journal_mode=WAL" : "PRAGMA query_only=ON");
   for (const char* pragma : pragmas) {
     if (sqlite3_exec(raw, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      std::string msg = std::string("metadata store: cannot set ") + pragma + ": " + sqlite3_errmsg(raw);
+      std::string msg =
+          std::string("metadata store: cannot set ") + pragma + ": " + sqlite3_errmsg(raw);
       sqlite3_close(raw);
       return Error::internal(msg);
     }
@@ -75,9 +76,12 @@ Status prepare_and_bind(sqlite3* db, std::string_view sql, const std::vector<Val
   for (size_t i = 0; i < args.size(); ++i) {
     int idx = static_cast<int>(i + 1);
     const Value& v = args[i];
-    if (std::holds_alternative<std::nullptr_t>(v)) rc = sqlite3_bind_null(h.s, idx);
-    else if (auto* n = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(h.s, idx, *n);
-    else if (auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(h.s, idx, *d);
+    if (std::holds_alternative<std::nullptr_t>(v))
+      rc = sqlite3_bind_null(h.s, idx);
+    else if (auto* n = std::get_if<int64_t>(&v))
+      rc = sqlite3_bind_int64(h.s, idx, *n);
+    else if (auto* d = std::get_if<double>(&v))
+      rc = sqlite3_bind_double(h.s, idx, *d);
     else {
       const auto& t = std::get<std::string>(v);
       rc = sqlite3_bind_text(h.s, idx, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
@@ -95,7 +99,9 @@ const Value& Row::at(std::string_view col) const {
   static const Value null_value = nullptr;
   return null_value;
 }
-bool Row::is_null(std::string_view col) const { return std::holds_alternative<std::nullptr_t>(at(col)); }
+bool Row::is_null(std::string_view col) const {
+  return std::holds_alternative<std::nullptr_t>(at(col));
+}
 std::string Row::str(std::string_view col) const { return opt_str(col).value_or(""); }
 std::optional<std::string> Row::opt_str(std::string_view col) const {
   const Value& v = at(col);
@@ -135,9 +141,15 @@ Result<std::vector<Row>> Tx::query(std::string_view sql, const std::vector<Value
     values.reserve(ncol);
     for (int i = 0; i < ncol; ++i) {
       switch (sqlite3_column_type(h.s, i)) {
-        case SQLITE_NULL: values.emplace_back(nullptr); break;
-        case SQLITE_INTEGER: values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(h.s, i))); break;
-        case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(h.s, i)); break;
+        case SQLITE_NULL:
+          values.emplace_back(nullptr);
+          break;
+        case SQLITE_INTEGER:
+          values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(h.s, i)));
+          break;
+        case SQLITE_FLOAT:
+          values.emplace_back(sqlite3_column_double(h.s, i));
+          break;
         default: {
           const char* p = reinterpret_cast<const char*>(sqlite3_column_blob(h.s, i));
           values.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(h.s, i)));
@@ -163,7 +175,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   // mapping before anything here can allocate it: on a full disk that is a SIGBUS, so a store
   // without room for the index is not opened.
   std::string dir = path.substr(0, path.find_last_of('/') + 1);
-  struct statvfs fs{};
+  struct statvfs fs {};
   if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0 &&
       static_cast<int64_t>(fs.f_bavail) * static_cast<int64_t>(fs.f_frsize) < kMinimumFreeBytes)
     return Error::internal("cannot open " + path + ": the file system is full (" +
@@ -253,7 +265,7 @@ Status Database::end(sqlite3* db, bool commit) {
 // write of zeros racing SQLite's own), turns a full disk into a refused write instead.
 Status Database::reserve_wal_index() {
   if (!wal_index_reservable_) return {};
-  struct stat wal{};
+  struct stat wal {};
   int64_t frames = 0;
   if (::stat((path_ + "-wal").c_str(), &wal) == 0 && wal.st_size > kWalHeaderBytes)
     frames = (wal.st_size - kWalHeaderBytes) / (page_size_ + kFrameHeaderBytes);

@@ -68,9 +68,9 @@ class Tx {
 
 // Waiting for the writer mutex since the store was opened (for a "catalog lock wait" metric).
 struct WriterWaitStats {
-  double seconds = 0;   // summed over every write()
-  int64_t writes = 0;   // write() calls
-  int64_t waited = 0;   // of which found the mutex taken
+  double seconds = 0;  // summed over every write()
+  int64_t writes = 0;  // write() calls
+  int64_t waited = 0;  // of which found the mutex taken
 };
 
 class Database {

@@ -33,10 +33,12 @@ namespace datasets_repo {
 
 // Inserts or replaces the account's table with a new version.
 Status upsert(Tx& tx, const DatasetRecord& d);
-Result<std::optional<DatasetRecord>> find(Tx& tx, const std::string& account_id, const std::string& database_name,
+Result<std::optional<DatasetRecord>> find(Tx& tx, const std::string& account_id,
+                                          const std::string& database_name,
                                           const std::string& table_name);
 Result<std::vector<DatasetRecord>> list(Tx& tx, const std::string& account_id);
-Status remove(Tx& tx, const std::string& account_id, const std::string& database_name, const std::string& table_name);
+Status remove(Tx& tx, const std::string& account_id, const std::string& database_name,
+              const std::string& table_name);
 
 }  // namespace datasets_repo
 }  // namespace cleanroom::catalog

@@ -33,8 +33,10 @@ Result<AdvertiserUpdateRecord> update_from(const Row& r) {
 
 Status insert(Tx& tx, const InstanceRecord& i) {
   return tx.exec(
-      "INSERT INTO instances (instance_id, advertiser_id, marketplace_id, instance_name, advertiser_name, "
-      "aws_account_id, creation_status, collaboration_id, idempotency_token, created_by, created_at, updated_at) "
+      "INSERT INTO instances (instance_id, advertiser_id, marketplace_id, instance_name, "
+      "advertiser_name, "
+      "aws_account_id, creation_status, collaboration_id, idempotency_token, created_by, "
+      "created_at, updated_at) "
       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
       {i.instance_id, i.advertiser_id, i.marketplace_id, i.instance_name,
        text_or_null(i.advertiser_name), i.aws_account_id, wire_string(i.creation_status),
@@ -43,24 +45,26 @@ Status insert(Tx& tx, const InstanceRecord& i) {
 }
 
 Result<std::optional<InstanceRecord>> find(Tx& tx, const std::string& instance_id) {
-  return fetch_one<InstanceRecord>(tx, "SELECT * FROM instances WHERE instance_id = ?", {instance_id},
-                                   instance_from);
+  return fetch_one<InstanceRecord>(tx, "SELECT * FROM instances WHERE instance_id = ?",
+                                   {instance_id}, instance_from);
 }
 
-Result<std::optional<InstanceRecord>> find_by_collaboration(Tx& tx, const std::string& collaboration_id) {
-  return fetch_one<InstanceRecord>(tx, "SELECT * FROM instances WHERE collaboration_id = ?", {collaboration_id},
-                                   instance_from);
+Result<std::optional<InstanceRecord>> find_by_collaboration(Tx& tx,
+                                                            const std::string& collaboration_id) {
+  return fetch_one<InstanceRecord>(tx, "SELECT * FROM instances WHERE collaboration_id = ?",
+                                   {collaboration_id}, instance_from);
 }
 
-Result<std::optional<InstanceRecord>> find_by_idempotency_token(Tx& tx, const std::string& advertiser_id,
+Result<std::optional<InstanceRecord>> find_by_idempotency_token(Tx& tx,
+                                                                const std::string& advertiser_id,
                                                                 const std::string& token) {
   return fetch_one<InstanceRecord>(
-      tx, "SELECT * FROM instances WHERE advertiser_id = ? AND idempotency_token = ?", {advertiser_id, token},
-      instance_from);
+      tx, "SELECT * FROM instances WHERE advertiser_id = ? AND idempotency_token = ?",
+      {advertiser_id, token}, instance_from);
 }
 
-Result<std::vector<InstanceRecord>> list(Tx& tx, const std::string& advertiser_id, const std::string& after,
-                                         int limit) {
+Result<std::vector<InstanceRecord>> list(Tx& tx, const std::string& advertiser_id,
+                                         const std::string& after, int limit) {
   return fetch_all<InstanceRecord>(
       tx,
       "SELECT * FROM instances WHERE advertiser_id = ?1 AND (?2 = '' OR instance_id > ?2) "
@@ -76,15 +80,16 @@ Status set_creation_status(Tx& tx, const std::string& instance_id, InstanceStatu
 
 Result<std::vector<InstanceAdvertiser>> advertisers(Tx& tx, const std::string& instance_id) {
   return fetch_all<InstanceAdvertiser>(
-      tx, "SELECT * FROM instance_advertisers WHERE instance_id = ? ORDER BY advertiser_id", {instance_id},
-      [](const Row& r) {
+      tx, "SELECT * FROM instance_advertisers WHERE instance_id = ? ORDER BY advertiser_id",
+      {instance_id}, [](const Row& r) {
         return InstanceAdvertiser{r.str("advertiser_id"), r.str("marketplace_id"), r.str("type")};
       });
 }
 
 Status add_advertiser(Tx& tx, const std::string& instance_id, const InstanceAdvertiser& a) {
   return tx.exec(
-      "INSERT OR REPLACE INTO instance_advertisers (instance_id, advertiser_id, marketplace_id, type) "
+      "INSERT OR REPLACE INTO instance_advertisers (instance_id, advertiser_id, marketplace_id, "
+      "type) "
       "VALUES (?,?,?,?)",
       {instance_id, a.advertiser_id, a.marketplace_id, a.type});
 }
@@ -104,7 +109,8 @@ Status remove_advertiser_from_account(Tx& tx, const std::string& amc_account_id,
 
 Status insert_update(Tx& tx, const AdvertiserUpdateRecord& u) {
   return tx.exec(
-      "INSERT INTO advertiser_updates (update_id, instance_id, status, request, reason, created_at) "
+      "INSERT INTO advertiser_updates (update_id, instance_id, status, request, reason, "
+      "created_at) "
       "VALUES (?,?,?,?,?,?)",
       {u.update_id, u.instance_id, wire_string(u.status), u.request.dump(), text_or_null(u.reason),
        u.created_at});
@@ -113,8 +119,8 @@ Status insert_update(Tx& tx, const AdvertiserUpdateRecord& u) {
 Result<std::optional<AdvertiserUpdateRecord>> find_update(Tx& tx, const std::string& instance_id,
                                                           const std::string& update_id) {
   return fetch_one<AdvertiserUpdateRecord>(
-      tx, "SELECT * FROM advertiser_updates WHERE instance_id = ? AND update_id = ?", {instance_id, update_id},
-      update_from);
+      tx, "SELECT * FROM advertiser_updates WHERE instance_id = ? AND update_id = ?",
+      {instance_id, update_id}, update_from);
 }
 
 Result<std::vector<AdvertiserUpdateRecord>> updates(Tx& tx, const std::string& instance_id) {

@@ -44,12 +44,14 @@ namespace instances_repo {
 
 Status insert(Tx& tx, const InstanceRecord& i);
 Result<std::optional<InstanceRecord>> find(Tx& tx, const std::string& instance_id);
-Result<std::optional<InstanceRecord>> find_by_collaboration(Tx& tx, const std::string& collaboration_id);
-Result<std::optional<InstanceRecord>> find_by_idempotency_token(Tx& tx, const std::string& advertiser_id,
+Result<std::optional<InstanceRecord>> find_by_collaboration(Tx& tx,
+                                                            const std::string& collaboration_id);
+Result<std::optional<InstanceRecord>> find_by_idempotency_token(Tx& tx,
+                                                                const std::string& advertiser_id,
                                                                 const std::string& token);
 // The AMC account's instances ordered by id, after `after` (paging).
-Result<std::vector<InstanceRecord>> list(Tx& tx, const std::string& advertiser_id, const std::string& after,
-                                         int limit);
+Result<std::vector<InstanceRecord>> list(Tx& tx, const std::string& advertiser_id,
+                                         const std::string& after, int limit);
 Status set_creation_status(Tx& tx, const std::string& instance_id, InstanceStatus status,
                            int64_t now);
 

@@ -509,7 +509,8 @@ DROP TABLE amc_uploads;
 ALTER TABLE amc_uploads_v20 RENAME TO amc_uploads;
 CREATE INDEX amc_uploads_dataset ON amc_uploads (instance_id, data_set_id, created_at);
 )sql",
-      // 21: admission counts the queries waiting or running at every start (core/protected_queries.h,
+      // 21: admission counts the queries waiting or running at every start
+      // (core/protected_queries.h,
       // QueryLimits); the unfinished are few, every query ever run is many.
       R"sql(
 CREATE INDEX protected_queries_status ON protected_queries (status);

@@ -4,7 +4,8 @@
 
 namespace cleanroom::catalog::platform_advertisers_repo {
 
-Status insert(Tx& tx, int64_t platform_advertiser_id, const std::string& amc_account_id, int64_t now) {
+Status insert(Tx& tx, int64_t platform_advertiser_id, const std::string& amc_account_id,
+              int64_t now) {
   return tx.exec(
       "INSERT INTO amc_account_advertisers (platform_advertiser_id, amc_account_id, created_at) "
       "VALUES (?,?,?)",

@@ -9,7 +9,8 @@
 
 namespace cleanroom::catalog::platform_advertisers_repo {
 
-Status insert(Tx& tx, int64_t platform_advertiser_id, const std::string& amc_account_id, int64_t now);
+Status insert(Tx& tx, int64_t platform_advertiser_id, const std::string& amc_account_id,
+              int64_t now);
 Status remove(Tx& tx, int64_t platform_advertiser_id);
 // The AMC account that owns the advertiser, if any.
 Result<std::optional<std::string>> owner_of(Tx& tx, int64_t platform_advertiser_id);

@@ -41,15 +41,16 @@ Result<ProtectedQueryRecord> query_from(const Row& r) {
 
 Status insert(Tx& tx, const ProtectedQueryRecord& q) {
   return tx.exec(
-      "INSERT INTO protected_queries (protected_query_id, collaboration_id, membership_id, account_id, "
+      "INSERT INTO protected_queries (protected_query_id, collaboration_id, membership_id, "
+      "account_id, "
       "query_text, analysis_template_arn, parameters, receiver_account_id, result_bucket, "
       "result_key_prefix, result_format, status, created_at_ms, filtered_rows_column, "
       "output_options, differential_privacy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
       {q.id, q.collaboration_id, q.membership_id, q.account_id, q.query_text,
        text_or_null(q.analysis_template_arn),
-       q.parameters.empty() ? Value(nullptr) : Value(q.parameters.dump()),
-       q.receiver_account_id, q.result_bucket, q.result_key_prefix, wire_string(q.result_format),
-       wire_string(q.status), q.created_at_ms, text_or_null(q.filtered_rows_column),
+       q.parameters.empty() ? Value(nullptr) : Value(q.parameters.dump()), q.receiver_account_id,
+       q.result_bucket, q.result_key_prefix, wire_string(q.result_format), wire_string(q.status),
+       q.created_at_ms, text_or_null(q.filtered_rows_column),
        q.output_options.is_null() ? Value(nullptr) : Value(q.output_options.dump()),
        q.differential_privacy.is_null() ? Value(nullptr) : Value(q.differential_privacy.dump())});
 }
@@ -69,7 +70,8 @@ Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collab
       "SELECT * FROM protected_queries WHERE collaboration_id = ?1 "
       "AND (?2 = '' OR membership_id = ?2) AND (?3 = '' OR status = ?3) "
       "AND (?4 = '' OR (created_at_ms, protected_query_id) < "
-      "  (SELECT created_at_ms, protected_query_id FROM protected_queries WHERE protected_query_id = ?4)) "
+      "  (SELECT created_at_ms, protected_query_id FROM protected_queries WHERE protected_query_id "
+      "= ?4)) "
       "ORDER BY created_at_ms DESC, protected_query_id DESC LIMIT ?5",
       {collaboration_id, membership_id, state_filter(status), after, static_cast<int64_t>(limit)},
       query_from);
@@ -83,7 +85,8 @@ Result<int64_t> count_in_status(Tx& tx, QueryStatus status) {
 
 Status update_state(Tx& tx, const ProtectedQueryRecord& q) {
   return tx.exec(
-      "UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, result_location = ?, "
+      "UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, result_location "
+      "= ?, "
       "rows_written = ?, started_at_ms = ?, finished_at_ms = ? "
       "WHERE protected_query_id = ?",
       {wire_string(q.status), text_or_null(q.error_code), text_or_null(q.error_message),

@@ -190,11 +190,13 @@ Status remove(Tx& tx, const std::string& instance_id, const std::string& workflo
 }
 
 Result<int64_t> count_unfinished_executions(Tx& tx, const std::string& instance_id) {
-  CR_ASSIGN(auto row, tx.query_one(
-                          "SELECT COUNT(*) AS n FROM amc_workflow_executions e JOIN protected_queries q "
-                          "ON q.protected_query_id = e.protected_query_id WHERE e.instance_id = ? AND q.status IN (?, ?)",
-                          {instance_id, wire_string(QueryStatus::Submitted),
-                           wire_string(QueryStatus::Started)}));
+  CR_ASSIGN(
+      auto row,
+      tx.query_one(
+          "SELECT COUNT(*) AS n FROM amc_workflow_executions e JOIN protected_queries q "
+          "ON q.protected_query_id = e.protected_query_id WHERE e.instance_id = ? AND q.status IN "
+          "(?, ?)",
+          {instance_id, wire_string(QueryStatus::Submitted), wire_string(QueryStatus::Started)}));
   return row ? row->integer("n") : 0;
 }
 

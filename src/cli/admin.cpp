@@ -20,10 +20,13 @@ struct AdminOptions {
 int run(const AdminOptions& o, const std::function<Result<nlohmann::json>(core::Services&)>& action,
         const std::optional<delivery::S3Config>& s3 = std::nullopt) {
   auto dir = open_data_dir(o.data_dir, s3);
-  Result<nlohmann::json> r = dir.ok() ? action(*(*dir)->services) : Result<nlohmann::json>(dir.error());
+  Result<nlohmann::json> r =
+      dir.ok() ? action(*(*dir)->services) : Result<nlohmann::json>(dir.error());
   if (!r.ok()) {
-    if (o.json) std::cout << nlohmann::json{{"error", r.error().message}}.dump() << "\n";
-    else std::fprintf(stderr, "error: %s\n", r.error().message.c_str());
+    if (o.json)
+      std::cout << nlohmann::json{{"error", r.error().message}}.dump() << "\n";
+    else
+      std::fprintf(stderr, "error: %s\n", r.error().message.c_str());
     return 1;
   }
   if (o.json) {
@@ -49,7 +52,9 @@ void add_admin_commands(CLI::App& app) {
   auto* account = admin->add_subcommand("account", "AWS-style accounts (Clean Rooms principals)");
   account->require_subcommand(1);
   {
-    struct O : AdminOptions { std::string id, name; };
+    struct O : AdminOptions {
+      std::string id, name;
+    };
     auto o = std::make_shared<O>();
     auto* c = account->add_subcommand("create", "Create an account and its access key");
     common_options(c, *o);
@@ -63,10 +68,13 @@ void add_admin_commands(CLI::App& app) {
     });
   }
 
-  auto* amc = admin->add_subcommand("amc-account", "AMC accounts (the Amazon-Advertising-API-AdvertiserId)");
+  auto* amc = admin->add_subcommand("amc-account",
+                                    "AMC accounts (the Amazon-Advertising-API-AdvertiserId)");
   amc->require_subcommand(1);
   {
-    struct O : AdminOptions { std::string name, marketplace = "ATVPDKIKX0DER"; };
+    struct O : AdminOptions {
+      std::string name, marketplace = "ATVPDKIKX0DER";
+    };
     auto o = std::make_shared<O>();
     auto* c = amc->add_subcommand("create", "Create an AMC account");
     common_options(c, *o);
@@ -82,7 +90,10 @@ void add_admin_commands(CLI::App& app) {
   {
     // Which platform advertisers (advertiser_id in the platform tables) the account owns: its
     // instances may add only these, and read only their rows (docs/platform-tables.md).
-    struct O : AdminOptions { std::string amc_account; int64_t advertiser_id = 0; };
+    struct O : AdminOptions {
+      std::string amc_account;
+      int64_t advertiser_id = 0;
+    };
     auto link = std::make_shared<O>();
     auto* c = amc->add_subcommand("link-advertiser", "Give the AMC account a platform advertiser");
     common_options(c, *link);
@@ -117,11 +128,15 @@ void add_admin_commands(CLI::App& app) {
   auto* bucket = admin->add_subcommand("bucket", "Buckets and the accounts that own them");
   bucket->require_subcommand(1);
   {
-    struct O : AdminOptions { std::string account, name; BucketOptions buckets; };
+    struct O : AdminOptions {
+      std::string account, name;
+      BucketOptions buckets;
+    };
     auto o = std::make_shared<O>();
     auto* c = bucket->add_subcommand(
-        "create", "Give a bucket to an account: creates it (a folder under DATA_DIR/buckets, or on "
-                  "--s3-endpoint) unless it exists, and records the account as its owner");
+        "create",
+        "Give a bucket to an account: creates it (a folder under DATA_DIR/buckets, or on "
+        "--s3-endpoint) unless it exists, and records the account as its owner");
     common_options(c, *o);
     c->add_option("--account", o->account, "The owning account (12-digit account id)")->required();
     c->add_option("--name", o->name, "The bucket name")->required();
@@ -132,10 +147,13 @@ void add_admin_commands(CLI::App& app) {
         std::fprintf(stderr, "error: %s\n", s3.error().message.c_str());
         std::exit(2);
       }
-      std::exit(run(*o, [&](core::Services& s) -> Result<nlohmann::json> {
-        CR_ASSIGN(auto b, s.buckets.create(o->account, o->name));
-        return core::bucket_json(b);
-      }, *s3));
+      std::exit(run(
+          *o,
+          [&](core::Services& s) -> Result<nlohmann::json> {
+            CR_ASSIGN(auto b, s.buckets.create(o->account, o->name));
+            return core::bucket_json(b);
+          },
+          *s3));
     });
     auto l = std::make_shared<AdminOptions>();
     c = bucket->add_subcommand("list", "Every owned bucket and its owner");
@@ -152,14 +170,18 @@ void add_admin_commands(CLI::App& app) {
 
   // Difference checks are on for every collaboration (docs/difference-checks.md); the operator
   // may turn them off for one, and on again.
-  auto* collaboration = admin->add_subcommand("collaboration", "Operator settings of a collaboration");
+  auto* collaboration =
+      admin->add_subcommand("collaboration", "Operator settings of a collaboration");
   collaboration->require_subcommand(1);
   {
-    struct O : AdminOptions { std::string id, state; };
+    struct O : AdminOptions {
+      std::string id, state;
+    };
     auto o = std::make_shared<O>();
     auto* c = collaboration->add_subcommand(
-        "difference-checks", "Turn difference checks on or off for a collaboration; queries "
-                             "started afterwards follow the switch");
+        "difference-checks",
+        "Turn difference checks on or off for a collaboration; queries "
+        "started afterwards follow the switch");
     common_options(c, *o);
     c->add_option("--collaboration", o->id, "Collaboration id, or the id of its AMC instance")
         ->required();
@@ -174,12 +196,15 @@ void add_admin_commands(CLI::App& app) {
   auto* user = admin->add_subcommand("user", "Users of the AMC API and the console");
   user->require_subcommand(1);
   {
-    struct O : AdminOptions { core::CreateUserRequest req; };
+    struct O : AdminOptions {
+      core::CreateUserRequest req;
+    };
     auto o = std::make_shared<O>();
     auto* c = user->add_subcommand("create", "Create a user with roles and a bearer token");
     common_options(c, *o);
     c->add_option("--email", o->req.email, "Email (also the console sign-in)")->required();
-    c->add_option("--amc-account", o->req.amc_account, "AMC account (advertiser id) to grant a role in");
+    c->add_option("--amc-account", o->req.amc_account,
+                  "AMC account (advertiser id) to grant a role in");
     c->add_option("--role", o->req.amc_role, "Role in the AMC account: ADMIN or USER")
         ->capture_default_str()
         ->check(CLI::IsMember({"ADMIN", "USER"}));

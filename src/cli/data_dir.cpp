@@ -53,17 +53,20 @@ Status write_credentials_file(DataDir& dir, const std::string& endpoint) {
                         {"accountId", account.account_id},
                         {"accessKeyId", key.access_key_id},
                         {"secretAccessKey", key.secret_access_key}});
-  nlohmann::json doc = {{"endpoint", endpoint},
-                        {"region", "us-east-1"},
-                        {"operator", {{"email", creds.operator_email}, {"bearerToken", creds.operator_token}}},
-                        {"platformAccounts", accounts}};
+  nlohmann::json doc = {
+      {"endpoint", endpoint},
+      {"region", "us-east-1"},
+      {"operator", {{"email", creds.operator_email}, {"bearerToken", creds.operator_token}}},
+      {"platformAccounts", accounts}};
   std::string text = doc.dump(2) + "\n";
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) return Error::internal("cannot create " + tmp);
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
   ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) return Error::internal("cannot write " + path);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
+    return Error::internal("cannot write " + path);
   return {};
 }
 

@@ -32,15 +32,19 @@ struct ServeOptions {
 
 // The limits the protected queries run under, checked before anything starts.
 Status check_query_limits(const core::QueryLimits& q) {
-  if (q.workers < 1 || q.workers > 64) return Error::validation("--query-workers must be between 1 and 64");
+  if (q.workers < 1 || q.workers > 64)
+    return Error::validation("--query-workers must be between 1 and 64");
   if (q.threads_per_query < 1 || q.threads_per_query > 256)
     return Error::validation("--query-threads must be between 1 and 256");
-  static const std::regex size(R"(^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$)", std::regex::icase);
+  static const std::regex size(R"(^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$)",
+                               std::regex::icase);
   if (!std::regex_match(q.memory_limit, size))
-    return Error::validation("--query-memory must be a size such as 512MB or 4GB, not '" + q.memory_limit + "'");
+    return Error::validation("--query-memory must be a size such as 512MB or 4GB, not '" +
+                             q.memory_limit + "'");
   if (q.timeout_ms < 1000) return Error::validation("--query-timeout must be at least 1 second");
   if (q.queued < 1) return Error::validation("--query-queue must be at least 1");
-  if (q.executions_per_instance < 1) return Error::validation("--executions-per-instance must be at least 1");
+  if (q.executions_per_instance < 1)
+    return Error::validation("--executions-per-instance must be at least 1");
   return {};
 }
 
@@ -108,10 +112,11 @@ int serve(const ServeOptions& o) {
     return 1;
   }
   if (o.demo) {
-    auto demo = core::ensure_demo_data(services.ctx, services.datasets, {}, [](const std::string& line) {
-      std::printf("%s\n", line.c_str());
-      std::fflush(stdout);
-    });
+    auto demo =
+        core::ensure_demo_data(services.ctx, services.datasets, {}, [](const std::string& line) {
+          std::printf("%s\n", line.c_str());
+          std::fflush(stdout);
+        });
     if (!demo.ok()) {
       std::fprintf(stderr, "error: demo data: %s\n", demo.error().message.c_str());
       return 1;
@@ -126,19 +131,21 @@ int serve(const ServeOptions& o) {
   std::printf("cleanroom listening on %s\n", endpoint.c_str());
   std::string hosts;
   for (const auto& h : server.hosts().names()) hosts += (hosts.empty() ? "" : ", ") + h;
-  std::printf("  hosts:       %s (any other Host header is refused; add names with --public-host)\n",
-              hosts.c_str());
+  std::printf(
+      "  hosts:       %s (any other Host header is refused; add names with --public-host)\n",
+      hosts.c_str());
   std::printf("  data dir:    %s\n", (*dir)->path.c_str());
   std::printf("  credentials: %s (operator token and platform account keys; mode 0600)\n",
               (*dir)->credentials_path().c_str());
   std::printf("  buckets:     %s\n", (*dir)->buckets_description.c_str());
-  std::printf("  queries:     %d at a time, %d threads and %s of memory each, stopped after %lld s\n",
-              limits.workers, limits.threads_per_query, limits.memory_limit.c_str(),
-              static_cast<long long>(o.query_timeout_s));
+  std::printf(
+      "  queries:     %d at a time, %d threads and %s of memory each, stopped after %lld s\n",
+      limits.workers, limits.threads_per_query, limits.memory_limit.c_str(),
+      static_cast<long long>(o.query_timeout_s));
   std::printf("  admission:   %d queries waiting at most, %d executions per AMC instance\n",
               limits.queued, limits.executions_per_instance);
-  std::printf("  uploads:     %d at a time, %d waiting at most, %d per account\n", o.uploads.workers,
-              o.uploads.queue, o.uploads.per_account);
+  std::printf("  uploads:     %d at a time, %d waiting at most, %d per account\n",
+              o.uploads.workers, o.uploads.queue, o.uploads.per_account);
   std::printf("  region:      us-east-1\n");
   std::printf("  logs:        %s on stdout; GET /metrics for the operator's token\n",
               o.log_format.c_str());
@@ -167,7 +174,8 @@ int serve(const ServeOptions& o) {
 void add_serve_command(CLI::App& app) {
   auto opts = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Start the server (AMC API, Clean Rooms API)");
-  cmd->add_option("--data-dir", opts->data_dir, "Where metadata, datasets and buckets live")->capture_default_str();
+  cmd->add_option("--data-dir", opts->data_dir, "Where metadata, datasets and buckets live")
+      ->capture_default_str();
   cmd->add_option("--listen", opts->listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str()
       ->check(host_port());
@@ -179,15 +187,18 @@ void add_serve_command(CLI::App& app) {
                   "(repeatable); requests naming any other Host are refused with 421")
       ->check(public_host());
   cmd->add_flag("--demo", opts->demo,
-                 "On first start, generate and load the platform's demo tables and an advertiser's "
-                 "CRM file (DATA_DIR/demo)");
-  cmd->add_option("--query-workers", opts->queries.workers, "Protected queries that run at once (the rest wait)")
+                "On first start, generate and load the platform's demo tables and an advertiser's "
+                "CRM file (DATA_DIR/demo)");
+  cmd->add_option("--query-workers", opts->queries.workers,
+                  "Protected queries that run at once (the rest wait)")
       ->capture_default_str();
   cmd->add_option("--query-threads", opts->queries.threads_per_query, "Engine threads of one query")
       ->capture_default_str();
-  cmd->add_option("--query-memory", opts->queries.memory_limit, "Memory limit of one query (e.g. 4GB)")
+  cmd->add_option("--query-memory", opts->queries.memory_limit,
+                  "Memory limit of one query (e.g. 4GB)")
       ->capture_default_str();
-  cmd->add_option("--query-timeout", opts->query_timeout_s, "Seconds after which a query is TIMED_OUT")
+  cmd->add_option("--query-timeout", opts->query_timeout_s,
+                  "Seconds after which a query is TIMED_OUT")
       ->capture_default_str();
   cmd->add_option("--query-queue", opts->queries.queued,
                   "Protected queries that may wait to run; more are refused (429)")
@@ -199,7 +210,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--uploads", opts->uploads.workers, "Uploads ingested at once (the rest wait)")
       ->capture_default_str()
       ->check(positive_number());
-  cmd->add_option("--upload-queue", opts->uploads.queue, "Uploads that may wait; more are refused (429)")
+  cmd->add_option("--upload-queue", opts->uploads.queue,
+                  "Uploads that may wait; more are refused (429)")
       ->capture_default_str()
       ->check(positive_number());
   cmd->add_option("--uploads-per-account", opts->uploads.per_account,

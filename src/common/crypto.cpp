@@ -38,8 +38,8 @@ std::string uuid4() {
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
   std::string h = hex(b);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
-         h.substr(20);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
 }
 
 std::string sha256(std::string_view data) {
@@ -79,7 +79,9 @@ bool equal_ct(std::string_view a, std::string_view b) {
 namespace {
 constexpr int kNonce = 12, kTag = 16;
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
-const unsigned char* u(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* u(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 }  // namespace
 
 std::string seal(std::string_view key, std::string_view plaintext) {
@@ -90,7 +92,8 @@ std::string seal(std::string_view key, std::string_view plaintext) {
   int len = 0;
   auto* o = reinterpret_cast<unsigned char*>(out.data());
   if (!EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u(key), u(nonce)) ||
-      !EVP_EncryptUpdate(ctx.get(), o + kNonce, &len, u(plaintext), static_cast<int>(plaintext.size())) ||
+      !EVP_EncryptUpdate(ctx.get(), o + kNonce, &len, u(plaintext),
+                         static_cast<int>(plaintext.size())) ||
       !EVP_EncryptFinal_ex(ctx.get(), o + kNonce + len, &len) ||
       !EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, o + kNonce + plaintext.size()))
     throw std::runtime_error("AES-GCM encryption failed");

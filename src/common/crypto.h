@@ -9,7 +9,8 @@ namespace cleanroom::crypto {
 
 std::string random_bytes(size_t n);
 // Random string over [a-z0-9] (instance ids) or over an explicit alphabet.
-std::string random_string(size_t n, std::string_view alphabet = "abcdefghijklmnopqrstuvwxyz0123456789");
+std::string random_string(size_t n,
+                          std::string_view alphabet = "abcdefghijklmnopqrstuvwxyz0123456789");
 std::string uuid4();
 std::string sha256(std::string_view data);  // raw 32 bytes
 std::string sha256_hex(std::string_view data);

@@ -32,7 +32,7 @@ struct CreateUserRequest {
   std::string amc_role = "ADMIN";
   std::string aws_account;  // 12 digits; "" for none
   std::string aws_role = "ADMIN";
-  std::string password;     // "" for no console sign-in
+  std::string password;  // "" for no console sign-in
 };
 
 // Who is calling the AMC face: a user, acting in one AMC account (the AdvertiserId header).
@@ -58,17 +58,22 @@ class AccountService {
   Result<PlatformCredentials> ensure_platform(bool issue_operator_token);
 
   Result<AccountCredentials> create_account(const std::string& account_id, const std::string& name);
-  Result<catalog::AmcAccountRecord> create_amc_account(const std::string& name, const std::string& marketplace_id);
+  Result<catalog::AmcAccountRecord> create_amc_account(const std::string& name,
+                                                       const std::string& marketplace_id);
   Result<NewUser> create_user(const CreateUserRequest& req);
 
   Result<catalog::UserRecord> authenticate_bearer(const std::string& token);
   // Throttled (SignInThrottle) after repeated failures for the email, whether it exists or not.
-  Result<catalog::UserRecord> authenticate_password(const std::string& email, const std::string& password);
+  Result<catalog::UserRecord> authenticate_password(const std::string& email,
+                                                    const std::string& password);
   // Checks the four AMC headers' values against each other (the face checks they are present).
-  Result<AmcCaller> resolve_amc_caller(const std::string& bearer_token, const std::string& client_id,
-                                       const std::string& marketplace_id, const std::string& advertiser_id);
+  Result<AmcCaller> resolve_amc_caller(const std::string& bearer_token,
+                                       const std::string& client_id,
+                                       const std::string& marketplace_id,
+                                       const std::string& advertiser_id);
   // The caller a signed-in user is in an AMC account; AccessDenied without a role in it.
-  Result<AmcCaller> amc_caller_of(const catalog::UserRecord& user, const std::string& advertiser_id);
+  Result<AmcCaller> amc_caller_of(const catalog::UserRecord& user,
+                                  const std::string& advertiser_id);
   Result<std::vector<catalog::AmcAccountRecord>> amc_accounts_of(const catalog::UserRecord& user);
   // The user's role in an AWS account, "" when none.
   Result<std::string> aws_role(const std::string& user_id, const std::string& account_id);

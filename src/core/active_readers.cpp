@@ -28,7 +28,8 @@ Status check_active_reader(catalog::Tx& tx, const std::string& collaboration_id,
   CR_ASSIGN(auto membership, repo::find_membership_of(tx, collaboration_id, account_id));
   if (!membership)
     return Error::access_denied("account " + account_id + " has no membership in collaboration " +
-                                collaboration_id + "; only active members read its queries and results");
+                                collaboration_id +
+                                "; only active members read its queries and results");
   return check_active_reader(tx, *membership);
 }
 

@@ -8,7 +8,9 @@
 namespace cleanroom::core {
 
 inline nlohmann::json account_credentials_json(const AccountCredentials& c) {
-  return {{"accountId", c.account_id}, {"name", c.name}, {"accessKeyId", c.access_key_id},
+  return {{"accountId", c.account_id},
+          {"name", c.name},
+          {"accessKeyId", c.access_key_id},
           {"secretAccessKey", c.secret_access_key}};
 }
 inline nlohmann::json amc_account_json(const catalog::AmcAccountRecord& a) {
@@ -19,7 +21,10 @@ inline nlohmann::json platform_advertisers_json(const std::string& amc_account_i
   return {{"advertiserId", amc_account_id}, {"platformAdvertiserIds", advertiser_ids}};
 }
 inline nlohmann::json new_user_json(const NewUser& u) {
-  return {{"userId", u.user_id}, {"email", u.email}, {"clientId", u.client_id}, {"bearerToken", u.bearer_token}};
+  return {{"userId", u.user_id},
+          {"email", u.email},
+          {"clientId", u.client_id},
+          {"bearerToken", u.bearer_token}};
 }
 
 }  // namespace cleanroom::core

@@ -136,9 +136,15 @@ Result<UploadRequest> amc_upload_request(const AmcDataSetRecord& d, const AmcUpl
   req.database_name = d.instance_id;
   req.table_name = d.data_set_id;
   switch (s.file_format.value_or(d.file_format)) {
-    case DataFormat::Csv: req.format = data::FileFormat::Csv; break;
-    case DataFormat::Json: req.format = data::FileFormat::JsonLines; break;
-    case DataFormat::Parquet: req.format = data::FileFormat::Parquet; break;
+    case DataFormat::Csv:
+      req.format = data::FileFormat::Csv;
+      break;
+    case DataFormat::Json:
+      req.format = data::FileFormat::JsonLines;
+      break;
+    case DataFormat::Parquet:
+      req.format = data::FileFormat::Parquet;
+      break;
   }
   for (const auto& c : d.columns) {
     req.columns.push_back({c.name, data_types().at(c.data_type)});
@@ -256,9 +262,11 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
   }
 
   // What can be refused is refused now, before anything is recorded.
-  if (source.bucket.empty()) CR_TRY(datasets_.check_upload(d.account_id, req));
-  else CR_TRY(datasets_.check_bucket_source(d.account_id, source.bucket, source.key, req,
-                                            "dataSource.sourceS3Bucket"));
+  if (source.bucket.empty())
+    CR_TRY(datasets_.check_upload(d.account_id, req));
+  else
+    CR_TRY(datasets_.check_bucket_source(d.account_id, source.bucket, source.key, req,
+                                         "dataSource.sourceS3Bucket"));
 
   AmcUploadRecord u;
   u.upload_id = crypto::uuid4();
@@ -294,7 +302,8 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
     if (!saved.ok())
       spdlog::error("upload {}: cannot record its status: {}", r.upload_id, saved.error().message);
   };
-  auto work = [ctx, record, req, source, account = d.account_id](const data::ProgressCallback& progress) {
+  auto work = [ctx, record, req, source,
+               account = d.account_id](const data::ProgressCallback& progress) {
     record(UploadStatus::Running, nullptr);
     UploadRequest r = req;
     r.progress = progress;
@@ -324,7 +333,8 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
 Status AmcDataUploadService::fail_interrupted_uploads() {
   return status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
     return repo::fail_unfinished_uploads(
-        tx, "the server stopped before the upload finished; upload the data again", now_epoch_seconds());
+        tx, "the server stopped before the upload finished; upload the data again",
+        now_epoch_seconds());
   }));
 }
 

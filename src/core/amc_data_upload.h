@@ -22,11 +22,11 @@ namespace cleanroom::core {
 // Where an upload's data comes from, and how to read it.
 struct AmcUploadSource {
   std::shared_ptr<const data::MemoryFile> body;  // the data in a request body, or
-  std::string bucket;     // an object of the context's buckets
+  std::string bucket;                            // an object of the context's buckets
   std::string key;
   std::optional<DataFormat> file_format;  // unset: the data set's
-  std::string country_code;     // "" = the data set's, else US
-  std::string update_strategy;  // "" = FULL_REPLACE
+  std::string country_code;               // "" = the data set's, else US
+  std::string update_strategy;            // "" = FULL_REPLACE
 };
 
 struct AmcDataSetPage {

@@ -131,7 +131,6 @@ Status check_request(const CreateAnalysisTemplateRequest& req) {
   return {};
 }
 
-
 Result<AnalysisTemplateRecord> template_in_membership(Tx& tx, const MembershipRecord& ms,
                                                       const std::string& id) {
   CR_ASSIGN(auto t, repo::find(tx, id));
@@ -191,7 +190,8 @@ Result<AnalysisTemplateView> AnalysisTemplateService::create(
     CR_ASSIGN(auto c, find_collaboration(tx, ms.collaboration_id));
     CR_ASSIGN(auto count, repo::count_of_membership(tx, ms.id));
     if (count >= kMaxTemplatesPerMembership)
-      return Error::quota_exceeded("membership " + ms.id + " already has 25 analysis templates, the limit");
+      return Error::quota_exceeded("membership " + ms.id +
+                                   " already has 25 analysis templates, the limit");
     CR_ASSIGN(auto existing, repo::of_membership(tx, ms.id, "", kMaxTemplatesPerMembership));
     for (const auto& e : existing)
       if (e.name == req.name)

@@ -44,7 +44,6 @@ Status check_key_prefix(const std::string& prefix, const std::string& field) {
   return {};
 }
 
-
 Result<BucketRecord> BucketService::create(const std::string& account, const std::string& bucket) {
   CR_TRY(delivery::check_bucket_name(bucket));
   auto owner_check = [&](Tx& tx) -> Result<std::optional<BucketRecord>> {

@@ -38,14 +38,14 @@ bool is_bidi_control(char32_t c) {
 // spaces and joiners, the word joiner and invisible operators, the BOM, the soft hyphen.
 bool is_invisible(char32_t c) {
   return is_bidi_control(c) || (c >= 0x200B && c <= 0x200D) || (c >= 0x2060 && c <= 0x2064) ||
-         (c >= 0x206A && c <= 0x206F) || c == 0xFEFF || c == 0x00AD || c == 0x180E ||
-         c == 0x034F || (c >= 0xFE00 && c <= 0xFE0F);
+         (c >= 0x206A && c <= 0x206F) || c == 0xFEFF || c == 0x00AD || c == 0x180E || c == 0x034F ||
+         (c >= 0xFE00 && c <= 0xFE0F);
 }
 
 bool is_space(char32_t c) {
   return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 // Lowercase ASCII for ASCII letters and for the Greek, Cyrillic and fullwidth letters that look
@@ -55,16 +55,46 @@ char32_t folded(char32_t c) {
   if (c >= 0xFF21 && c <= 0xFF3A) return c - 0xFF21 + 'a';  // fullwidth A..Z
   if (c >= 0xFF41 && c <= 0xFF5A) return c - 0xFF41 + 'a';  // fullwidth a..z
   switch (c) {
-    case 0x0410: case 0x0430: case 0x0391: case 0x03B1: return 'a';  // А а Α α
-    case 0x041C: case 0x043C: case 0x039C: return 'm';               // М м Μ
-    case 0x0421: case 0x0441: case 0x03F9: case 0x03F2: return 'c';  // С с Ϲ ϲ
-    case 0x0415: case 0x0435: case 0x0395: return 'e';               // Е е Ε
-    case 0x041E: case 0x043E: case 0x039F: case 0x03BF: return 'o';  // О о Ο ο
-    case 0x0420: case 0x0440: case 0x03A1: case 0x03C1: return 'p';  // Р р Ρ ρ
-    case 0x0405: case 0x0455: return 's';                            // Ѕ ѕ
-    case 0x0406: case 0x0456: case 0x0399: return 'i';               // І і Ι
-    case 0x0422: case 0x03A4: return 't';                            // Т Τ
-    default: return c;
+    case 0x0410:
+    case 0x0430:
+    case 0x0391:
+    case 0x03B1:
+      return 'a';  // А а Α α
+    case 0x041C:
+    case 0x043C:
+    case 0x039C:
+      return 'm';  // М м Μ
+    case 0x0421:
+    case 0x0441:
+    case 0x03F9:
+    case 0x03F2:
+      return 'c';  // С с Ϲ ϲ
+    case 0x0415:
+    case 0x0435:
+    case 0x0395:
+      return 'e';  // Е е Ε
+    case 0x041E:
+    case 0x043E:
+    case 0x039F:
+    case 0x03BF:
+      return 'o';  // О о Ο ο
+    case 0x0420:
+    case 0x0440:
+    case 0x03A1:
+    case 0x03C1:
+      return 'p';  // Р р Ρ ρ
+    case 0x0405:
+    case 0x0455:
+      return 's';  // Ѕ ѕ
+    case 0x0406:
+    case 0x0456:
+    case 0x0399:
+      return 'i';  // І і Ι
+    case 0x0422:
+    case 0x03A4:
+      return 't';  // Т Τ
+    default:
+      return c;
   }
 }
 
@@ -88,12 +118,17 @@ std::u32string ascii32(std::string_view s) { return std::u32string(s.begin(), s.
 
 Status check_display_name(const std::string& name, const std::string& field) {
   if (has_bidi_controls(name))
-    return Error::validation(field + " contains a bidi control character (U+202A-U+202E, "
-                             "U+2066-U+2069, U+200E, U+200F or U+061C), which makes a name display "
-                             "as another", field);
+    return Error::validation(
+        field +
+            " contains a bidi control character (U+202A-U+202E, "
+            "U+2066-U+2069, U+200E, U+200F or U+061C), which makes a name display "
+            "as another",
+        field);
   if (is_platform_account_name(name))
-    return Error::validation(field + " '" + name + "' is the name of a platform service account; "
-                             "choose a name of your own", field);
+    return Error::validation(field + " '" + name +
+                                 "' is the name of a platform service account; "
+                                 "choose a name of your own",
+                             field);
   return {};
 }
 
@@ -122,12 +157,16 @@ bool is_platform_account_name(std::string_view utf8) {
 
 Status check_collaboration_name(const std::string& name) {
   if (has_bidi_controls(name))
-    return Error::validation("name contains a bidi control character (U+202A-U+202E, "
-                             "U+2066-U+2069, U+200E, U+200F or U+061C), which makes a name display "
-                             "as another", "name");
+    return Error::validation(
+        "name contains a bidi control character (U+202A-U+202E, "
+        "U+2066-U+2069, U+200E, U+200F or U+061C), which makes a name display "
+        "as another",
+        "name");
   if (is_reserved_collaboration_name(name))
-    return Error::validation("name '" + name + "' starts with \"AMC \", which is reserved for the "
-                             "collaborations of AMC instances", "name");
+    return Error::validation("name '" + name +
+                                 "' starts with \"AMC \", which is reserved for the "
+                                 "collaborations of AMC instances",
+                             "name");
   return {};
 }
 

@@ -28,9 +28,11 @@ Status check_can_act(const MemberRecord& m) {
   return {};
 }
 
-Status check_creator(const CollaborationRecord& c, const std::string& caller, const std::string& action) {
+Status check_creator(const CollaborationRecord& c, const std::string& caller,
+                     const std::string& action) {
   if (c.creator_account_id != caller)
-    return Error::access_denied("only the collaboration's creator (" + c.creator_account_id + ") may " + action);
+    return Error::access_denied("only the collaboration's creator (" + c.creator_account_id +
+                                ") may " + action);
   return {};
 }
 
@@ -53,7 +55,8 @@ Result<CollaborationRecord> find_collaboration(Tx& tx, const std::string& collab
   return *c;
 }
 
-Result<MemberRecord> member_of(Tx& tx, const std::string& collaboration_id, const std::string& account_id) {
+Result<MemberRecord> member_of(Tx& tx, const std::string& collaboration_id,
+                               const std::string& account_id) {
   CR_ASSIGN(auto m, repo::find_member(tx, collaboration_id, account_id));
   if (!m) return Error::not_found(Resource::Collaboration, collaboration_id);
   return *m;
@@ -74,19 +77,29 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
   count(req.creator_abilities, req.creator_pays_for_queries);
   for (const auto& m : req.members) {
     if (!seen.insert(m.account_id).second)
-      return Error::validation("account " + m.account_id + " is listed more than once (the creator is a member "
-                               "already and must not be listed in members)", "members");
+      return Error::validation("account " + m.account_id +
+                                   " is listed more than once (the creator is a member "
+                                   "already and must not be listed in members)",
+                               "members");
     count(m.abilities, m.pays_for_queries);
   }
   if (payers > 1)
-    return Error::validation("exactly one member pays for query compute; " + std::to_string(payers) +
-                             " are configured to pay", "members.paymentConfiguration");
+    return Error::validation("exactly one member pays for query compute; " +
+                                 std::to_string(payers) + " are configured to pay",
+                             "members.paymentConfiguration");
   (void)queriers;
 
   int64_t now = now_epoch_seconds();
-  CollaborationRecord c{crypto::uuid4(),      req.name,  req.description,
-                        creator_account_id,   req.creator_display_name, req.query_log_status,
-                        req.data_encryption_metadata, req.analytics_engine, now, now};
+  CollaborationRecord c{crypto::uuid4(),
+                        req.name,
+                        req.description,
+                        creator_account_id,
+                        req.creator_display_name,
+                        req.query_log_status,
+                        req.data_encryption_metadata,
+                        req.analytics_engine,
+                        now,
+                        now};
   CR_TRY(repo::insert(tx, c));
   auto add = [&](const std::string& account, const std::string& name,
                  const std::vector<MemberAbility>& abilities,
@@ -97,13 +110,14 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
         payment, now,     now};
     CR_TRY(repo::insert_member(tx, m));
     if (!active) return {};
-    return repo::insert_membership(tx, {crypto::uuid4(), c.id, account, MembershipStatus::Active,
-                                        req.query_log_status, std::nullopt, pays_for_queries(m),
-                                        now, now});
+    return repo::insert_membership(
+        tx, {crypto::uuid4(), c.id, account, MembershipStatus::Active, req.query_log_status,
+             std::nullopt, pays_for_queries(m), now, now});
   };
   CR_TRY(add(creator_account_id, req.creator_display_name, req.creator_abilities,
              req.creator_pays_for_queries));
-  for (const auto& m : req.members) CR_TRY(add(m.account_id, m.display_name, m.abilities, m.pays_for_queries));
+  for (const auto& m : req.members)
+    CR_TRY(add(m.account_id, m.display_name, m.abilities, m.pays_for_queries));
   return c;
 }
 
@@ -118,7 +132,8 @@ Result<CollaborationView> CollaborationService::create(const std::string& caller
   });
 }
 
-Result<CollaborationView> CollaborationService::get(const std::string& caller, const std::string& id) {
+Result<CollaborationView> CollaborationService::get(const std::string& caller,
+                                                    const std::string& id) {
   return ctx_.db.read<CollaborationView>([&](Tx& tx) -> Result<CollaborationView> {
     CR_ASSIGN(auto m, member_of(tx, id, caller));
     CR_TRY(check_can_act(m));
@@ -156,10 +171,10 @@ Result<std::pair<std::vector<CollaborationView>, std::string>> CollaborationServ
   });
 }
 
-Result<CollaborationView> CollaborationService::update(const std::string& caller, const std::string& id,
-                                                       const std::optional<std::string>& name,
-                                                       const std::optional<std::string>& description,
-                                                       const std::optional<std::string>& analytics_engine) {
+Result<CollaborationView> CollaborationService::update(
+    const std::string& caller, const std::string& id, const std::optional<std::string>& name,
+    const std::optional<std::string>& description,
+    const std::optional<std::string>& analytics_engine) {
   return ctx_.db.write<CollaborationView>([&](Tx& tx) -> Result<CollaborationView> {
     CR_ASSIGN(auto m, member_of(tx, id, caller));
     CR_TRY(check_can_act(m));
@@ -203,8 +218,10 @@ Result<std::pair<std::vector<MemberView>, std::string>> CollaborationService::me
     // The token is the account id of the last member returned; members keep insertion order.
     size_t start = 0;
     if (!page.next_token.empty()) {
-      auto it = std::find_if(all.begin(), all.end(), [&](auto& m) { return m.account_id == page.next_token; });
-      if (it == all.end()) return Error::validation("nextToken is not valid for this collaboration", "nextToken");
+      auto it = std::find_if(all.begin(), all.end(),
+                             [&](auto& m) { return m.account_id == page.next_token; });
+      if (it == all.end())
+        return Error::validation("nextToken is not valid for this collaboration", "nextToken");
       start = static_cast<size_t>(it - all.begin()) + 1;
     }
     Out out;
@@ -226,10 +243,12 @@ Status CollaborationService::remove_member(const std::string& caller, const std:
     CR_ASSIGN(auto c, find_collaboration(tx, id));
     CR_TRY(check_creator(c, caller, "remove members"));
     if (account_id == caller)
-      return Error::validation("the creator cannot remove itself; delete the collaboration instead", "accountId");
+      return Error::validation("the creator cannot remove itself; delete the collaboration instead",
+                               "accountId");
     CR_ASSIGN(auto target, repo::find_member(tx, id, account_id));
     if (!target)
-      return Error::validation("account " + account_id + " is not a member of collaboration " + id, "accountId");
+      return Error::validation("account " + account_id + " is not a member of collaboration " + id,
+                               "accountId");
     int64_t now = now_epoch_seconds();
     if (target->status == MemberStatus::Removed) return true;
     CR_TRY(repo::set_member_status(tx, id, account_id, MemberStatus::Removed, now));

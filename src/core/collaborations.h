@@ -57,7 +57,8 @@ class CollaborationService {
  public:
   explicit CollaborationService(Context& ctx) : ctx_(ctx) {}
 
-  Result<CollaborationView> create(const std::string& caller, const CreateCollaborationRequest& req);
+  Result<CollaborationView> create(const std::string& caller,
+                                   const CreateCollaborationRequest& req);
   Result<CollaborationView> get(const std::string& caller, const std::string& collaboration_id);
   // member_status: nullopt (Invited or Active), Invited (available to join) or Active.
   Result<std::pair<std::vector<CollaborationView>, std::string>> list(
@@ -67,9 +68,8 @@ class CollaborationService {
                                    const std::optional<std::string>& description,
                                    const std::optional<std::string>& analytics_engine);
   Status remove(const std::string& caller, const std::string& collaboration_id);
-  Result<std::pair<std::vector<MemberView>, std::string>> members(const std::string& caller,
-                                                                  const std::string& collaboration_id,
-                                                                  const Page& page);
+  Result<std::pair<std::vector<MemberView>, std::string>> members(
+      const std::string& caller, const std::string& collaboration_id, const Page& page);
   Status remove_member(const std::string& caller, const std::string& collaboration_id,
                        const std::string& account_id);
   // The operator's switch for difference checks (docs/difference-checks.md), by collaboration
@@ -84,15 +84,16 @@ class CollaborationService {
 
 // Inside a transaction (used by the AMC instance, which creates its collaboration atomically).
 // Members listed in `active_accounts` get an ACTIVE membership at once.
-Result<catalog::CollaborationRecord> create_collaboration(catalog::Tx& tx, const std::string& creator_account_id,
-                                                          const CreateCollaborationRequest& req,
-                                                          const std::vector<std::string>& active_accounts);
+Result<catalog::CollaborationRecord> create_collaboration(
+    catalog::Tx& tx, const std::string& creator_account_id, const CreateCollaborationRequest& req,
+    const std::vector<std::string>& active_accounts);
 
 // The caller's member row, or NotFound when the caller was never a member (so that existence of
 // another party's collaboration is not revealed).
 Result<catalog::MemberRecord> member_of(catalog::Tx& tx, const std::string& collaboration_id,
                                         const std::string& account_id);
-Result<catalog::CollaborationRecord> find_collaboration(catalog::Tx& tx, const std::string& collaboration_id);
+Result<catalog::CollaborationRecord> find_collaboration(catalog::Tx& tx,
+                                                        const std::string& collaboration_id);
 // Who pays for query compute: the member's own configuration, else the member who can query.
 bool pays_for_queries(const catalog::MemberRecord& m);
 

@@ -87,8 +87,6 @@ Result<AnalysisRuleRecord> rule_of_type(Tx& tx, const ConfiguredTableRecord& t,
   return e;
 }
 
-
-
 // The role is the owner's own, as the service requires of the role that reads the owner's data.
 Status check_role_arn(const std::string& caller, const std::string& role_arn) {
   std::string prefix = "arn:aws:iam::" + caller + ":role/";
@@ -101,10 +99,10 @@ Status check_role_arn(const std::string& caller, const std::string& role_arn) {
 Result<AssociationRecord> association_in(Tx& tx, const MembershipRecord& ms,
                                          const std::string& id) {
   CR_ASSIGN(auto a, repo::find_association(tx, id));
-  if (!a || a->membership_id != ms.id) return Error::not_found(Resource::ConfiguredTableAssociation, id);
+  if (!a || a->membership_id != ms.id)
+    return Error::not_found(Resource::ConfiguredTableAssociation, id);
   return *a;
 }
-
 
 std::optional<std::pair<std::string, std::string>> not_ready(
     const std::optional<AnalysisRuleRecord>& rule, const ConfiguredTableRecord& t) {
@@ -332,10 +330,10 @@ Result<AssociationView> ConfiguredTableService::create_association(
     CR_ASSIGN(auto same_name,
               repo::find_active_association_by_name(tx, ms.collaboration_id, req.name));
     if (same_name)
-      return Error::conflict("collaboration " + ms.collaboration_id +
-                                 " already has a table named '" + same_name->name +
-                                 "'; choose another name",
-                             Cause::AlreadyExists, Resource::ConfiguredTableAssociation, same_name->id);
+      return Error::conflict(
+          "collaboration " + ms.collaboration_id + " already has a table named '" +
+              same_name->name + "'; choose another name",
+          Cause::AlreadyExists, Resource::ConfiguredTableAssociation, same_name->id);
     int64_t now = now_epoch_seconds();
     AssociationRecord a{crypto::uuid4(), ms.id,        t.id, req.name,
                         req.description, req.role_arn, now,  now};

@@ -51,7 +51,7 @@ struct Services {
   AmcDataUploadService amc_data_uploads{ctx, upload_jobs};
   PlatformAdvertiserService platform_advertisers{ctx};
   PrivacyBudgetService privacy_budgets{ctx};  // spent by protected queries
-  ProtectedQueryService protected_queries;  // last: its workers use the services above
+  ProtectedQueryService protected_queries;    // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };
 

@@ -84,7 +84,8 @@ struct StagedVersion {
 // A private copy of a bucket object under DATA_DIR/staging, removed when the StagedFile goes (and
 // by DatasetService::remove_abandoned_uploads should the process die first). A missing bucket or
 // object is NotFound.
-Result<data::StagedFile> fetch_object(Context& ctx, const std::string& bucket, const std::string& key);
+Result<data::StagedFile> fetch_object(Context& ctx, const std::string& bucket,
+                                      const std::string& key);
 
 // The engine settings of every dataset-writing task: every core, 2 GB, never spilling.
 engine::EngineOptions dataset_engine_options();

@@ -27,7 +27,8 @@ struct DemoData {
 
 // Generates and loads the demo data unless the provider already has platform tables (a demo
 // loaded before, or the operator's own). Progress lines go to `say`.
-Result<DemoData> ensure_demo_data(Context& ctx, DatasetService& datasets, const DemoOptions& options,
+Result<DemoData> ensure_demo_data(Context& ctx, DatasetService& datasets,
+                                  const DemoOptions& options,
                                   const std::function<void(const std::string&)>& say);
 
 // Uploads generated platform files into the provider's account (each a new version, published as

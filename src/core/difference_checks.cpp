@@ -26,8 +26,8 @@ struct StoredSet {
 // A record of the .sets file: created_ms, minimum, count, then count hashes; 64-bit words in
 // the machine's byte order (the data dir is not moved between architectures).
 void append_record(std::string& out, const StoredSet& s) {
-  const uint64_t head[3] = {static_cast<uint64_t>(s.created_ms),
-                            static_cast<uint64_t>(s.minimum), s.people.size()};
+  const uint64_t head[3] = {static_cast<uint64_t>(s.created_ms), static_cast<uint64_t>(s.minimum),
+                            s.people.size()};
   out.append(reinterpret_cast<const char*>(head), sizeof(head));
   out.append(reinterpret_cast<const char*>(s.people.data()), s.people.size() * sizeof(uint64_t));
 }

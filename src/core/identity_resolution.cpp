@@ -45,7 +45,8 @@ Result<Resolution> IdentityResolutionService::resolve(const std::string& caller,
   CR_TRY(status_of(ctx_.db.read<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto source,
               catalog::datasets_repo::find(tx, caller, req.database_name, req.table_name));
-    if (!source) return Error::not_found(Resource::Dataset, req.database_name + "." + req.table_name);
+    if (!source)
+      return Error::not_found(Resource::Dataset, req.database_name + "." + req.table_name);
     CR_ASSIGN(auto platform,
               catalog::datasets_repo::find(tx, provider.account_id, req.platform_database,
                                            req.platform_table));

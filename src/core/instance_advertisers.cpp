@@ -49,7 +49,8 @@ Status PlatformAdvertiserService::link(const std::string& amc_account_id, int64_
     if (owner)
       return Error::conflict("advertiser " + std::to_string(advertiser_id) +
                                  " belongs to AMC account " + *owner + "; unlink it there first",
-                             Cause::AlreadyExists, Resource::Advertiser, std::to_string(advertiser_id));
+                             Cause::AlreadyExists, Resource::Advertiser,
+                             std::to_string(advertiser_id));
     CR_TRY(owners::insert(tx, advertiser_id, amc_account_id, now_epoch_seconds()));
     return true;
   }));

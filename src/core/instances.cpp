@@ -21,7 +21,8 @@ using catalog::Tx;
 namespace {
 
 std::string entity_of(const std::string& marketplace_id) {
-  static const std::set<std::string> na = {"ATVPDKIKX0DER", "A2EUQ1WTGCTBG2", "A1AM78C64UM0Y8", "A2Q3Y263D00KWC"};
+  static const std::set<std::string> na = {"ATVPDKIKX0DER", "A2EUQ1WTGCTBG2", "A1AM78C64UM0Y8",
+                                           "A2Q3Y263D00KWC"};
   static const std::set<std::string> fe = {"A1VC38T7YXB528", "A39IBJ37TRP1C6", "A19VAU5U5O7RUS"};
   if (na.count(marketplace_id)) return "NA";
   if (fe.count(marketplace_id)) return "FE";
@@ -47,30 +48,35 @@ Status validate(const CreateInstanceRequest& req) {
   if (!is_aws_account_id(req.aws_account_id))
     return Error::validation("awsAccountId must be a 12-digit AWS account id", "awsAccountId");
   if (!req.acr_backed)
-    return Error::validation("acrBacked must be true: cleanroom creates clean-room-backed instances only",
-                             "acrBacked");
+    return Error::validation(
+        "acrBacked must be true: cleanroom creates clean-room-backed instances only", "acrBacked");
   // The reference: "Requests that [include] the s3BucketName in the request body will be rejected".
   if (req.s3_bucket_name)
-    return Error::validation("s3BucketName must not be given for an ACR-backed instance; the results bucket is "
-                             "chosen when the collaboration membership is created",
-                             "s3BucketName");
+    return Error::validation(
+        "s3BucketName must not be given for an ACR-backed instance; the results bucket is "
+        "chosen when the collaboration membership is created",
+        "s3BucketName");
   if (req.advertiser_name) {
     static const std::regex name_re("[A-Za-z0-9]([A-Za-z0-9 ]*[A-Za-z0-9])?");
     if (req.advertiser_name->size() > 100 || !std::regex_match(*req.advertiser_name, name_re))
-      return Error::validation("advertiserName may contain only letters, numbers and spaces, and must not start "
-                               "or end with a space",
-                               "advertiserName");
+      return Error::validation(
+          "advertiserName may contain only letters, numbers and spaces, and must not start "
+          "or end with a space",
+          "advertiserName");
   }
-  if (req.idempotency_token && (req.idempotency_token->empty() || req.idempotency_token->size() > 64))
+  if (req.idempotency_token &&
+      (req.idempotency_token->empty() || req.idempotency_token->size() > 64))
     return Error::validation("idempotencyToken must be 1 to 64 characters", "idempotencyToken");
   std::set<std::string> partners;
   for (size_t i = 0; i < req.partners.size(); ++i) {
     const auto& p = req.partners[i];
     std::string field = "acrCustomerPartners[" + std::to_string(i) + "]";
     if (!is_aws_account_id(p.aws_account_id))
-      return Error::validation(field + ".awsAccountId must be a 12-digit AWS account id", field + ".awsAccountId");
+      return Error::validation(field + ".awsAccountId must be a 12-digit AWS account id",
+                               field + ".awsAccountId");
     if (p.display_name.empty() || utf8_length(p.display_name) > 100)
-      return Error::validation(field + ".displayName must be 1 to 100 characters", field + ".displayName");
+      return Error::validation(field + ".displayName must be 1 to 100 characters",
+                               field + ".displayName");
     if (!p.abilities.empty() && p.abilities != std::vector{MemberAbility::CanReceiveResults})
       return partner_abilities_error(field + ".abilities");
     if (!partners.insert(p.aws_account_id).second)
@@ -78,7 +84,8 @@ Status validate(const CreateInstanceRequest& req) {
                                field + ".awsAccountId");
   }
   if (req.partners.size() > 10)
-    return Error::validation("acrCustomerPartners may list at most 10 accounts", "acrCustomerPartners");
+    return Error::validation("acrCustomerPartners may list at most 10 accounts",
+                             "acrCustomerPartners");
   return {};
 }
 
@@ -86,7 +93,8 @@ Result<InstanceView> view_of(Tx& tx, const InstanceRecord& inst) {
   InstanceView v;
   v.instance = inst;
   CR_ASSIGN(auto amc, catalog::accounts_repo::find_amc_account(tx, inst.advertiser_id));
-  v.customer_canonical_name = !inst.advertiser_name.empty() ? inst.advertiser_name : (amc ? amc->name : "");
+  v.customer_canonical_name =
+      !inst.advertiser_name.empty() ? inst.advertiser_name : (amc ? amc->name : "");
   v.entity = entity_of(inst.marketplace_id);
   CR_ASSIGN(auto upload, find_platform_account_id(tx, "ADVERTISER_UPLOADED_DATA_PROVIDER"));
   v.data_upload_account_id = upload.value_or("");
@@ -100,9 +108,11 @@ Result<InstanceView> view_of(Tx& tx, const InstanceRecord& inst) {
   v.collaboration_name = collab->name;
   v.collaboration_description = collab->description;
   CR_ASSIGN(v.members, crepo::members(tx, inst.collaboration_id));
-  CR_ASSIGN(auto platform, tx.query("SELECT account_id FROM accounts WHERE platform_role IS NOT NULL"));
+  CR_ASSIGN(auto platform,
+            tx.query("SELECT account_id FROM accounts WHERE platform_role IS NOT NULL"));
   auto is_platform = [&](const std::string& id) {
-    return std::any_of(platform.begin(), platform.end(), [&](auto& r) { return r.str("account_id") == id; });
+    return std::any_of(platform.begin(), platform.end(),
+                       [&](auto& r) { return r.str("account_id") == id; });
   };
   for (const auto& m : v.members) {
     if (m.account_id == inst.aws_account_id)
@@ -116,25 +126,28 @@ Result<InstanceView> view_of(Tx& tx, const InstanceRecord& inst) {
 // Instances belong to the AMC account that created them; any other caller gets NotFound.
 Result<InstanceRecord> visible_instance(Tx& tx, const AmcCaller& caller, const std::string& id) {
   CR_ASSIGN(auto inst, irepo::find(tx, id));
-  if (!inst || inst->advertiser_id != caller.amc_account.advertiser_id) return Error::not_found(Resource::Instance, id);
+  if (!inst || inst->advertiser_id != caller.amc_account.advertiser_id)
+    return Error::not_found(Resource::Instance, id);
   return *inst;
 }
 
 Status require_amc_admin(const AmcCaller& caller, const std::string& action) {
   if (caller.amc_role != "ADMIN")
-    return Error::access_denied("only an ADMIN of AMC account " + caller.amc_account.advertiser_id + " may " +
-                                action);
+    return Error::access_denied("only an ADMIN of AMC account " + caller.amc_account.advertiser_id +
+                                " may " + action);
   return {};
 }
 
-Status validate_advertisers(const std::vector<catalog::InstanceAdvertiser>& list, const std::string& field) {
+Status validate_advertisers(const std::vector<catalog::InstanceAdvertiser>& list,
+                            const std::string& field) {
   for (size_t i = 0; i < list.size(); ++i) {
     std::string f = field + "[" + std::to_string(i) + "]";
     if (list[i].advertiser_id.empty() || list[i].advertiser_id.size() > 64)
       return Error::validation(f + ".id must be 1 to 64 characters", f + ".id");
     if (!is_known_marketplace(list[i].marketplace_id))
-      return Error::validation(f + ".marketplaceId '" + list[i].marketplace_id + "' is not a marketplace",
-                               f + ".marketplaceId");
+      return Error::validation(
+          f + ".marketplaceId '" + list[i].marketplace_id + "' is not a marketplace",
+          f + ".marketplaceId");
     const auto& t = list[i].type;
     if (t != "DISPLAY" && t != "SAS" && t != "SPONSORED_ADS")
       return Error::validation(f + ".type must be DISPLAY, SAS or SPONSORED_ADS", f + ".type");
@@ -163,7 +176,8 @@ CollaborationStatus collaboration_status_of(MemberStatus member_status) {
   return CollaborationStatus::Removed;  // unreachable: the switch names every status
 }
 
-Result<InstanceView> InstanceService::create(const AmcCaller& caller, const CreateInstanceRequest& req) {
+Result<InstanceView> InstanceService::create(const AmcCaller& caller,
+                                             const CreateInstanceRequest& req) {
   CR_TRY(validate(req));
   // The reference: "Only users with Admin permissions for both AMC and AWS Clean Rooms can
   // perform the steps listed on this page."
@@ -181,21 +195,27 @@ Result<InstanceView> InstanceService::create(const AmcCaller& caller, const Crea
                                                              *req.idempotency_token));
       if (prior) return view_of(tx, *prior);
     }
-    CR_ASSIGN(auto platform, tx.query("SELECT account_id, platform_role FROM accounts WHERE platform_role IS NOT NULL"));
+    CR_ASSIGN(
+        auto platform,
+        tx.query("SELECT account_id, platform_role FROM accounts WHERE platform_role IS NOT NULL"));
     if (platform.size() != platform_roles().size())
-      return Error::internal("the platform's service accounts are missing; start the server once to create them");
+      return Error::internal(
+          "the platform's service accounts are missing; start the server once to create them");
     auto platform_id = [&](const std::string& role) {
-      for (auto& r : platform) if (r.str("platform_role") == role) return r.str("account_id");
+      for (auto& r : platform)
+        if (r.str("platform_role") == role) return r.str("account_id");
       return std::string();
     };
     for (auto& r : platform) {
       if (r.str("account_id") == req.aws_account_id)
-        return Error::validation("awsAccountId " + req.aws_account_id + " is a platform service account",
-                                 "awsAccountId");
+        return Error::validation(
+            "awsAccountId " + req.aws_account_id + " is a platform service account",
+            "awsAccountId");
       for (const auto& p : req.partners)
         if (p.aws_account_id == r.str("account_id"))
-          return Error::validation("acrCustomerPartners lists platform service account " + p.aws_account_id,
-                                   "acrCustomerPartners");
+          return Error::validation(
+              "acrCustomerPartners lists platform service account " + p.aws_account_id,
+              "acrCustomerPartners");
     }
 
     std::string id;
@@ -214,7 +234,8 @@ Result<InstanceView> InstanceService::create(const AmcCaller& caller, const Crea
         service = &role;
         continue;
       }
-      collab.members.push_back({platform_id(role.role), role.display_name, role.abilities, std::nullopt});
+      collab.members.push_back(
+          {platform_id(role.role), role.display_name, role.abilities, std::nullopt});
       active.push_back(platform_id(role.role));
     }
     active.push_back(platform_id("SERVICE"));
@@ -229,7 +250,8 @@ Result<InstanceView> InstanceService::create(const AmcCaller& caller, const Crea
                                                    {MemberAbility::CanReceiveResults},
                                                    std::nullopt});
     for (const auto& p : req.partners) {
-      if (p.aws_account_id == req.aws_account_id) continue;  // the primary account is a member already
+      if (p.aws_account_id == req.aws_account_id)
+        continue;  // the primary account is a member already
       collab.members.push_back({p.aws_account_id, p.display_name, p.abilities, std::nullopt});
     }
     CR_ASSIGN(auto c, create_collaboration(tx, platform_id("SERVICE"), collab, active));
@@ -260,11 +282,11 @@ Result<InstanceView> InstanceService::get(const AmcCaller& caller, const std::st
   });
 }
 
-Result<std::pair<std::vector<InstanceView>, std::string>> InstanceService::list(const AmcCaller& caller,
-                                                                                const std::string& next_token,
-                                                                                int limit) {
+Result<std::pair<std::vector<InstanceView>, std::string>> InstanceService::list(
+    const AmcCaller& caller, const std::string& next_token, int limit) {
   using Out = std::pair<std::vector<InstanceView>, std::string>;
-  if (limit < 1 || limit > 100) return Error::validation("limit must be between 1 and 100", "limit");
+  if (limit < 1 || limit > 100)
+    return Error::validation("limit must be between 1 and 100", "limit");
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     CR_ASSIGN(auto rows, irepo::list(tx, caller.amc_account.advertiser_id, next_token, limit + 1));
     Out out;
@@ -277,8 +299,8 @@ Result<std::pair<std::vector<InstanceView>, std::string>> InstanceService::list(
   });
 }
 
-Result<std::vector<catalog::InstanceAdvertiser>> InstanceService::advertisers(const AmcCaller& caller,
-                                                                              const std::string& instance_id) {
+Result<std::vector<catalog::InstanceAdvertiser>> InstanceService::advertisers(
+    const AmcCaller& caller, const std::string& instance_id) {
   return ctx_.db.read<std::vector<catalog::InstanceAdvertiser>>(
       [&](Tx& tx) -> Result<std::vector<catalog::InstanceAdvertiser>> {
         CR_ASSIGN(auto inst, visible_instance(tx, caller, instance_id));
@@ -286,45 +308,47 @@ Result<std::vector<catalog::InstanceAdvertiser>> InstanceService::advertisers(co
       });
 }
 
-Result<catalog::AdvertiserUpdateRecord> InstanceService::update_advertisers(const AmcCaller& caller,
-                                                                            const std::string& instance_id,
-                                                                            const AdvertiserChange& change,
-                                                                            const nlohmann::json& request) {
+Result<catalog::AdvertiserUpdateRecord> InstanceService::update_advertisers(
+    const AmcCaller& caller, const std::string& instance_id, const AdvertiserChange& change,
+    const nlohmann::json& request) {
   CR_TRY(validate_advertisers(change.add, "advertisersToAdd"));
   CR_TRY(validate_advertisers(change.remove, "advertisersToRemove"));
   if (change.add.empty() && change.remove.empty())
     return Error::validation("give advertisersToAdd or advertisersToRemove", "advertisersToAdd");
-  return ctx_.db.write<catalog::AdvertiserUpdateRecord>([&](Tx& tx) -> Result<catalog::AdvertiserUpdateRecord> {
-    CR_ASSIGN(auto inst, visible_instance(tx, caller, instance_id));
-    CR_TRY(require_amc_admin(caller, "change an instance's advertisers"));
-    CR_ASSIGN(auto current, irepo::advertisers(tx, inst.instance_id));
-    catalog::AdvertiserUpdateRecord u{
-        crypto::uuid4(),    inst.instance_id, AdvertiserUpdateStatus::Completed, request, "",
-        now_epoch_seconds()};
-    // Only advertisers the operator linked to the instance's account: otherwise any account
-    // could add a competitor's advertiser id and read its platform events.
-    for (const auto& a : change.add) {
-      CR_ASSIGN(std::string refusal, advertiser_refusal(tx, inst.advertiser_id, a.advertiser_id));
-      if (!refusal.empty() && u.status == AdvertiserUpdateStatus::Completed) {
-        u.status = AdvertiserUpdateStatus::Rejected;
-        u.reason = refusal;
-      }
-    }
-    for (const auto& r : change.remove) {
-      bool present = std::any_of(current.begin(), current.end(),
-                                 [&](auto& a) { return a.advertiser_id == r.advertiser_id; });
-      if (!present) {
-        u.status = AdvertiserUpdateStatus::Rejected;
-        u.reason = "advertiser " + r.advertiser_id + " is not on instance " + inst.instance_id;
-      }
-    }
-    if (u.status == AdvertiserUpdateStatus::Completed) {
-      for (const auto& r : change.remove) CR_TRY(irepo::remove_advertiser(tx, inst.instance_id, r.advertiser_id));
-      for (const auto& a : change.add) CR_TRY(irepo::add_advertiser(tx, inst.instance_id, a));
-    }
-    CR_TRY(irepo::insert_update(tx, u));
-    return u;
-  });
+  return ctx_.db.write<catalog::AdvertiserUpdateRecord>(
+      [&](Tx& tx) -> Result<catalog::AdvertiserUpdateRecord> {
+        CR_ASSIGN(auto inst, visible_instance(tx, caller, instance_id));
+        CR_TRY(require_amc_admin(caller, "change an instance's advertisers"));
+        CR_ASSIGN(auto current, irepo::advertisers(tx, inst.instance_id));
+        catalog::AdvertiserUpdateRecord u{
+            crypto::uuid4(),    inst.instance_id, AdvertiserUpdateStatus::Completed, request, "",
+            now_epoch_seconds()};
+        // Only advertisers the operator linked to the instance's account: otherwise any account
+        // could add a competitor's advertiser id and read its platform events.
+        for (const auto& a : change.add) {
+          CR_ASSIGN(std::string refusal,
+                    advertiser_refusal(tx, inst.advertiser_id, a.advertiser_id));
+          if (!refusal.empty() && u.status == AdvertiserUpdateStatus::Completed) {
+            u.status = AdvertiserUpdateStatus::Rejected;
+            u.reason = refusal;
+          }
+        }
+        for (const auto& r : change.remove) {
+          bool present = std::any_of(current.begin(), current.end(),
+                                     [&](auto& a) { return a.advertiser_id == r.advertiser_id; });
+          if (!present) {
+            u.status = AdvertiserUpdateStatus::Rejected;
+            u.reason = "advertiser " + r.advertiser_id + " is not on instance " + inst.instance_id;
+          }
+        }
+        if (u.status == AdvertiserUpdateStatus::Completed) {
+          for (const auto& r : change.remove)
+            CR_TRY(irepo::remove_advertiser(tx, inst.instance_id, r.advertiser_id));
+          for (const auto& a : change.add) CR_TRY(irepo::add_advertiser(tx, inst.instance_id, a));
+        }
+        CR_TRY(irepo::insert_update(tx, u));
+        return u;
+      });
 }
 
 Result<std::vector<catalog::AdvertiserUpdateRecord>> InstanceService::advertiser_updates(
@@ -336,15 +360,15 @@ Result<std::vector<catalog::AdvertiserUpdateRecord>> InstanceService::advertiser
       });
 }
 
-Result<catalog::AdvertiserUpdateRecord> InstanceService::advertiser_update(const AmcCaller& caller,
-                                                                           const std::string& instance_id,
-                                                                           const std::string& update_id) {
-  return ctx_.db.read<catalog::AdvertiserUpdateRecord>([&](Tx& tx) -> Result<catalog::AdvertiserUpdateRecord> {
-    CR_ASSIGN(auto inst, visible_instance(tx, caller, instance_id));
-    CR_ASSIGN(auto u, irepo::find_update(tx, inst.instance_id, update_id));
-    if (!u) return Error::not_found(Resource::AdvertiserUpdate, update_id);
-    return *u;
-  });
+Result<catalog::AdvertiserUpdateRecord> InstanceService::advertiser_update(
+    const AmcCaller& caller, const std::string& instance_id, const std::string& update_id) {
+  return ctx_.db.read<catalog::AdvertiserUpdateRecord>(
+      [&](Tx& tx) -> Result<catalog::AdvertiserUpdateRecord> {
+        CR_ASSIGN(auto inst, visible_instance(tx, caller, instance_id));
+        CR_ASSIGN(auto u, irepo::find_update(tx, inst.instance_id, update_id));
+        if (!u) return Error::not_found(Resource::AdvertiserUpdate, update_id);
+        return *u;
+      });
 }
 
 }  // namespace cleanroom::core

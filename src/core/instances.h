@@ -55,7 +55,8 @@ class InstanceService {
   Result<InstanceView> create(const AmcCaller& caller, const CreateInstanceRequest& req);
   Result<InstanceView> get(const AmcCaller& caller, const std::string& instance_id);
   Result<std::pair<std::vector<InstanceView>, std::string>> list(const AmcCaller& caller,
-                                                                 const std::string& next_token, int limit);
+                                                                 const std::string& next_token,
+                                                                 int limit);
 
   Result<std::vector<catalog::InstanceAdvertiser>> advertisers(const AmcCaller& caller,
                                                                const std::string& instance_id);
@@ -63,8 +64,8 @@ class InstanceService {
                                                              const std::string& instance_id,
                                                              const AdvertiserChange& change,
                                                              const nlohmann::json& request);
-  Result<std::vector<catalog::AdvertiserUpdateRecord>> advertiser_updates(const AmcCaller& caller,
-                                                                          const std::string& instance_id);
+  Result<std::vector<catalog::AdvertiserUpdateRecord>> advertiser_updates(
+      const AmcCaller& caller, const std::string& instance_id);
   Result<catalog::AdvertiserUpdateRecord> advertiser_update(const AmcCaller& caller,
                                                             const std::string& instance_id,
                                                             const std::string& update_id);

@@ -18,10 +18,10 @@ Result<MembershipView> view_of(Tx& tx, const MembershipRecord& ms) {
   CR_ASSIGN(auto c, repo::find_including_deleted(tx, ms.collaboration_id));
   CR_ASSIGN(auto m, repo::find_member(tx, ms.collaboration_id, ms.account_id));
   // Deleting a collaboration only marks it, so both rows outlive every membership.
-  if (!c || !m) return Error::internal("membership " + ms.id + " has lost its collaboration or member row");
+  if (!c || !m)
+    return Error::internal("membership " + ms.id + " has lost its collaboration or member row");
   return MembershipView{ms, *c, *m};
 }
-
 
 }  // namespace
 
@@ -32,14 +32,16 @@ Result<MembershipRecord> own_membership(Tx& tx, const std::string& caller, const
   return *ms;
 }
 
-Result<MembershipView> MembershipService::create(const std::string& caller, const CreateMembershipRequest& req) {
+Result<MembershipView> MembershipService::create(const std::string& caller,
+                                                 const CreateMembershipRequest& req) {
   return ctx_.db.write<MembershipView>([&](Tx& tx) -> Result<MembershipView> {
     CR_ASSIGN(auto member, member_of(tx, req.collaboration_id, caller));
     CR_ASSIGN(auto collab, find_collaboration(tx, req.collaboration_id));
     CR_ASSIGN(auto instance, catalog::instances_repo::find_by_collaboration(tx, collab.id));
     if (member.status == MemberStatus::Active)
-      return Error::conflict("account " + caller + " already has a membership in collaboration " + collab.id,
-                             Cause::AlreadyExists, Resource::Membership);
+      return Error::conflict(
+          "account " + caller + " already has a membership in collaboration " + collab.id,
+          Cause::AlreadyExists, Resource::Membership);
     if (member.status != MemberStatus::Invited) {
       std::string msg = "account " + caller + " has " +
                         (member.status == MemberStatus::Left ? "left" : "been removed from") +
@@ -83,7 +85,8 @@ Result<std::pair<std::vector<MembershipView>, std::string>> MembershipService::l
   using Out = std::pair<std::vector<MembershipView>, std::string>;
   return ctx_.db.read<Out>([&](Tx& tx) -> Result<Out> {
     int limit = page.size();
-    CR_ASSIGN(auto rows, repo::memberships_of_account(tx, caller, status, page.next_token, limit + 1));
+    CR_ASSIGN(auto rows,
+              repo::memberships_of_account(tx, caller, status, page.next_token, limit + 1));
     Out out;
     for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {
       CR_ASSIGN(auto v, view_of(tx, rows[i]));
@@ -120,8 +123,9 @@ Status MembershipService::remove(const std::string& caller, const std::string& i
     if (ms.status != MembershipStatus::Active) return true;
     CR_ASSIGN(auto collab, find_collaboration(tx, ms.collaboration_id));
     if (collab.creator_account_id == caller)
-      return Error::validation("the creator of a collaboration can leave it only by deleting the collaboration",
-                               "membershipIdentifier");
+      return Error::validation(
+          "the creator of a collaboration can leave it only by deleting the collaboration",
+          "membershipIdentifier");
     int64_t now = now_epoch_seconds();
     ms.status = MembershipStatus::Removed;
     ms.updated_at = now;
@@ -132,14 +136,17 @@ Status MembershipService::remove(const std::string& caller, const std::string& i
   }));
 }
 
-Status MembershipService::register_data_bucket(const std::string& collaboration_id, const std::string& account_id,
+Status MembershipService::register_data_bucket(const std::string& collaboration_id,
+                                               const std::string& account_id,
                                                const std::string& bucket) {
   return status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto member, member_of(tx, collaboration_id, account_id));
     CR_ASSIGN(auto ms, repo::find_membership_of(tx, collaboration_id, account_id));
     if (ms && ms->default_destination && ms->default_destination->bucket == bucket)
-      return Error::validation("bucket '" + bucket + "' receives this member's query results and cannot also "
-                               "hold data it brings into the collaboration", "bucket");
+      return Error::validation("bucket '" + bucket +
+                                   "' receives this member's query results and cannot also "
+                                   "hold data it brings into the collaboration",
+                               "bucket");
     (void)member;
     CR_TRY(repo::add_data_bucket(tx, collaboration_id, account_id, bucket));
     return true;
@@ -156,7 +163,7 @@ Status check_active_membership(const MembershipRecord& ms, std::string_view what
 }
 
 Result<catalog::CollaborationRecord> readable_collaboration(Tx& tx, const std::string& caller,
-                                                   const std::string& id) {
+                                                            const std::string& id) {
   CR_ASSIGN(auto m, member_of(tx, id, caller));
   if (m.status == MemberStatus::Invited)
     return Error::access_denied("account " + caller + " has not joined collaboration " + id +

@@ -17,7 +17,7 @@ struct CreateMembershipRequest {
   std::string collaboration_id;
   std::string query_log_status;
   std::optional<S3Destination> default_destination;
-  DestinationNames destination_names;  // how errors name it: the face's fields
+  DestinationNames destination_names;    // how errors name it: the face's fields
   std::optional<bool> pays_for_queries;  // unset: as the member entry says
 };
 

@@ -16,8 +16,11 @@ const std::vector<PlatformRole>& platform_roles() {
 }
 
 Result<std::vector<PlatformAccount>> platform_accounts(catalog::Database& db) {
-  return db.read<std::vector<PlatformAccount>>([&](catalog::Tx& tx) -> Result<std::vector<PlatformAccount>> {
-    CR_ASSIGN(auto rows, tx.query("SELECT account_id, platform_role FROM accounts WHERE platform_role IS NOT NULL"));
+  return db.read<std::vector<PlatformAccount>>([&](catalog::Tx& tx)
+                                                   -> Result<std::vector<PlatformAccount>> {
+    CR_ASSIGN(
+        auto rows,
+        tx.query("SELECT account_id, platform_role FROM accounts WHERE platform_role IS NOT NULL"));
     std::vector<PlatformAccount> out;
     for (const auto& role : platform_roles())
       for (const auto& row : rows)
@@ -30,18 +33,23 @@ Result<PlatformAccount> platform_account(catalog::Database& db, const std::strin
   CR_ASSIGN(auto all, platform_accounts(db));
   for (auto& a : all)
     if (a.role.role == role) return a;
-  return Error::internal("platform account " + role + " is missing; start the server once to create it");
+  return Error::internal("platform account " + role +
+                         " is missing; start the server once to create it");
 }
 
-Result<std::optional<std::string>> find_platform_account_id(catalog::Tx& tx, const std::string& role) {
-  CR_ASSIGN(auto row, tx.query_one("SELECT account_id FROM accounts WHERE platform_role = ?", {role}));
+Result<std::optional<std::string>> find_platform_account_id(catalog::Tx& tx,
+                                                            const std::string& role) {
+  CR_ASSIGN(auto row,
+            tx.query_one("SELECT account_id FROM accounts WHERE platform_role = ?", {role}));
   if (!row) return std::optional<std::string>();
   return std::optional<std::string>(row->str("account_id"));
 }
 
 Result<std::string> platform_account_id(catalog::Tx& tx, const std::string& role) {
   CR_ASSIGN(auto id, find_platform_account_id(tx, role));
-  if (!id) return Error::internal("platform account " + role + " is missing; start the server once to create it");
+  if (!id)
+    return Error::internal("platform account " + role +
+                           " is missing; start the server once to create it");
   return *id;
 }
 

@@ -27,11 +27,13 @@ struct PlatformAccount {
   std::string account_id;
 };
 
-// The platform accounts as stored; empty until AccountService::ensure_platform ran (the first serve).
+// The platform accounts as stored; empty until AccountService::ensure_platform ran (the first
+// serve).
 Result<std::vector<PlatformAccount>> platform_accounts(catalog::Database& db);
 Result<PlatformAccount> platform_account(catalog::Database& db, const std::string& role);
 // The same inside a transaction: the account id of one role; none before the first serve.
-Result<std::optional<std::string>> find_platform_account_id(catalog::Tx& tx, const std::string& role);
+Result<std::optional<std::string>> find_platform_account_id(catalog::Tx& tx,
+                                                            const std::string& role);
 // As find_platform_account_id, with a missing account an error.
 Result<std::string> platform_account_id(catalog::Tx& tx, const std::string& role);
 

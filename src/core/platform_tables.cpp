@@ -189,7 +189,8 @@ Status associate_platform_tables(Tx& tx, const std::string& collaboration_id) {
   Associated associated;
   CR_ASSIGN(auto own, tables::associations_of_membership(tx, ms->id, "", 1000000));
   for (const auto& a : own) associated.tables.insert({a.membership_id, a.configured_table_id});
-  CR_ASSIGN(auto named, tables::active_associations_in_collaboration(tx, collaboration_id, "", 1000000));
+  CR_ASSIGN(auto named,
+            tables::active_associations_in_collaboration(tx, collaboration_id, "", 1000000));
   for (const auto& a : named) associated.names.insert({collaboration_id, folded(a.name)});
   for (const auto& t : published) CR_TRY(status_of(associate(tx, *ms, t, associated)));
   return {};

@@ -143,8 +143,8 @@ Result<std::vector<BudgetParameter>> budget_parameters(const json& list, const s
           at + ": a LIFETIME budget never refreshes; leave autoRefresh out", at + ".autoRefresh");
     for (const auto& seen : out)
       if (seen.period == bp.period)
-        return Error::invalid_configuration(field + " sets the " + to_string(bp.period) + " budget twice",
-                                     field);
+        return Error::invalid_configuration(
+            field + " sets the " + to_string(bp.period) + " budget twice", field);
     if (bp.period != BudgetPeriod::Lifetime && ++periodic > 1)
       return Error::invalid_configuration(
           field +
@@ -190,9 +190,10 @@ Result<json> union_member(const json& parameters, PrivacyBudgetType type, bool r
   for (const auto& [name, value] : parameters.items()) {
     if (value.is_null()) continue;
     if (name != want)
-      return Error::invalid_configuration("parameters." + name + " does not go with privacyBudgetType " +
-                                       to_string(type) + "; give parameters." + want,
-                                   "parameters");
+      return Error::invalid_configuration("parameters." + name +
+                                              " does not go with privacyBudgetType " +
+                                              to_string(type) + "; give parameters." + want,
+                                          "parameters");
   }
   if (!parameters.contains(want) || !parameters[want].is_object()) {
     if (required) return Error::validation("parameters." + want + " is required", "parameters");
@@ -311,7 +312,6 @@ Result<PrivacyBudgetView> budget_view(Tx& tx, const PrivacyBudgetTemplateRecord&
 }
 
 // --- who may do what ----------------------------------------------------------------------------
-
 
 // A membership that is not ACTIVE still shows its collaboration, even a deleted one.
 Result<catalog::CollaborationRecord> collaboration_of(Tx& tx, const MembershipRecord& ms) {
@@ -742,7 +742,8 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::get_template_in_collabor
   return ctx_.db.read<PrivacyBudgetTemplateView>([&](Tx& tx) -> Result<PrivacyBudgetTemplateView> {
     CR_ASSIGN(auto c, readable_collaboration(tx, caller, collaboration_id));
     CR_ASSIGN(auto t, repo::find(tx, id));
-    if (!t || t->collaboration_id != c.id) return Error::not_found(Resource::PrivacyBudgetTemplate, id);
+    if (!t || t->collaboration_id != c.id)
+      return Error::not_found(Resource::PrivacyBudgetTemplate, id);
     return PrivacyBudgetTemplateView{*t, c};
   });
 }
@@ -768,9 +769,8 @@ Result<std::pair<std::vector<PrivacyBudgetView>, std::string>>
 PrivacyBudgetService::list_budgets_in_collaboration(const std::string& caller,
                                                     const std::string& collaboration_id,
                                                     const PrivacyBudgetListRequest& req) {
-  return budgets_of(req, [&](Tx& tx) {
-    return readable_collaboration(tx, caller, collaboration_id);
-  });
+  return budgets_of(req,
+                    [&](Tx& tx) { return readable_collaboration(tx, caller, collaboration_id); });
 }
 
 Result<std::pair<std::vector<PrivacyBudgetView>, std::string>> PrivacyBudgetService::budgets_of(
@@ -878,9 +878,9 @@ Status PrivacyBudgetService::spend_for_query(Tx& tx, const std::string& collabor
         else
           when = "until its owner refreshes it (autoRefresh DISABLED)";
         return Error::invalid_query("the access budget of table " + a->name + " (" +
-                              t->parameters.value("resourceArn", "") + ") is exhausted: its " +
-                              to_string(p.period) + " budget of " + std::to_string(p.budget) +
-                              " uses is spent " + when);
+                                    t->parameters.value("resourceArn", "") +
+                                    ") is exhausted: its " + to_string(p.period) + " budget of " +
+                                    std::to_string(p.budget) + " uses is spent " + when);
       }
       u.spent += 1;
       if (!u.first_spent_at) u.first_spent_at = now;

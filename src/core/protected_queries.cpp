@@ -1,15 +1,15 @@
 #include "core/protected_queries.h"
 
-#include <algorithm>
+#include <spdlog/spdlog.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <filesystem>
-
-#include <spdlog/spdlog.h>
 
 #include "catalog/analysis_templates_repo.h"
 #include "catalog/configured_tables_repo.h"
 #include "catalog/datasets_repo.h"
+#include "catalog/workflows_repo.h"
 #include "common/clock.h"
 #include "common/contains.h"
 #include "common/crypto.h"
@@ -22,7 +22,6 @@
 #include "core/memberships.h"
 #include "core/platform.h"
 #include "core/query_workers.h"
-#include "catalog/workflows_repo.h"
 #include "data/identity_matching.h"
 #include "policy/query_check.h"
 
@@ -68,9 +67,9 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
                                    names.whole + " that names a member who can",
                                names.field(names.whole));
     if (!membership.default_destination)
-      return Error::validation("the membership has no default result destination; give a " +
-                                   names.whole,
-                               names.field(names.whole));
+      return Error::validation(
+          "the membership has no default result destination; give a " + names.whole,
+          names.field(names.whole));
     CR_TRY(check_receiver_bucket(
         tx, caller.account_id, *membership.default_destination,
         DestinationNames::stored("the default result destination of membership " + membership.id)));
@@ -84,9 +83,11 @@ Result<Destination> resolve_destination(Tx& tx, const catalog::MemberRecord& cal
   CR_ASSIGN(auto receiver, collab_repo::find_member(tx, membership.collaboration_id, account));
   if (!receiver || receiver->status != MemberStatus::Active ||
       !contains(receiver->abilities, MemberAbility::CanReceiveResults))
-    return Error::validation("account " + account + " is not an active member that can receive results",
-                             names.field(names.member));
-  CR_ASSIGN(auto receiving, collab_repo::find_membership_of(tx, membership.collaboration_id, account));
+    return Error::validation(
+        "account " + account + " is not an active member that can receive results",
+        names.field(names.member));
+  CR_ASSIGN(auto receiving,
+            collab_repo::find_membership_of(tx, membership.collaboration_id, account));
   if (!receiving || !receiving->default_destination)
     return Error::validation("member " + account + " has no result destination configured",
                              names.field(names.member));
@@ -157,8 +158,8 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
   for (const auto& a : associations) {
     CR_ASSIGN(auto t, tables::find(tx, a.configured_table_id));
     if (!t) continue;
-    CR_ASSIGN(auto ds, catalog::datasets_repo::find(tx, t->account_id, t->database_name,
-                                                    t->table_name));
+    CR_ASSIGN(auto ds,
+              catalog::datasets_repo::find(tx, t->account_id, t->database_name, t->table_name));
     if (!ds) continue;  // the dataset was removed: nothing to read
     policy::QueryTable qt{a.name, {}, std::nullopt, t->account_id, std::nullopt};
     for (const auto& col : ds->columns) {
@@ -204,7 +205,6 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
   }
   return plan;
 }
-
 
 // The accounts whose tables carry AMC privacy (amc_privacy_of).
 Result<std::vector<std::string>> platform_account_ids(catalog::Database& db) {
@@ -300,7 +300,8 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     json parameters = json::object();
     if (req.analysis_template_arn) {
       // A template of another collaboration is not found, as if it did not exist.
-      CR_ASSIGN(auto t, catalog::analysis_templates_repo::find_by_arn(tx, *req.analysis_template_arn));
+      CR_ASSIGN(auto t,
+                catalog::analysis_templates_repo::find_by_arn(tx, *req.analysis_template_arn));
       if (!t || t->collaboration_id != c.id)
         return Error::not_found(Resource::AnalysisTemplate, *req.analysis_template_arn);
       CR_ASSIGN(sql, render_template(*t, req.parameters));
@@ -333,8 +334,9 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
   if (dry) {
     // Bound over the same sandboxed views the run would read (types and names), never run; the
     // engine's message about the query is the analyst's own SQL, so it is shown.
-    engine::ProtectedRun bind{plan.checked.sql,           plan.checked.naming_sql, plan.files, "",
-                              engine::ResultFormat::Csv,  1, limits_.memory_limit,  plan.checked.macros};
+    engine::ProtectedRun bind{
+        plan.checked.sql,     plan.checked.naming_sql, plan.files, "", engine::ResultFormat::Csv, 1,
+        limits_.memory_limit, plan.checked.macros};
     dry->sql = plan.checked.sql;
     CR_ASSIGN(dry->columns, engine::describe_protected(bind));
     CR_TRY(check_answered_columns(req.filtered_rows_column, req.output_options, dry->columns));
@@ -345,8 +347,9 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     // the last place.
     CR_ASSIGN(int64_t waiting, repo::count_in_status(tx, QueryStatus::Submitted));
     if (waiting >= limits_.queued)
-      return Error::throttled(std::to_string(waiting) +
-                              " protected queries are waiting to run; start this one when fewer are");
+      return Error::throttled(
+          std::to_string(waiting) +
+          " protected queries are waiting to run; start this one when fewer are");
     // The budgets are spent with the record, or neither is written (privacy_budgets.h).
     CR_TRY(budgets_.spend_for_query(tx, q.collaboration_id, plan.checked.dp_epsilon,
                                     plan.associations));
@@ -443,8 +446,9 @@ void ProtectedQueryService::run(const std::string& id) {
     case engine::RunControl::Stop::Cancelled:
       q.status = workers_->stopping() ? QueryStatus::Failed : QueryStatus::Cancelled;
       q.error_code = workers_->stopping() ? "SERVER_STOPPED" : wire_string(q.status);
-      q.error_message = workers_->stopping() ? "the server stopped while the query ran; start it again"
-                                             : "the query was cancelled";
+      q.error_message = workers_->stopping()
+                            ? "the server stopped while the query ran; start it again"
+                            : "the query was cancelled";
       break;
     case engine::RunControl::Stop::TimedOut:
       q.status = QueryStatus::TimedOut;
@@ -457,7 +461,8 @@ void ProtectedQueryService::run(const std::string& id) {
         q.status = QueryStatus::Failed;
         // A refusal when the query is checked again (rules changed since it was submitted) is
         // INVALID_QUERY; anything the engine did is EXECUTION_FAILED.
-        q.error_code = outcome.error().kind == ErrorKind::Validation ? "INVALID_QUERY" : "EXECUTION_FAILED";
+        q.error_code =
+            outcome.error().kind == ErrorKind::Validation ? "INVALID_QUERY" : "EXECUTION_FAILED";
         q.error_message = outcome.error().message;
         if (outcome.error().kind == ErrorKind::Internal && q.error_message != kEngineFailure) {
           spdlog::error("query {}: {}", q.id, q.error_message);

@@ -25,9 +25,9 @@
 namespace cleanroom::core {
 
 struct QueryLimits {
-  int workers = 2;                   // queries that run at once; the rest wait SUBMITTED
-  int threads_per_query = 2;         // engine threads of one query
-  std::string memory_limit = "4GB";  // per query
+  int workers = 2;                      // queries that run at once; the rest wait SUBMITTED
+  int threads_per_query = 2;            // engine threads of one query
+  std::string memory_limit = "4GB";     // per query
   int64_t timeout_ms = 30 * 60 * 1000;  // then TIMED_OUT
   // Admission: queries waiting SUBMITTED at most, in all; a start beyond it is Throttled, so a
   // burst cannot queue without bound.
@@ -45,7 +45,7 @@ struct StartQueryRequest {
   std::map<std::string, std::string> parameters;
   std::optional<ResultDestination> destination;  // unset: the membership's default
   DestinationNames destination_names;            // how errors name it: the face's fields
-  std::string filtered_rows_column;  // AMC's filteredMetricsDiscriminatorColumn, or ""
+  std::string filtered_rows_column;              // AMC's filteredMetricsDiscriminatorColumn, or ""
   // An AMC workflow execution's time window, [first, second) in epoch seconds (UTC): every
   // platform table is read only for it (limit_platform_rows). Unset (the Clean Rooms face):
   // every row.
@@ -65,7 +65,7 @@ struct QueryPlanView {
 
 struct ProtectedQueryView {
   catalog::ProtectedQueryRecord query;
-  std::string membership_account_id;  // owner of query.membership_id
+  std::string membership_account_id;         // owner of query.membership_id
   std::optional<engine::Progress> progress;  // while STARTED
   // Only the member that started it and the receiver see where the result went.
   bool shows_result = false;

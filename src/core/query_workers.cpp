@@ -2,7 +2,8 @@
 
 namespace cleanroom::core {
 
-QueryWorkers::QueryWorkers(int workers, Task task) : size_(workers < 1 ? 1 : workers), task_(std::move(task)) {}
+QueryWorkers::QueryWorkers(int workers, Task task)
+    : size_(workers < 1 ? 1 : workers), task_(std::move(task)) {}
 
 QueryWorkers::~QueryWorkers() { stop(); }
 
@@ -60,7 +61,8 @@ void QueryWorkers::track(const std::string& id, std::shared_ptr<engine::RunContr
                          std::chrono::steady_clock::time_point deadline) {
   std::lock_guard lock(mu_);
   if (stopping_) control->stop(engine::RunControl::Stop::Cancelled);
-  if (std::chrono::steady_clock::now() >= deadline) control->stop(engine::RunControl::Stop::TimedOut);
+  if (std::chrono::steady_clock::now() >= deadline)
+    control->stop(engine::RunControl::Stop::TimedOut);
   running_[id] = {std::move(control), deadline};
 }
 

@@ -27,7 +27,8 @@ int64_t SignInThrottle::wait_seconds(const std::string& email, int64_t now) {
 void SignInThrottle::failed(const std::string& email, int64_t now) {
   std::lock_guard lock(mu_);
   if (entries_.size() >= kMaxEntries)  // a flood of made-up emails must not grow memory forever
-    std::erase_if(entries_, [&](const auto& e) { return now - e.second.last_failure > kForgetAfterSeconds; });
+    std::erase_if(entries_,
+                  [&](const auto& e) { return now - e.second.last_failure > kForgetAfterSeconds; });
   Entry& e = entries_[key_of(email)];
   e.failures++;
   e.last_failure = now;

@@ -69,9 +69,9 @@ Result<UploadJob> UploadJobs::cancel(const std::string& account, const std::stri
       return Error::not_found(Resource::Upload, id);
     Entry& e = *it->second;
     if (e.job.status != UploadStatus::Pending && e.job.status != UploadStatus::Running)
-      return Error::conflict("upload " + id + " has already ended (" +
-                                 std::string(wire_name(e.job.status)) + ")",
-                             Cause::InvalidState, Resource::Upload, id);
+      return Error::conflict(
+          "upload " + id + " has already ended (" + std::string(wire_name(e.job.status)) + ")",
+          Cause::InvalidState, Resource::Upload, id);
     e.cancel = true;
     if (e.job.status == UploadStatus::Pending) {
       std::erase(queue_, it->second);
@@ -136,7 +136,8 @@ void UploadJobs::work_loop() {
     if (!r.ok() && r.error().kind == ErrorKind::Internal) {
       // The detail names the server's own paths: the log has it, the job's owner does not.
       spdlog::error("upload failed: {}", logging::printable(r.error().message));
-      r = Error::internal("internal error; the server's log has its detail under upload id " + e->job.id);
+      r = Error::internal("internal error; the server's log has its detail under upload id " +
+                          e->job.id);
     }
     {
       std::lock_guard lock(mu_);

@@ -39,7 +39,7 @@ struct UploadJob {
   UploadStatus status = UploadStatus::Pending;
   data::IngestProgress progress;
   std::optional<catalog::DatasetRecord> dataset;  // once Succeeded
-  std::optional<Error> error;                      // once Failed or Cancelled
+  std::optional<Error> error;                     // once Failed or Cancelled
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };

@@ -152,8 +152,7 @@ Result<IngestResult> ingest(const IngestRequest& req) {
   auto copied =
       con.query("COPY (" + select + ") TO " + sql_literal(out.file.path()) + " (FORMAT parquet)");
   watcher.stop();
-  if (watcher.cancelled())
-    return Error::cancelled("the upload was cancelled");
+  if (watcher.cancelled()) return Error::cancelled("the upload was cancelled");
   if (!copied.ok()) return data_error(copied.error());
   CR_ASSIGN(auto counted, copied->rows());
   out.rows = std::get<int64_t>(counted.at(0).at(0));

@@ -117,7 +117,8 @@ class LocalObjectStore : public ObjectStore {
     CR_ASSIGN(std::string dir, bucket_dir(bucket));
     const std::string source = dir + "/" + key;
     std::error_code ec;
-    if (!fs::is_regular_file(source, ec)) return Error::not_found(Resource::Object, bucket + "/" + key);
+    if (!fs::is_regular_file(source, ec))
+      return Error::not_found(Resource::Object, bucket + "/" + key);
     // Beside the target and named after it, so whoever cleans up the target's folder finds it.
     const std::string temp = local_path + ".part-" + crypto::random_string(12);
     CR_TRY(copy_synced(source, temp));

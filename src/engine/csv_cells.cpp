@@ -29,8 +29,15 @@ std::string neutralised_sql(const std::string& text) {
 bool starts_like_formula(std::string_view text) {
   if (text.empty()) return false;
   switch (text.front()) {
-    case '=': case '+': case '-': case '@': case '\t': case '\r': return true;
-    default: return false;
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+      return true;
+    default:
+      return false;
   }
 }
 

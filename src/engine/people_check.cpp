@@ -72,7 +72,8 @@ void people_destroy(duckdb_aggregate_state* states, idx_t count) {
 
 void people_update(duckdb_function_info info, duckdb_data_chunk input,
                    duckdb_aggregate_state* states) {
-  const auto& key = static_cast<PeopleCheck*>(duckdb_aggregate_function_get_extra_info(info))->key();
+  const auto& key =
+      static_cast<PeopleCheck*>(duckdb_aggregate_function_get_extra_info(info))->key();
   const idx_t rows = duckdb_data_chunk_get_size(input);
   duckdb_vector ids = duckdb_data_chunk_get_vector(input, 0);
   auto* strings = static_cast<duckdb_string_t*>(duckdb_vector_get_data(ids));
@@ -81,8 +82,8 @@ void people_update(duckdb_function_info info, duckdb_data_chunk input,
     if (valid && !duckdb_validity_row_is_valid(valid, row)) continue;  // as COUNT(DISTINCT)
     auto* s = reinterpret_cast<PeopleState*>(states[row]);
     if (!s->hashes) s->hashes = new std::vector<uint64_t>();
-    s->hashes->push_back(
-        siphash24(key, {duckdb_string_t_data(&strings[row]), duckdb_string_t_length(strings[row])}));
+    s->hashes->push_back(siphash24(
+        key, {duckdb_string_t_data(&strings[row]), duckdb_string_t_length(strings[row])}));
   }
 }
 
@@ -108,9 +109,8 @@ void people_finalize(duckdb_function_info, duckdb_aggregate_state* source, duckd
     std::vector<uint64_t>& v = s->hashes ? *s->hashes : none;
     radix_sort(v);
     v.erase(std::unique(v.begin(), v.end()), v.end());
-    duckdb_vector_assign_string_element_len(result, offset + i,
-                                            reinterpret_cast<const char*>(v.data()),
-                                            v.size() * sizeof(uint64_t));
+    duckdb_vector_assign_string_element_len(
+        result, offset + i, reinterpret_cast<const char*>(v.data()), v.size() * sizeof(uint64_t));
   }
 }
 

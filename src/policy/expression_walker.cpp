@@ -423,8 +423,8 @@ Result<Lineage> Walker::operation(const json& e, Scope& scope, const ExprContext
   auto equated_by_full_join = [&] {
     for (const auto& a : lineages)
       for (const auto& b : lineages)
-        if (&a != &b && !std::includes(a.full_joined.begin(), a.full_joined.end(),
-                                       b.counts.begin(), b.counts.end()))
+        if (&a != &b && !std::includes(a.full_joined.begin(), a.full_joined.end(), b.counts.begin(),
+                                       b.counts.end()))
           return false;
     return true;
   };

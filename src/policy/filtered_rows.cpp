@@ -53,7 +53,8 @@ json compare(const char* type, json left, json right) {
 json thresholds_met(const std::vector<Counted>& counted) {
   std::vector<json> each;
   for (const auto& c : counted)
-    each.push_back(compare("COMPARE_GREATERTHANOREQUALTO", count_distinct(c), integer_literal(c.minimum)));
+    each.push_back(
+        compare("COMPARE_GREATERTHANOREQUALTO", count_distinct(c), integer_literal(c.minimum)));
   return conjunction("CONJUNCTION_AND", std::move(each));
 }
 

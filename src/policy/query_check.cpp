@@ -150,8 +150,8 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
   // Before anything else rewrites the tree: the inner thresholds point into it as walked.
   for (auto& p : policies)
     for (const auto& t : p->inner_thresholds()) {
-      CR_TRY(add_inner_thresholds(const_cast<json&>(*t.select), t.conditions,
-                                  ctx.difference_checks));
+      CR_TRY(
+          add_inner_thresholds(const_cast<json&>(*t.select), t.conditions, ctx.difference_checks));
       out.checks_people = ctx.difference_checks;
     }
   // Differential privacy (dp_rewrite.h): a query of a table whose rule has differentialPrivacy

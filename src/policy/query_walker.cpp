@@ -526,9 +526,8 @@ void Walker::forget_merged_people_beside_values(std::vector<RelationColumn>& col
     for (int o : merged.lineage.counts) tables.insert(result_.instances[o].table);
     for (const auto& other : columns) {
       if (&other == &merged) continue;
-      const bool rides = std::any_of(
-          other.lineage.values.begin(), other.lineage.values.end(),
-          [&](const ColumnKey& k) { return tables.count(k.table) > 0; });
+      const bool rides = std::any_of(other.lineage.values.begin(), other.lineage.values.end(),
+                                     [&](const ColumnKey& k) { return tables.count(k.table) > 0; });
       if (rides) {
         merged.lineage.counts.clear();
         merged.lineage.merged_sides = false;

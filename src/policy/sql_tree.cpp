@@ -4,9 +4,7 @@
 
 namespace cleanroom::policy {
 
-Error invalid_query(std::string message) {
-  return Error::invalid_query(std::move(message));
-}
+Error invalid_query(std::string message) { return Error::invalid_query(std::move(message)); }
 
 std::string SqlText::at(const json& node) const {
   auto loc = location(node);

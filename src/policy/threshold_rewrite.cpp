@@ -89,7 +89,8 @@ Status add_inner_thresholds(json& node, const std::vector<KeptCondition>& condit
     // a threshold removes is never compared, and never kept as answered.
     json admits = json::array();
     for (const auto& c : conditions) admits.push_back(admit_people(c));
-    node["having"] = case_when(std::move(node["having"]), all_of(std::move(admits)), null_constant());
+    node["having"] =
+        case_when(std::move(node["having"]), all_of(std::move(admits)), null_constant());
   }
   return {};
 }

@@ -132,23 +132,28 @@ TEST_F(Buckets, MembershipDestinationsMustBeTheMembersOwn) {
                  {{"s3", {{"resultFormat", "CSV"}, {"bucket", bucket}, {"keyPrefix", prefix}}}}}};
   };
 
-  auto into_a = t.s().memberships.create(kB, testing::join_request(collab->collaboration.id, "DISABLED", config("a-results", "x")));
+  auto into_a = t.s().memberships.create(
+      kB, testing::join_request(collab->collaboration.id, "DISABLED", config("a-results", "x")));
   ASSERT_FALSE(into_a.ok());
   EXPECT_EQ(into_a.error().kind, ErrorKind::AccessDenied);
   EXPECT_EQ(into_a.error().field, "defaultResultConfiguration.outputConfiguration.s3.bucket");
-  auto escaping = t.s().memberships.create(kB, testing::join_request(collab->collaboration.id, "DISABLED", config("b-results", "../a-results")));
+  auto escaping =
+      t.s().memberships.create(kB, testing::join_request(collab->collaboration.id, "DISABLED",
+                                                         config("b-results", "../a-results")));
   ASSERT_FALSE(escaping.ok());
   EXPECT_EQ(escaping.error().kind, ErrorKind::Validation);
   EXPECT_EQ(escaping.error().field, "defaultResultConfiguration.outputConfiguration.s3.keyPrefix");
   EXPECT_TRUE(t.s().memberships.list(kB, std::nullopt, {})->first.empty());
 
-  auto joined = t.s().memberships.create(kB, testing::join_request(collab->collaboration.id, "DISABLED", config("b-results", "out/")));
+  auto joined = t.s().memberships.create(
+      kB, testing::join_request(collab->collaboration.id, "DISABLED", config("b-results", "out/")));
   ASSERT_TRUE(joined.ok()) << joined.error().message;
   UpdateMembershipRequest move = testing::move_request(config("a-results", "out"));
   auto moved = t.s().memberships.update(kB, joined->membership.id, move);
   ASSERT_FALSE(moved.ok());
   EXPECT_EQ(moved.error().kind, ErrorKind::AccessDenied);
-  EXPECT_EQ(testing::destination_json(t.s().memberships.get(kB, joined->membership.id)->membership.default_destination),
+  EXPECT_EQ(testing::destination_json(
+                t.s().memberships.get(kB, joined->membership.id)->membership.default_destination),
             config("b-results", "out/"));
 }
 

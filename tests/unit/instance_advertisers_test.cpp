@@ -1,6 +1,8 @@
 // Every AMC instance reads only its own advertisers' platform events (core/instance_advertisers.h):
 // the operator decides which platform advertiser ids an AMC account owns, an instance adds only
 // those, and the engine's view of a platform table keeps only the rows of the linked ones.
+#include "core/instance_advertisers.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,7 +11,6 @@
 
 #include "catalog/instances_repo.h"
 #include "common/crypto.h"
-#include "core/instance_advertisers.h"
 #include "core/platform.h"
 #include "engine/protected_run.h"
 #include "test_support.h"
@@ -44,9 +45,15 @@ struct RowFilterRun : ::testing::Test {
     // A new result file each run: replacing one goes through a temporary file the sandbox refuses.
     std::string output = dir + "/result-" + std::to_string(++runs) + ".csv";
     engine::TableFile t{"events", {"campaign", "cost"}, parquet, std::move(rows)};
-    engine::ProtectedRun r{"SELECT campaign, sum(cost) AS cost FROM events GROUP BY campaign "
-                           "ORDER BY campaign",
-                           "", {t}, output, engine::ResultFormat::Csv, 1, "512MB"};
+    engine::ProtectedRun r{
+        "SELECT campaign, sum(cost) AS cost FROM events GROUP BY campaign "
+        "ORDER BY campaign",
+        "",
+        {t},
+        output,
+        engine::ResultFormat::Csv,
+        1,
+        "512MB"};
     engine::RunControl control;
     auto out = engine::run_protected(r, control);
     EXPECT_TRUE(out.ok()) << out.error().message;
@@ -77,9 +84,9 @@ TEST_F(RowFilterRun, AnEmptyListKeepsNoRows) {
 
 TEST(PlatformAdvertiserIds, OnlyTheCanonicalDecimalSpellingIsAnId) {
   EXPECT_EQ(core::parse_platform_advertiser_id("5849100001"), kNorthwind);
-  for (const std::string bad : {"", "0", "-5", "+5849100001", "05849100001", " 5849100001",
-                                "5849100001 ", "58491e3", "ENTITY1AA1AA11AAA1",
-                                "99999999999999999999"})
+  for (const std::string bad :
+       {"", "0", "-5", "+5849100001", "05849100001", " 5849100001", "5849100001 ", "58491e3",
+        "ENTITY1AA1AA11AAA1", "99999999999999999999"})
     EXPECT_FALSE(core::parse_platform_advertiser_id(bad).has_value()) << bad;
 }
 
@@ -91,7 +98,8 @@ struct Advertiser {
   std::string amc_account;
 };
 
-Advertiser make_advertiser(core::Services& s, const std::string& account_id, const std::string& name) {
+Advertiser make_advertiser(core::Services& s, const std::string& account_id,
+                           const std::string& name) {
   EXPECT_TRUE(s.accounts.create_account(account_id, name).ok());
   auto amc = s.accounts.create_amc_account(name, "ATVPDKIKX0DER").value();
   core::CreateUserRequest u;
@@ -127,17 +135,18 @@ struct InstanceAdvertisers : ::testing::Test {
     b = make_advertiser(t.s(), "682015422222", "Contoso");
   }
   std::string collaboration_of(const std::string& instance_id) {
-    return t.db->read<std::string>([&](catalog::Tx& tx) -> Result<std::string> {
-                 CR_ASSIGN(auto inst, catalog::instances_repo::find(tx, instance_id));
-                 return inst->collaboration_id;
-               })
+    return t.db
+        ->read<std::string>([&](catalog::Tx& tx) -> Result<std::string> {
+          CR_ASSIGN(auto inst, catalog::instances_repo::find(tx, instance_id));
+          return inst->collaboration_id;
+        })
         .value();
   }
   std::vector<int64_t> readable(const std::string& instance_id) {
     auto c = collaboration_of(instance_id);
-    return t.db->read<std::vector<int64_t>>([&](catalog::Tx& tx) {
-                 return core::readable_advertisers(tx, c);
-               })
+    return t.db
+        ->read<std::vector<int64_t>>(
+            [&](catalog::Tx& tx) { return core::readable_advertisers(tx, c); })
         .value();
   }
 };
@@ -165,7 +174,8 @@ TEST_F(InstanceAdvertisers, AnInstanceAddsOnlyItsAccountsAdvertisers) {
 
   // B names A's advertiser, and an id nobody owns: rejected with the same words, nothing added.
   for (int64_t id : {kNorthwind, int64_t{5849100009}}) {
-    auto u = t.s().instances.update_advertisers(b.caller, instance, adding(id), nlohmann::json::object());
+    auto u = t.s().instances.update_advertisers(b.caller, instance, adding(id),
+                                                nlohmann::json::object());
     ASSERT_TRUE(u.ok()) << u.error().message;
     EXPECT_EQ(wire_name(u->status), "REJECTED");
     EXPECT_EQ(u->reason, "advertiser " + std::to_string(id) + " is not linked to AMC account " +
@@ -176,7 +186,8 @@ TEST_F(InstanceAdvertisers, AnInstanceAddsOnlyItsAccountsAdvertisers) {
   EXPECT_TRUE(t.s().instances.advertisers(b.caller, instance).value().empty());
   EXPECT_TRUE(readable(instance).empty());
 
-  auto u = t.s().instances.update_advertisers(b.caller, instance, adding(kContoso), nlohmann::json::object());
+  auto u = t.s().instances.update_advertisers(b.caller, instance, adding(kContoso),
+                                              nlohmann::json::object());
   ASSERT_TRUE(u.ok()) << u.error().message;
   EXPECT_EQ(wire_name(u->status), "COMPLETED");
   EXPECT_EQ(readable(instance), std::vector<int64_t>{kContoso});
@@ -185,8 +196,10 @@ TEST_F(InstanceAdvertisers, AnInstanceAddsOnlyItsAccountsAdvertisers) {
 TEST_F(InstanceAdvertisers, UnlinkingTakesTheAdvertiserFromTheAccountsInstances) {
   ASSERT_TRUE(t.s().platform_advertisers.link(a.amc_account, kNorthwind).ok());
   auto instance = new_instance(t.s(), a);
-  ASSERT_EQ(wire_name(t.s().instances.update_advertisers(a.caller, instance, adding(kNorthwind), {})->status),
-            "COMPLETED");
+  ASSERT_EQ(
+      wire_name(
+          t.s().instances.update_advertisers(a.caller, instance, adding(kNorthwind), {})->status),
+      "COMPLETED");
   EXPECT_EQ(readable(instance), std::vector<int64_t>{kNorthwind});
 
   ASSERT_TRUE(t.s().platform_advertisers.unlink(a.amc_account, kNorthwind).ok());
@@ -198,9 +211,8 @@ TEST_F(InstanceAdvertisers, UnlinkingTakesTheAdvertiserFromTheAccountsInstances)
 }
 
 TEST_F(InstanceAdvertisers, ACollaborationOfNoInstanceReadsNoAdvertiser) {
-  auto none = t.db->read<std::vector<int64_t>>([&](catalog::Tx& tx) {
-    return core::readable_advertisers(tx, "not-a-collaboration");
-  });
+  auto none = t.db->read<std::vector<int64_t>>(
+      [&](catalog::Tx& tx) { return core::readable_advertisers(tx, "not-a-collaboration"); });
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
 }
@@ -229,8 +241,8 @@ struct PlatformRows : InstanceAdvertisers {
         [&](catalog::Tx& tx) -> Result<std::vector<engine::TableFile>> {
           std::vector<core::TableRead> reads;
           for (auto& f : files) {
-            CR_ASSIGN(auto ds, catalog::datasets_repo::find(tx, provider.account_id, "platform",
-                                                            f.name));
+            CR_ASSIGN(auto ds,
+                      catalog::datasets_repo::find(tx, provider.account_id, "platform", f.name));
             if (!ds) return Error::internal("no platform dataset " + f.name);
             reads.push_back({*ds, f});
           }
@@ -243,8 +255,9 @@ struct PlatformRows : InstanceAdvertisers {
 };
 
 TEST_F(PlatformRows, APlatformTableIsFilteredToTheInstancesAdvertisers) {
-  upload("dsp_impressions", "user_id,advertiser_id,campaign,impressions\n1,5849100001,n,1\n"
-                            "2,5849100002,c,1\n");
+  upload("dsp_impressions",
+         "user_id,advertiser_id,campaign,impressions\n1,5849100001,n,1\n"
+         "2,5849100002,c,1\n");
   ASSERT_TRUE(t.s().platform_advertisers.link(b.amc_account, kContoso).ok());
   auto instance = new_instance(t.s(), b);
   engine::TableFile f{"dsp_impressions", {"campaign"}, "unused.parquet", std::nullopt};
@@ -255,8 +268,10 @@ TEST_F(PlatformRows, APlatformTableIsFilteredToTheInstancesAdvertisers) {
   EXPECT_EQ(before->at(0).rows->column, "advertiser_id");
   EXPECT_TRUE(before->at(0).rows->values.empty());
 
-  ASSERT_EQ(wire_name(t.s().instances.update_advertisers(b.caller, instance, adding(kContoso), {})->status),
-            "COMPLETED");
+  ASSERT_EQ(
+      wire_name(
+          t.s().instances.update_advertisers(b.caller, instance, adding(kContoso), {})->status),
+      "COMPLETED");
   auto after = limited(instance, {f});
   ASSERT_TRUE(after.ok()) << after.error().message;
   EXPECT_EQ(after->at(0).rows->values, std::vector<int64_t>{kContoso});

@@ -19,7 +19,8 @@ Advertiser make_advertiser(core::Services& s, const std::string& account_id = "6
   u.amc_account = amc.advertiser_id;
   u.aws_account = account_id;
   auto user = s.accounts.create_user(u).value();
-  auto caller = s.accounts.resolve_amc_caller(user.bearer_token, user.client_id, "ATVPDKIKX0DER", amc.advertiser_id);
+  auto caller = s.accounts.resolve_amc_caller(user.bearer_token, user.client_id, "ATVPDKIKX0DER",
+                                              amc.advertiser_id);
   return {caller.value(), account_id};
 }
 

@@ -20,7 +20,8 @@ constexpr const char* kCreator = "111111111111";
 constexpr const char* kReceiver = "222222222222";
 
 nlohmann::json s3_config(const std::string& bucket, const std::string& format = "CSV") {
-  return {{"outputConfiguration", {{"s3", {{"resultFormat", format}, {"bucket", bucket}, {"keyPrefix", "out"}}}}}};
+  return {{"outputConfiguration",
+           {{"s3", {{"resultFormat", format}, {"bucket", bucket}, {"keyPrefix", "out"}}}}}};
 }
 
 class MembershipBuckets : public ::testing::Test {
@@ -39,8 +40,8 @@ class MembershipBuckets : public ::testing::Test {
     ASSERT_TRUE(s_->accounts.create_account(kCreator, "Creator").ok());
     ASSERT_TRUE(s_->accounts.create_account(kReceiver, "Receiver").ok());
     // Results go only to the receiver's own buckets (core/buckets.h).
-    for (const char* bucket :
-         {"receiver-data", "receiver-results", "receiver-results-2", "shared-name", "elsewhere-data"})
+    for (const char* bucket : {"receiver-data", "receiver-results", "receiver-results-2",
+                               "shared-name", "elsewhere-data"})
       ASSERT_TRUE(s_->buckets.create(kReceiver, bucket).ok()) << bucket;
 
     core::CreateCollaborationRequest req;
@@ -63,7 +64,8 @@ class MembershipBuckets : public ::testing::Test {
   }
 
   Result<core::MembershipView> join(const std::string& bucket) {
-    return s_->memberships.create(kReceiver, testing::join_request(collaboration_, "ENABLED", s3_config(bucket)));
+    return s_->memberships.create(
+        kReceiver, testing::join_request(collaboration_, "ENABLED", s3_config(bucket)));
   }
 
   std::filesystem::path dir_;
@@ -74,13 +76,16 @@ class MembershipBuckets : public ::testing::Test {
 };
 
 TEST_F(MembershipBuckets, ResultsCannotGoToTheBucketHoldingTheMembersData) {
-  ASSERT_TRUE(s_->memberships.register_data_bucket(collaboration_, kReceiver, "receiver-data").ok());
+  ASSERT_TRUE(
+      s_->memberships.register_data_bucket(collaboration_, kReceiver, "receiver-data").ok());
 
   auto refused = join("receiver-data");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, ErrorKind::Validation);
-  EXPECT_NE(refused.error().message.find("receiver-data"), std::string::npos) << refused.error().message;
-  EXPECT_NE(refused.error().message.find("different bucket"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("receiver-data"), std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find("different bucket"), std::string::npos)
+      << refused.error().message;
   EXPECT_EQ(refused.error().field, "defaultResultConfiguration.outputConfiguration.s3.bucket");
 
   // Nothing was created: the member is still invited and has no membership.
@@ -94,35 +99,43 @@ TEST_F(MembershipBuckets, ResultsCannotGoToTheBucketHoldingTheMembersData) {
   auto joined = join("receiver-results");
   ASSERT_TRUE(joined.ok()) << joined.error().message;
   EXPECT_EQ(wire_name(joined->membership.status), "ACTIVE");
-  EXPECT_EQ(testing::destination_json(joined->membership.default_destination), s3_config("receiver-results"));
+  EXPECT_EQ(testing::destination_json(joined->membership.default_destination),
+            s3_config("receiver-results"));
 }
 
 TEST_F(MembershipBuckets, UpdateCannotMoveResultsIntoTheDataBucket) {
   auto joined = join("receiver-results");
   ASSERT_TRUE(joined.ok()) << joined.error().message;
-  ASSERT_TRUE(s_->memberships.register_data_bucket(collaboration_, kReceiver, "receiver-data").ok());
+  ASSERT_TRUE(
+      s_->memberships.register_data_bucket(collaboration_, kReceiver, "receiver-data").ok());
 
   core::UpdateMembershipRequest move = testing::move_request(s3_config("receiver-data", "PARQUET"));
   auto refused = s_->memberships.update(kReceiver, joined->membership.id, move);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, ErrorKind::Validation);
-  EXPECT_NE(refused.error().message.find("receiver-data"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("receiver-data"), std::string::npos)
+      << refused.error().message;
   auto unchanged = s_->memberships.get(kReceiver, joined->membership.id);
   ASSERT_TRUE(unchanged.ok());
-  EXPECT_EQ(testing::destination_json(unchanged->membership.default_destination), s3_config("receiver-results"));
+  EXPECT_EQ(testing::destination_json(unchanged->membership.default_destination),
+            s3_config("receiver-results"));
 
-  core::UpdateMembershipRequest other = testing::move_request(s3_config("receiver-results-2", "PARQUET"));
+  core::UpdateMembershipRequest other =
+      testing::move_request(s3_config("receiver-results-2", "PARQUET"));
   auto moved = s_->memberships.update(kReceiver, joined->membership.id, other);
   ASSERT_TRUE(moved.ok()) << moved.error().message;
-  EXPECT_EQ(testing::destination_json(moved->membership.default_destination), s3_config("receiver-results-2", "PARQUET"));
+  EXPECT_EQ(testing::destination_json(moved->membership.default_destination),
+            s3_config("receiver-results-2", "PARQUET"));
 }
 
 TEST_F(MembershipBuckets, TheResultsBucketCannotThenBeRegisteredForData) {
   ASSERT_TRUE(join("receiver-results").ok());
-  auto refused = s_->memberships.register_data_bucket(collaboration_, kReceiver, "receiver-results");
+  auto refused =
+      s_->memberships.register_data_bucket(collaboration_, kReceiver, "receiver-results");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, ErrorKind::Validation);
-  EXPECT_NE(refused.error().message.find("receiver-results"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("receiver-results"), std::string::npos)
+      << refused.error().message;
 }
 
 TEST_F(MembershipBuckets, TheRuleIsPerMemberAndPerCollaboration) {
@@ -141,7 +154,9 @@ TEST_F(MembershipBuckets, TheRuleIsPerMemberAndPerCollaboration) {
   req.members = {{kReceiver, "Receiver", {MemberAbility::CanReceiveResults}, std::nullopt}};
   auto second = s_->collaborations.create(kCreator, req);
   ASSERT_TRUE(second.ok()) << second.error().message;
-  ASSERT_TRUE(s_->memberships.register_data_bucket(second->collaboration.id, kReceiver, "elsewhere-data").ok());
+  ASSERT_TRUE(
+      s_->memberships.register_data_bucket(second->collaboration.id, kReceiver, "elsewhere-data")
+          .ok());
   core::UpdateMembershipRequest move = testing::move_request(s3_config("elsewhere-data"));
   EXPECT_TRUE(s_->memberships.update(kReceiver, joined->membership.id, move).ok());
 

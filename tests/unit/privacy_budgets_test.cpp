@@ -167,8 +167,8 @@ TEST_F(PrivacyBudgets, MembershipViewsAreTheCreatorsCollaborationViewsEveryActiv
   EXPECT_TRUE(budgets.list_templates(kA, membership_a, {})->first.empty());
   EXPECT_EQ(budgets.list_templates(kB, membership_b, {})->first.size(), 1u);
   // The budget is the collaboration's: the member who queries sees what is left of it.
-  EXPECT_EQ(
-      budgets.list_budgets(kA, membership_a, {"DIFFERENTIAL_PRIVACY", "", {}})->first.size(), 1u);
+  EXPECT_EQ(budgets.list_budgets(kA, membership_a, {"DIFFERENTIAL_PRIVACY", "", {}})->first.size(),
+            1u);
 
   EXPECT_EQ(budgets.get_template_in_collaboration(kA, collaboration_id, v.tmpl.id)->tmpl.account_id,
             kB);

@@ -75,7 +75,9 @@ struct ProtectedQueries : ::testing::Test {
     c.query_log_status = query_log;
     collaboration_id = core.s().collaborations.create(kA, c).value().collaboration.id;
     membership_a = core.s()
-                       .memberships.create(kA, testing::join_request(collaboration_id, query_log, s3_config("results", "CSV")))
+                       .memberships
+                       .create(kA, testing::join_request(collaboration_id, query_log,
+                                                         s3_config("results", "CSV")))
                        .value()
                        .membership.id;
     membership_b = core.s()
@@ -100,17 +102,17 @@ struct ProtectedQueries : ::testing::Test {
     ASSERT_TRUE(d.ok()) << d.error().message;
   }
 
-  void configure(testing::TestCore& core, const std::string& account,
-                 const std::string& membership, const std::string& db, const std::string& table,
-                 std::vector<std::string> columns, const json& rule, const std::string& name) {
+  void configure(testing::TestCore& core, const std::string& account, const std::string& membership,
+                 const std::string& db, const std::string& table, std::vector<std::string> columns,
+                 const json& rule, const std::string& name) {
     auto& tables = core.s().configured_tables;
-    auto ct = tables.create(account, {name, std::nullopt, {db, table}, columns, "DIRECT_QUERY", {}});
+    auto ct =
+        tables.create(account, {name, std::nullopt, {db, table}, columns, "DIRECT_QUERY", {}});
     ASSERT_TRUE(ct.ok()) << ct.error().message;
     auto r = tables.create_rule(account, ct->table.id, "AGGREGATION", rule);
     ASSERT_TRUE(r.ok()) << r.error().message;
-    auto a = tables.create_association(
-        account, {membership, ct->table.id, name, std::nullopt,
-                  "arn:aws:iam::" + account + ":role/cleanrooms"});
+    auto a = tables.create_association(account, {membership, ct->table.id, name, std::nullopt,
+                                                 "arn:aws:iam::" + account + ":role/cleanrooms"});
     ASSERT_TRUE(a.ok()) << a.error().message;
   }
 
@@ -146,8 +148,7 @@ const char* kOverlapBySegment =
 TEST_F(ProtectedQueries, JoinRunsAndOnlyRowsMeetingTheConstraintReachTheBucket) {
   auto v = run(kOverlapBySegment);
   ASSERT_EQ(wire_name(v.query.status), "SUCCESS") << v.query.error_message;
-  EXPECT_EQ(v.query.result_location,
-            "s3://results/runs/" + v.query.id + "/result.csv");
+  EXPECT_EQ(v.query.result_location, "s3://results/runs/" + v.query.id + "/result.csv");
   EXPECT_EQ(read_file(local_object(v.query.result_location)), "segment,users\ngold,3\n");
   EXPECT_EQ(v.query.rows_written, 1);
   EXPECT_GE(v.query.finished_at_ms, v.query.created_at_ms);
@@ -206,11 +207,13 @@ TEST_F(ProtectedQueries, ABucketGoneSinceItWasGivenFailsTheQueryWithTheReason) {
 // caller's, with one answer for another account's bucket and a bucket that does not exist.
 TEST_F(ProtectedQueries, AResultDestinationOutsideTheCallersBucketsIsRefusedAtSubmit) {
   ASSERT_TRUE(t.s().buckets.create(kB, "b-results").ok());
-  auto into_b = t.s().protected_queries.start(kA, request(kOverlapBySegment, s3_config("b-results", "CSV")));
+  auto into_b =
+      t.s().protected_queries.start(kA, request(kOverlapBySegment, s3_config("b-results", "CSV")));
   ASSERT_FALSE(into_b.ok());
   EXPECT_EQ(into_b.error().kind, ErrorKind::AccessDenied);
   EXPECT_EQ(into_b.error().field, "resultConfiguration.outputConfiguration.s3.bucket");
-  auto nowhere = t.s().protected_queries.start(kA, request(kOverlapBySegment, s3_config("no-such-bucket", "CSV")));
+  auto nowhere = t.s().protected_queries.start(
+      kA, request(kOverlapBySegment, s3_config("no-such-bucket", "CSV")));
   ASSERT_FALSE(nowhere.ok());
   EXPECT_EQ(nowhere.error().kind, ErrorKind::AccessDenied);
   std::string b_message = into_b.error().message, none_message = nowhere.error().message;
@@ -232,29 +235,34 @@ TEST_F(ProtectedQueries, AResultDestinationOutsideTheCallersBucketsIsRefusedAtSu
 // the error says so in words, and names the member field, not a field of the default.
 TEST_F(ProtectedQueries, AnotherMembersUnusableDefaultIsNamedAsTheirs) {
   ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
-                    CR_TRY(tx.exec("UPDATE members SET abilities = '[\"CAN_RECEIVE_RESULTS\"]' "
-                                   "WHERE account_id = ?",
-                                   {std::string(kB)}));
+                    CR_TRY(
+                        tx.exec("UPDATE members SET abilities = '[\"CAN_RECEIVE_RESULTS\"]' "
+                                "WHERE account_id = ?",
+                                {std::string(kB)}));
                     return true;
-                  }).ok());
+                  })
+                  .ok());
   auto to_b = t.s().protected_queries.start(
       kA, request(kOverlapBySegment, {{"outputConfiguration", {{"member", {{"accountId", kB}}}}}}));
   ASSERT_FALSE(to_b.ok());
   EXPECT_NE(to_b.error().message.find("has no result destination"), std::string::npos);
   EXPECT_EQ(to_b.error().field, "resultConfiguration.outputConfiguration.member.accountId");
   ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
-                    CR_TRY(tx.exec("UPDATE memberships SET result_bucket = 'results' "
-                                   "WHERE membership_id = ?",
-                                   {membership_b}));
+                    CR_TRY(
+                        tx.exec("UPDATE memberships SET result_bucket = 'results' "
+                                "WHERE membership_id = ?",
+                                {membership_b}));
                     return true;
-                  }).ok());
+                  })
+                  .ok());
   auto forged = t.s().protected_queries.start(
       kA, request(kOverlapBySegment, {{"outputConfiguration", {{"member", {{"accountId", kB}}}}}}));
   ASSERT_FALSE(forged.ok());
   EXPECT_EQ(forged.error().kind, ErrorKind::AccessDenied);
   EXPECT_EQ(forged.error().field, "");
-  EXPECT_NE(forged.error().message.find(std::string("the default result destination of member ") + kB),
-            std::string::npos)
+  EXPECT_NE(
+      forged.error().message.find(std::string("the default result destination of member ") + kB),
+      std::string::npos)
       << forged.error().message;
   EXPECT_EQ(forged.error().message.find("'results'"), std::string::npos)
       << "the caller does not learn where another member's results go: " << forged.error().message;
@@ -272,7 +280,8 @@ TEST_F(ProtectedQueries, AQueryOverItsTimeLimitEndsTimedOut) {
 
 TEST_F(ProtectedQueries, ThePoolCountsWhatWasSubmittedAndHowEachQueryEnded) {
   run(kOverlapBySegment);
-  ASSERT_FALSE(t.s().protected_queries.start(kA, request("SELECT hashed_email FROM customers")).ok());
+  ASSERT_FALSE(
+      t.s().protected_queries.start(kA, request("SELECT hashed_email FROM customers")).ok());
   ASSERT_TRUE(t.s().buckets.create(kA, "gone-bucket").ok());
   fs::remove_all(t.dir + "/buckets/gone-bucket");
   run(kOverlapBySegment, s3_config("gone-bucket", "CSV"));
@@ -331,7 +340,8 @@ TEST_F(ProtectedQueries, WhatIsRecordedBesideAQueryIsRecordedWithItOrNotAtAll) {
 
   std::string recorded_id;
   auto accepted_request = request(kOverlapBySegment);
-  accepted_request.record_with = [&](catalog::Tx& tx, const catalog::ProtectedQueryRecord& q) -> Status {
+  accepted_request.record_with = [&](catalog::Tx& tx,
+                                     const catalog::ProtectedQueryRecord& q) -> Status {
     // The query is already in the transaction that this runs in.
     CR_ASSIGN(auto seen, catalog::protected_queries_repo::find(tx, q.id));
     recorded_id = seen ? seen->id : "";
@@ -347,7 +357,9 @@ TEST_F(ProtectedQueries, WhatIsRecordedBesideAQueryIsRecordedWithItOrNotAtAll) {
 // FAILED, so the next start removes the file.
 TEST_F(ProtectedQueries, AStartRemovesTheResultFilesAStoppedServerLeft) {
   fs::create_directories(t.dir + "/staging/results");
-  { std::ofstream(t.dir + "/staging/results/00000000-0000-4000-8000-000000000001.csv") << "a\n1\n"; }
+  {
+    std::ofstream(t.dir + "/staging/results/00000000-0000-4000-8000-000000000001.csv") << "a\n1\n";
+  }
   ASSERT_TRUE(t.s().protected_queries.fail_interrupted_queries().ok());
   EXPECT_FALSE(fs::exists(t.dir + "/staging/results/00000000-0000-4000-8000-000000000001.csv"));
 }
@@ -369,7 +381,8 @@ TEST_F(ProtectedQueries, QueriesAStoppedServerLeftUnfinishedEndFailed) {
   ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
                     CR_TRY(catalog::protected_queries_repo::insert(tx, q));
                     return true;
-                  }).ok());
+                  })
+                  .ok());
   ASSERT_TRUE(t.s().protected_queries.fail_interrupted_queries().ok());
   auto v = t.s().protected_queries.get(kA, membership_a, q.id);
   ASSERT_TRUE(v.ok());

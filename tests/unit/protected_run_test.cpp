@@ -1,6 +1,8 @@
 // The engine's sandbox for protected queries, called directly as if the checker were bypassed:
 // it must still refuse every file but the query's datasets and result, and hide the columns a
 // table's view does not expose.
+#include "engine/protected_run.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,7 +10,6 @@
 #include <sstream>
 
 #include "common/crypto.h"
-#include "engine/protected_run.h"
 
 namespace cleanroom {
 namespace {
@@ -24,15 +25,16 @@ struct ProtectedRun : ::testing::Test {
     auto e = engine::Engine::open({}).value();
     ASSERT_TRUE(e->connection()
                     .run("COPY (SELECT * FROM (VALUES ('a@x', 'gold', 1), ('b@x', 'gold', 2), "
-                         "('c@x', 'silver', 3)) t(email, segment, n)) TO '" + parquet +
-                         "' (FORMAT parquet)")
+                         "('c@x', 'silver', 3)) t(email, segment, n)) TO '" +
+                         parquet + "' (FORMAT parquet)")
                     .ok());
   }
   void TearDown() override { fs::remove_all(dir); }
 
   Result<engine::RunOutcome> run(const std::string& sql, const std::string& naming = "") {
-    engine::ProtectedRun r{sql, naming, {{"people", {"segment", "n"}, parquet}}, output,
-                           engine::ResultFormat::Csv, 1, "512MB"};
+    engine::ProtectedRun r{
+        sql, naming, {{"people", {"segment", "n"}, parquet}}, output, engine::ResultFormat::Csv,
+        1,   "512MB"};
     engine::RunControl control;
     return engine::run_protected(r, control);
   }
@@ -47,9 +49,10 @@ struct ProtectedRun : ::testing::Test {
 // The checker wraps expressions in TRY, which DuckDB would show in unaliased column names; the
 // naming query (the same SQL without TRY) names the columns as the analyst wrote them.
 TEST_F(ProtectedRun, WritesTheAnswerUnderTheNamingQuerysColumnNames) {
-  auto r = run("SELECT segment, TRY(sum(n) * 2) FROM people GROUP BY segment "
-               "HAVING count(*) >= 2 ORDER BY segment",
-               "SELECT segment, sum(n) * 2 FROM people GROUP BY segment ORDER BY segment");
+  auto r =
+      run("SELECT segment, TRY(sum(n) * 2) FROM people GROUP BY segment "
+          "HAVING count(*) >= 2 ORDER BY segment",
+          "SELECT segment, sum(n) * 2 FROM people GROUP BY segment ORDER BY segment");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->rows_written, 1);
   EXPECT_EQ(result(), "segment,(sum(n) * 2)\ngold,6\n");
@@ -72,14 +75,20 @@ TEST_F(ProtectedRun, TheViewExposesOnlyAllowedColumns) {
 }
 
 TEST_F(ProtectedRun, TheConfigurationCannotBeUnlocked) {
-  auto r = run("SELECT current_setting('enable_external_access')::VARCHAR AS v FROM people LIMIT 1");
+  auto r =
+      run("SELECT current_setting('enable_external_access')::VARCHAR AS v FROM people LIMIT 1");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(result(), "v\nfalse\n");
 }
 
 TEST_F(ProtectedRun, AStopBeforeTheRunEndsItWithoutAResult) {
-  engine::ProtectedRun r{"SELECT segment FROM people", "", {{"people", {"segment"}, parquet}},
-                         output, engine::ResultFormat::Csv, 1, "512MB"};
+  engine::ProtectedRun r{"SELECT segment FROM people",
+                         "",
+                         {{"people", {"segment"}, parquet}},
+                         output,
+                         engine::ResultFormat::Csv,
+                         1,
+                         "512MB"};
   engine::RunControl control;
   control.stop(engine::RunControl::Stop::Cancelled);
   EXPECT_FALSE(engine::run_protected(r, control).ok());

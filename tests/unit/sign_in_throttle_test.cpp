@@ -23,7 +23,8 @@ TEST(SignInThrottle, FreeFailuresThenAWaitThatDoublesUpToTheCap) {
 
 TEST(SignInThrottle, EmailsAreCountedWithoutCaseAndApart) {
   SignInThrottle t;
-  for (int i = 0; i < SignInThrottle::kFreeFailures; ++i) t.failed(i % 2 ? "A@Example.com" : "a@example.com", 10);
+  for (int i = 0; i < SignInThrottle::kFreeFailures; ++i)
+    t.failed(i % 2 ? "A@Example.com" : "a@example.com", 10);
   EXPECT_GT(t.wait_seconds("a@EXAMPLE.com", 10), 0);
   EXPECT_EQ(t.wait_seconds("b@example.com", 10), 0);
 }

@@ -40,7 +40,8 @@ struct TestCore {
 
 // Membership requests as the Clean Rooms face builds them from its wire input: the default
 // destination in the MembershipProtectedQueryResultConfiguration shape, or null for none.
-inline core::CreateMembershipRequest join_request(std::string collaboration_id, std::string query_log,
+inline core::CreateMembershipRequest join_request(std::string collaboration_id,
+                                                  std::string query_log,
                                                   const nlohmann::json& default_config = nullptr) {
   core::CreateMembershipRequest r;
   r.collaboration_id = std::move(collaboration_id);

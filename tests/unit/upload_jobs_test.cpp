@@ -38,7 +38,8 @@ struct Gate {
 UploadJob wait_ended(UploadJobs& jobs, const std::string& account, const std::string& id) {
   for (int i = 0; i < 5000; ++i) {
     auto j = jobs.get(account, id);
-    if (j.ok() && j->status != UploadStatus::Pending && j->status != UploadStatus::Running) return *j;
+    if (j.ok() && j->status != UploadStatus::Pending && j->status != UploadStatus::Running)
+      return *j;
     std::this_thread::sleep_for(1ms);
   }
   ADD_FAILURE() << "job " << id << " did not end";

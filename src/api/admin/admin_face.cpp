@@ -9,9 +9,11 @@ using nlohmann::json;
 
 Status require_operator(core::Services& s, const Request& req) {
   std::string auth = req.header("Authorization");
-  if (auth.rfind("Bearer ", 0) != 0) return Error::unauthenticated("send Authorization: Bearer <operator token>");
+  if (auth.rfind("Bearer ", 0) != 0)
+    return Error::unauthenticated("send Authorization: Bearer <operator token>");
   CR_ASSIGN(auto user, s.accounts.authenticate_bearer(auth.substr(7)));
-  if (!user.is_operator) return Error::access_denied("only the operator may call the admin API and read /metrics");
+  if (!user.is_operator)
+    return Error::access_denied("only the operator may call the admin API and read /metrics");
   return {};
 }
 
@@ -42,7 +44,8 @@ AdminFace::AdminFace(core::Services& services) : s_(services) {
                 return core::amc_account_json(amc);
               }));
   router_.add("POST", "/admin/users", guarded([this](const json& body) -> Result<json> {
-                CR_TRY(check_known_fields(body, {"email", "amcAccount", "role", "awsAccount", "awsRole", "password"}));
+                CR_TRY(check_known_fields(
+                    body, {"email", "amcAccount", "role", "awsAccount", "awsRole", "password"}));
                 core::CreateUserRequest u;
                 CR_ASSIGN(u.email, required_string(body, "email"));
                 CR_ASSIGN(auto amc, optional_string(body, "amcAccount"));
@@ -65,7 +68,8 @@ Response AdminFace::handle(Request& req) {
   auto handler = router_.match(req, &path_known);
   if (!handler) {
     Error e = path_known ? Error::validation(req.method + " is not supported on " + req.path)
-                         : Error(ErrorKind::NotFound, "admin resource " + req.path + " not found").about(Resource::Route, req.path);
+                         : Error(ErrorKind::NotFound, "admin resource " + req.path + " not found")
+                               .about(Resource::Route, req.path);
     return amc::error_response(e, req.request_id);
   }
   return (*handler)(req);

@@ -18,28 +18,38 @@ constexpr const char* kAdvertiserId = "Amazon-Advertising-API-AdvertiserId";
 
 int status_of_kind(ErrorKind k) {
   switch (k) {
-    case ErrorKind::Validation: return 400;
-    case ErrorKind::Unauthenticated: return 401;
-    case ErrorKind::AccessDenied: return 403;
-    case ErrorKind::NotFound: return 404;
+    case ErrorKind::Validation:
+      return 400;
+    case ErrorKind::Unauthenticated:
+      return 401;
+    case ErrorKind::AccessDenied:
+      return 403;
+    case ErrorKind::NotFound:
+      return 404;
     case ErrorKind::Conflict:
-    case ErrorKind::Cancelled: return 409;
+    case ErrorKind::Cancelled:
+      return 409;
     case ErrorKind::QuotaExceeded:
-    case ErrorKind::Throttled: return 429;
-    case ErrorKind::NotImplemented: return 501;
-    case ErrorKind::Internal: return 500;
+    case ErrorKind::Throttled:
+      return 429;
+    case ErrorKind::NotImplemented:
+      return 501;
+    case ErrorKind::Internal:
+      return 500;
   }
   return 500;
 }
 
 Result<std::string> bearer_token(const Request& req) {
   if (!req.has_header("Authorization")) {
-    return Error::unauthenticated("the Authorization header is missing; send Authorization: Bearer <token>")
+    return Error::unauthenticated(
+               "the Authorization header is missing; send Authorization: Bearer <token>")
         .at("Authorization");
   }
   std::string auth = req.header("Authorization");
   if (auth.rfind("Bearer ", 0) != 0 || auth.size() <= 7) {
-    return Error::unauthenticated("the Authorization header must be 'Bearer <token>'").at("Authorization");
+    return Error::unauthenticated("the Authorization header must be 'Bearer <token>'")
+        .at("Authorization");
   }
   return auth.substr(7);
 }
@@ -53,7 +63,8 @@ Result<std::string> required_header(const Request& req, const char* name) {
 }  // namespace
 
 Response error_response(const Error& e, const std::string& request_id) {
-  return Response::json(status_of_kind(e.kind), {{"message", shown_message(e)}, {"requestId", request_id}});
+  return Response::json(status_of_kind(e.kind),
+                        {{"message", shown_message(e)}, {"requestId", request_id}});
 }
 
 Handler guarded(std::function<Result<Response>(Request&)> fn) {
@@ -128,17 +139,18 @@ void AmcFace::add_user_routes() {
                 return Response::json(200, {{"amcAccounts", out}});
               }));
   router_.add("GET", "/amc/invitations", guarded([this](Request& req) -> Result<Response> {
-      CR_ASSIGN(auto u, user(req));
-      CR_ASSIGN(auto list, s_.invitations.pending_for(u));
-      json out = json::array();
-      for (const auto& i : list) out.push_back(invitation_json(i));
-      return Response::json(200, {{"invitations", out}});
-  }));
-  router_.add("POST", "/amc/invitations/{invitationId}/accept", guarded([this](Request& req) -> Result<Response> {
-      CR_ASSIGN(auto u, user(req));
-      CR_ASSIGN(auto inv, s_.invitations.accept(u, req.params.at("invitationId")));
-      return Response::json(200, {{"invitation", invitation_json(inv)}});
-  }));
+                CR_ASSIGN(auto u, user(req));
+                CR_ASSIGN(auto list, s_.invitations.pending_for(u));
+                json out = json::array();
+                for (const auto& i : list) out.push_back(invitation_json(i));
+                return Response::json(200, {{"invitations", out}});
+              }));
+  router_.add("POST", "/amc/invitations/{invitationId}/accept",
+              guarded([this](Request& req) -> Result<Response> {
+                CR_ASSIGN(auto u, user(req));
+                CR_ASSIGN(auto inv, s_.invitations.accept(u, req.params.at("invitationId")));
+                return Response::json(200, {{"invitation", invitation_json(inv)}});
+              }));
 }
 
 }  // namespace cleanroom::api::amc

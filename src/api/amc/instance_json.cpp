@@ -17,7 +17,8 @@ Result<bool> parse_acr_backed(const json& body) {
   return Error::validation("field 'acrBacked' must be true or \"true\"", "acrBacked");
 }
 
-Result<std::vector<catalog::InstanceAdvertiser>> parse_advertisers(const json& body, const std::string& name) {
+Result<std::vector<catalog::InstanceAdvertiser>> parse_advertisers(const json& body,
+                                                                   const std::string& name) {
   CR_ASSIGN(json list, optional_object_array(body, name));
   std::vector<catalog::InstanceAdvertiser> out;
   for (size_t i = 0; i < list.size(); ++i) {
@@ -34,8 +35,8 @@ Result<std::vector<catalog::InstanceAdvertiser>> parse_advertisers(const json& b
 }  // namespace
 
 Result<core::CreateInstanceRequest> parse_create_instance(const json& body) {
-  CR_TRY(check_known_fields(body, {"instanceName", "awsAccountId", "acrBacked", "s3BucketName", "advertiserName",
-                                   "idempotencyToken", "acrCustomerPartners"}));
+  CR_TRY(check_known_fields(body, {"instanceName", "awsAccountId", "acrBacked", "s3BucketName",
+                                   "advertiserName", "idempotencyToken", "acrCustomerPartners"}));
   core::CreateInstanceRequest req;
   CR_ASSIGN(req.instance_name, required_string(body, "instanceName"));
   CR_ASSIGN(req.aws_account_id, required_string(body, "awsAccountId"));

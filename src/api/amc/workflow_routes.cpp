@@ -339,20 +339,19 @@ void add_workflow_routes(Router& router, core::Services& services, AmcCallerReso
                                                        id(req, "workflowExecutionId")));
                return Response::json(200, execution_json(v));
              }));
-  router.add("PUT", execution, guarded([=, &service](Request& req) -> Result<Response> {
-               CR_ASSIGN(auto c, caller(req));
-               CR_ASSIGN(json body, parse_json_object(req.body));
-               CR_TRY(check_known_fields(body, {"status"}));
-               CR_ASSIGN(auto status, required_string(body, "status"));
-               if (parse_wire<ExecutionStatus>(status) != ExecutionStatus::Cancelled)
-                 return Error::validation("status must be " +
-                                              wire_string(ExecutionStatus::Cancelled) +
-                                              ": an execution can only be cancelled",
-                                          "status");
-               CR_ASSIGN(auto v,
-                         service.cancel(c, id(req, "instanceId"), id(req, "workflowExecutionId")));
-               return Response::json(200, execution_json(v));
-             }));
+  router.add(
+      "PUT", execution, guarded([=, &service](Request& req) -> Result<Response> {
+        CR_ASSIGN(auto c, caller(req));
+        CR_ASSIGN(json body, parse_json_object(req.body));
+        CR_TRY(check_known_fields(body, {"status"}));
+        CR_ASSIGN(auto status, required_string(body, "status"));
+        if (parse_wire<ExecutionStatus>(status) != ExecutionStatus::Cancelled)
+          return Error::validation("status must be " + wire_string(ExecutionStatus::Cancelled) +
+                                       ": an execution can only be cancelled",
+                                   "status");
+        CR_ASSIGN(auto v, service.cancel(c, id(req, "instanceId"), id(req, "workflowExecutionId")));
+        return Response::json(200, execution_json(v));
+      }));
   add_schedule_routes(router, service, caller);
   router.add("GET", execution + "/downloadUrls",
              guarded([=, &service](Request& req) -> Result<Response> {

@@ -31,7 +31,9 @@ std::vector<std::string> CleanRoomsFace::served_operations() const {
   return out;
 }
 
-Result<std::string> CleanRoomsFace::authenticate(const Request& req) { return sigv4_caller(s_, req); }
+Result<std::string> CleanRoomsFace::authenticate(const Request& req) {
+  return sigv4_caller(s_, req);
+}
 
 Response CleanRoomsFace::handle(Request& req) {
   // Authenticate before revealing anything, even which paths exist.

@@ -12,7 +12,8 @@
 namespace cleanroom::api::cleanrooms {
 
 // One served operation: the caller's account and the validated input, to the output shape.
-using Operation = std::function<Result<nlohmann::json>(const std::string& account, const nlohmann::json& input)>;
+using Operation =
+    std::function<Result<nlohmann::json>(const std::string& account, const nlohmann::json& input)>;
 using OperationTable = std::map<std::string, Operation>;
 
 class CleanRoomsFace {

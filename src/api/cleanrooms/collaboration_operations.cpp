@@ -63,8 +63,9 @@ void add_collaboration_operations(OperationTable& t, core::Services& s) {
     return out;
   };
   t["UpdateCollaboration"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto v, s.collaborations.update(account, in["collaborationIdentifier"], optional(in, "name"),
-                                              optional(in, "description"), optional(in, "analyticsEngine")));
+    CR_ASSIGN(auto v, s.collaborations.update(account, in["collaborationIdentifier"],
+                                              optional(in, "name"), optional(in, "description"),
+                                              optional(in, "analyticsEngine")));
     return json{{"collaboration", collaboration_json(v)}};
   };
   t["DeleteCollaboration"] = [&s](const std::string& account, const json& in) -> Result<json> {
@@ -72,7 +73,8 @@ void add_collaboration_operations(OperationTable& t, core::Services& s) {
     return json::object();
   };
   t["ListMembers"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto page, s.collaborations.members(account, in["collaborationIdentifier"], page_of(in)));
+    CR_ASSIGN(auto page,
+              s.collaborations.members(account, in["collaborationIdentifier"], page_of(in)));
     json out = {{"memberSummaries", json::array()}};
     for (const auto& v : page.first) out["memberSummaries"].push_back(member_summary_json(v));
     if (!page.second.empty()) out["nextToken"] = page.second;

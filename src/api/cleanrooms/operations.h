@@ -6,7 +6,8 @@ namespace cleanroom::api::cleanrooms {
 
 void add_collaboration_operations(OperationTable& table, core::Services& s);
 void add_membership_operations(OperationTable& table, core::Services& s);
-void add_configured_table_operations(OperationTable& table, core::Services& s);  // with analysis rules
+void add_configured_table_operations(OperationTable& table,
+                                     core::Services& s);  // with analysis rules
 void add_association_operations(OperationTable& table, core::Services& s);
 void add_schema_operations(OperationTable& table, core::Services& s);
 void add_protected_query_operations(OperationTable& table, core::Services& s);

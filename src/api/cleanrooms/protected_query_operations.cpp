@@ -12,11 +12,10 @@ namespace {
 double seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
 json receiver_configurations(const catalog::ProtectedQueryRecord& q) {
-  return json::array(
-      {{{"analysisType", "DIRECT_ANALYSIS"},
-        {"configurationDetails",
-         {{"directAnalysisConfigurationDetails",
-           {{"receiverAccountIds", json::array({q.receiver_account_id})}}}}}}});
+  return json::array({{{"analysisType", "DIRECT_ANALYSIS"},
+                       {"configurationDetails",
+                        {{"directAnalysisConfigurationDetails",
+                          {{"receiverAccountIds", json::array({q.receiver_account_id})}}}}}}});
 }
 
 json summary_json(const core::ProtectedQueryView& v) {

@@ -12,13 +12,16 @@ std::string collaboration_arn(const catalog::CollaborationRecord& c) {
 std::string membership_arn(const std::string& account_id, const std::string& membership_id) {
   return cleanrooms_arn(account_id, "membership/" + membership_id);
 }
-std::string configured_table_arn(const std::string& account_id, const std::string& configured_table_id) {
+std::string configured_table_arn(const std::string& account_id,
+                                 const std::string& configured_table_id) {
   return cleanrooms_arn(account_id, "configuredtable/" + configured_table_id);
 }
 
 namespace {
 
-std::string membership_arn(const catalog::MembershipRecord& m) { return cleanrooms::membership_arn(m.account_id, m.id); }
+std::string membership_arn(const catalog::MembershipRecord& m) {
+  return cleanrooms::membership_arn(m.account_id, m.id);
+}
 
 }  // namespace
 
@@ -54,7 +57,8 @@ json collaboration_json(const core::CollaborationView& v) {
   const auto& c = v.collaboration;
   out["description"] = c.description;
   out["queryLogStatus"] = c.query_log_status;
-  if (!c.data_encryption_metadata.is_null()) out["dataEncryptionMetadata"] = c.data_encryption_metadata;
+  if (!c.data_encryption_metadata.is_null())
+    out["dataEncryptionMetadata"] = c.data_encryption_metadata;
   return out;
 }
 
@@ -96,7 +100,8 @@ json membership_json(const core::MembershipView& v) {
   json out = membership_summary_json(v);
   out["queryLogStatus"] = v.membership.query_log_status;
   if (v.membership.default_destination)
-    out["defaultResultConfiguration"] = membership_destination_json(*v.membership.default_destination);
+    out["defaultResultConfiguration"] =
+        membership_destination_json(*v.membership.default_destination);
   return out;
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 // Output shapes of the service model (Collaboration, MemberSummary, Membership, ...).
 #include <nlohmann/json.hpp>
-
 #include <optional>
 
 #include "catalog/configured_tables_repo.h"
@@ -12,7 +11,8 @@ namespace cleanroom::api::cleanrooms {
 
 std::string collaboration_arn(const catalog::CollaborationRecord& c);
 std::string membership_arn(const std::string& account_id, const std::string& membership_id);
-std::string configured_table_arn(const std::string& account_id, const std::string& configured_table_id);
+std::string configured_table_arn(const std::string& account_id,
+                                 const std::string& configured_table_id);
 
 // (Membership)PaymentConfiguration: only query compute is paid for here. Null in: not given.
 nlohmann::json payment_json(bool pays_for_queries);

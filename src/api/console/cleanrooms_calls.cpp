@@ -55,7 +55,8 @@ void add_console_collaboration_reads(cleanrooms::OperationTable& t, core::Servic
     CR_ASSIGN(auto page, s.collaborations.list(account, status, cleanrooms::page_of(in)));
     json out = {{"collaborationList", json::array()}};
     for (const auto& v : page.first)
-      out["collaborationList"].push_back(with_instance(cleanrooms::collaboration_summary_json(v), v));
+      out["collaborationList"].push_back(
+          with_instance(cleanrooms::collaboration_summary_json(v), v));
     if (!page.second.empty()) out["nextToken"] = page.second;
     return out;
   };
