@@ -19,17 +19,20 @@ class HttpTransportTest(ServerTestCase):
         self.addCleanup(s.close)
         return s
 
-    def exchange(self, raw):
-        """Sends raw bytes and reads until the server closes: (status, headers text, JSON body)."""
-        s = self.connect()
-        s.sendall(raw)
+    @staticmethod
+    def until_closed(s):
         data = b""
         while True:
             chunk = s.recv(65536)
             if not chunk:
-                break
+                return data
             data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
+
+    def exchange(self, raw):
+        """Sends raw bytes and reads until the server closes: (status, headers text, JSON body)."""
+        s = self.connect()
+        s.sendall(raw)
+        head, _, body = self.until_closed(s).partition(b"\r\n\r\n")
         return int(head.split(b" ")[1]), head.decode("latin-1"), json.loads(body)
 
     def test_connections_that_send_nothing_or_trickle_do_not_hold_requests_back(self):
@@ -83,12 +86,7 @@ class HttpTransportTest(ServerTestCase):
         s.sendall(b"PUT /datasets/a/b HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nid\n")
         s.settimeout(30)
         started = time.monotonic()
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        data = self.until_closed(s)
         # 10 s plus a second per 256 KiB the body declares; then the connection is closed.
         self.assertEqual(data, b"")
         self.assertGreater(time.monotonic() - started, 9)
