@@ -346,10 +346,11 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     // Counted inside the write that records the query, so concurrent starts cannot both take
     // the last place.
     CR_ASSIGN(int64_t waiting, repo::count_in_status(tx, QueryStatus::Submitted));
+    // The message names the configured bound, not the count: how many other parties' queries
+    // wait is not the caller's to learn.
     if (waiting >= limits_.queued)
-      return Error::throttled(
-          std::to_string(waiting) +
-          " protected queries are waiting to run; start this one when fewer are");
+      return Error::throttled("the server's queue of " + std::to_string(limits_.queued) +
+                              " protected queries waiting to run is full; start this one later");
     // The budgets are spent with the record, or neither is written (privacy_budgets.h).
     CR_TRY(budgets_.spend_for_query(tx, q.collaboration_id, plan.checked.dp_epsilon,
                                     plan.associations));

@@ -34,8 +34,9 @@ Result<UploadJob> UploadJobs::submit(const std::string& account, const std::stri
     return Error::throttled("this account already has " + std::to_string(own) +
                             " uploads waiting or running; upload again when one has ended");
   if (static_cast<int>(queue_.size()) >= limits_.queue)
-    return Error::throttled("the server has " + std::to_string(queue_.size()) +
-                            " uploads waiting; upload again shortly");
+    // The bound, not the count: how many other parties' uploads wait is not the caller's to learn.
+    return Error::throttled("the server's queue of " + std::to_string(limits_.queue) +
+                            " uploads waiting is full; upload again shortly");
   auto e = std::make_shared<Entry>();
   e->job.id = crypto::uuid4();
   e->job.account = account;

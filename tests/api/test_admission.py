@@ -88,7 +88,7 @@ class AdmissionTest(harness.ServerTestCase):
         self.set_statuses({q: "SUBMITTED" for q in queries})
         status, out, _ = self.submit()
         self.assertEqual(status, 429, out)
-        self.assertIn("3 protected queries are waiting to run", out["message"])
+        self.assertIn("the server's queue of 3 protected queries waiting to run is full", out["message"])
         self.assertEqual(self.executions_of_instance(), before)
 
         # Once they have ended there is room again.

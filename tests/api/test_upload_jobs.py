@@ -122,7 +122,7 @@ class UploadJobsTest(unittest.TestCase):
             # ... and the queue holds one: a third account is refused.
             status, body, headers = self.put(self.c, "crm/third", b"id,email\n1,c@example.com\n")
             self.assertEqual((status, headers["x-amzn-ErrorType"]), (429, "ThrottlingException"), body)
-            self.assertIn("the server has 1 uploads waiting", body["message"])
+            self.assertIn("the server's queue of 1 uploads waiting is full", body["message"])
         finally:
             for creds, table, upload_id in jobs:
                 self.job(creds, table, upload_id, "DELETE")

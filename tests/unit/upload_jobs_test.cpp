@@ -94,7 +94,7 @@ TEST(UploadJobs, BoundsPerAccountAndInAll) {
   expect_error(jobs.submit("a", "db", "t3", waiting.work()), ErrorKind::Throttled,
                "this account already has 2 uploads waiting or running");
   expect_error(jobs.submit("b", "db", "t", waiting.work()), ErrorKind::Throttled,
-               "the server has 1 uploads waiting");
+               "the server's queue of 1 uploads waiting is full");
   EXPECT_EQ(jobs.counts().running, 1);
   EXPECT_EQ(jobs.counts().pending, 1);
   running.open = waiting.open = true;
