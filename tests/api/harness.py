@@ -213,6 +213,19 @@ class Server:
                 signer.add_auth(req)
         return dict(req.headers.items())
 
+    def ended_dataset_upload(self, creds, upload_path, upload_id, timeout=60):
+        """Uploads run as jobs: polls the job `upload_id` of the dataset at `upload_path`
+        (/datasets/DB/TABLE) until it has ended or `timeout` passes, and answers it as GET
+        answered it last."""
+        deadline = time.time() + timeout
+        while True:
+            status, job, _ = self.signed_http(creds, "GET", f"{upload_path}/uploads/{upload_id}")
+            if status != 200:
+                raise AssertionError(f"GET upload {upload_id}: {status} {job}")
+            if job["status"] not in ("PENDING", "RUNNING") or time.time() > deadline:
+                return job
+            time.sleep(0.05)
+
     def signed_http(self, creds, method, path, body=None, raw_body=None, send_body=None,
                     region="us-east-1", at=None, headers=None):
         """A SigV4-signed request; `send_body` replaces the body after signing (tampering).

@@ -46,17 +46,13 @@ def signed(server, creds, method, path, body=b"", query=None):
         return e.code, json.loads(e.read() or b"null"), e.headers
 
 
-def upload(server, creds, path, body, query=None, timeout=60):
+def upload(server, creds, path, body, query=None):
     """PUTs a file, which queues an upload job (202), and waits for the job to end: returns the
-    PUT's status when it refused, else the last GET's, and the job (or the error)."""
+    PUT's status and error when it refused, else 200 and the ended job."""
     status, job, _ = signed(server, creds, "PUT", path, body, query)
     if status != 202:
         return status, job
-    deadline = time.time() + timeout
-    while job["status"] in ("PENDING", "RUNNING") and time.time() < deadline:
-        time.sleep(0.05)
-        status, job, _ = signed(server, creds, "GET", f"{path}/uploads/{job['uploadId']}")
-    return status, job
+    return 200, server.ended_dataset_upload(creds, path, job["uploadId"])
 
 
 def uploaded(test, server, creds, path, body, query=None):

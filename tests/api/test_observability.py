@@ -5,7 +5,6 @@ import json
 import os
 import re
 import shutil
-import time
 import unittest
 import urllib.parse
 
@@ -164,10 +163,7 @@ class LogsTest(unittest.TestCase):
                                                   headers={"Content-Type": "text/csv"})
         failed = headers["x-amzn-RequestId"]
         self.assertEqual(status, 202, job)
-        deadline = time.time() + 30
-        while job["status"] in ("PENDING", "RUNNING") and time.time() < deadline:
-            time.sleep(0.05)
-            _, job, _ = server.signed_http(keys, "GET", f"/datasets/db/t/uploads/{job['uploadId']}")
+        job = server.ended_dataset_upload(keys, "/datasets/db/t", job["uploadId"])
         self.assertEqual(job["status"], "FAILED", job)
         self.assertEqual(job["message"], "internal error; the server's log has its detail under "
                                          "upload id " + job["uploadId"])
