@@ -11,6 +11,7 @@
 #include "catalog/configured_tables_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/body_upload.h"
 
 namespace cleanroom::core {
 namespace fs = std::filesystem;
@@ -302,18 +303,18 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
     if (!saved.ok())
       spdlog::error("upload {}: cannot record its status: {}", r.upload_id, saved.error().message);
   };
-  auto work = [ctx, record, req, source,
-               account = d.account_id](const data::ProgressCallback& progress) {
+  UploadWork ingest =
+      source.bucket.empty()
+          ? body_upload_work(ctx_, d.account_id, req, source.body)
+          : [ctx, req, source, account = d.account_id](const data::ProgressCallback& progress) {
+              UploadRequest r = req;
+              r.progress = progress;
+              return DatasetService(*ctx).register_from_bucket(account, source.bucket, source.key,
+                                                               r, "dataSource.sourceS3Bucket");
+            };
+  auto work = [record, ingest](const data::ProgressCallback& progress) {
     record(UploadStatus::Running, nullptr);
-    UploadRequest r = req;
-    r.progress = progress;
-    DatasetService datasets(*ctx);
-    if (source.bucket.empty()) {
-      r.source_path = source.body->path();
-      return datasets.upload(account, r);
-    }
-    return datasets.register_from_bucket(account, source.bucket, source.key, r,
-                                         "dataSource.sourceS3Bucket");
+    return ingest(progress);
   };
   // Every failure of an upload that passed the checks above is the data's or the server's stop:
   // either way the upload exists, FAILED with the reason, and wrote nothing.

@@ -3,6 +3,7 @@
 #include "api/cleanrooms/cleanrooms_face.h"
 #include "api/json_body.h"
 #include "api/sigv4_caller.h"
+#include "core/body_upload.h"
 #include "data/memory_file.h"
 
 namespace cleanroom::api::data {
@@ -105,14 +106,8 @@ Response DataFace::upload(const std::string& caller, Request& req, const std::st
   if (!file.ok()) return error_response(file.error());
   std::string().swap(req.body);  // one copy of a large body is enough
   auto body = std::make_shared<const cleanroom::data::MemoryFile>(std::move(*file));
-  core::Context* ctx = &s_.ctx;
-  auto work = [ctx, upload, body, caller](const cleanroom::data::ProgressCallback& progress) {
-    core::UploadRequest r = upload;
-    r.source_path = body->path();
-    r.progress = progress;
-    return core::DatasetService(*ctx).upload(caller, r);
-  };
-  auto job = s_.upload_jobs.submit(caller, database, table, work);
+  auto job = s_.upload_jobs.submit(caller, database, table,
+                                   core::body_upload_work(s_.ctx, caller, upload, body));
   if (!job.ok()) return error_response(job.error());
   return Response::json(202, upload_job_json(*job));
 }
