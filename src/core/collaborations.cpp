@@ -42,6 +42,47 @@ Result<CollaborationView> view_of(Tx& tx, const CollaborationRecord& c, const Me
   return CollaborationView{c, m.status, ms, instance ? instance->instance_id : ""};
 }
 
+// Who pays for query compute, the creator first and then req.members in order. Named payers
+// (isResponsible TRUE) must be at most one. With none named the creator pays if it can query,
+// else the first member that can, passing over those set to FALSE; FALSE for every member that
+// can query is refused, as AWS does ("An error is returned if the collaboration creator sets a
+// FALSE value for the member who can query").
+Result<std::vector<bool>> query_compute_payers(const CreateCollaborationRequest& req) {
+  std::vector<std::optional<bool>> named{req.creator_pays_for_queries};
+  std::vector<bool> can_query{contains(req.creator_abilities, MemberAbility::CanQuery)};
+  for (const auto& m : req.members) {
+    named.push_back(m.pays_for_queries);
+    can_query.push_back(contains(m.abilities, MemberAbility::CanQuery));
+  }
+  std::vector<bool> pays(named.size(), false);
+  const auto payers = std::count(named.begin(), named.end(), std::optional<bool>(true));
+  if (payers > 1)
+    return Error::validation("exactly one member pays for query compute; " +
+                                 std::to_string(payers) + " are configured to pay",
+                             "members.paymentConfiguration");
+  if (payers == 1) {
+    pays[std::find(named.begin(), named.end(), std::optional<bool>(true)) - named.begin()] = true;
+    return pays;
+  }
+  bool declined = false;  // a member that can query was set not to pay
+  for (size_t i = 0; i < named.size(); ++i) {
+    if (!can_query[i]) continue;
+    if (named[i] == false) {
+      declined = true;
+      continue;
+    }
+    pays[i] = true;
+    return pays;
+  }
+  if (declined)
+    return Error::validation(
+        "no member pays for query compute: the members who can query pay by default, so "
+        "paymentConfiguration.queryCompute.isResponsible must not be false for all of them unless "
+        "another member pays",
+        "members.paymentConfiguration");
+  return pays;
+}
+
 }  // namespace
 
 bool pays_for_queries(const MemberRecord& m) {
@@ -66,29 +107,13 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
                                                  const CreateCollaborationRequest& req,
                                                  const std::vector<std::string>& active_accounts) {
   std::set<std::string> seen{creator_account_id};
-  int payers = 0, queriers = 0;
-  auto count = [&](const std::vector<MemberAbility>& abilities, std::optional<bool> payment) {
-    queriers += contains(abilities, MemberAbility::CanQuery);
-    MemberRecord probe;
-    probe.abilities = abilities;
-    probe.pays_for_queries = payment;
-    payers += pays_for_queries(probe);
-  };
-  count(req.creator_abilities, req.creator_pays_for_queries);
-  for (const auto& m : req.members) {
+  for (const auto& m : req.members)
     if (!seen.insert(m.account_id).second)
       return Error::validation("account " + m.account_id +
                                    " is listed more than once (the creator is a member "
                                    "already and must not be listed in members)",
                                "members");
-    count(m.abilities, m.pays_for_queries);
-  }
-  if (payers > 1)
-    return Error::validation("exactly one member pays for query compute; " +
-                                 std::to_string(payers) + " are configured to pay",
-                             "members.paymentConfiguration");
-  (void)queriers;
-
+  CR_ASSIGN(auto payers, query_compute_payers(req));
   int64_t now = now_epoch_seconds();
   CollaborationRecord c{crypto::uuid4(),
                         req.name,
@@ -114,10 +139,10 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
         tx, {crypto::uuid4(), c.id, account, MembershipStatus::Active, req.query_log_status,
              std::nullopt, pays_for_queries(m), now, now});
   };
-  CR_TRY(add(creator_account_id, req.creator_display_name, req.creator_abilities,
-             req.creator_pays_for_queries));
-  for (const auto& m : req.members)
-    CR_TRY(add(m.account_id, m.display_name, m.abilities, m.pays_for_queries));
+  CR_TRY(add(creator_account_id, req.creator_display_name, req.creator_abilities, payers[0]));
+  for (size_t i = 0; i < req.members.size(); ++i)
+    CR_TRY(add(req.members[i].account_id, req.members[i].display_name, req.members[i].abilities,
+               payers[i + 1]));
   return c;
 }
 

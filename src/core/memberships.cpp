@@ -52,7 +52,15 @@ Result<MembershipView> MembershipService::create(const std::string& caller,
     if (req.default_destination)
       CR_TRY(check_own_destination(tx, member, *req.default_destination, req.destination_names));
     int64_t now = now_epoch_seconds();
-    const bool pay = req.pays_for_queries.value_or(pays_for_queries(member));
+    // The member confirms what the creator set; it cannot take or refuse the bill itself.
+    const bool pay = pays_for_queries(member);
+    if (req.pays_for_queries && *req.pays_for_queries != pay)
+      return Error::validation(
+          std::string("paymentConfiguration.queryCompute.isResponsible must be ") +
+              (pay ? "true: the collaboration's creator made this member pay for query compute"
+                   : "false: the collaboration's creator made another member pay for query "
+                     "compute"),
+          "paymentConfiguration.queryCompute.isResponsible");
     MembershipRecord ms{crypto::uuid4(),
                         collab.id,
                         caller,
