@@ -515,6 +515,27 @@ CREATE INDEX amc_uploads_dataset ON amc_uploads (instance_id, data_set_id, creat
       R"sql(
 CREATE INDEX protected_queries_status ON protected_queries (status);
 )sql",
+      // 22: tags an account puts on its own Clean Rooms resources (core/tags.h), by resource id;
+      // a resource's tags go with it.
+      R"sql(
+CREATE TABLE resource_tags (
+  resource_id TEXT NOT NULL,
+  tag_key     TEXT NOT NULL,
+  tag_value   TEXT NOT NULL,
+  PRIMARY KEY (resource_id, tag_key)
+);
+CREATE TRIGGER collaboration_tags_go AFTER UPDATE OF deleted_at ON collaborations
+  WHEN NEW.deleted_at IS NOT NULL
+  BEGIN DELETE FROM resource_tags WHERE resource_id = NEW.collaboration_id; END;
+CREATE TRIGGER configured_table_tags_go AFTER DELETE ON configured_tables
+  BEGIN DELETE FROM resource_tags WHERE resource_id = OLD.configured_table_id; END;
+CREATE TRIGGER association_tags_go AFTER DELETE ON configured_table_associations
+  BEGIN DELETE FROM resource_tags WHERE resource_id = OLD.association_id; END;
+CREATE TRIGGER analysis_template_tags_go AFTER DELETE ON analysis_templates
+  BEGIN DELETE FROM resource_tags WHERE resource_id = OLD.analysis_template_id; END;
+CREATE TRIGGER privacy_budget_template_tags_go AFTER DELETE ON privacy_budget_templates
+  BEGIN DELETE FROM resource_tags WHERE resource_id = OLD.privacy_budget_template_id; END;
+)sql",
   };
   return steps;
 }

@@ -213,6 +213,7 @@ Result<AnalysisTemplateView> AnalysisTemplateService::create(
     t.created_at = now;
     t.updated_at = now;
     CR_TRY(repo::insert(tx, t));
+    CR_TRY(tag_new_resource(tx, t.id, req.tags));
     return AnalysisTemplateView{t, c};
   });
 }

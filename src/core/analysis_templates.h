@@ -13,6 +13,7 @@
 #include "catalog/collaborations_repo.h"
 #include "core/collaborations.h"
 #include "core/context.h"
+#include "core/tags.h"
 
 namespace cleanroom::core {
 
@@ -23,6 +24,7 @@ struct CreateAnalysisTemplateRequest {
   std::string format;  // only SQL is served
   std::string source_text;
   nlohmann::json parameters = nlohmann::json::array();  // AnalysisParameter list
+  Tags tags;
 };
 
 struct AnalysisTemplateView {

@@ -126,6 +126,7 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
                         now,
                         now};
   CR_TRY(repo::insert(tx, c));
+  CR_TRY(tag_new_resource(tx, c.id, req.tags));
   auto add = [&](const std::string& account, const std::string& name,
                  const std::vector<MemberAbility>& abilities,
                  std::optional<bool> payment) -> Status {

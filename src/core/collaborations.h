@@ -8,6 +8,7 @@
 
 #include "catalog/collaborations_repo.h"
 #include "core/context.h"
+#include "core/tags.h"
 
 namespace cleanroom::core {
 
@@ -28,6 +29,7 @@ struct CreateCollaborationRequest {
   std::string query_log_status = "DISABLED";
   nlohmann::json data_encryption_metadata;
   std::string analytics_engine;
+  Tags tags;  // the creator's, on the collaboration
 };
 
 // A collaboration as one account sees it.

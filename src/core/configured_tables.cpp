@@ -175,6 +175,7 @@ Result<ConfiguredTableView> ConfiguredTableService::create(
                             now,
                             now};
     CR_TRY(repo::insert(tx, t));
+    CR_TRY(tag_new_resource(tx, t.id, req.tags));
     return ConfiguredTableView{t, std::nullopt};
   });
 }
@@ -338,6 +339,7 @@ Result<AssociationView> ConfiguredTableService::create_association(
     AssociationRecord a{crypto::uuid4(), ms.id,        t.id, req.name,
                         req.description, req.role_arn, now,  now};
     CR_TRY(repo::insert_association(tx, a));
+    CR_TRY(tag_new_resource(tx, a.id, req.tags));
     return AssociationView{a, caller};
   });
 }

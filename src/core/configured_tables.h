@@ -11,6 +11,7 @@
 #include "catalog/configured_tables_repo.h"
 #include "core/collaborations.h"
 #include "core/context.h"
+#include "core/tags.h"
 
 namespace cleanroom::core {
 
@@ -27,6 +28,7 @@ struct CreateConfiguredTableRequest {
   std::vector<std::string> allowed_columns;
   std::string analysis_method;
   std::vector<std::string> selected_analysis_methods;
+  Tags tags;
 };
 
 struct UpdateConfiguredTableRequest {
@@ -49,6 +51,7 @@ struct CreateAssociationRequest {
   std::string name;
   std::optional<std::string> description;
   std::string role_arn;
+  Tags tags;
 };
 
 struct UpdateAssociationRequest {

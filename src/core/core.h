@@ -16,6 +16,7 @@
 #include "core/platform_tables.h"
 #include "core/privacy_budgets.h"
 #include "core/protected_queries.h"
+#include "core/tags.h"
 #include "core/upload_jobs.h"
 #include "core/workflows.h"
 
@@ -51,7 +52,8 @@ struct Services {
   AmcDataUploadService amc_data_uploads{ctx, upload_jobs};
   PlatformAdvertiserService platform_advertisers{ctx};
   PrivacyBudgetService privacy_budgets{ctx};  // spent by protected queries
-  ProtectedQueryService protected_queries;    // last: its workers use the services above
+  TagService tags{ctx};
+  ProtectedQueryService protected_queries;  // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };
 

@@ -71,6 +71,7 @@ Result<MembershipView> MembershipService::create(const std::string& caller,
                         now,
                         now};
     CR_TRY(repo::insert_membership(tx, ms));
+    CR_TRY(tag_new_resource(tx, ms.id, req.tags));
     CR_TRY(repo::set_member_status(tx, collab.id, caller, MemberStatus::Active, now));
     // The reference: "The collaboration instance will be operational once you create a
     // membership in the primary AWS account ID".

@@ -10,6 +10,7 @@
 #include "core/collaborations.h"
 #include "core/context.h"
 #include "core/result_destinations.h"
+#include "core/tags.h"
 
 namespace cleanroom::core {
 
@@ -19,6 +20,7 @@ struct CreateMembershipRequest {
   std::optional<S3Destination> default_destination;
   DestinationNames destination_names;    // how errors name it: the face's fields
   std::optional<bool> pays_for_queries;  // unset: as the member entry says
+  Tags tags;
 };
 
 struct UpdateMembershipRequest {

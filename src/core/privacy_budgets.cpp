@@ -579,6 +579,7 @@ Result<PrivacyBudgetTemplateView> PrivacyBudgetService::create_template(
     t.created_at = now;
     t.updated_at = now;
     CR_TRY(repo::insert(tx, t));
+    CR_TRY(tag_new_resource(tx, t.id, req.tags));
     if (*type == PrivacyBudgetType::DifferentialPrivacy) {
       CR_TRY(repo::put_usage(tx, fresh_usage(t.id, kEpsilonPeriod, dp_start(t, now), now)));
     } else {

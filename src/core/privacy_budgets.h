@@ -22,6 +22,7 @@
 #include "catalog/privacy_budgets_repo.h"
 #include "core/collaborations.h"
 #include "core/context.h"
+#include "core/tags.h"
 #include "core/time_window.h"
 #include "policy/dp_accounting.h"
 
@@ -53,6 +54,7 @@ struct CreatePrivacyBudgetTemplateRequest {
   std::string type;           // PrivacyBudgetType
   std::string auto_refresh;   // CALENDAR_MONTH | NONE; "" = NONE
   nlohmann::json parameters;  // PrivacyBudgetTemplateParametersInput: a union
+  Tags tags;
 };
 
 struct UpdatePrivacyBudgetTemplateRequest {

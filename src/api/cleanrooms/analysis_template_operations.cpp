@@ -71,6 +71,7 @@ void add_analysis_template_operations(OperationTable& t, core::Services& s) {
                                "source.artifacts");
     r.source_text = source.value("text", "");
     r.parameters = in.value("analysisParameters", json::array());
+    r.tags = tags_of(in);
     CR_ASSIGN(auto v, s.analysis_templates.create(account, r));
     return json{{"analysisTemplate", template_json(v)}};
   };

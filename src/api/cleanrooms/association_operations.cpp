@@ -34,11 +34,14 @@ json association_json(const core::AssociationView& v) {
 }  // namespace
 
 void add_association_operations(OperationTable& t, core::Services& s) {
-  // `tags` are accepted and not kept: tagging operations are not served (docs/clean-rooms-api.md).
   t["CreateConfiguredTableAssociation"] = [&s](const std::string& account,
                                                const json& in) -> Result<json> {
-    core::CreateAssociationRequest r{in["membershipIdentifier"], in["configuredTableIdentifier"],
-                                     in["name"], optional_string(in, "description"), in["roleArn"]};
+    core::CreateAssociationRequest r{in["membershipIdentifier"],
+                                     in["configuredTableIdentifier"],
+                                     in["name"],
+                                     optional_string(in, "description"),
+                                     in["roleArn"],
+                                     tags_of(in)};
     CR_ASSIGN(auto v, s.configured_tables.create_association(account, r));
     return association_json(v);
   };

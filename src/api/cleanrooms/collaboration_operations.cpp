@@ -33,6 +33,7 @@ Result<core::CreateCollaborationRequest> create_request(const json& in) {
   r.query_log_status = in["queryLogStatus"];
   r.data_encryption_metadata = in.value("dataEncryptionMetadata", json());
   r.analytics_engine = in.value("analyticsEngine", "");
+  r.tags = tags_of(in);
   for (const auto& m : in["members"]) {
     CR_ASSIGN(auto member_abilities, abilities(m["memberAbilities"], "members.memberAbilities"));
     r.members.push_back({m["accountId"], m["displayName"], std::move(member_abilities),

@@ -61,7 +61,6 @@ std::vector<std::string> strings(const json& in, const char* name) {
 }  // namespace
 
 void add_configured_table_operations(OperationTable& t, core::Services& s) {
-  // `tags` are accepted and not kept: tagging operations are not served (docs/clean-rooms-api.md).
   t["CreateConfiguredTable"] = [&s](const std::string& account, const json& in) -> Result<json> {
     CR_ASSIGN(auto table, table_reference(in["tableReference"]));
     core::CreateConfiguredTableRequest r{in["name"],
@@ -69,7 +68,8 @@ void add_configured_table_operations(OperationTable& t, core::Services& s) {
                                          table,
                                          strings(in, "allowedColumns"),
                                          in["analysisMethod"],
-                                         strings(in, "selectedAnalysisMethods")};
+                                         strings(in, "selectedAnalysisMethods"),
+                                         tags_of(in)};
     CR_ASSIGN(auto v, s.configured_tables.create(account, r));
     return configured_table_json(v);
   };

@@ -15,6 +15,7 @@ void add_membership_operations(OperationTable& t, core::Services& s) {
               membership_destination_of(in.value("defaultResultConfiguration", json())));
     r.destination_names = destination_names("defaultResultConfiguration");
     r.pays_for_queries = pays_for_queries_of(in.value("paymentConfiguration", json()));
+    r.tags = tags_of(in);
     CR_ASSIGN(auto v, s.memberships.create(account, r));
     return json{{"membership", membership_json(v)}};
   };

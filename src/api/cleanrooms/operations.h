@@ -14,6 +14,11 @@ void add_protected_query_operations(OperationTable& table, core::Services& s);
 void add_analysis_template_operations(OperationTable& table, core::Services& s);
 void add_privacy_budget_operations(OperationTable& table, core::Services& s);
 
+void add_tag_operations(OperationTable& table, core::Services& s);
+
+// The `tags` of a Create operation's input (a TagMap), none when absent.
+inline core::Tags tags_of(const nlohmann::json& input) { return input.value("tags", core::Tags{}); }
+
 // Paging parameters of a List operation's input.
 core::Page page_of(const nlohmann::json& input);
 

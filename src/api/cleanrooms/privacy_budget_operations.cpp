@@ -114,7 +114,6 @@ core::PrivacyBudgetListRequest budget_list_request(const json& in) {
 }  // namespace
 
 void add_privacy_budget_operations(OperationTable& t, core::Services& s) {
-  // `tags` are accepted and not kept: tagging operations are not served (docs/clean-rooms-api.md).
   t["CreatePrivacyBudgetTemplate"] = [&s](const std::string& account,
                                           const json& in) -> Result<json> {
     core::CreatePrivacyBudgetTemplateRequest r;
@@ -122,6 +121,7 @@ void add_privacy_budget_operations(OperationTable& t, core::Services& s) {
     r.type = in["privacyBudgetType"];
     r.auto_refresh = in.value("autoRefresh", "");
     r.parameters = in.value("parameters", json());
+    r.tags = tags_of(in);
     CR_ASSIGN(auto v, s.privacy_budgets.create_template(account, r));
     return json{{"privacyBudgetTemplate", template_json(v)}};
   };

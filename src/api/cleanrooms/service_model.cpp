@@ -619,6 +619,12 @@ ServiceModel::ServiceModel(std::string_view model_json) {
     shape.is_union = j.value("union", false);
     shape.is_document = j.value("document", false);
   }
+  // (ours) The model caps CleanroomsArn, the resourceArn of the tagging operations, at 100
+  // characters: shorter than its own ARNs of configured table associations and analysis
+  // templates. So that every resource that takes tags at creation can be tagged and listed, it
+  // takes the 200 of AnalysisTemplateArn (docs/clean-rooms-api.md, "Tags").
+  if (auto arn = shapes.find("CleanroomsArn"); arn != shapes.end())
+    arn->second.max = Bound{200, "200"};
   // References are resolved once every shape exists; at() throws on a dangling one.
   for (const auto& item : doc.at("shapes").items()) {
     const auto& j = item.value();
