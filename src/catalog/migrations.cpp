@@ -536,6 +536,21 @@ CREATE TRIGGER analysis_template_tags_go AFTER DELETE ON analysis_templates
 CREATE TRIGGER privacy_budget_template_tags_go AFTER DELETE ON privacy_budget_templates
   BEGIN DELETE FROM resource_tags WHERE resource_id = OLD.privacy_budget_template_id; END;
 )sql",
+      // 23: a table owner's rules on its association in one collaboration
+      // (core/association_rules.h):
+      // who may receive results of queries that read the table. One per rule type.
+      R"sql(
+CREATE TABLE association_analysis_rules (
+  association_id TEXT NOT NULL REFERENCES configured_table_associations (association_id)
+                 ON DELETE CASCADE,
+  rule_type      TEXT NOT NULL CHECK (rule_type IN ('AGGREGATION', 'LIST', 'CUSTOM')),
+  result_receivers TEXT,           -- JSON array of account ids; NULL: any member that may receive
+  additional_analyses TEXT,        -- JSON array of ARNs, as given
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  PRIMARY KEY (association_id, rule_type)
+);
+)sql",
   };
   return steps;
 }

@@ -4,10 +4,10 @@ namespace cleanroom::catalog::tags_repo {
 
 Status put(Tx& tx, const std::string& resource_id, const TagMap& tags) {
   for (const auto& [key, value] : tags)
-    CR_TRY(tx.exec(
-        "INSERT INTO resource_tags (resource_id, tag_key, tag_value) VALUES (?,?,?) "
-        "ON CONFLICT (resource_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
-        {resource_id, key, value}));
+    CR_TRY(
+        tx.exec("INSERT INTO resource_tags (resource_id, tag_key, tag_value) VALUES (?,?,?) "
+                "ON CONFLICT (resource_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
+                {resource_id, key, value}));
   return {};
 }
 
@@ -19,8 +19,9 @@ Status remove(Tx& tx, const std::string& resource_id, const std::vector<std::str
 }
 
 Result<TagMap> of(Tx& tx, const std::string& resource_id) {
-  CR_ASSIGN(auto rows, tx.query("SELECT tag_key, tag_value FROM resource_tags WHERE resource_id = ?",
-                                {resource_id}));
+  CR_ASSIGN(auto rows,
+            tx.query("SELECT tag_key, tag_value FROM resource_tags WHERE resource_id = ?",
+                     {resource_id}));
   TagMap tags;
   for (const auto& r : rows) tags[r.str("tag_key")] = r.str("tag_value");
   return tags;

@@ -96,14 +96,6 @@ Status check_role_arn(const std::string& caller, const std::string& role_arn) {
   return {};
 }
 
-Result<AssociationRecord> association_in(Tx& tx, const MembershipRecord& ms,
-                                         const std::string& id) {
-  CR_ASSIGN(auto a, repo::find_association(tx, id));
-  if (!a || a->membership_id != ms.id)
-    return Error::not_found(Resource::ConfiguredTableAssociation, id);
-  return *a;
-}
-
 std::optional<std::pair<std::string, std::string>> not_ready(
     const std::optional<AnalysisRuleRecord>& rule, const ConfiguredTableRecord& t) {
   // clean-rooms-semantics.md: "A table without a rule can be associated but not queried."
@@ -155,6 +147,14 @@ Result<SchemaView> schema_with_rule(Tx& tx, const CollaborationRecord& c,
 }
 
 }  // namespace
+
+Result<AssociationRecord> association_in(Tx& tx, const MembershipRecord& ms,
+                                         const std::string& id) {
+  CR_ASSIGN(auto a, repo::find_association(tx, id));
+  if (!a || a->membership_id != ms.id)
+    return Error::not_found(Resource::ConfiguredTableAssociation, id);
+  return *a;
+}
 
 // --- configured tables ----------------------------------------------------------------------
 

@@ -59,6 +59,11 @@ struct UpdateAssociationRequest {
   std::optional<std::string> role_arn;
 };
 
+// An association of the caller's membership `ms`; any other is not found.
+Result<catalog::AssociationRecord> association_in(catalog::Tx& tx,
+                                                  const catalog::MembershipRecord& ms,
+                                                  const std::string& id);
+
 struct AssociationView {
   catalog::AssociationRecord association;
   std::string account_id;  // owner of the membership and of the configured table

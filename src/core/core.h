@@ -3,6 +3,7 @@
 #include "core/accounts.h"
 #include "core/amc_data_upload.h"
 #include "core/analysis_templates.h"
+#include "core/association_rules.h"
 #include "core/buckets.h"
 #include "core/collaborations.h"
 #include "core/configured_tables.h"
@@ -53,6 +54,7 @@ struct Services {
   PlatformAdvertiserService platform_advertisers{ctx};
   PrivacyBudgetService privacy_budgets{ctx};  // spent by protected queries
   TagService tags{ctx};
+  AssociationRuleService association_rules{ctx};
   ProtectedQueryService protected_queries;  // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };

@@ -17,6 +17,7 @@
 #include "core/active_readers.h"
 #include "core/amc_privacy.h"
 #include "core/analysis_templates.h"
+#include "core/association_rules.h"
 #include "core/buckets.h"
 #include "core/instance_advertisers.h"
 #include "core/memberships.h"
@@ -131,8 +132,8 @@ struct Plan {
 // Every table associated into the collaboration by an ACTIVE member (a member that left took its
 // data with it), as the checker sees it, with the file the engine reads.
 Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std::string& runner,
-                        const std::string& sql, const std::string& template_arn,
-                        const std::string& filtered_rows_column,
+                        const std::string& receiver, const std::string& sql,
+                        const std::string& template_arn, const std::string& filtered_rows_column,
                         const policy::FilteredRowOptions& filtered_rows,
                         const std::vector<std::string>& platform_accounts,
                         const std::string& data_dir,
@@ -154,6 +155,7 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
     context.dp = parameters;
   }
   std::map<std::string, TableRead> reads;
+  std::map<std::string, std::string> rule_types;  // by association name: the rule that governs it
   CR_ASSIGN(auto associations, tables::active_associations_in_collaboration(tx, c.id, "", 1000));
   for (const auto& a : associations) {
     CR_ASSIGN(auto t, tables::find(tx, a.configured_table_id));
@@ -170,6 +172,7 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
     }
     CR_ASSIGN(auto rule, tables::find_rule(tx, t->id));
     if (rule) {
+      rule_types[a.name] = rule->type;
       auto parsed = policy::parse_analysis_rule(rule->type, rule->policy, t->allowed_columns);
       if (parsed.ok()) qt.rule = *parsed;
     }
@@ -188,6 +191,9 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
       return strcasecmp(r.first.c_str(), name.c_str()) == 0;
     });
     if (it == reads.end()) return Error::internal("the checker named an unknown table " + name);
+    // The owner's rule on its association may name who receives results of queries on it.
+    CR_TRY(check_result_receiver(tx, it->second.association_id, it->first, rule_types[it->first],
+                                 receiver));
     read.push_back(it->second);
   }
   // Only the instance's own advertisers, and an AMC execution's window.
@@ -310,9 +316,9 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     }
     // Checked now so that a refusal answers the request; checked again when it runs, against
     // the rules and data in force then.
-    CR_ASSIGN(plan, plan_query(tx, c, caller, sql, template_arn, req.filtered_rows_column,
-                               req.output_options.filtered_rows, platform_ids, ctx_.data_dir,
-                               req.time_window));
+    CR_ASSIGN(plan, plan_query(tx, c, caller, dest.receiver_account_id, sql, template_arn,
+                               req.filtered_rows_column, req.output_options.filtered_rows,
+                               platform_ids, ctx_.data_dir, req.time_window));
     q = ProtectedQueryRecord{crypto::uuid4(),
                              c.id,
                              ms.id,
@@ -405,9 +411,9 @@ void ProtectedQueryService::run(const std::string& id) {
       CR_TRY(status_of(querying_member(tx, ms)));
       CR_ASSIGN(auto c, find_collaboration(tx, q.collaboration_id));
       CR_ASSIGN(auto window, catalog::workflows_repo::find_query_window(tx, q.id));
-      return plan_query(tx, c, q.account_id, q.query_text, q.analysis_template_arn,
-                        q.filtered_rows_column, output.filtered_rows, platform_ids, ctx_.data_dir,
-                        window);
+      return plan_query(tx, c, q.account_id, q.receiver_account_id, q.query_text,
+                        q.analysis_template_arn, q.filtered_rows_column, output.filtered_rows,
+                        platform_ids, ctx_.data_dir, window);
     }));
     std::error_code ec;
     fs::create_directories(staging_dir, ec);

@@ -66,12 +66,12 @@ Result<std::string> owned_resource(catalog::Tx& tx, const std::string& caller,
 
 Status check_tags(const Tags& tags, std::string_view field) {
   if (tags.size() > kMaxTagsPerResource)
-    return Error::validation("a resource has at most " + std::to_string(kMaxTagsPerResource) +
-                                 " tags",
-                             std::string(field));
+    return Error::validation(
+        "a resource has at most " + std::to_string(kMaxTagsPerResource) + " tags",
+        std::string(field));
   for (const auto& [key, value] : tags)
-    if (key.size() >= 4 && std::equal(key.begin(), key.begin() + 4, "aws:",
-                                      [](char a, char b) { return std::tolower(a) == b; }))
+    if (key.size() >= 4 && std::equal(key.begin(), key.begin() + 4,
+                                      "aws:", [](char a, char b) { return std::tolower(a) == b; }))
       return Error::validation("tag key '" + key + "' begins with the reserved prefix aws:",
                                std::string(field));
   return {};

@@ -1,5 +1,6 @@
 // CreateConfiguredTableAssociation, GetConfiguredTableAssociation, ListConfiguredTableAssociations,
-// UpdateConfiguredTableAssociation, DeleteConfiguredTableAssociation.
+// UpdateConfiguredTableAssociation, DeleteConfiguredTableAssociation, and the association's
+// analysis rules: Create/Get/Update/DeleteConfiguredTableAssociationAnalysisRule.
 #include "api/cleanrooms/operations.h"
 #include "api/cleanrooms/wire_shapes.h"
 #include "common/arn.h"
@@ -12,14 +13,55 @@ namespace {
 json summary_json(const core::AssociationView& v) {
   const auto& a = v.association;
   return {{"id", a.id},
-          {"arn", cleanrooms_arn(v.account_id,
-                                 "configuredtableassociation/" + a.membership_id + "/" + a.id)},
+          {"arn", association_arn(v.account_id, a.membership_id, a.id)},
           {"configuredTableId", a.configured_table_id},
           {"membershipId", a.membership_id},
           {"membershipArn", membership_arn(v.account_id, a.membership_id)},
           {"name", a.name},
           {"createTime", a.created_at},
           {"updateTime", a.updated_at}};
+}
+
+// The policy's union member for a rule type: AGGREGATION -> "aggregation".
+std::string union_member(std::string type) {
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type;
+}
+
+std::optional<std::vector<std::string>> optional_strings(const json& in, const char* name) {
+  if (!in.contains(name)) return std::nullopt;
+  return in[name].get<std::vector<std::string>>();
+}
+
+Result<core::AssociationRuleRequest> rule_request(const json& in) {
+  core::AssociationRuleRequest r{in["membershipIdentifier"],
+                                 in["configuredTableAssociationIdentifier"], in["analysisRuleType"],
+                                 std::nullopt, std::nullopt};
+  const json& v1 = in["analysisRulePolicy"].value("v1", json::object());
+  const std::string member = union_member(r.type);
+  if (!v1.contains(member))
+    return Error::invalid_configuration(
+        "analysisRulePolicy.v1 must hold " + member + ", the member of analysisRuleType " + r.type,
+        "analysisRulePolicy.v1");
+  r.result_receivers = optional_strings(v1[member], "allowedResultReceivers");
+  r.additional_analyses = optional_strings(v1[member], "allowedAdditionalAnalyses");
+  return r;
+}
+
+json rule_json(const core::AssociationRuleView& v) {
+  const auto& r = v.rule;
+  json policy = json::object();
+  if (r.result_receivers) policy["allowedResultReceivers"] = *r.result_receivers;
+  if (r.additional_analyses) policy["allowedAdditionalAnalyses"] = *r.additional_analyses;
+  return {{"analysisRule",
+           {{"membershipIdentifier", v.membership_id},
+            {"configuredTableAssociationId", r.association_id},
+            {"configuredTableAssociationArn",
+             association_arn(v.owner_account_id, v.membership_id, r.association_id)},
+            {"policy", {{"v1", {{union_member(r.type), policy}}}}},
+            {"type", r.type},
+            {"createTime", r.created_at},
+            {"updateTime", r.updated_at}}}};
 }
 
 json association_json(const core::AssociationView& v) {
@@ -75,6 +117,32 @@ void add_association_operations(OperationTable& t, core::Services& s) {
                                                const json& in) -> Result<json> {
     CR_TRY(s.configured_tables.remove_association(account, in["membershipIdentifier"],
                                                   in["configuredTableAssociationIdentifier"]));
+    return json::object();
+  };
+  t["CreateConfiguredTableAssociationAnalysisRule"] = [&s](const std::string& account,
+                                                           const json& in) -> Result<json> {
+    CR_ASSIGN(auto r, rule_request(in));
+    CR_ASSIGN(auto v, s.association_rules.create(account, r));
+    return rule_json(v);
+  };
+  t["GetConfiguredTableAssociationAnalysisRule"] = [&s](const std::string& account,
+                                                        const json& in) -> Result<json> {
+    CR_ASSIGN(auto v, s.association_rules.get(account, in["membershipIdentifier"],
+                                              in["configuredTableAssociationIdentifier"],
+                                              in["analysisRuleType"]));
+    return rule_json(v);
+  };
+  t["UpdateConfiguredTableAssociationAnalysisRule"] = [&s](const std::string& account,
+                                                           const json& in) -> Result<json> {
+    CR_ASSIGN(auto r, rule_request(in));
+    CR_ASSIGN(auto v, s.association_rules.update(account, r));
+    return rule_json(v);
+  };
+  t["DeleteConfiguredTableAssociationAnalysisRule"] = [&s](const std::string& account,
+                                                           const json& in) -> Result<json> {
+    CR_TRY(s.association_rules.remove(account, in["membershipIdentifier"],
+                                      in["configuredTableAssociationIdentifier"],
+                                      in["analysisRuleType"]));
     return json::object();
   };
 }

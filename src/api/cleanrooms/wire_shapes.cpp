@@ -12,6 +12,11 @@ std::string collaboration_arn(const catalog::CollaborationRecord& c) {
 std::string membership_arn(const std::string& account_id, const std::string& membership_id) {
   return cleanrooms_arn(account_id, "membership/" + membership_id);
 }
+std::string association_arn(const std::string& account_id, const std::string& membership_id,
+                            const std::string& association_id) {
+  return cleanrooms_arn(account_id,
+                        "configuredtableassociation/" + membership_id + "/" + association_id);
+}
 std::string configured_table_arn(const std::string& account_id,
                                  const std::string& configured_table_id) {
   return cleanrooms_arn(account_id, "configuredtable/" + configured_table_id);

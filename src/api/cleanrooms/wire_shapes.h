@@ -11,6 +11,8 @@ namespace cleanroom::api::cleanrooms {
 
 std::string collaboration_arn(const catalog::CollaborationRecord& c);
 std::string membership_arn(const std::string& account_id, const std::string& membership_id);
+std::string association_arn(const std::string& account_id, const std::string& membership_id,
+                            const std::string& association_id);
 std::string configured_table_arn(const std::string& account_id,
                                  const std::string& configured_table_id);
 
