@@ -19,12 +19,9 @@ std::optional<std::vector<std::string>> list_of(const Row& r, std::string_view c
 }
 
 AssociationRuleRecord rule_from(const Row& r) {
-  return {r.str("association_id"),
-          r.str("rule_type"),
-          list_of(r, "result_receivers"),
-          list_of(r, "additional_analyses"),
-          r.integer("created_at"),
-          r.integer("updated_at")};
+  return {r.str("association_id"),        r.str("rule_type"),
+          list_of(r, "result_receivers"), list_of(r, "additional_analyses"),
+          r.integer("created_at"),        r.integer("updated_at")};
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace cleanroom::catalog {
 
 struct AssociationRuleRecord {
   std::string association_id;
-  std::string type;  // AGGREGATION | LIST | CUSTOM
+  std::string type;                                          // AGGREGATION | LIST | CUSTOM
   std::optional<std::vector<std::string>> result_receivers;  // unset: no restriction
   std::optional<std::vector<std::string>> additional_analyses;
   int64_t created_at = 0;

@@ -32,7 +32,8 @@ CollaborationRecord collaboration_from(const Row& r) {
           r.integer("created_at"),
           r.integer("updated_at"),
           r.integer("amc_threshold"),
-          r.integer("difference_checks") != 0};
+          r.integer("difference_checks") != 0,
+          json::parse(r.str("auto_approved_change_types")).get<std::vector<std::string>>()};
 }
 
 Result<std::vector<MemberAbility>> abilities_from(const Row& r) {
@@ -94,12 +95,11 @@ Status insert(Tx& tx, const CollaborationRecord& c) {
   return tx.exec(
       "INSERT INTO collaborations (collaboration_id, name, description, creator_account_id, "
       "creator_display_name, query_log_status, data_encryption_metadata, analytics_engine, "
-      "created_at, "
-      "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+      "created_at, updated_at, auto_approved_change_types) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
       {c.id, c.name, c.description, c.creator_account_id, c.creator_display_name,
        c.query_log_status, json_or_null(c.data_encryption_metadata),
        c.analytics_engine.empty() ? Value(nullptr) : Value(c.analytics_engine), c.created_at,
-       c.updated_at});
+       c.updated_at, json(c.auto_approved_change_types).dump()});
 }
 
 Result<std::optional<CollaborationRecord>> find(Tx& tx, const std::string& id) {
@@ -172,6 +172,23 @@ Status set_member_status(Tx& tx, const std::string& collaboration_id, const std:
   return tx.exec(
       "UPDATE members SET status = ?, updated_at = ? WHERE collaboration_id = ? AND account_id = ?",
       {wire_string(status), now, collaboration_id, account_id});
+}
+
+Status set_member_abilities(Tx& tx, const std::string& collaboration_id,
+                            const std::string& account_id,
+                            const std::vector<MemberAbility>& abilities, int64_t now) {
+  return tx.exec(
+      "UPDATE members SET abilities = ?, updated_at = ? WHERE collaboration_id = ? AND "
+      "account_id = ?",
+      {json(wire_names(abilities)).dump(), now, collaboration_id, account_id});
+}
+
+Status set_auto_approved_change_types(Tx& tx, const std::string& id,
+                                      const std::vector<std::string>& types, int64_t now) {
+  return tx.exec(
+      "UPDATE collaborations SET auto_approved_change_types = ?, updated_at = ? WHERE "
+      "collaboration_id = ?",
+      {json(types).dump(), now, id});
 }
 
 Status insert_membership(Tx& tx, const MembershipRecord& m) {

@@ -27,6 +27,8 @@ struct CollaborationRecord {
   int64_t amc_threshold = 100;
   // Difference checks on thresholded results (docs/difference-checks.md); the operator's switch.
   bool difference_checks = true;
+  // The change request types applied without the members' votes (core/change_requests.h).
+  std::vector<std::string> auto_approved_change_types;
 };
 
 struct MemberRecord {
@@ -63,6 +65,8 @@ Status update_text(Tx& tx, const std::string& id, const std::string& name,
                    const std::string& description, int64_t now);
 Status mark_deleted(Tx& tx, const std::string& id, int64_t now);
 Status set_difference_checks(Tx& tx, const std::string& id, bool on);
+Status set_auto_approved_change_types(Tx& tx, const std::string& id,
+                                      const std::vector<std::string>& types, int64_t now);
 // Collaborations where the account is a member (with that status, when given), by id, with ids
 // after `after` (paging).
 Result<std::vector<CollaborationRecord>> list_for_account(Tx& tx, const std::string& account_id,
@@ -75,6 +79,9 @@ Result<std::optional<MemberRecord>> find_member(Tx& tx, const std::string& colla
 Result<std::vector<MemberRecord>> members(Tx& tx, const std::string& collaboration_id);
 Status set_member_status(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
                          MemberStatus status, int64_t now);
+Status set_member_abilities(Tx& tx, const std::string& collaboration_id,
+                            const std::string& account_id,
+                            const std::vector<MemberAbility>& abilities, int64_t now);
 
 Status insert_membership(Tx& tx, const MembershipRecord& m);
 Result<std::optional<MembershipRecord>> find_membership(Tx& tx, const std::string& id);

@@ -551,6 +551,23 @@ CREATE TABLE association_analysis_rules (
   PRIMARY KEY (association_id, rule_type)
 );
 )sql",
+      // 24: collaboration change requests (core/change_requests.h): the creator proposes, the
+      // other active members vote, the creator commits. A collaboration's auto-approved types.
+      R"sql(
+ALTER TABLE collaborations ADD COLUMN auto_approved_change_types TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE change_requests (
+  change_request_id TEXT PRIMARY KEY,
+  collaboration_id  TEXT NOT NULL REFERENCES collaborations (collaboration_id),
+  status            TEXT NOT NULL
+                    CHECK (status IN ('PENDING', 'APPROVED', 'CANCELLED', 'DENIED', 'COMMITTED')),
+  is_auto_approved  INTEGER NOT NULL,
+  changes           TEXT NOT NULL,  -- JSON: the Change list, with the types each one makes
+  approvals         TEXT NOT NULL,  -- JSON: account id -> PENDING | APPROVED | DENIED
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+CREATE INDEX change_requests_collaboration ON change_requests (collaboration_id, change_request_id);
+)sql",
   };
   return steps;
 }

@@ -20,6 +20,8 @@ std::string_view resource_noun(Resource r) {
       return "protected query";
     case Resource::PrivacyBudgetTemplate:
       return "privacy budget template";
+    case Resource::ChangeRequest:
+      return "change request";
     case Resource::Account:
       return "account";
     case Resource::User:

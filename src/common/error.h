@@ -54,6 +54,7 @@ enum class Resource {
   AnalysisTemplate,
   ProtectedQuery,
   PrivacyBudgetTemplate,
+  ChangeRequest,
   // the rest of the house
   Account,
   User,

@@ -52,7 +52,8 @@ Status check_policy(Tx& tx, const catalog::MembershipRecord& ms,
                                         "analysisRuleType");
   if (req.result_receivers)
     for (const auto& account : *req.result_receivers) {
-      CR_ASSIGN(auto m, catalog::collaborations_repo::find_member(tx, ms.collaboration_id, account));
+      CR_ASSIGN(auto m,
+                catalog::collaborations_repo::find_member(tx, ms.collaboration_id, account));
       if (!m || m->status == MemberStatus::Left || m->status == MemberStatus::Removed ||
           !contains(m->abilities, MemberAbility::CanReceiveResults))
         return Error::invalid_configuration(
@@ -73,7 +74,8 @@ Status check_policy(Tx& tx, const catalog::MembershipRecord& ms,
 Result<AssociationRuleView> AssociationRuleService::create(const std::string& caller,
                                                            const AssociationRuleRequest& req) {
   return ctx_.db.write<AssociationRuleView>([&](Tx& tx) -> Result<AssociationRuleView> {
-    CR_ASSIGN(auto owned, owned_association(tx, caller, req.membership_id, req.association_id, true));
+    CR_ASSIGN(auto owned,
+              owned_association(tx, caller, req.membership_id, req.association_id, true));
     auto& [ms, a] = owned;
     CR_ASSIGN(auto found, repo::find(tx, a.id, req.type));
     if (found)
@@ -82,8 +84,8 @@ Result<AssociationRuleView> AssociationRuleService::create(const std::string& ca
                              Cause::AlreadyExists, Resource::ConfiguredTableAssociation, a.id);
     CR_TRY(check_policy(tx, ms, a, req));
     const int64_t now = now_epoch_seconds();
-    catalog::AssociationRuleRecord r{a.id, req.type, req.result_receivers,
-                                     req.additional_analyses, now, now};
+    catalog::AssociationRuleRecord r{a.id, req.type, req.result_receivers, req.additional_analyses,
+                                     now,  now};
     CR_TRY(repo::insert(tx, r));
     return AssociationRuleView{r, ms.id, caller};
   });
@@ -103,7 +105,8 @@ Result<AssociationRuleView> AssociationRuleService::get(const std::string& calle
 Result<AssociationRuleView> AssociationRuleService::update(const std::string& caller,
                                                            const AssociationRuleRequest& req) {
   return ctx_.db.write<AssociationRuleView>([&](Tx& tx) -> Result<AssociationRuleView> {
-    CR_ASSIGN(auto owned, owned_association(tx, caller, req.membership_id, req.association_id, true));
+    CR_ASSIGN(auto owned,
+              owned_association(tx, caller, req.membership_id, req.association_id, true));
     auto& [ms, a] = owned;
     CR_ASSIGN(auto r, existing(tx, a.id, req.type));
     CR_TRY(check_policy(tx, ms, a, req));

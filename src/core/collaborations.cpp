@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/contains.h"
 #include "common/crypto.h"
+#include "core/change_requests.h"
 #include "core/collaboration_names.h"
 
 namespace cleanroom::core {
@@ -114,6 +115,7 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
                                    "already and must not be listed in members)",
                                "members");
   CR_ASSIGN(auto payers, query_compute_payers(req));
+  CR_TRY(check_auto_approvable(req.auto_approved_change_types, "autoApprovedChangeRequestTypes"));
   int64_t now = now_epoch_seconds();
   CollaborationRecord c{crypto::uuid4(),
                         req.name,
@@ -125,6 +127,7 @@ Result<CollaborationRecord> create_collaboration(Tx& tx, const std::string& crea
                         req.analytics_engine,
                         now,
                         now};
+  c.auto_approved_change_types = req.auto_approved_change_types;
   CR_TRY(repo::insert(tx, c));
   CR_TRY(tag_new_resource(tx, c.id, req.tags));
   auto add = [&](const std::string& account, const std::string& name,

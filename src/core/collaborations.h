@@ -29,7 +29,8 @@ struct CreateCollaborationRequest {
   std::string query_log_status = "DISABLED";
   nlohmann::json data_encryption_metadata;
   std::string analytics_engine;
-  Tags tags;  // the creator's, on the collaboration
+  Tags tags;                                            // the creator's, on the collaboration
+  std::vector<std::string> auto_approved_change_types;  // core/change_requests.h
 };
 
 // A collaboration as one account sees it.

@@ -5,6 +5,7 @@
 #include "core/analysis_templates.h"
 #include "core/association_rules.h"
 #include "core/buckets.h"
+#include "core/change_requests.h"
 #include "core/collaborations.h"
 #include "core/configured_tables.h"
 #include "core/context.h"
@@ -55,6 +56,7 @@ struct Services {
   PrivacyBudgetService privacy_budgets{ctx};  // spent by protected queries
   TagService tags{ctx};
   AssociationRuleService association_rules{ctx};
+  ChangeRequestService change_requests{ctx};
   ProtectedQueryService protected_queries;  // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };

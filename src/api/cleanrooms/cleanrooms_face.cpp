@@ -24,6 +24,7 @@ CleanRoomsFace::CleanRoomsFace(core::Services& services) : s_(services) {
   add_analysis_template_operations(operations_, s_);
   add_privacy_budget_operations(operations_, s_);
   add_tag_operations(operations_, s_);
+  add_change_request_operations(operations_, s_);
 }
 
 std::vector<std::string> CleanRoomsFace::served_operations() const {

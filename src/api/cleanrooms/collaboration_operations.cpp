@@ -6,14 +6,7 @@
 namespace cleanroom::api::cleanrooms {
 using nlohmann::json;
 
-namespace {
-
-std::optional<std::string> optional(const json& input, const char* name) {
-  if (!input.contains(name)) return std::nullopt;
-  return input[name].get<std::string>();
-}
-
-Result<std::vector<MemberAbility>> abilities(const json& names, const std::string& field) {
+Result<std::vector<MemberAbility>> member_abilities(const json& names, const std::string& field) {
   std::vector<MemberAbility> out;
   for (const auto& name : names.get<std::vector<std::string>>()) {
     auto ability = parse_wire<MemberAbility>(name);
@@ -23,19 +16,30 @@ Result<std::vector<MemberAbility>> abilities(const json& names, const std::strin
   return out;
 }
 
+namespace {
+
+std::optional<std::string> optional(const json& input, const char* name) {
+  if (!input.contains(name)) return std::nullopt;
+  return input[name].get<std::string>();
+}
+
 Result<core::CreateCollaborationRequest> create_request(const json& in) {
   core::CreateCollaborationRequest r;
   r.name = in["name"];
   r.description = in["description"];
   r.creator_display_name = in["creatorDisplayName"];
-  CR_ASSIGN(r.creator_abilities, abilities(in["creatorMemberAbilities"], "creatorMemberAbilities"));
+  CR_ASSIGN(r.creator_abilities,
+            member_abilities(in["creatorMemberAbilities"], "creatorMemberAbilities"));
   r.creator_pays_for_queries = pays_for_queries_of(in.value("creatorPaymentConfiguration", json()));
   r.query_log_status = in["queryLogStatus"];
   r.data_encryption_metadata = in.value("dataEncryptionMetadata", json());
   r.analytics_engine = in.value("analyticsEngine", "");
   r.tags = tags_of(in);
+  r.auto_approved_change_types =
+      in.value("autoApprovedChangeRequestTypes", std::vector<std::string>{});
   for (const auto& m : in["members"]) {
-    CR_ASSIGN(auto member_abilities, abilities(m["memberAbilities"], "members.memberAbilities"));
+    CR_ASSIGN(auto member_abilities,
+              member_abilities(m["memberAbilities"], "members.memberAbilities"));
     r.members.push_back({m["accountId"], m["displayName"], std::move(member_abilities),
                          pays_for_queries_of(m.value("paymentConfiguration", json()))});
   }

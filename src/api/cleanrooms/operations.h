@@ -15,9 +15,14 @@ void add_analysis_template_operations(OperationTable& table, core::Services& s);
 void add_privacy_budget_operations(OperationTable& table, core::Services& s);
 
 void add_tag_operations(OperationTable& table, core::Services& s);
+void add_change_request_operations(OperationTable& table, core::Services& s);
 
 // The `tags` of a Create operation's input (a TagMap), none when absent.
 inline core::Tags tags_of(const nlohmann::json& input) { return input.value("tags", core::Tags{}); }
+
+// MemberAbilities of an input; `field` names it in the refusal of a name cleanroom lacks.
+Result<std::vector<MemberAbility>> member_abilities(const nlohmann::json& names,
+                                                    const std::string& field);
 
 // Paging parameters of a List operation's input.
 core::Page page_of(const nlohmann::json& input);

@@ -64,6 +64,8 @@ json collaboration_json(const core::CollaborationView& v) {
   out["queryLogStatus"] = c.query_log_status;
   if (!c.data_encryption_metadata.is_null())
     out["dataEncryptionMetadata"] = c.data_encryption_metadata;
+  if (!c.auto_approved_change_types.empty())
+    out["autoApprovedChangeTypes"] = c.auto_approved_change_types;
   return out;
 }
 
