@@ -20,6 +20,10 @@ std::string_view resource_noun(Resource r) {
       return "protected query";
     case Resource::PrivacyBudgetTemplate:
       return "privacy budget template";
+    case Resource::IdNamespaceAssociation:
+      return "ID namespace association";
+    case Resource::IdMappingTable:
+      return "ID mapping table";
     case Resource::Account:
       return "account";
     case Resource::User:

@@ -54,6 +54,8 @@ enum class Resource {
   AnalysisTemplate,
   ProtectedQuery,
   PrivacyBudgetTemplate,
+  IdNamespaceAssociation,
+  IdMappingTable,
   // the rest of the house
   Account,
   User,
