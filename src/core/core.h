@@ -8,6 +8,7 @@
 #include "core/configured_tables.h"
 #include "core/context.h"
 #include "core/datasets.h"
+#include "core/id_mappings.h"
 #include "core/identity_resolution.h"
 #include "core/instance_advertisers.h"
 #include "core/instances.h"
@@ -51,6 +52,7 @@ struct Services {
   AmcDataUploadService amc_data_uploads{ctx, upload_jobs};
   PlatformAdvertiserService platform_advertisers{ctx};
   PrivacyBudgetService privacy_budgets{ctx};  // spent by protected queries
+  IdMappingService id_mappings{ctx};          // ID namespaces and ID mapping tables
   ProtectedQueryService protected_queries;    // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };
