@@ -23,6 +23,7 @@ CleanRoomsFace::CleanRoomsFace(core::Services& services) : s_(services) {
   add_protected_query_operations(operations_, s_);
   add_analysis_template_operations(operations_, s_);
   add_privacy_budget_operations(operations_, s_);
+  add_id_mapping_operations(operations_, s_);
 }
 
 std::vector<std::string> CleanRoomsFace::served_operations() const {

@@ -13,6 +13,7 @@ void add_schema_operations(OperationTable& table, core::Services& s);
 void add_protected_query_operations(OperationTable& table, core::Services& s);
 void add_analysis_template_operations(OperationTable& table, core::Services& s);
 void add_privacy_budget_operations(OperationTable& table, core::Services& s);
+void add_id_mapping_operations(OperationTable& table, core::Services& s);  // and ID namespaces
 
 // Paging parameters of a List operation's input.
 core::Page page_of(const nlohmann::json& input);
