@@ -447,6 +447,19 @@ class IdMappingTablesTest(ServerTestCase):
         self.assertEqual(matched, unmatched)
         self.assertEqual(matched, [["matched"]])  # the one-person row is under the threshold
 
+    def test_populating_again_with_one_more_identity_is_caught_by_the_difference_checks(self):
+        # Three of A's identities are in B's table; then the same three and eve: the second
+        # group differs from the first by one person, so it is not answered (the residual: that
+        # it is withheld is itself one bit, docs/difference-checks.md).
+        m = self.create_mapping(A, "probe3", self.ns_probe["id"], self.ns_b["id"])
+        three = "cid,email\nc1,ann@example.com\nc2,bob@example.com\nc3,cy@example.com\n"
+        self.server.upload_csv(A, "crm.one", three, "email:email")
+        self.populate(m["id"])
+        self.assertEqual(self.run_query(MATCHED.format(m="probe3")), [["matched"], ["3"]])
+        self.server.upload_csv(A, "crm.one", three + "c5,eve@example.com\n", "email:email")
+        self.populate(m["id"])
+        self.assertEqual(self.run_query(MATCHED.format(m="probe3")), [["matched"]])
+
     def test_populate_reports_nothing_about_the_matches(self):
         m = self.create_mapping(A, "probe2", self.ns_probe["id"], self.ns_b["id"])
         first = self.populate(m["id"])
