@@ -10,7 +10,7 @@ import botocore.exceptions
 
 from harness import ServerTestCase
 
-A, B, C, D = "111111111111", "222222222222", "333333333333", "444444444444"
+A, B, C, D, E = "111111111111", "222222222222", "333333333333", "444444444444", "555555555555"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 OTHER_TABLE = "00000000-0000-4000-8000-000000000000"
 
@@ -40,7 +40,7 @@ class IdMappingTablesTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.creds, cls.cr = cls.server.accounts(A, B, C, D)
+        cls.creds, cls.cr = cls.server.accounts(A, B, C, D, E)
         cls.server.new_bucket(A, "a-results")
         up = cls.server.upload_csv
         up(A, "crm.ids", "cid,email\nc1,ann@example.com\nc2,bob@example.com\nc3,cy@example.com\n"
@@ -58,7 +58,9 @@ class IdMappingTablesTest(ServerTestCase):
             name="idmap", description="d", creatorDisplayName="A",
             creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"], queryLogStatus="ENABLED",
             members=[{"accountId": B, "memberAbilities": [], "displayName": "B"},
-                     {"accountId": D, "memberAbilities": [], "displayName": "D"}])["collaboration"]
+                     {"accountId": D, "memberAbilities": [], "displayName": "D"},
+                     # E is invited and never joins.
+                     {"accountId": E, "memberAbilities": [], "displayName": "E"}])["collaboration"]
         cls.collaboration_id = c["id"]
         cls.ms = {}
         cls.ms[A] = cls.cr[A].create_membership(
@@ -200,6 +202,13 @@ class IdMappingTablesTest(ServerTestCase):
                          (self.cr[C].list_collaboration_id_namespace_associations, {})]:
             self.refused("ResourceNotFoundException", call,
                          collaborationIdentifier=self.collaboration_id, **kw)
+        # a member that has not joined is denied
+        for call, kw in [(self.cr[E].get_collaboration_id_namespace_association,
+                          {"idNamespaceAssociationIdentifier": self.ns_a["id"]}),
+                         (self.cr[E].list_collaboration_id_namespace_associations, {}),
+                         (self.cr[E].list_schemas, {"schemaType": "ID_MAPPING_TABLE"}),
+                         (self.cr[E].get_schema, {"name": "idmap"})]:
+            self.refused("AccessDeniedException", call, collaborationIdentifier=self.collaboration_id, **kw)
         self.refused("ResourceNotFoundException", self.cr[A].get_collaboration_id_namespace_association,
                      collaborationIdentifier=self.collaboration_id, idNamespaceAssociationIdentifier=OTHER_TABLE)
 
@@ -348,6 +357,24 @@ class IdMappingTablesTest(ServerTestCase):
                            membershipIdentifier=self.ms[A], idMappingTableIdentifier=self.mapping["id"],
                            jobType="INCREMENTAL")
         self.assertIn("BATCH", err["message"])
+
+    def test_the_aws_cli_reaches_the_operations(self):
+        code, out, err = self.server.aws(
+            self.creds[B], "cleanrooms", "list-collaboration-id-namespace-associations",
+            "--collaboration-identifier", self.collaboration_id)
+        self.assertEqual(code, 0, err)
+        self.assertIn(self.ns_a["id"],
+                      [s["id"] for s in out["collaborationIdNamespaceAssociationSummaries"]])
+        code, out, err = self.server.aws(
+            self.creds[A], "cleanrooms", "populate-id-mapping-table", "--membership-identifier",
+            self.ms[A], "--id-mapping-table-identifier", self.mapping["id"])
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out["idMappingJobId"], UUID)
+        code, out, err = self.server.aws(
+            self.creds[A], "cleanrooms", "get-schema-analysis-rule", "--collaboration-identifier",
+            self.collaboration_id, "--name", "idmap", "--type", "ID_MAPPING_TABLE")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out["analysisRule"]["type"], "ID_MAPPING_TABLE")
 
     # --- the mapping as a schema ---------------------------------------------------------------
     def test_the_mapping_is_an_id_mapping_table_schema(self):
