@@ -583,7 +583,22 @@ class LeavingTest(ServerTestCase):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:
             cr[A].populate_id_mapping_table(membershipIdentifier=ms_a, idMappingTableIdentifier=m["id"])
         self.assertEqual(cm.exception.response["reason"], "INVALID_STATE")
-        # B still sees and can delete its own association after leaving
+        # B still sees its own association after leaving, and changes nothing any more
         got = cr[B].get_id_namespace_association(membershipIdentifier=ms_b,
                                                  idNamespaceAssociationIdentifier=ns[B])
         self.assertEqual(got["idNamespaceAssociation"]["id"], ns[B])
+        for call, kw in [(cr[B].update_id_namespace_association,
+                          {"idNamespaceAssociationIdentifier": ns[B], "name": "again"}),
+                         (cr[B].create_id_namespace_association,
+                          {"name": "again", "inputReferenceConfig": {
+                              "inputReferenceArn": namespace_arn(B, "source", ids[B]),
+                              "manageResourcePolicies": True}})]:
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                call(membershipIdentifier=ms_b, **kw)
+            self.assertEqual(cm.exception.response["reason"], "INVALID_STATE")
+        # Deleting still works: A deletes the mapping, then B, gone, its association.
+        cr[A].delete_id_mapping_table(membershipIdentifier=ms_a, idMappingTableIdentifier=m["id"])
+        cr[B].delete_id_namespace_association(membershipIdentifier=ms_b,
+                                              idNamespaceAssociationIdentifier=ns[B])
+        self.assertEqual(cr[B].list_id_namespace_associations(
+            membershipIdentifier=ms_b)["idNamespaceAssociationSummaries"], [])
