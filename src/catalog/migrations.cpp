@@ -568,6 +568,61 @@ CREATE TABLE change_requests (
 );
 CREATE INDEX change_requests_collaboration ON change_requests (collaboration_id, change_request_id);
 )sql",
+      // 25: ID namespace associations and ID mapping tables (docs/id-mapping-tables.md). The
+      // mapping itself is a file only the engine reads; its row keeps where it is.
+      R"sql(
+CREATE TABLE id_namespace_associations (
+  id_namespace_association_id TEXT PRIMARY KEY,
+  arn                  TEXT NOT NULL,
+  collaboration_id     TEXT NOT NULL,
+  membership_id        TEXT NOT NULL REFERENCES memberships (membership_id),
+  account_id           TEXT NOT NULL,
+  name                 TEXT NOT NULL,
+  description          TEXT NOT NULL,
+  input_reference_arn  TEXT NOT NULL,
+  manage_resource_policies INTEGER NOT NULL,
+  namespace_type       TEXT NOT NULL CHECK (namespace_type IN ('SOURCE', 'TARGET')),
+  configured_table_id  TEXT NOT NULL,
+  allow_use_as_dimension_column INTEGER,
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL
+);
+CREATE INDEX id_namespace_associations_membership
+  ON id_namespace_associations (membership_id, id_namespace_association_id);
+CREATE INDEX id_namespace_associations_collaboration
+  ON id_namespace_associations (collaboration_id, id_namespace_association_id);
+CREATE TABLE id_mapping_tables (
+  id_mapping_table_id  TEXT PRIMARY KEY,
+  arn                  TEXT NOT NULL,
+  collaboration_id     TEXT NOT NULL,
+  membership_id        TEXT NOT NULL REFERENCES memberships (membership_id),
+  account_id           TEXT NOT NULL,
+  name                 TEXT NOT NULL,
+  description          TEXT NOT NULL,
+  input_reference_arn  TEXT NOT NULL,
+  manage_resource_policies INTEGER NOT NULL,
+  source_association_id TEXT NOT NULL
+    REFERENCES id_namespace_associations (id_namespace_association_id),
+  target_association_id TEXT NOT NULL
+    REFERENCES id_namespace_associations (id_namespace_association_id),
+  kms_key_arn          TEXT NOT NULL,
+  mapping_path         TEXT NOT NULL,
+  source_id_type       TEXT NOT NULL,
+  target_id_type       TEXT NOT NULL,
+  last_job_id          TEXT NOT NULL,
+  populated_at         INTEGER NOT NULL,
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL
+);
+CREATE INDEX id_mapping_tables_membership
+  ON id_mapping_tables (membership_id, id_mapping_table_id);
+CREATE INDEX id_mapping_tables_collaboration
+  ON id_mapping_tables (collaboration_id, id_mapping_table_id);
+CREATE TRIGGER id_mapping_table_tags_go AFTER DELETE ON id_mapping_tables
+  BEGIN DELETE FROM resource_tags WHERE resource_id = OLD.id_mapping_table_id; END;
+CREATE TRIGGER id_namespace_association_tags_go AFTER DELETE ON id_namespace_associations
+  BEGIN DELETE FROM resource_tags WHERE resource_id = OLD.id_namespace_association_id; END;
+)sql",
   };
   return steps;
 }

@@ -22,6 +22,10 @@ std::string_view resource_noun(Resource r) {
       return "privacy budget template";
     case Resource::ChangeRequest:
       return "change request";
+    case Resource::IdNamespaceAssociation:
+      return "ID namespace association";
+    case Resource::IdMappingTable:
+      return "ID mapping table";
     case Resource::Account:
       return "account";
     case Resource::User:

@@ -55,6 +55,8 @@ enum class Resource {
   ProtectedQuery,
   PrivacyBudgetTemplate,
   ChangeRequest,
+  IdNamespaceAssociation,
+  IdMappingTable,
   // the rest of the house
   Account,
   User,

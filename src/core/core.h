@@ -10,6 +10,7 @@
 #include "core/configured_tables.h"
 #include "core/context.h"
 #include "core/datasets.h"
+#include "core/id_mappings.h"
 #include "core/identity_resolution.h"
 #include "core/instance_advertisers.h"
 #include "core/instances.h"
@@ -57,7 +58,8 @@ struct Services {
   TagService tags{ctx};
   AssociationRuleService association_rules{ctx};
   ChangeRequestService change_requests{ctx};
-  ProtectedQueryService protected_queries;  // last: its workers use the services above
+  IdMappingService id_mappings{ctx};          // ID namespaces and ID mapping tables
+  ProtectedQueryService protected_queries;    // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
 };
 

@@ -19,6 +19,7 @@
 #include "core/analysis_templates.h"
 #include "core/association_rules.h"
 #include "core/buckets.h"
+#include "core/id_mappings.h"
 #include "core/instance_advertisers.h"
 #include "core/memberships.h"
 #include "core/platform.h"
@@ -182,6 +183,27 @@ Result<Plan> plan_query(Tx& tx, const catalog::CollaborationRecord& c, const std
     reads[a.name] = {*ds, {a.name, qt.columns, data_dir + "/" + ds->path}, a.id};
     for (const auto& col : qt.columns)
       reads[a.name].file.column_types.push_back(qt.column_types[col]);
+    context.tables.push_back(std::move(qt));
+  }
+  // ID mapping tables: read by the engine only, under the rule the checker derives for them.
+  CR_ASSIGN(auto mappings, queryable_mappings(tx, c.id));
+  for (const auto& m : mappings) {
+    bool taken = std::any_of(context.tables.begin(), context.tables.end(), [&](const auto& t) {
+      return strcasecmp(t.name.c_str(), m.table.name.c_str()) == 0;
+    });
+    if (taken) continue;  // an association took the name first: SQL names it
+    policy::QueryTable qt{m.table.name,
+                          {kMappingSourceColumn, kMappingTargetColumn},
+                          std::nullopt,
+                          m.table.account_id,
+                          std::nullopt};
+    qt.column_types = {{kMappingSourceColumn, m.table.source_id_type},
+                       {kMappingTargetColumn, m.table.target_id_type}};
+    qt.id_mapping = policy::QueryTable::IdMappingSides{m.source_owner, m.target_owner};
+    reads[m.table.name] = {catalog::DatasetRecord{},
+                           {m.table.name, qt.columns, data_dir + "/" + m.table.mapping_path},
+                           m.table.id};
+    reads[m.table.name].file.column_types = {m.table.source_id_type, m.table.target_id_type};
     context.tables.push_back(std::move(qt));
   }
   CR_ASSIGN(auto checked, policy::check_query(sql, context));

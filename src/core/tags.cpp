@@ -32,6 +32,13 @@ const std::vector<TaggableKind>& taggable_kinds() {
       {std::regex(R"(membership/([\w-]+)/analysistemplate/([\w-]+))"), Resource::AnalysisTemplate,
        "SELECT 1 FROM analysis_templates WHERE membership_id = ?1 AND analysis_template_id = ?2 "
        "AND account_id = ?3"},
+      {std::regex(R"(membership/([\w-]+)/idnamespaceassociation/([\w-]+))"),
+       Resource::IdNamespaceAssociation,
+       "SELECT 1 FROM id_namespace_associations WHERE membership_id = ?1 AND "
+       "id_namespace_association_id = ?2 AND account_id = ?3"},
+      {std::regex(R"(membership/([\w-]+)/idmappingtable/([\w-]+))"), Resource::IdMappingTable,
+       "SELECT 1 FROM id_mapping_tables WHERE membership_id = ?1 AND id_mapping_table_id = ?2 AND "
+       "account_id = ?3"},
       {std::regex(R"(privacybudgettemplate/([\w-]+))"), Resource::PrivacyBudgetTemplate,
        "SELECT 1 FROM privacy_budget_templates WHERE privacy_budget_template_id = ?1 AND "
        "account_id = ?2"},

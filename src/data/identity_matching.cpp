@@ -85,10 +85,15 @@ Result<MatchResult> match_identities(const MatchRequest& req) {
       return Error::validation("columns " + party_column[type] + " and " + name + " are both " +
                                pii_type_name(type) + "; matching needs one column per type");
   }
+  // Between two members' tables, a rule needs its columns on both sides.
+  std::map<PiiType, std::string> target_column;
+  if (req.mapping)
+    for (const auto& [name, type] : req.mapping->target_identity) target_column.emplace(type, name);
   std::vector<const RuleKeys*> rules;
   for (const auto& r : waterfall()) {
     bool usable = true;
-    for (auto t : r.types) usable = usable && party_column.count(t);
+    for (auto t : r.types)
+      usable = usable && party_column.count(t) && (!req.mapping || target_column.count(t));
     if (usable) rules.push_back(&r);
   }
   if (rules.empty())
@@ -110,12 +115,29 @@ Result<MatchResult> match_identities(const MatchRequest& req) {
   engine::Connection& con = engine->connection();
 
   const std::string party = "read_parquet(" + sql_literal(req.party_path) + ")";
-  const std::string platform = "read_parquet(" + sql_literal(req.platform_path) + ")";
+  std::string platform = "read_parquet(" + sql_literal(req.platform_path) + ")";
+  if (req.mapping) {
+    // The target member's table under the platform table's names; a type it lacks is NULL.
+    std::string renamed = "SELECT " + sql_identifier(req.mapping->target_id_column) + " AS user_id";
+    for (const auto& name : platform_identity_columns()) {
+      if (name == "user_id") continue;
+      auto it = target_column.find(*pii_type_from_name(name));
+      renamed += ", " +
+                 (it == target_column.end() ? std::string("CAST(NULL AS VARCHAR)")
+                                            : sql_identifier(it->second)) +
+                 " AS " + sql_identifier(name);
+    }
+    platform = "(" + renamed + " FROM " + platform + ")";
+  }
   CR_ASSIGN(auto platform_columns, columns_of(con, "SELECT * FROM " + platform));
   CR_TRY(check_platform_schema(platform_columns));
   CR_ASSIGN(auto party_columns, columns_of(con, "SELECT * FROM " + party));
   std::vector<std::string> kept;
   for (const auto& [name, type] : party_columns) {
+    if (req.mapping) {
+      if (name == req.mapping->source_id_column) kept.push_back(name);
+      continue;
+    }
     if (req.party_identity.count(name)) continue;
     if (name == "user_id" || name == "match_rule")
       return Error::validation("the table already has a column " + name +
@@ -165,6 +187,13 @@ Result<MatchResult> match_identities(const MatchRequest& req) {
              std::to_string(i);
   }
   sql += " ORDER BY party.\"__row\"";
+  // The mapping: which source id each matched row's target id is, once per pair.
+  if (req.mapping) {
+    if (kept.size() != 1)
+      return Error::validation("the source table has no column " + req.mapping->source_id_column);
+    sql = "SELECT DISTINCT " + sql_identifier(kept[0]) +
+          " AS source_id, user_id AS target_id FROM (" + sql + ") WHERE user_id IS NOT NULL";
+  }
 
   // The ".staging-<pid>-" name lets remove_abandoned_staging() clear it after a crash.
   MatchResult out{{},
@@ -179,6 +208,8 @@ Result<MatchResult> match_identities(const MatchRequest& req) {
       con.query("COPY (" + sql + ") TO " + sql_literal(out.file.path()) + " (FORMAT parquet)");
   if (!copied.ok()) return data_error(copied.error());
 
+  out.bytes = static_cast<int64_t>(fs::file_size(out.file.path(), ec));
+  if (req.mapping) return out;  // nothing is counted: no one is told how many matched
   CR_ASSIGN(auto counted,
             con.query("SELECT count(*), count(*) FILTER (WHERE match_rule = 'EMAIL'), "
                       "count(*) FILTER (WHERE match_rule = 'PHONE'), "

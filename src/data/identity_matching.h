@@ -6,6 +6,7 @@
 // are documented in docs/identity.md, "Matching".
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,16 @@ struct MatchRequest {
   std::string platform_path;  // the platform identity file (Parquet)
   std::string target_dir;     // where the output is staged (the output dataset's folder)
   engine::EngineOptions engine;
+  // Matching between two members' tables, for an ID mapping table (docs/id-mapping-tables.md).
+  // Set, `platform_path` is the target member's file, read through these names instead of the
+  // platform table's, and the output is the mapping alone: the distinct pairs (source_id: the
+  // party's `source_id_column`, target_id: the target's id) of the rows a rule matched.
+  struct MappingTarget {
+    std::string source_id_column;
+    std::string target_id_column;
+    std::map<std::string, PiiType> target_identity;  // the target's identity columns by name
+  };
+  std::optional<MappingTarget> mapping;
 };
 
 struct MatchStats {

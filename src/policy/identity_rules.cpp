@@ -73,6 +73,11 @@ class IdentityPolicy : public RulePolicy {
   // The first VERY_HIGH column among the operands (nullptr: none), once every operand is shown
   // to be an id of its kind.
   Result<const ColumnKey*> one_kind(const OperationUse& use) const {
+    // A person id equated with an ID mapping table's id: the mapping's rule decides
+    // (id_mapping_rules.cpp: only the mapping's own member's tables).
+    for (const auto& o : use.operands)
+      for (const auto& k : o.values)
+        if (is_mapping_column(ctx_, k)) return static_cast<const ColumnKey*>(nullptr);
     const ColumnKey* very_high = nullptr;
     for (const auto& o : use.operands)
       if (!very_high) very_high = very_high_in(o.values);

@@ -56,7 +56,9 @@ Result<AnalysisRuleType> common_rule_type(const QueryContext& ctx, const std::ve
 
 }  // namespace
 
-Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) {
+Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& given) {
+  // ID mapping tables carry no rule of their own: theirs is derived here (id_mapping_rules.cpp).
+  const QueryContext ctx = with_id_mapping_rules(given);
   // AMC's TABLE(EXTEND_TIME_WINDOW(...)) loses TABLE( and ) (blanks: positions stay) so that
   // DuckDB's parser reads it; nothing else in any query changes.
   const std::string parseable = amc_parseable_text(sql);
@@ -107,6 +109,7 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
   AnalysisRuleType type = AnalysisRuleType::Aggregation;
   if (!named.empty()) {
     CR_TRY(status_of(common_rule_type(ctx, named, false)));
+    CR_TRY(check_id_mapping_mix(ctx, named));
     if (governed.empty()) {
       features = amc_features();
       type = AnalysisRuleType::Custom;
@@ -130,6 +133,7 @@ Result<CheckedQuery> check_query(std::string_view sql, const QueryContext& ctx) 
       if (amc) restrict_for_amc(features);
     }
     policies.push_back(identity_policy(text, ctx));
+    policies.push_back(id_mapping_policy(text, ctx));
     if (amc) policies.push_back(amc_policy(text, ctx));
   }
   std::vector<QueryRules*> rules;

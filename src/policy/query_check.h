@@ -45,6 +45,14 @@ struct QueryTable {
   // Columns holding resolved platform identities (matching's user_id): VERY_HIGH wherever
   // they live, whatever the table's rule says (DESIGN.md "Privacy controls").
   std::vector<std::string> identity_columns;
+  // Set on an ID mapping table (docs/id-mapping-tables.md): a table of two VERY_HIGH columns,
+  // source_id and target_id, whose rule (ID_MAPPING_TABLE) the checker derives from the other
+  // tables of the query (id_mapping_rules.cpp). `rule` is then unset.
+  struct IdMappingSides {
+    std::string source_owner;  // the account whose table source_id may be joined with
+    std::string target_owner;  // ... and target_id
+  };
+  std::optional<IdMappingSides> id_mapping;
 };
 
 // AMC's privacyFilteringBehavior: what becomes of the rows under a threshold (filtered_rows.h).

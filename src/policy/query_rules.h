@@ -55,6 +55,16 @@ std::unique_ptr<RulePolicy> amc_policy(const SqlText& sql, const QueryContext& c
 // a WITH or subquery, never output, grouped, transformed or compared with anything else.
 std::unique_ptr<RulePolicy> identity_policy(const SqlText& sql, const QueryContext& ctx);
 
+// ID mapping tables (id_mapping_rules.cpp). The context with each mapping table's derived rule
+// (an AGGREGATION rule over its two VERY_HIGH ids); the refusal of a query that names one with a
+// platform table or a table whose rule is not AGGREGATION; and the policy that holds every
+// occurrence of a mapping to its overlap (INNER-joined on each id to its member's table).
+QueryContext with_id_mapping_rules(const QueryContext& ctx);
+Status check_id_mapping_mix(const QueryContext& ctx, const std::vector<int>& named);
+std::unique_ptr<RulePolicy> id_mapping_policy(const SqlText& sql, const QueryContext& ctx);
+// A column of an ID mapping table: what it may meet is id_mapping_policy's to judge.
+bool is_mapping_column(const QueryContext& ctx, const ColumnKey& key);
+
 // The AMC class of a column: its platform table's class, VERY_HIGH for a resolved identity of
 // any table; nullopt for columns of other tables.
 std::optional<ColumnClass> column_class(const QueryContext& ctx, const ColumnKey& key);

@@ -209,12 +209,12 @@ class BadInput(ServerTestCase):
         self.assertNothingHalfCreated()
 
     def test_operation_of_the_model_that_is_not_served(self):
-        resp = self.assertError("NotImplementedException", 501, self.a.list_id_mapping_tables,
+        resp = self.assertError("NotImplementedException", 501, self.a.list_protected_jobs,
                                 membershipIdentifier=MISSING)
-        self.assertIn("ListIdMappingTables", resp["Error"]["Message"])
-        resp = self.assertError("NotImplementedException", 501, self.a.populate_id_mapping_table,
-                                membershipIdentifier=MISSING, idMappingTableIdentifier=MISSING)
-        self.assertIn("PopulateIdMappingTable", resp["Error"]["Message"])
+        self.assertIn("ListProtectedJobs", resp["Error"]["Message"])
+        resp = self.assertError("NotImplementedException", 501, self.a.get_protected_job,
+                                membershipIdentifier=MISSING, protectedJobIdentifier=MISSING)
+        self.assertIn("GetProtectedJob", resp["Error"]["Message"])
 
     # --- failures after model validation, in the core -------------------------------------------------
     def test_failed_creates_leave_nothing_behind(self):

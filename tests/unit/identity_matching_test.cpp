@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -119,6 +120,43 @@ TEST_F(IdentityMatchingTest, MatchesByTheFirstRuleThatFindsAUser) {
       {"7", "7.5", "NULL", "NONE"},
   };
   EXPECT_EQ(rows(r->file.path()), expected);
+}
+
+// Between two members' tables (an ID mapping table, docs/id-mapping-tables.md): the target's own
+// column names, only the rules both sides have columns for (the target has no phone), and the
+// mapping alone as output: distinct (source_id, target_id) pairs of the rows that matched, with
+// no statistics.
+TEST_F(IdentityMatchingTest, MapsOneMembersIdsToAnothersWithoutCountingThem) {
+  MatchRequest r = request();
+  r.platform_path = parquet("target.parquet", R"(
+      SELECT bid, sha256(em) AS em, sha256(f) AS f, sha256(l) AS l, sha256(z) AS z
+      FROM (VALUES ('b1', 'a@x.com', NULL, NULL, NULL),
+                   ('b2', NULL, 'bob', 'ray', '10001'),
+                   ('b3', 'shared@x.com', NULL, NULL, NULL),
+                   ('b0', 'shared@x.com', NULL, NULL, NULL))
+        AS t(bid, em, f, l, z))");
+  r.mapping = MatchRequest::MappingTarget{"id",
+                                          "bid",
+                                          {{"em", PiiType::Email},
+                                           {"f", PiiType::FirstName},
+                                           {"l", PiiType::LastName},
+                                           {"z", PiiType::PostalCode}}};
+  auto m = match_identities(r);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  std::vector<std::string> names;
+  for (const auto& c : m->columns) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"source_id", "target_id"}));
+  auto got = rows(m->file.path());
+  std::sort(got.begin(), got.end());
+  std::vector<std::vector<std::string>> expected = {
+      {"1", "b1"},  // email
+      {"3", "b2"},  // name and postal code
+      {"4", "b0"},  // a shared email: the smallest target id
+      {"5", "b2"},  // its email matches nobody here, its phone is not compared: name and postal
+  };
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(m->stats.rows, 0);  // nothing is counted
+  EXPECT_EQ(m->stats.matched(), 0);
 }
 
 TEST_F(IdentityMatchingTest, CountsRowsPerRule) {

@@ -21,7 +21,8 @@
 //
 // A table of a setup: {"name", "owner", "columns", "analysisRuleType", "analysisRulePolicy"
 // (ConfiguredTableAnalysisRulePolicy), "amc": {"userIdColumn", "columnClasses": {"col": "HIGH"}},
-// "identityColumns": ["user_id"] (resolved platform identities), "types": {"col": "BIGINT"}}.
+// "identityColumns": ["user_id"] (resolved platform identities), "types": {"col": "BIGINT"},
+// "idMapping": {"sourceOwner", "targetOwner"} (an ID mapping table: no rule, it is derived)}.
 // Cases with data take each column's type from the tables their data creates, as the server
 // takes it from the dataset.
 #include <gtest/gtest.h>
@@ -138,6 +139,9 @@ policy::QueryContext context_of(const Case& c) {
     const json types = t.value("types", json::object());
     for (const auto& [col, type] : types.items()) q.column_types[col] = type.get<std::string>();
     q.identity_columns = t.value("identityColumns", std::vector<std::string>{});
+    if (t.contains("idMapping"))
+      q.id_mapping = policy::QueryTable::IdMappingSides{t["idMapping"]["sourceOwner"],
+                                                        t["idMapping"]["targetOwner"]};
     if (t.contains("amc")) {
       policy::AmcPrivacy amc;
       amc.user_id_column = t["amc"]["userIdColumn"];

@@ -25,6 +25,7 @@ CleanRoomsFace::CleanRoomsFace(core::Services& services) : s_(services) {
   add_privacy_budget_operations(operations_, s_);
   add_tag_operations(operations_, s_);
   add_change_request_operations(operations_, s_);
+  add_id_mapping_operations(operations_, s_);
 }
 
 std::vector<std::string> CleanRoomsFace::served_operations() const {

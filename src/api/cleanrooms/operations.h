@@ -13,6 +13,7 @@ void add_schema_operations(OperationTable& table, core::Services& s);
 void add_protected_query_operations(OperationTable& table, core::Services& s);
 void add_analysis_template_operations(OperationTable& table, core::Services& s);
 void add_privacy_budget_operations(OperationTable& table, core::Services& s);
+void add_id_mapping_operations(OperationTable& table, core::Services& s);  // and ID namespaces
 
 void add_tag_operations(OperationTable& table, core::Services& s);
 void add_change_request_operations(OperationTable& table, core::Services& s);

@@ -1,5 +1,6 @@
 // ListSchemas, GetSchema, BatchGetSchema, GetSchemaAnalysisRule, BatchGetSchemaAnalysisRule: the
 // configured tables of a collaboration as its members see them.
+#include "api/cleanrooms/id_mapping_json.h"
 #include "api/cleanrooms/operations.h"
 #include "api/cleanrooms/wire_shapes.h"
 #include "common/arn.h"
@@ -50,21 +51,61 @@ json analysis_rule_json(const core::SchemaView& v) {
           {"policy", v.rule->policy}};
 }
 
+// ListSchemas without a schemaType lists the tables, then the ID mapping tables: a nextToken with
+// this prefix continues in the second list.
+constexpr std::string_view kMappingPages = "ID_MAPPING_TABLE/";
+
+// An ID mapping table answers for a name no configured table association has.
+template <typename F>
+Result<json> or_id_mapping(Result<json> table, F mapping) {
+  if (table.ok() || table.error().kind != ErrorKind::NotFound) return table;
+  auto m = mapping();
+  if (m.ok()) return m;
+  return table;
+}
+
 }  // namespace
 
 void add_schema_operations(OperationTable& t, core::Services& s) {
   t["ListSchemas"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto page, s.configured_tables.list_schemas(account, in["collaborationIdentifier"],
-                                                          in.value("schemaType", ""), page_of(in)));
+    const std::string type = in.value("schemaType", "");
+    const std::string token = in.value("nextToken", "");
     json out = {{"schemaSummaries", json::array()}};
+    const bool mappings_only = type == "ID_MAPPING_TABLE";
+    if (mappings_only || (type.empty() && token.starts_with(kMappingPages))) {
+      core::Page page = page_of(in);
+      if (!mappings_only) page.next_token = token.substr(kMappingPages.size());
+      CR_ASSIGN(auto mappings,
+                s.id_mappings.list_schemas(account, in["collaborationIdentifier"], page));
+      for (const auto& v : mappings.first)
+        out["schemaSummaries"].push_back(id_mapping_schema_summary_json(v));
+      if (!mappings.second.empty())
+        out["nextToken"] = (mappings_only ? "" : std::string(kMappingPages)) + mappings.second;
+      return out;
+    }
+    CR_ASSIGN(auto page, s.configured_tables.list_schemas(account, in["collaborationIdentifier"],
+                                                          type, page_of(in)));
     for (const auto& v : page.first) out["schemaSummaries"].push_back(summary_json(v));
-    if (!page.second.empty()) out["nextToken"] = page.second;
+    if (!page.second.empty()) {
+      out["nextToken"] = page.second;
+    } else if (type.empty()) {
+      CR_ASSIGN(auto first, s.id_mappings.list_schemas(account, in["collaborationIdentifier"],
+                                                       core::Page{"", 1}));
+      if (!first.first.empty()) out["nextToken"] = std::string(kMappingPages);
+    }
     return out;
   };
   t["GetSchema"] = [&s](const std::string& account, const json& in) -> Result<json> {
-    CR_ASSIGN(auto v,
-              s.configured_tables.get_schema(account, in["collaborationIdentifier"], in["name"]));
-    return json{{"schema", schema_json(v)}};
+    const std::string collaboration = in["collaborationIdentifier"];
+    const std::string name = in["name"];
+    auto table = [&]() -> Result<json> {
+      CR_ASSIGN(auto v, s.configured_tables.get_schema(account, collaboration, name));
+      return json{{"schema", schema_json(v)}};
+    };
+    return or_id_mapping(table(), [&]() -> Result<json> {
+      CR_ASSIGN(auto v, s.id_mappings.get_schema(account, collaboration, name));
+      return json{{"schema", id_mapping_schema_json(v)}};
+    });
   };
   t["BatchGetSchema"] = [&s](const std::string& account, const json& in) -> Result<json> {
     auto names = in["names"].get<std::vector<std::string>>();
@@ -72,16 +113,28 @@ void add_schema_operations(OperationTable& t, core::Services& s) {
               s.configured_tables.get_schemas(account, in["collaborationIdentifier"], names));
     json out = {{"schemas", json::array()}, {"errors", json::array()}};
     for (size_t i = 0; i < names.size(); ++i) {
-      if (results[i].ok())
-        out["schemas"].push_back(schema_json(*results[i]));
+      auto one = or_id_mapping(
+          results[i].ok() ? Result<json>(schema_json(*results[i])) : results[i].error(),
+          [&]() -> Result<json> {
+            CR_ASSIGN(auto v,
+                      s.id_mappings.get_schema(account, in["collaborationIdentifier"], names[i]));
+            return id_mapping_schema_json(v);
+          });
+      if (one.ok())
+        out["schemas"].push_back(*one);
       else
         out["errors"].push_back({{"name", names[i]},
-                                 {"code", error_type(results[i].error())},
-                                 {"message", results[i].error().message}});
+                                 {"code", error_type(one.error())},
+                                 {"message", one.error().message}});
     }
     return out;
   };
   t["GetSchemaAnalysisRule"] = [&s](const std::string& account, const json& in) -> Result<json> {
+    if (in["type"] == "ID_MAPPING_TABLE") {
+      CR_ASSIGN(auto m,
+                s.id_mappings.get_schema(account, in["collaborationIdentifier"], in["name"]));
+      return json{{"analysisRule", id_mapping_analysis_rule_json(m)}};
+    }
     CR_ASSIGN(auto v, s.configured_tables.get_schema_rule(account, in["collaborationIdentifier"],
                                                           {in["name"], in["type"]}));
     return json{{"analysisRule", analysis_rule_json(v)}};
@@ -94,13 +147,19 @@ void add_schema_operations(OperationTable& t, core::Services& s) {
               s.configured_tables.get_schema_rules(account, in["collaborationIdentifier"], reqs));
     json out = {{"analysisRules", json::array()}, {"errors", json::array()}};
     for (size_t i = 0; i < reqs.size(); ++i) {
-      if (results[i].ok())
-        out["analysisRules"].push_back(analysis_rule_json(*results[i]));
+      Result<json> one = results[i].ok() ? Result<json>(analysis_rule_json(*results[i]))
+                                         : Result<json>(results[i].error());
+      if (reqs[i].type == "ID_MAPPING_TABLE") {
+        auto m = s.id_mappings.get_schema(account, in["collaborationIdentifier"], reqs[i].name);
+        one = m.ok() ? Result<json>(id_mapping_analysis_rule_json(*m)) : Result<json>(m.error());
+      }
+      if (one.ok())
+        out["analysisRules"].push_back(*one);
       else
         out["errors"].push_back({{"name", reqs[i].name},
                                  {"type", reqs[i].type},
-                                 {"code", error_type(results[i].error())},
-                                 {"message", results[i].error().message}});
+                                 {"code", error_type(one.error())},
+                                 {"message", one.error().message}});
     }
     return out;
   };
