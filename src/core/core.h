@@ -10,6 +10,7 @@
 #include "core/datasets.h"
 #include "core/identity_resolution.h"
 #include "core/instance_advertisers.h"
+#include "core/instance_lifecycle.h"
 #include "core/instances.h"
 #include "core/invitations.h"
 #include "core/memberships.h"
@@ -53,6 +54,7 @@ struct Services {
   PrivacyBudgetService privacy_budgets{ctx};  // spent by protected queries
   ProtectedQueryService protected_queries;    // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
+  InstanceLifecycleService instance_lifecycle{ctx, protected_queries};
 };
 
 }  // namespace cleanroom::core
