@@ -12,9 +12,12 @@ Result<std::vector<Row>> unfinished_queries(Tx& tx, const std::string& collabora
 }
 
 Result<int64_t> unfinished_uploads(Tx& tx, const std::string& instance_id) {
-  CR_ASSIGN(auto rows, tx.query("SELECT count(*) AS n FROM amc_uploads WHERE instance_id = ? AND "
-                                "status IN ('PENDING', 'RUNNING')",
-                                {instance_id}));
+  CR_ASSIGN(auto rows,
+            tx.query("SELECT (SELECT count(*) FROM amc_uploads WHERE instance_id = ?1 AND status "
+                     "IN ('PENDING', 'RUNNING')) + (SELECT count(*) FROM "
+                     "amc_user_deletion_requests WHERE instance_id = ?1 AND status IN "
+                     "('PENDING', 'RUNNING')) AS n",
+                     {instance_id}));
   return rows.empty() ? 0 : rows[0].integer("n");
 }
 

@@ -515,6 +515,23 @@ CREATE INDEX amc_uploads_dataset ON amc_uploads (instance_id, data_set_id, creat
       R"sql(
 CREATE INDEX protected_queries_status ON protected_queries (status);
 )sql",
+      // 22: AMC user deletion requests (/userDeletionRequest): how many identities and how far
+      // the job is; the identities themselves are never stored.
+      R"sql(
+CREATE TABLE amc_user_deletion_requests (
+  request_id     TEXT PRIMARY KEY,
+  instance_id    TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
+  status         TEXT NOT NULL
+                 CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')),
+  identity_count INTEGER NOT NULL,
+  message        TEXT,
+  created_by     TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE INDEX amc_user_deletion_requests_instance
+  ON amc_user_deletion_requests (instance_id, created_at);
+)sql",
   };
   return steps;
 }

@@ -88,7 +88,8 @@ int serve(const ServeOptions& o) {
   // Only the server ends what a previous server left running; other commands open the data dir
   // while a server may be running.
   for (Status s : {(*dir)->services->protected_queries.fail_interrupted_queries(),
-                   (*dir)->services->amc_data_uploads.fail_interrupted_uploads()}) {
+                   (*dir)->services->amc_data_uploads.fail_interrupted_uploads(),
+                   (*dir)->services->amc_user_deletions.fail_interrupted_requests()}) {
     if (!s.ok()) {
       std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
       return 1;

@@ -1,7 +1,9 @@
 #pragma once
 // The core's services, built once over one Context and shared by every face.
 #include "core/accounts.h"
+#include "core/amc_data_sources.h"
 #include "core/amc_data_upload.h"
+#include "core/amc_user_deletion.h"
 #include "core/analysis_templates.h"
 #include "core/buckets.h"
 #include "core/collaborations.h"
@@ -55,6 +57,8 @@ struct Services {
   ProtectedQueryService protected_queries;    // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
   InstanceLifecycleService instance_lifecycle{ctx, protected_queries};
+  AmcDataSourceService amc_data_sources{ctx};
+  AmcUserDeletionService amc_user_deletions{ctx, upload_jobs};
 };
 
 }  // namespace cleanroom::core
