@@ -332,6 +332,29 @@ class AdvertiserDataTest(harness.ServerTestCase):
         self.assertEqual((status, r.get("identityCount")), (200, 1000), r)
         self.assertEqual(self.ended_deletion(r)["status"], "SUCCEEDED")
 
+    def test_uploads_and_deletions_never_overlap(self):
+        # Attack: an upload committing while a deletion request runs would bring the rows back.
+        # Each is refused while the other is under way (a large upload and a large rewrite take
+        # long enough to be caught in the middle).
+        self.define(dict(EVENTS, dataSetId="busy"))
+        big = events_csv([(1 + i % 9, f"p{i}@example.com", i) for i in range(200000)])
+        headers = dict(self.user.headers(), **{"Content-Type": "text/csv"})
+        status, up, _ = self.server.http("POST", f"{self.base}/uploads/busy", raw_body=big,
+                                         headers=headers)
+        self.assertEqual(status, 200, up)
+        self.refused(self.deletion({"identities": [{"EMAIL": "p1@example.com"}]}), 409,
+                     "uploads queued or running")
+        self.assertEqual(self.user.ended_upload(f"{self.base}/uploads/busy", up)["status"],
+                         "SUCCEEDED")
+        status, r, _ = self.deletion({"identities": [{"EMAIL": "p1@example.com"}]})
+        self.assertEqual(status, 200, r)
+        status, body = self.upload("busy", events_csv([(1, "p1@example.com", 1)]), "ADDITIVE")
+        self.assertEqual(status, 409, body)
+        self.assertIn("deletion request", body["message"])
+        self.assertEqual(self.ended_deletion(r)["status"], "SUCCEEDED")
+        status, d, _ = self.server.signed_http(self.creds, "GET", f"/datasets/{self.instance}/busy")
+        self.assertEqual(d["rowCount"], 199999, d)
+
     # --- data sources ---------------------------------------------------------------------
     def test_data_sources(self):
         self.define(dict(EVENTS, dataSetId="sources"))

@@ -220,6 +220,42 @@ class AmcInstanceLifecycleTest(harness.ServerTestCase):
         status, body, _ = self.user.call("DELETE", f"/amc/instances/{instance}")
         self.assertEqual(status, 200, body)
 
+    def test_partners_keep_their_own_data(self):
+        partner = "682015477799"
+        partner_creds = self.server.new_account(partner, "Partner P")
+        status, body, _ = self.user.create_instance(
+            {"instanceName": "with partner", "awsAccountId": ACCOUNT, "acrBacked": True,
+             "acrCustomerPartners": [{"awsAccountId": partner, "displayName": "Partner P"}]})
+        self.assertEqual(status, 200, body)
+        instance = body["instance"]["instanceId"]
+        collaboration = body["instance"]["acrCollaboration"]["id"]
+        cr = self.server.cleanrooms(partner_creds)
+        ms = cr.create_membership(collaborationIdentifier=collaboration,
+                                  queryLogStatus="DISABLED")["membership"]["id"]
+        self.server.upload_csv(partner, "crm.people", "id,tier\n1,a\n2,b\n")
+        table = cr.create_configured_table(
+            name="people", tableReference={"glue": {"databaseName": "crm", "tableName": "people"}},
+            allowedColumns=["tier"], analysisMethod="DIRECT_QUERY")["configuredTable"]
+        cr.create_configured_table_association(
+            membershipIdentifier=ms, configuredTableIdentifier=table["id"], name="people",
+            roleArn=f"arn:aws:iam::{partner}:role/cleanrooms")
+
+        status, body, _ = self.user.call("DELETE", f"/amc/instances/{instance}")
+        self.assertEqual(status, 200, body)
+        # The partner's dataset and configured table are its own and stay; its association into
+        # the deleted collaboration is gone with it.
+        status, d, _ = self.server.signed_http(partner_creds, "GET", "/datasets/crm/people")
+        self.assertEqual((status, d["rowCount"]), (200, 2), d)
+        self.assertEqual(cr.get_configured_table(configuredTableIdentifier=table["id"])
+                         ["configuredTable"]["id"], table["id"])
+        membership = cr.get_membership(membershipIdentifier=ms)["membership"]
+        self.assertEqual(membership["status"], "COLLABORATION_DELETED")
+        try:
+            listed = cr.list_configured_table_associations(membershipIdentifier=ms)
+            self.assertEqual(listed["configuredTableAssociationSummaries"], [])
+        except botocore.exceptions.ClientError:
+            pass
+
     def test_a_new_instance_never_sees_a_deleted_ones_data(self):
         # Attack: delete, then create again (same name, same idempotency token) hoping to get the
         # old id, data or collaboration back.
