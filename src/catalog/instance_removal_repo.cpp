@@ -16,7 +16,8 @@ Result<int64_t> unfinished_uploads(Tx& tx, const std::string& instance_id) {
             tx.query("SELECT (SELECT count(*) FROM amc_uploads WHERE instance_id = ?1 AND status "
                      "IN ('PENDING', 'RUNNING')) + (SELECT count(*) FROM "
                      "amc_user_deletion_requests WHERE instance_id = ?1 AND status IN "
-                     "('PENDING', 'RUNNING')) AS n",
+                     "('PENDING', 'RUNNING')) + (SELECT count(*) FROM amc_audiences WHERE "
+                     "instance_id = ?1 AND status IN ('PENDING', 'RUNNING')) AS n",
                      {instance_id}));
   return rows.empty() ? 0 : rows[0].integer("n");
 }

@@ -12,7 +12,7 @@ namespace cleanroom::catalog::instance_removal_repo {
 // Protected queries of the collaboration that have not ended (SUBMITTED, STARTED, CANCELLING):
 // {protected_query_id, membership_id, account_id} rows.
 Result<std::vector<Row>> unfinished_queries(Tx& tx, const std::string& collaboration_id);
-// Uploads and user deletion requests of the instance that are queued or running.
+// Uploads, user deletion requests and audience runs of the instance that are queued or running.
 Result<int64_t> unfinished_uploads(Tx& tx, const std::string& instance_id);
 // Configured tables of `account_id` over a dataset of database `database_name` (the instance's
 // data sets are datasets of the instance's AWS account in a database named after the instance).

@@ -1,6 +1,7 @@
 #pragma once
 // The core's services, built once over one Context and shared by every face.
 #include "core/accounts.h"
+#include "core/amc_audiences.h"
 #include "core/amc_data_sources.h"
 #include "core/amc_data_upload.h"
 #include "core/amc_user_deletion.h"
@@ -59,6 +60,7 @@ struct Services {
   InstanceLifecycleService instance_lifecycle{ctx, protected_queries};
   AmcDataSourceService amc_data_sources{ctx};
   AmcUserDeletionService amc_user_deletions{ctx, upload_jobs};
+  AmcAudienceService amc_audiences{ctx, upload_jobs, workflows};
 };
 
 }  // namespace cleanroom::core

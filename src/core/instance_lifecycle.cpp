@@ -27,8 +27,8 @@ Status removal_blockers(Tx& tx, const catalog::InstanceRecord& inst) {
   CR_ASSIGN(int64_t uploads, rrepo::unfinished_uploads(tx, inst.instance_id));
   if (uploads > 0)
     return Error::conflict("instance " + inst.instance_id +
-                               " has uploads queued or running; wait for them to end, then "
-                               "delete it",
+                               " has uploads, user deletion requests or audience runs queued or "
+                               "running; wait for them to end, then delete it",
                            Cause::InUse, Resource::Instance, inst.instance_id);
   CR_ASSIGN(auto tables, rrepo::configured_tables_over(tx, inst.aws_account_id, inst.instance_id));
   if (!tables.empty())
@@ -113,6 +113,7 @@ Status InstanceLifecycleService::remove(const AmcCaller& caller, const std::stri
     spdlog::error("deleting instance {}: cannot remove its data: {}", inst.instance_id,
                   ec.message());
   fs::remove(ctx_.data_dir + "/difference-checks/" + inst.collaboration_id + ".sets", ec);
+  fs::remove(ctx_.data_dir + "/difference-checks/audiences-" + inst.instance_id + ".sets", ec);
   spdlog::info("instance {} deleted with collaboration {}", inst.instance_id,
                inst.collaboration_id);
   return {};

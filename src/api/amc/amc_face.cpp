@@ -1,5 +1,6 @@
 #include "api/amc/amc_face.h"
 
+#include "api/amc/audience_routes.h"
 #include "api/amc/data_source_routes.h"
 #include "api/amc/data_upload_face.h"
 #include "api/amc/instance_json.h"
@@ -93,6 +94,7 @@ AmcFace::AmcFace(core::Services& services) : s_(services) {
   add_workflow_routes(router_, s_, as_caller);
   add_data_source_routes(router_, s_, as_caller);
   add_user_deletion_routes(router_, s_, as_caller);
+  add_audience_routes(router_, s_, as_caller);
 }
 
 Result<catalog::UserRecord> AmcFace::user(const Request& req) {

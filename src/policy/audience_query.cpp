@@ -1,0 +1,77 @@
+#include "policy/audience_query.h"
+
+#include "policy/sql_parser.h"
+#include "policy/sql_tree.h"
+
+namespace cleanroom::policy {
+namespace {
+
+// Every CTE name anywhere in the tree: a base table of that name reads the CTE, not a file.
+void cte_names(const json& node, std::set<std::string>& out) {
+  if (node.is_array()) {
+    for (const auto& v : node) cte_names(v, out);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (const auto& entry : member(member(node, "cte_map"), "map"))
+    if (member(entry, "key").is_string()) out.insert(lower(entry["key"].get<std::string>()));
+  for (const auto& item : node.items()) cte_names(item.value(), out);
+}
+
+// Walks every node: table functions and unknown tables are refused wherever they hide
+// (subqueries in expressions included); base tables read are collected.
+Status walk(const SqlText& text, const json& node, const std::set<std::string>& ctes,
+            const std::vector<std::string>& allowed, std::set<std::string>& read) {
+  if (node.is_array()) {
+    for (const auto& v : node) CR_TRY(walk(text, v, ctes, allowed, read));
+    return {};
+  }
+  if (!node.is_object()) return {};
+  std::string_view type = node_type(node);
+  if (type == "TABLE_FUNCTION")
+    return text.error(node, "table functions are not allowed in an audience query");
+  if (type == "BASE_TABLE") {
+    if (!str(node, "schema_name").empty() || !str(node, "catalog_name").empty())
+      return text.error(node, "qualified table names are not allowed in an audience query");
+    const std::string name(str(node, "table_name"));
+    if (!ctes.count(lower(name))) {
+      const std::string* found = nullptr;
+      for (const auto& a : allowed)
+        if (same_name(a, name)) found = &a;
+      if (!found)
+        return text.error(node,
+                          "an audience query reads only the instance's *_for_audiences "
+                          "tables, not '" +
+                              name + "'");
+      read.insert(*found);
+    }
+  }
+  for (const auto& item : node.items()) CR_TRY(walk(text, item.value(), ctes, allowed, read));
+  return {};
+}
+
+}  // namespace
+
+Result<AudienceQuery> check_audience_query(std::string_view sql,
+                                           const std::vector<std::string>& allowed) {
+  CR_ASSIGN(json tree, parse_sql(sql));
+  const json& statements = member(tree, "statements");
+  if (!statements.is_array() || statements.size() != 1)
+    return invalid_query("an audience query is exactly one SELECT statement");
+  SqlText text(sql);
+  std::set<std::string> ctes;
+  cte_names(statements[0], ctes);
+  for (const auto& name : ctes)
+    if (is_reserved_name(name))
+      return invalid_query("names starting with " + std::string(kReservedPrefix) + " are reserved");
+  std::set<std::string> read;
+  CR_TRY(walk(text, statements[0], ctes, allowed, read));
+  if (read.empty())
+    return invalid_query("an audience query must read at least one *_for_audiences table");
+  AudienceQuery out;
+  CR_ASSIGN(out.sql, render_checked(statements[0]));
+  out.tables.assign(read.begin(), read.end());
+  return out;
+}
+
+}  // namespace cleanroom::policy

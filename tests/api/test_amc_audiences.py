@@ -1,0 +1,206 @@
+"""AMC rule-based audiences (docs/amc-api.md, "Audiences"), over HTTP against a real server, and
+the attacks of a hostile advertiser on them: two audiences that differ by one person, values the
+SQL makes up instead of people, tables other than the *_for_audiences ones, another advertiser's
+events, and records that could be tied back to a person or linked across audiences.
+"""
+import hashlib
+import os
+import time
+import unittest
+
+import harness
+from harness import advertiser_setup
+
+ACCOUNT = "682015433331"
+OTHER_ACCOUNT = "682015433332"
+ADVERTISER = 5849900001
+NOT_OURS = 5849900002
+
+
+def impressions_csv():
+    rows = ["user_id,advertiser_id,campaign_id,impression_dt_utc,impressions"]
+    at = "2023-02-07 10:00:00"
+    rows += [f"a{i},{ADVERTISER},1,{at},1" for i in range(2500)]
+    # Campaign 2: campaign 1's people and one more.
+    rows += [f"a{i},{ADVERTISER},2,{at},1" for i in range(2500)] + [f"x1,{ADVERTISER},2,{at},1"]
+    # Campaign 3: 2,000 of campaign 1's people and 2,000 others.
+    rows += [f"a{i},{ADVERTISER},3,{at},1" for i in range(2000)]
+    rows += [f"b{i},{ADVERTISER},3,{at},1" for i in range(2000)]
+    rows += [f"s{i},{ADVERTISER},4,{at},1" for i in range(10)]
+    # Another advertiser's events of campaign 1: never read by this instance.
+    rows += [f"o{i},{NOT_OURS},1,{at},1" for i in range(3000)]
+    # Outside the window.
+    rows += [f"late{i},{ADVERTISER},1,2023-03-01 10:00:00,1" for i in range(3000)]
+    return "\n".join(rows) + "\n"
+
+
+WINDOW = {"timeWindowStart": "2023-02-07T00:00:00", "timeWindowEnd": "2023-02-08T00:00:00"}
+
+
+class AmcAudiencesTest(harness.ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        server = cls.server
+        cls.creds, cls.user = advertiser_setup(server, ACCOUNT, amc_name="Advertiser Q")
+        _, cls.other = advertiser_setup(server, OTHER_ACCOUNT, amc_name="Advertiser R")
+        provider = server.platform_account("ADVERTISING_DATA_PROVIDER")["accountId"]
+        data = impressions_csv()
+        server.upload_csv(provider, "platform.dsp_impressions_for_audiences", data)
+        server.upload_csv(provider, "platform.dsp_impressions", data)
+        server.link_advertiser(cls.user.advertiser_id, ADVERTISER)
+        cls.instance, _ = harness.active_amc_instance(server, cls.creds, cls.user, "audiences",
+                                                      ADVERTISER, "audience-results")
+
+    def call(self, method, path, body=None, user=None, instance=None):
+        user = user or self.user
+        headers = user.headers()
+        headers["Amazon-Marketing-Cloud-Audience-InstanceId"] = instance or self.instance
+        return self.server.http(method, path, body=body, headers=headers)
+
+    def create(self, name, sql, **extra):
+        return self.call("POST", "/amc/audiences/query",
+                         dict(WINDOW, audienceName=name, queryText=sql, **extra))
+
+    def ended(self, created, timeout=60):
+        deadline = time.time() + timeout
+        while True:
+            status, a, _ = self.call("GET", f"/amc/audiences/query/{created['audienceExecutionId']}")
+            self.assertEqual(status, 200, a)
+            if a["status"] not in ("PENDING", "RUNNING") or time.time() > deadline:
+                return a
+            time.sleep(0.05)
+
+    def delivered(self, name, sql):
+        status, a, _ = self.create(name, sql)
+        self.assertEqual(status, 200, a)
+        self.assertEqual(a["status"], "PENDING")
+        a = self.ended(a)
+        self.assertEqual(a["status"], "SUCCEEDED", a)
+        return a
+
+    def records(self, audience):
+        location = audience["outputS3URI"]
+        with open(os.path.join(self.server.data_dir, "buckets", location[5:])) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[0], "audience_record")
+        return lines[1:]
+
+    def refused(self, answer, status, words):
+        code, body, _ = answer
+        self.assertEqual(code, status, body)
+        self.assertEqual(set(body), {"message", "requestId"}, body)
+        self.assertIn(words, body["message"])
+
+    def test_an_audience_is_delivered_as_records_nobody_can_tie_to_a_person(self):
+        a = self.delivered("campaign one",
+                           "SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 1")
+        # Only this instance's advertiser, only the window: 2,500 people, not 5,500 or 8,500.
+        self.assertEqual((a["audienceCount"], a["deliveries"]), (2500, 1))
+        self.assertTrue(a["outputS3URI"].startswith("s3://audience-results/amc/audiences/"))
+        records = self.records(a)
+        self.assertEqual(len(records), 2500)
+        self.assertEqual(records, sorted(records))
+        self.assertTrue(all(len(r) == 64 and int(r, 16) >= 0 for r in records))
+        # Not the ids, not their plain hashes.
+        known = {f"a{i}" for i in range(2500)}
+        known |= {hashlib.sha256(k.encode()).hexdigest() for k in list(known)}
+        self.assertFalse(known & set(records))
+
+        # A second audience sharing 2,000 of these people: its records share none, so records
+        # cannot be linked across audiences.
+        b = self.delivered("campaign three",
+                           "SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 3")
+        self.assertEqual(b["audienceCount"], 4000)
+        self.assertFalse(set(records) & set(self.records(b)))
+
+        status, listed, _ = self.call("GET", "/amc/audiences/query")
+        self.assertEqual(status, 200, listed)
+        ids = [x["audienceExecutionId"] for x in listed["executionMetadata"]]
+        self.assertIn(a["audienceExecutionId"], ids)
+        self.assertIn(b["audienceExecutionId"], ids)
+
+    def test_two_audiences_that_differ_by_one_person(self):
+        # Attack: audience A, then A plus one person; the second delivery would single them out.
+        self.delivered("base", "SELECT user_id FROM dsp_impressions_for_audiences "
+                               "WHERE campaign_id = 1 AND impressions = 1")
+        status, b, _ = self.create("base plus one", "SELECT user_id FROM "
+                                   "dsp_impressions_for_audiences WHERE campaign_id = 2")
+        self.assertEqual(status, 200, b)
+        b = self.ended(b)
+        self.assertEqual(b["status"], "FAILED", b)
+        self.assertIn("differs from one this instance was already delivered", b["statusReason"])
+        self.assertNotIn("outputS3URI", b)
+        self.assertNotIn("audienceCount", b)
+
+    def test_made_up_people_and_small_audiences_are_not_delivered(self):
+        for sql in ("SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 4",
+                    # Values the SQL makes up are nobody.
+                    "SELECT user_id || '-' || CAST(i AS VARCHAR) AS user_id FROM "
+                    "dsp_impressions_for_audiences, (SELECT DISTINCT impressions AS i FROM "
+                    "dsp_impressions_for_audiences) WHERE campaign_id = 4",
+                    "SELECT 'p' || CAST(impressions AS VARCHAR) AS user_id FROM "
+                    "dsp_impressions_for_audiences"):
+            with self.subTest(sql=sql):
+                status, a, _ = self.create("small", sql)
+                self.assertEqual(status, 200, a)
+                a = self.ended(a)
+                self.assertEqual(a["status"], "FAILED", a)
+                self.assertIn("fewer than 2000 people", a["statusReason"])
+                self.assertNotIn("outputS3URI", a)
+
+    def test_refusals(self):
+        for sql, words in (
+                ("SELECT user_id FROM dsp_impressions WHERE campaign_id = 1", "dsp_impressions"),
+                ("SELECT CAST(range AS VARCHAR) AS user_id FROM range(5000)", "table functions"),
+                ("SELECT user_id FROM read_parquet('x.parquet')", "table functions"),
+                ("SELECT user_id FROM platform.dsp_impressions_for_audiences", "qualified"),
+                ("SELECT user_id FROM 'datasets/x.parquet'", "x.parquet"),
+                ("SELECT 1 AS user_id", "at least one"),
+                ("DELETE FROM dsp_impressions_for_audiences", "")):
+            with self.subTest(sql=sql):
+                self.refused(self.create("refused", sql), 400, words)
+        good = "SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 1"
+        self.refused(self.create("", good), 400, "audienceName")
+        self.refused(self.create("x", good, refreshRateDays=31), 400, "refreshRateDays")
+        self.refused(self.create("x", good, refreshRateDays="1"), 400, "refreshRateDays")
+        self.refused(self.create("x", good, colour="red"), 400, "colour")
+        self.refused(self.call("POST", "/amc/audiences/query", dict(WINDOW, audienceName="x")),
+                     400, "queryText")
+        headers = self.user.headers()
+        status, body, _ = self.server.http("POST", "/amc/audiences/query",
+                                           body=dict(WINDOW, audienceName="x", queryText=good),
+                                           headers=headers)
+        self.assertEqual(status, 400, body)
+        self.assertIn("Amazon-Marketing-Cloud-Audience-InstanceId", body["message"])
+        # Another advertiser's instance does not exist for it.
+        self.refused(self.call("POST", "/amc/audiences/query",
+                               dict(WINDOW, audienceName="x", queryText=good), user=self.other),
+                     404, self.instance)
+        self.refused(self.call("GET", "/amc/audiences/query", user=self.other), 404, self.instance)
+        # An instance whose primary account has not joined has nowhere to deliver.
+        status, body, _ = self.user.create_instance(
+            {"instanceName": "not joined", "awsAccountId": ACCOUNT, "acrBacked": True})
+        self.refused(self.call("POST", "/amc/audiences/query",
+                               dict(WINDOW, audienceName="x", queryText=good),
+                               instance=body["instance"]["instanceId"]), 400, "not ACTIVE")
+
+    def test_get_and_delete(self):
+        status, a, _ = self.create(
+            "to delete", "SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 1 "
+                         "AND impressions > 0", refreshRateDays=7, description="d")
+        self.assertEqual(status, 200, a)
+        self.assertEqual((a["refreshRateDays"], a["audienceDescription"]), (7, "d"))
+        self.assertIn("nextRefreshTime", a)
+        a = self.ended(a)
+        path = f"/amc/audiences/query/{a['audienceExecutionId']}"
+        self.refused(self.call("GET", path, user=self.other), 404, self.instance)
+        self.refused(self.call("DELETE", path, user=self.other), 404, self.instance)
+        status, body, _ = self.call("DELETE", path)
+        self.assertEqual((status, body), (200, {"audienceExecutionId": a["audienceExecutionId"]}))
+        self.refused(self.call("GET", path), 404, a["audienceExecutionId"])
+        self.refused(self.call("DELETE", path), 404, a["audienceExecutionId"])
+
+
+if __name__ == "__main__":
+    unittest.main()
