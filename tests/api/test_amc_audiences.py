@@ -185,6 +185,32 @@ class AmcAudiencesTest(harness.ServerTestCase):
                                dict(WINDOW, audienceName="x", queryText=good),
                                instance=body["instance"]["instanceId"]), 400, "not ACTIVE")
 
+    def test_its_own_rows_cannot_seed_an_audience(self):
+        # Attack: the advertiser brings 2,000 people of its own into the collaboration under a
+        # *_for_audiences name, hoping to get them back as records it can tie to its rows.
+        self.server.upload_csv(ACCOUNT, "crm.seed", "user_id,tier\n" +
+                               "".join(f"a{i},1\n" for i in range(2000)))
+        adv = self.server.cleanrooms(self.creds)
+        collaboration = next(c for c in adv.list_collaborations()["collaborationList"]
+                             if c["name"] == "AMC " + self.instance)
+        membership = next(m for m in adv.list_memberships()["membershipSummaries"]
+                          if m["collaborationId"] == collaboration["id"])
+        table = adv.create_configured_table(
+            name="seed", tableReference={"glue": {"databaseName": "crm", "tableName": "seed"}},
+            allowedColumns=["user_id", "tier"], analysisMethod="DIRECT_QUERY")["configuredTable"]
+        adv.create_configured_table_analysis_rule(
+            configuredTableIdentifier=table["id"], analysisRuleType="CUSTOM",
+            analysisRulePolicy={"v1": {"custom": {"allowedAnalyses": ["ANY_QUERY"],
+                                                  "allowedAnalysisProviders": [ACCOUNT]}}})
+        adv.create_configured_table_association(
+            membershipIdentifier=membership["id"], configuredTableIdentifier=table["id"],
+            name="seed_for_audiences", roleArn=f"arn:aws:iam::{ACCOUNT}:role/cleanrooms")
+        for sql in ("SELECT user_id FROM seed_for_audiences",
+                    "SELECT d.user_id FROM dsp_impressions_for_audiences d JOIN seed_for_audiences s "
+                    "ON d.user_id = s.user_id"):
+            with self.subTest(sql=sql):
+                self.refused(self.create("seeded", sql), 400, "seed_for_audiences")
+
     def test_get_and_delete(self):
         status, a, _ = self.create(
             "to delete", "SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 1 "
