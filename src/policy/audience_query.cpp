@@ -50,6 +50,45 @@ Status walk(const SqlText& text, const json& node, const std::set<std::string>& 
   return {};
 }
 
+bool is_user_id(const json& node) {
+  if (node_class(node) != "COLUMN_REF") return false;
+  const json& names = member(node, "column_names");
+  return names.is_array() && !names.empty() && names.back().is_string() &&
+         same_name(names.back().get<std::string>(), "user_id");
+}
+
+// Where a user_id may stand: selected or grouped bare, equal to another column (a join), the
+// left side of IN (subquery), counted, or a window's partition. Anywhere else (compared with a
+// literal, inside a function, ordered by) it could pick a person the advertiser guessed, and the
+// 2,000 floor would then answer whether that person did something: AMC refuses literal
+// comparisons on user_id for the same reason.
+bool allowed_use(const json& parent, std::string_view key) {
+  if (key == "select_list" || key == "group_expressions" || key == "partitions") return true;
+  std::string_view cls = node_class(parent);
+  if (cls == "SUBQUERY" && key == "child") return true;
+  if (cls == "COMPARISON" &&
+      (node_type(parent) == "COMPARE_EQUAL" || node_type(parent) == "COMPARE_NOT_DISTINCT_FROM"))
+    return node_class(member(parent, "left")) == "COLUMN_REF" &&
+           node_class(member(parent, "right")) == "COLUMN_REF";
+  if (cls == "FUNCTION" && key == "children") return lower(str(parent, "function_name")) == "count";
+  return false;
+}
+
+Status user_id_uses(const SqlText& text, const json& node, const json& parent,
+                    std::string_view key) {
+  if (node.is_array()) {
+    for (const auto& v : node) CR_TRY(user_id_uses(text, v, parent, key));
+    return {};
+  }
+  if (!node.is_object()) return {};
+  if (is_user_id(node) && !allowed_use(parent, key))
+    return text.error(node,
+                      "in an audience query user_id may only be selected, grouped, joined on "
+                      "another table's column, used in IN (subquery) or counted");
+  for (const auto& item : node.items()) CR_TRY(user_id_uses(text, item.value(), node, item.key()));
+  return {};
+}
+
 }  // namespace
 
 Result<AudienceQuery> check_audience_query(std::string_view sql,
@@ -68,6 +107,7 @@ Result<AudienceQuery> check_audience_query(std::string_view sql,
   CR_TRY(walk(text, statements[0], ctes, allowed, read));
   if (read.empty())
     return invalid_query("an audience query must read at least one *_for_audiences table");
+  CR_TRY(user_id_uses(text, statements[0], json(), ""));
   AudienceQuery out;
   CR_ASSIGN(out.sql, render_checked(statements[0]));
   out.tables.assign(read.begin(), read.end());

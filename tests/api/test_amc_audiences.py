@@ -136,9 +136,6 @@ class AmcAudiencesTest(harness.ServerTestCase):
     def test_made_up_people_and_small_audiences_are_not_delivered(self):
         for sql in ("SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 4",
                     # Values the SQL makes up are nobody.
-                    "SELECT user_id || '-' || CAST(i AS VARCHAR) AS user_id FROM "
-                    "dsp_impressions_for_audiences, (SELECT DISTINCT impressions AS i FROM "
-                    "dsp_impressions_for_audiences) WHERE campaign_id = 4",
                     "SELECT 'p' || CAST(impressions AS VARCHAR) AS user_id FROM "
                     "dsp_impressions_for_audiences"):
             with self.subTest(sql=sql):
@@ -148,6 +145,35 @@ class AmcAudiencesTest(harness.ServerTestCase):
                 self.assertEqual(a["status"], "FAILED", a)
                 self.assertIn("fewer than 2000 people", a["statusReason"])
                 self.assertNotIn("outputS3URI", a)
+
+    def test_guessed_ids_cannot_pick_people(self):
+        # Attack: 1,999 ids the advertiser guessed plus one target, filtered by what it wants to
+        # learn about the target: the 2,000 floor would answer it. user_id may not be compared
+        # with a value, nor computed on, nor ordered by.
+        ids = ", ".join(f"'a{i}'" for i in range(2000))
+        for sql in (f"SELECT user_id FROM dsp_impressions_for_audiences WHERE user_id IN ({ids}) "
+                    "AND campaign_id = 3",
+                    "SELECT user_id FROM dsp_impressions_for_audiences WHERE user_id = 'a17'",
+                    "SELECT user_id FROM dsp_impressions_for_audiences WHERE user_id < 'a2'",
+                    "SELECT user_id FROM dsp_impressions_for_audiences "
+                    "WHERE substr(user_id, 1, 2) = 'a1'",
+                    "SELECT user_id FROM dsp_impressions_for_audiences WHERE hash(user_id) % 2 = 0",
+                    "SELECT user_id || '-' AS user_id FROM dsp_impressions_for_audiences",
+                    "SELECT user_id FROM dsp_impressions_for_audiences ORDER BY user_id LIMIT 2000"):
+            with self.subTest(sql=sql[:80]):
+                self.refused(self.create("guessed", sql), 400, "user_id may only be")
+        # What audiences are made of stays allowed: joins, IN (subquery), grouping, counting.
+        for sql in ("SELECT d.user_id FROM dsp_impressions_for_audiences d JOIN "
+                    "dsp_impressions_for_audiences e ON d.user_id = e.user_id "
+                    "WHERE e.campaign_id = 1",
+                    "WITH c AS (SELECT user_id, COUNT(*) AS n FROM dsp_impressions_for_audiences "
+                    "GROUP BY user_id) SELECT user_id FROM c WHERE n >= 1",
+                    "SELECT user_id FROM dsp_impressions_for_audiences WHERE user_id IN "
+                    "(SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 1)"):
+            with self.subTest(sql=sql[:80]):
+                status, a, _ = self.create("allowed", sql)
+                self.assertEqual(status, 200, a)
+                self.ended(a)
 
     def test_refusals(self):
         for sql, words in (
