@@ -100,6 +100,29 @@ Result<S3Destination> destination_of(Tx& tx, const catalog::InstanceRecord& inst
   return *ms->default_destination;
 }
 
+// Two draws fixed by the set of people (and the instance): the same set always gets the same
+// ones, so asking again teaches nothing, and another set gets others.
+struct SetNoise {
+  int64_t floor_extra = 0;  // 0..499 people above the 2,000 floor
+  int64_t dummies = 0;      // 0..499 records of nobody
+};
+
+SetNoise set_noise(const std::string& master_key, const std::string& instance_id,
+                   const std::vector<uint64_t>& sorted_people) {
+  std::string bytes;
+  bytes.reserve(sorted_people.size() * 8);
+  for (uint64_t p : sorted_people)
+    for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((p >> (8 * i)) & 0xff));
+  const std::string seed = crypto::hmac_sha256(
+      master_key, "amc-audience-noise/" + instance_id + "/" + crypto::sha256(bytes));
+  auto draw = [&](size_t at) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(seed[at + i]);
+    return static_cast<int64_t>(v % 500);
+  };
+  return {draw(0), draw(8)};
+}
+
 struct RunResult {
   int64_t people = 0;
   std::string location;
@@ -160,15 +183,19 @@ Result<RunResult> run_audience(Context& ctx, DifferenceChecks& checks, const Amc
     while (std::getline(in, line))
       if (!line.empty()) people.push_back(line);
   }
-  if (static_cast<int64_t>(people.size()) < kMinAudiencePeople)
-    return Error::validation("the audience has fewer than " + std::to_string(kMinAudiencePeople) +
-                             " people; nothing was delivered");
-
   CR_ASSIGN(auto check, checks.start("audiences-" + instance.instance_id));
   std::vector<uint64_t> hashed;
   hashed.reserve(people.size());
   for (const auto& p : people) hashed.push_back(engine::siphash24(check->key(), p));
   std::sort(hashed.begin(), hashed.end());
+  const SetNoise noise = set_noise(ctx.master_key, instance.instance_id, hashed);
+  // The floor is 2,000 people and, for each set, up to 499 more: whether one more person makes
+  // a set reach it is then a draw of that set, not an answer (AMC advises 2,500 for the same
+  // reason). Sets under 2,000 and sets under their own floor fail alike.
+  if (static_cast<int64_t>(people.size()) < kMinAudiencePeople + noise.floor_extra)
+    return Error::validation("the audience has too few people (at least " +
+                             std::to_string(kMinAudiencePeople) +
+                             ", and up to 2,500 near that floor); nothing was delivered");
   if (!check->admit(std::move(hashed), kMinAudiencePeople))
     return Error::validation(
         "the audience differs from one this instance was already delivered by fewer than " +
@@ -179,8 +206,12 @@ Result<RunResult> run_audience(Context& ctx, DifferenceChecks& checks, const Amc
   const std::string key = crypto::hmac_sha256(
       ctx.master_key, "amc-audience-records/" + a.audience_id + "/" + std::to_string(delivery));
   std::vector<std::string> records;
-  records.reserve(people.size());
+  records.reserve(people.size() + static_cast<size_t>(noise.dummies));
   for (const auto& p : people) records.push_back(crypto::hex(crypto::hmac_sha256(key, p)));
+  // Records of nobody, as many as the set's draw says: the delivered count is not the exact
+  // count of people, so a known group plus a narrow condition does not count that condition.
+  for (int64_t i = 0; i < noise.dummies; ++i)
+    records.push_back(crypto::hex(crypto::hmac_sha256(key, "\x01dummy/" + std::to_string(i))));
   std::sort(records.begin(), records.end());
   {
     std::ofstream out(records_file, std::ios::trunc);
@@ -194,7 +225,7 @@ Result<RunResult> run_audience(Context& ctx, DifferenceChecks& checks, const Amc
                              "/" + std::to_string(delivery) + "/records.csv";
   if (!ctx.buckets) return Error::internal("no object store is configured");
   CR_TRY(ctx.buckets->put_file(dest.bucket, object, records_file, "text/csv"));
-  return RunResult{static_cast<int64_t>(people.size()), "s3://" + dest.bucket + "/" + object};
+  return RunResult{static_cast<int64_t>(records.size()), "s3://" + dest.bucket + "/" + object};
 }
 
 Status check_request(const CreateAudienceRequest& r) {

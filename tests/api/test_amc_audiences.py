@@ -95,11 +95,13 @@ class AmcAudiencesTest(harness.ServerTestCase):
     def test_an_audience_is_delivered_as_records_nobody_can_tie_to_a_person(self):
         a = self.delivered("campaign one",
                            "SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 1")
-        # Only this instance's advertiser, only the window: 2,500 people, not 5,500 or 8,500.
-        self.assertEqual((a["audienceCount"], a["deliveries"]), (2500, 1))
+        # Only this instance's advertiser, only the window: 2,500 people (not 5,500 or 8,500),
+        # and up to 499 records of nobody, so the count is not the people's.
+        self.assertEqual(a["deliveries"], 1)
+        self.assertTrue(2500 <= a["audienceCount"] < 3000, a)
         self.assertTrue(a["outputS3URI"].startswith("s3://audience-results/amc/audiences/"))
         records = self.records(a)
-        self.assertEqual(len(records), 2500)
+        self.assertEqual(len(records), a["audienceCount"])
         self.assertEqual(records, sorted(records))
         self.assertTrue(all(len(r) == 64 and int(r, 16) >= 0 for r in records))
         # Not the ids, not their plain hashes.
@@ -111,7 +113,7 @@ class AmcAudiencesTest(harness.ServerTestCase):
         # cannot be linked across audiences.
         b = self.delivered("campaign three",
                            "SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 3")
-        self.assertEqual(b["audienceCount"], 4000)
+        self.assertTrue(4000 <= b["audienceCount"] < 4500, b)
         self.assertFalse(set(records) & set(self.records(b)))
 
         status, listed, _ = self.call("GET", "/amc/audiences/query")
@@ -143,7 +145,7 @@ class AmcAudiencesTest(harness.ServerTestCase):
                 self.assertEqual(status, 200, a)
                 a = self.ended(a)
                 self.assertEqual(a["status"], "FAILED", a)
-                self.assertIn("fewer than 2000 people", a["statusReason"])
+                self.assertIn("too few people", a["statusReason"])
                 self.assertNotIn("outputS3URI", a)
 
     def test_guessed_ids_cannot_pick_people(self):
