@@ -5,6 +5,7 @@ events, and records that could be tied back to a person or linked across audienc
 """
 import hashlib
 import os
+import shutil
 import time
 import unittest
 
@@ -254,6 +255,76 @@ class AmcAudiencesTest(harness.ServerTestCase):
         self.assertEqual((status, body), (200, {"audienceExecutionId": a["audienceExecutionId"]}))
         self.refused(self.call("GET", path), 404, a["audienceExecutionId"])
         self.refused(self.call("DELETE", path), 404, a["audienceExecutionId"])
+
+
+class AmcAudienceRefreshTest(unittest.TestCase):
+    """refreshRateDays: the server is stopped and started again a day later on its clock
+    (--clock-start), and the audience runs again over the day before."""
+
+    def test_refresh(self):
+        server = harness.Server(extra_args=["--clock-start", "2023-02-08T00:00:00Z"]).start()
+        try:
+            creds, user = advertiser_setup(server, ACCOUNT, amc_name="Advertiser Z")
+            provider = server.platform_account("ADVERTISING_DATA_PROVIDER")["accountId"]
+            rows = ["user_id,advertiser_id,campaign_id,impression_dt_utc,impressions"]
+            for day in ("2023-02-07", "2023-02-08"):
+                rows += [f"a{i},{ADVERTISER},1,{day} 10:00:00,1" for i in range(2600)]
+            server.upload_csv(provider, "platform.dsp_impressions_for_audiences",
+                              "\n".join(rows) + "\n")
+            server.link_advertiser(user.advertiser_id, ADVERTISER)
+            instance, _ = harness.active_amc_instance(server, creds, user, "refresh", ADVERTISER,
+                                                      "refresh-results")
+            headers = dict(user.headers(), **{"Amazon-Marketing-Cloud-Audience-InstanceId":
+                                              instance})
+            status, a, _ = server.http("POST", "/amc/audiences/query", headers=headers, body={
+                "audienceName": "daily", "timeWindowType": "MOST_RECENT_DAY", "refreshRateDays": 1,
+                "queryText": "SELECT user_id FROM dsp_impressions_for_audiences"})
+            self.assertEqual(status, 200, a)
+            self.assertEqual((a["timeWindowStart"], a["timeWindowEnd"]),
+                             ("2023-02-07T00:00:00", "2023-02-08T00:00:00"))
+            self.assertTrue(a["nextRefreshTime"].startswith("2023-02-09T00:00:"), a)
+            first = self.ended(server, headers, a)
+            self.assertEqual((first["status"], first["deliveries"]), ("SUCCEEDED", 1), first)
+        finally:
+            server.stop()
+
+        # A day later: the refresh runs over [2023-02-08T00:01:00, 2023-02-09T00:01:00).
+        later = harness.Server(data_dir=server.data_dir,
+                               extra_args=["--clock-start", "2023-02-09T00:01:00Z"]).start()
+        try:
+            deadline = time.time() + 60
+            while True:
+                status, b, _ = later.http("GET", f"/amc/audiences/query/{a['audienceExecutionId']}",
+                                          headers=headers)
+                self.assertEqual(status, 200, b)
+                if b["deliveries"] == 2 or b["status"] == "FAILED" or time.time() > deadline:
+                    break
+                time.sleep(0.1)
+            self.assertEqual((b["status"], b["deliveries"]), ("SUCCEEDED", 2), b)
+            self.assertTrue(b["timeWindowStart"].startswith("2023-02-08T00:01:"), b)
+            self.assertTrue(b["timeWindowEnd"].startswith("2023-02-09T00:01:"), b)
+            self.assertNotEqual(b["outputS3URI"], first["outputS3URI"])
+            # The same 2,600 people, and not one record in common: refreshes cannot be linked.
+            def read(uri):
+                with open(os.path.join(later.data_dir, "buckets", uri[5:])) as f:
+                    return f.read()
+
+            self.assertEqual(b["audienceCount"], first["audienceCount"])
+            self.assertFalse(set(read(first["outputS3URI"]).splitlines()[1:]) &
+                             set(read(b["outputS3URI"]).splitlines()[1:]))
+        finally:
+            later.stop()
+            shutil.rmtree(later.data_dir, ignore_errors=True)
+
+    def ended(self, server, headers, created, timeout=60):
+        deadline = time.time() + timeout
+        while True:
+            status, a, _ = server.http(
+                "GET", f"/amc/audiences/query/{created['audienceExecutionId']}", headers=headers)
+            self.assertEqual(status, 200, a)
+            if a["status"] not in ("PENDING", "RUNNING") or time.time() > deadline:
+                return a
+            time.sleep(0.05)
 
 
 if __name__ == "__main__":
