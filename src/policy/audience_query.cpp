@@ -62,8 +62,12 @@ bool is_user_id(const json& node) {
 // literal, inside a function, ordered by) it could pick a person the advertiser guessed, and the
 // 2,000 floor would then answer whether that person did something: AMC refuses literal
 // comparisons on user_id for the same reason.
-bool allowed_use(const json& parent, std::string_view key) {
-  if (key == "select_list" || key == "group_expressions" || key == "partitions") return true;
+bool allowed_use(const json& node, const json& parent, std::string_view key) {
+  // Selected under its own name only: renamed (user_id AS u), a later comparison with a value
+  // would no longer name it.
+  if (key == "select_list")
+    return str(node, "alias").empty() || same_name(str(node, "alias"), "user_id");
+  if (key == "group_expressions" || key == "partitions") return true;
   std::string_view cls = node_class(parent);
   if (cls == "SUBQUERY" && key == "child") return true;
   if (cls == "COMPARISON" &&
@@ -81,10 +85,16 @@ Status user_id_uses(const SqlText& text, const json& node, const json& parent,
     return {};
   }
   if (!node.is_object()) return {};
-  if (is_user_id(node) && !allowed_use(parent, key))
+  if (node_class(node) == "STAR" &&
+      (!member(node, "rename_list").empty() || !member(node, "replace_list").empty() ||
+       (member(node, "columns").is_boolean() && member(node, "columns").get<bool>()) ||
+       !member(node, "expr").is_null()))
+    return text.error(node, "in an audience query * may not rename, replace or pick columns");
+  if (is_user_id(node) && !allowed_use(node, parent, key))
     return text.error(node,
-                      "in an audience query user_id may only be selected, grouped, joined on "
-                      "another table's column, used in IN (subquery) or counted");
+                      "in an audience query user_id may only be selected (under its own name), "
+                      "grouped, joined on another table's column, used in IN (subquery) or "
+                      "counted");
   for (const auto& item : node.items()) CR_TRY(user_id_uses(text, item.value(), node, item.key()));
   return {};
 }

@@ -162,9 +162,15 @@ class AmcAudiencesTest(harness.ServerTestCase):
                     "WHERE substr(user_id, 1, 2) = 'a1'",
                     "SELECT user_id FROM dsp_impressions_for_audiences WHERE hash(user_id) % 2 = 0",
                     "SELECT user_id || '-' AS user_id FROM dsp_impressions_for_audiences",
-                    "SELECT user_id FROM dsp_impressions_for_audiences ORDER BY user_id LIMIT 2000"):
+                    "SELECT user_id FROM dsp_impressions_for_audiences ORDER BY user_id LIMIT 2000",
+                    # Renamed first, compared after: the name would no longer say user_id.
+                    "WITH c AS (SELECT user_id AS u FROM dsp_impressions_for_audiences) "
+                    "SELECT u AS user_id FROM c WHERE u = 'a17'",
+                    "SELECT * RENAME (user_id AS u) FROM dsp_impressions_for_audiences"):
             with self.subTest(sql=sql[:80]):
-                self.refused(self.create("guessed", sql), 400, "user_id may only be")
+                code, body, _ = self.create("guessed", sql)
+                self.assertEqual(code, 400, body)
+                self.assertRegex(body["message"], "user_id may only be|may not rename")
         # What audiences are made of stays allowed: joins, IN (subquery), grouping, counting.
         for sql in ("SELECT d.user_id FROM dsp_impressions_for_audiences d JOIN "
                     "dsp_impressions_for_audiences e ON d.user_id = e.user_id "
