@@ -69,13 +69,26 @@ bool allowed_use(const json& node, const json& parent, std::string_view key) {
     return str(node, "alias").empty() || same_name(str(node, "alias"), "user_id");
   if (key == "group_expressions" || key == "partitions") return true;
   std::string_view cls = node_class(parent);
-  if (cls == "SUBQUERY" && key == "child") return true;
+  if (cls == "SUBQUERY" && key == "child") {
+    // IN (SELECT user_id FROM ...): the subquery answers user_ids, not values the SQL made up.
+    const json& sub = member(member(parent, "subquery"), "node");
+    const json& items = member(sub, "select_list");
+    return node_type(sub) == "SELECT_NODE" && items.is_array() && items.size() == 1 &&
+           is_user_id(items[0]);
+  }
   if (cls == "COMPARISON" &&
       (node_type(parent) == "COMPARE_EQUAL" || node_type(parent) == "COMPARE_NOT_DISTINCT_FROM"))
-    return node_class(member(parent, "left")) == "COLUMN_REF" &&
-           node_class(member(parent, "right")) == "COLUMN_REF";
+    return is_user_id(member(parent, "left")) && is_user_id(member(parent, "right"));
   if (cls == "FUNCTION" && key == "children") return lower(str(parent, "function_name")) == "count";
   return false;
+}
+
+// The names a query node answers, by position (a set operation: its first part's).
+std::vector<std::string> output_names(const json& node) {
+  if (node_type(node) == "SET_OPERATION_NODE") return output_names(member(node, "left"));
+  std::vector<std::string> out;
+  for (const auto& item : member(node, "select_list")) out.push_back(lower(output_name(item)));
+  return out;
 }
 
 Status user_id_uses(const SqlText& text, const json& node, const json& parent,
@@ -85,6 +98,30 @@ Status user_id_uses(const SqlText& text, const json& node, const json& parent,
     return {};
   }
   if (!node.is_object()) return {};
+  // Every column named user_id must be a table's user_id: nothing else may take the name (a
+  // value aliased user_id, a struct field), rename columns by position (t AS x(a, b), a CTE's
+  // column list), or hold values typed in (VALUES); a set operation must line its columns up by
+  // the same names. Then user_id = user_id, the only comparison allowed, joins people to people.
+  if (!member(node, "class").is_null() && same_name(str(node, "alias"), "user_id") &&
+      !is_user_id(node))
+    return text.error(node, "in an audience query only a table's user_id may be named user_id");
+  for (const char* renames : {"column_name_alias", "aliases"})
+    if (member(node, renames).is_array() && !member(node, renames).empty())
+      return text.error(node, "in an audience query columns may not be renamed by a list");
+  if (node_type(node) == "EXPRESSION_LIST")
+    return text.error(node, "VALUES lists are not allowed in an audience query");
+  if (node_type(node) == "SET_OPERATION_NODE") {
+    auto left = output_names(member(node, "left")), right = output_names(member(node, "right"));
+    bool user_ids = false;
+    for (const auto& n : left) user_ids = user_ids || same_name(n, "user_id");
+    for (const auto& n : right) user_ids = user_ids || same_name(n, "user_id");
+    bool same = left.size() == right.size();
+    for (size_t i = 0; same && i < left.size(); ++i) same = same_name(left[i], right[i]);
+    if (user_ids && !same)
+      return text.error(node,
+                        "in an audience query the parts of a UNION must answer the same "
+                        "columns by name");
+  }
   if (node_class(node) == "STAR" &&
       (!member(node, "rename_list").empty() || !member(node, "replace_list").empty() ||
        (member(node, "columns").is_boolean() && member(node, "columns").get<bool>()) ||

@@ -137,10 +137,13 @@ class AmcAudiencesTest(harness.ServerTestCase):
         self.assertNotIn("audienceCount", b)
 
     def test_made_up_people_and_small_audiences_are_not_delivered(self):
-        for sql in ("SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 4",
-                    # Values the SQL makes up are nobody.
-                    "SELECT 'p' || CAST(impressions AS VARCHAR) AS user_id FROM "
-                    "dsp_impressions_for_audiences"):
+        # Values the SQL makes up cannot even be named user_id (and a run keeps only the user_ids
+        # that are people of the tables read).
+        code, body, _ = self.create("made up", "SELECT 'p' || CAST(impressions AS VARCHAR) AS "
+                                               "user_id FROM dsp_impressions_for_audiences")
+        self.assertEqual(code, 400, body)
+        self.assertIn("only a table's user_id may be named user_id", body["message"])
+        for sql in ("SELECT user_id FROM dsp_impressions_for_audiences WHERE campaign_id = 4",):
             with self.subTest(sql=sql):
                 status, a, _ = self.create("small", sql)
                 self.assertEqual(status, 200, a)
@@ -166,11 +169,28 @@ class AmcAudiencesTest(harness.ServerTestCase):
                     # Renamed first, compared after: the name would no longer say user_id.
                     "WITH c AS (SELECT user_id AS u FROM dsp_impressions_for_audiences) "
                     "SELECT u AS user_id FROM c WHERE u = 'a17'",
-                    "SELECT * RENAME (user_id AS u) FROM dsp_impressions_for_audiences"):
+                    "SELECT * RENAME (user_id AS u) FROM dsp_impressions_for_audiences",
+                    # The guessed id typed in as a relation and joined on.
+                    "SELECT t.user_id FROM dsp_impressions_for_audiences t JOIN "
+                    "(SELECT 'a17' AS user_id) g ON t.user_id = g.user_id",
+                    "SELECT t.user_id FROM dsp_impressions_for_audiences t JOIN "
+                    "(VALUES ('a17')) v(k) ON t.user_id = v.k",
+                    "SELECT t.user_id FROM dsp_impressions_for_audiences t JOIN (SELECT 'a17' AS k) g "
+                    "ON t.user_id = g.k",
+                    "SELECT user_id FROM dsp_impressions_for_audiences WHERE user_id IN "
+                    "(SELECT 'a17')",
+                    "SELECT s.user_id FROM dsp_impressions_for_audiences t, "
+                    "(SELECT {'user_id': 'a17'} AS s) x WHERE t.user_id = s.user_id",
+                    # Renamed by position.
+                    "SELECT u AS user_id FROM dsp_impressions_for_audiences AS x(u) WHERE u = 'a17'",
+                    "WITH c(u) AS (SELECT user_id FROM dsp_impressions_for_audiences) "
+                    "SELECT u AS user_id FROM c",
+                    "SELECT c AS user_id FROM (SELECT 'a17' AS c UNION ALL SELECT user_id "
+                    "FROM dsp_impressions_for_audiences)"):
             with self.subTest(sql=sql[:80]):
                 code, body, _ = self.create("guessed", sql)
                 self.assertEqual(code, 400, body)
-                self.assertRegex(body["message"], "user_id may only be|may not rename")
+                self.assertIn("audience query", body["message"])
         # What audiences are made of stays allowed: joins, IN (subquery), grouping, counting.
         for sql in ("SELECT d.user_id FROM dsp_impressions_for_audiences d JOIN "
                     "dsp_impressions_for_audiences e ON d.user_id = e.user_id "
