@@ -48,6 +48,22 @@ Result<AmcUploadRecord> upload_from(const Row& r) {
                          r.integer("created_at"), r.integer("updated_at")};
 }
 
+Result<AmcDeletionRequestRecord> deletion_from(const Row& r) {
+  CR_ASSIGN(auto status, state_column<UploadStatus>(r, "status"));
+  return AmcDeletionRequestRecord{
+      r.str("request_id"),         r.str("instance_id"),   status,
+      r.integer("identity_count"), r.str("message"),       r.str("created_by"),
+      r.integer("created_at"),     r.integer("updated_at")};
+}
+
+Result<int64_t> count_unfinished(Tx& tx, const char* table, const std::string& instance_id) {
+  CR_ASSIGN(auto row, tx.query_one(std::string("SELECT count(*) AS n FROM ") + table +
+                                       " WHERE instance_id = ? AND status IN (?, ?)",
+                                   {instance_id, wire_string(UploadStatus::Pending),
+                                    wire_string(UploadStatus::Running)}));
+  return row ? row->integer("n") : 0;
+}
+
 }  // namespace
 
 Status insert(Tx& tx, const AmcDataSetRecord& d) {
@@ -128,6 +144,54 @@ Result<std::vector<AmcUploadRecord>> list_uploads(Tx& tx, const std::string& ins
       "SELECT * FROM amc_uploads WHERE instance_id = ?1 AND (?2 = '' OR data_set_id = ?2) "
       "ORDER BY created_at DESC, upload_id",
       {instance_id, data_set_id}, upload_from);
+}
+
+Status insert_deletion_request(Tx& tx, const AmcDeletionRequestRecord& r) {
+  return tx.exec(
+      "INSERT INTO amc_user_deletion_requests (request_id, instance_id, status, identity_count, "
+      "message, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+      {r.request_id, r.instance_id, wire_string(r.status), r.identity_count,
+       text_or_null(r.message), r.created_by, r.created_at, r.updated_at});
+}
+
+Status update_deletion_request(Tx& tx, const AmcDeletionRequestRecord& r) {
+  return tx.exec(
+      "UPDATE amc_user_deletion_requests SET status = ?, message = ?, updated_at = ? "
+      "WHERE request_id = ?",
+      {wire_string(r.status), text_or_null(r.message), r.updated_at, r.request_id});
+}
+
+Result<std::optional<AmcDeletionRequestRecord>> find_deletion_request(
+    Tx& tx, const std::string& instance_id, const std::string& request_id) {
+  return fetch_one<AmcDeletionRequestRecord>(
+      tx, "SELECT * FROM amc_user_deletion_requests WHERE instance_id = ? AND request_id = ?",
+      {instance_id, request_id}, deletion_from);
+}
+
+Result<std::vector<AmcDeletionRequestRecord>> list_deletion_requests(
+    Tx& tx, const std::string& instance_id) {
+  return fetch_all<AmcDeletionRequestRecord>(
+      tx,
+      "SELECT * FROM amc_user_deletion_requests WHERE instance_id = ? "
+      "ORDER BY created_at DESC, request_id",
+      {instance_id}, deletion_from);
+}
+
+Result<int64_t> unfinished_deletion_requests(Tx& tx, const std::string& instance_id) {
+  return count_unfinished(tx, "amc_user_deletion_requests", instance_id);
+}
+
+Result<int64_t> unfinished_uploads(Tx& tx, const std::string& instance_id) {
+  return count_unfinished(tx, "amc_uploads", instance_id);
+}
+
+Result<int64_t> fail_unfinished_deletion_requests(Tx& tx, const std::string& message, int64_t now) {
+  CR_TRY(
+      tx.exec("UPDATE amc_user_deletion_requests SET status = ?, message = ?, updated_at = ? "
+              "WHERE status IN (?, ?)",
+              {wire_string(UploadStatus::Failed), message, now, wire_string(UploadStatus::Pending),
+               wire_string(UploadStatus::Running)}));
+  return tx.changes();
 }
 
 }  // namespace cleanroom::catalog::amc_datasets_repo

@@ -48,6 +48,19 @@ struct AmcUploadRecord {
   int64_t updated_at = 0;
 };
 
+// A user deletion request (/userDeletionRequest): how many identities it named and how far it
+// is, never the identities themselves (they live in memory until the job has run).
+struct AmcDeletionRequestRecord {
+  std::string request_id;
+  std::string instance_id;
+  UploadStatus status = UploadStatus::Pending;
+  int64_t identity_count = 0;
+  std::string message;  // "" or why it failed
+  std::string created_by;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
 namespace amc_datasets_repo {
 
 Status insert(Tx& tx, const AmcDataSetRecord& d);
@@ -71,6 +84,20 @@ Result<std::optional<AmcUploadRecord>> find_upload(Tx& tx, const std::string& in
 // Newest first; all of the instance's when data_set_id is "".
 Result<std::vector<AmcUploadRecord>> list_uploads(Tx& tx, const std::string& instance_id,
                                                   const std::string& data_set_id);
+
+Status insert_deletion_request(Tx& tx, const AmcDeletionRequestRecord& r);
+// Its status, message and update time.
+Status update_deletion_request(Tx& tx, const AmcDeletionRequestRecord& r);
+Result<std::optional<AmcDeletionRequestRecord>> find_deletion_request(
+    Tx& tx, const std::string& instance_id, const std::string& request_id);
+// Newest first.
+Result<std::vector<AmcDeletionRequestRecord>> list_deletion_requests(
+    Tx& tx, const std::string& instance_id);
+// Requests (uploads) of the instance that are PENDING or RUNNING.
+Result<int64_t> unfinished_deletion_requests(Tx& tx, const std::string& instance_id);
+Result<int64_t> unfinished_uploads(Tx& tx, const std::string& instance_id);
+// As fail_unfinished_uploads, for deletion requests.
+Result<int64_t> fail_unfinished_deletion_requests(Tx& tx, const std::string& message, int64_t now);
 
 }  // namespace amc_datasets_repo
 }  // namespace cleanroom::catalog

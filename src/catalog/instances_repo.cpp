@@ -44,6 +44,11 @@ Status insert(Tx& tx, const InstanceRecord& i) {
        i.updated_at});
 }
 
+Status set_name(Tx& tx, const std::string& instance_id, const std::string& name, int64_t now) {
+  return tx.exec("UPDATE instances SET instance_name = ?, updated_at = ? WHERE instance_id = ?",
+                 {name, now, instance_id});
+}
+
 Result<std::optional<InstanceRecord>> find(Tx& tx, const std::string& instance_id) {
   return fetch_one<InstanceRecord>(tx, "SELECT * FROM instances WHERE instance_id = ?",
                                    {instance_id}, instance_from);

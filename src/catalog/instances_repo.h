@@ -52,6 +52,7 @@ Result<std::optional<InstanceRecord>> find_by_idempotency_token(Tx& tx,
 // The AMC account's instances ordered by id, after `after` (paging).
 Result<std::vector<InstanceRecord>> list(Tx& tx, const std::string& advertiser_id,
                                          const std::string& after, int limit);
+Status set_name(Tx& tx, const std::string& instance_id, const std::string& name, int64_t now);
 Status set_creation_status(Tx& tx, const std::string& instance_id, InstanceStatus status,
                            int64_t now);
 

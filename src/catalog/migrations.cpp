@@ -623,6 +623,48 @@ CREATE TRIGGER id_mapping_table_tags_go AFTER DELETE ON id_mapping_tables
 CREATE TRIGGER id_namespace_association_tags_go AFTER DELETE ON id_namespace_associations
   BEGIN DELETE FROM resource_tags WHERE resource_id = OLD.id_namespace_association_id; END;
 )sql",
+      // 26: AMC user deletion requests (/userDeletionRequest): how many identities and how far
+      // the job is; the identities themselves are never stored.
+      R"sql(
+CREATE TABLE amc_user_deletion_requests (
+  request_id     TEXT PRIMARY KEY,
+  instance_id    TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
+  status         TEXT NOT NULL
+                 CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')),
+  identity_count INTEGER NOT NULL,
+  message        TEXT,
+  created_by     TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE INDEX amc_user_deletion_requests_instance
+  ON amc_user_deletion_requests (instance_id, created_at);
+)sql",
+      // 27: AMC rule-based audiences (/amc/audiences/query): the definition and its latest
+      // delivery; the people are never stored.
+      R"sql(
+CREATE TABLE amc_audiences (
+  audience_id       TEXT PRIMARY KEY,
+  instance_id       TEXT NOT NULL REFERENCES instances (instance_id) ON DELETE CASCADE,
+  name              TEXT NOT NULL,
+  description       TEXT,
+  query_text        TEXT NOT NULL,
+  window_start      INTEGER NOT NULL,
+  window_end        INTEGER NOT NULL,
+  refresh_rate_days INTEGER NOT NULL,
+  status            TEXT NOT NULL
+                    CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')),
+  status_reason     TEXT,
+  audience_count    INTEGER NOT NULL,
+  output_location   TEXT,
+  deliveries        INTEGER NOT NULL,
+  created_by        TEXT NOT NULL,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  last_run_at       INTEGER NOT NULL
+);
+CREATE INDEX amc_audiences_instance ON amc_audiences (instance_id, created_at);
+)sql",
   };
   return steps;
 }

@@ -88,7 +88,9 @@ int serve(const ServeOptions& o) {
   // Only the server ends what a previous server left running; other commands open the data dir
   // while a server may be running.
   for (Status s : {(*dir)->services->protected_queries.fail_interrupted_queries(),
-                   (*dir)->services->amc_data_uploads.fail_interrupted_uploads()}) {
+                   (*dir)->services->amc_data_uploads.fail_interrupted_uploads(),
+                   (*dir)->services->amc_user_deletions.fail_interrupted_requests(),
+                   (*dir)->services->amc_audiences.fail_interrupted_runs()}) {
     if (!s.ok()) {
       std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
       return 1;
@@ -127,6 +129,10 @@ int serve(const ServeOptions& o) {
     services.workflows.set_clock(
         std::make_shared<core::OffsetClock>(*core::parse_civil_time(o.clock_start)));
   core::WorkflowScheduler scheduler(services.workflows);
+  scheduler.add_task([&services] {
+    if (auto r = services.amc_audiences.run_due_refreshes(); !r.ok())
+      spdlog::warn("audience refreshes: {}", r.error().message);
+  });
   scheduler.start();
   std::printf("cleanroom listening on %s\n", endpoint.c_str());
   std::string hosts;

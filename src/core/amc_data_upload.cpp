@@ -86,6 +86,38 @@ Status check_column(const catalog::AmcColumnDef& c, const std::string& field) {
 
 }  // namespace
 
+Result<std::optional<UploadMerge>> upload_merge(const AmcDataSetRecord& d,
+                                                const std::string& strategy) {
+  if (strategy == "FULL_REPLACE") return std::optional<UploadMerge>{};
+  UploadMerge m;
+  if (strategy == "ADDITIVE") {
+    m.mode = UploadMerge::Mode::Additive;
+    return std::optional<UploadMerge>{m};
+  }
+  if (strategy == "OVERLAP_REPLACE")
+    m.mode = UploadMerge::Mode::OverlapReplace;
+  else if (strategy == "OVERLAP_KEEP")
+    m.mode = UploadMerge::Mode::OverlapKeep;
+  else
+    return Error::validation(
+        "updateStrategy must be ADDITIVE, FULL_REPLACE, OVERLAP_KEEP or OVERLAP_REPLACE, not '" +
+            strategy + "'",
+        "updateStrategy");
+  for (const auto& c : d.columns)
+    if (c.main_event_time) m.time_column = c.name;
+  if (m.time_column.empty())
+    return Error::validation("updateStrategy " + strategy + " compares rows by the main event " +
+                                 "time; data set " + d.data_set_id +
+                                 " is a DIMENSION data set and has none: use FULL_REPLACE or "
+                                 "ADDITIVE",
+                             "updateStrategy");
+  static const std::map<std::string, std::string> units = {
+      {"PT1M", "minute"}, {"PT1H", "hour"}, {"P1D", "day"}, {"P7D", "week"}, {"P1M", "month"}};
+  auto unit = units.find(d.period);
+  m.period_unit = unit == units.end() ? "day" : unit->second;
+  return std::optional<UploadMerge>{m};
+}
+
 Status check_amc_data_set(AmcDataSetRecord& d) {
   static const std::regex id("[A-Za-z0-9_]+(-[A-Za-z0-9_]+)*");
   if (d.data_set_id.size() > 128 || !std::regex_match(d.data_set_id, id))
@@ -245,22 +277,7 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
   CR_ASSIGN(UploadRequest req, amc_upload_request(d, source));
   const std::string strategy =
       source.update_strategy.empty() ? "FULL_REPLACE" : source.update_strategy;
-  // Every upload writes a new version holding the whole data set (all or nothing), which is
-  // FULL_REPLACE; ADDITIVE means the same while the data set is still empty.
-  if (strategy == "ADDITIVE") {
-    auto current = datasets_.get(d.account_id, d.instance_id, d.data_set_id);
-    if (current.ok())
-      return Error::validation(
-          "updateStrategy ADDITIVE is supported only for the first upload of a data set; upload "
-          "the whole data with FULL_REPLACE",
-          "updateStrategy");
-  } else if (strategy != "FULL_REPLACE") {
-    return Error::validation(
-        "updateStrategy must be FULL_REPLACE (or ADDITIVE for the first "
-        "upload), not '" +
-            strategy + "'",
-        "updateStrategy");
-  }
+  CR_ASSIGN(req.merge, upload_merge(d, strategy));
 
   // What can be refused is refused now, before anything is recorded.
   if (source.bucket.empty())
@@ -281,6 +298,13 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
   u.created_at = u.updated_at = now_epoch_seconds();
   u.status = UploadStatus::Pending;
   CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    // A deletion request reads every data set's current version and writes the next one: an
+    // upload committing in between would bring the rows it removes back.
+    CR_ASSIGN(int64_t deleting, repo::unfinished_deletion_requests(tx, d.instance_id));
+    if (deleting > 0)
+      return Error::conflict("a user deletion request of instance " + d.instance_id +
+                                 " is under way; upload when it has ended",
+                             Cause::InvalidState, Resource::Upload, d.data_set_id);
     CR_TRY(repo::insert_upload(tx, u));
     return true;
   })));

@@ -88,4 +88,10 @@ Status check_amc_data_set(catalog::AmcDataSetRecord& d);
 Result<UploadRequest> amc_upload_request(const catalog::AmcDataSetRecord& d,
                                          const AmcUploadSource& source);
 
+// How an upload with this updateStrategy combines with the data set's data: none for
+// FULL_REPLACE (the upload is the new version); the OVERLAP_* modes need the main event time, so
+// a DIMENSION data set refuses them (Validation naming updateStrategy).
+Result<std::optional<UploadMerge>> upload_merge(const catalog::AmcDataSetRecord& d,
+                                                const std::string& strategy);
+
 }  // namespace cleanroom::core

@@ -1,7 +1,10 @@
 #pragma once
 // The core's services, built once over one Context and shared by every face.
 #include "core/accounts.h"
+#include "core/amc_audiences.h"
+#include "core/amc_data_sources.h"
 #include "core/amc_data_upload.h"
+#include "core/amc_user_deletion.h"
 #include "core/analysis_templates.h"
 #include "core/association_rules.h"
 #include "core/buckets.h"
@@ -13,6 +16,7 @@
 #include "core/id_mappings.h"
 #include "core/identity_resolution.h"
 #include "core/instance_advertisers.h"
+#include "core/instance_lifecycle.h"
 #include "core/instances.h"
 #include "core/invitations.h"
 #include "core/memberships.h"
@@ -61,6 +65,10 @@ struct Services {
   IdMappingService id_mappings{ctx};          // ID namespaces and ID mapping tables
   ProtectedQueryService protected_queries;    // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
+  InstanceLifecycleService instance_lifecycle{ctx, protected_queries};
+  AmcDataSourceService amc_data_sources{ctx};
+  AmcUserDeletionService amc_user_deletions{ctx, upload_jobs};
+  AmcAudienceService amc_audiences{ctx, upload_jobs, workflows};
 };
 
 }  // namespace cleanroom::core

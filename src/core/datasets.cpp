@@ -90,6 +90,38 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
     text.replace(at, from.size(), to);
 }
 
+// The new version an upload makes with the data already there (cleanroom_current) and its own
+// rows (cleanroom_new). The OVERLAP_* modes compare periods of the main event time: a row whose
+// time is NULL is in no period, so it overlaps nothing. Names come from the data set's
+// definition (letters, digits, '_'), quoted all the same.
+std::string merge_select(const UploadMerge& m) {
+  using engine::sql_identifier;
+  using engine::sql_literal;
+  auto period = [&](const std::string& table) {
+    return "date_trunc(" + sql_literal(m.period_unit) + ", " + table + "." +
+           sql_identifier(m.time_column) + ")";
+  };
+  auto periods_of = [&](const std::string& table) {
+    return "(SELECT DISTINCT " + period(table) + " AS p FROM " + table + " WHERE " + period(table) +
+           " IS NOT NULL)";
+  };
+  switch (m.mode) {
+    case UploadMerge::Mode::Additive:
+      return "SELECT * FROM cleanroom_current UNION ALL BY NAME SELECT * FROM cleanroom_new";
+    case UploadMerge::Mode::OverlapReplace:
+      // The existing rows of every period the upload has data for give way to the upload's.
+      return "SELECT cleanroom_current.* FROM cleanroom_current ANTI JOIN " +
+             periods_of("cleanroom_new") + " AS n ON " + period("cleanroom_current") +
+             " = n.p UNION ALL BY NAME SELECT * FROM cleanroom_new";
+    case UploadMerge::Mode::OverlapKeep:
+      // The upload adds only the periods the data set has nothing for yet.
+      return "SELECT * FROM cleanroom_current UNION ALL BY NAME SELECT cleanroom_new.* FROM "
+             "cleanroom_new ANTI JOIN " +
+             periods_of("cleanroom_current") + " AS c ON " + period("cleanroom_new") + " = c.p";
+  }
+  return "";
+}
+
 }  // namespace
 
 DatasetService::DatasetService(Context& ctx)
@@ -154,6 +186,24 @@ Result<DatasetRecord> DatasetService::ingest_and_commit(const std::string& calle
   CR_ASSIGN(data::IngestResult staged, data::ingest(ingest));
 
   StagedVersion version;
+  if (req.merge) {
+    CR_ASSIGN(auto current, ctx_.db.read<std::optional<DatasetRecord>>([&](Tx& tx) {
+      return catalog::datasets_repo::find(tx, caller, req.database_name, req.table_name);
+    }));
+    version.base_version = current ? current->version : 0;
+    if (current) {
+      data::RewriteRequest merge{{{"cleanroom_current", ctx_.data_dir + "/" + current->path},
+                                  {"cleanroom_new", staged.file.path()}},
+                                 {},
+                                 merge_select(*req.merge),
+                                 {},
+                                 ctx_.data_dir + "/" + relative_dir,
+                                 engine_options_};
+      for (const auto& c : staged.columns)
+        if (!c.pii.empty()) merge.pii[c.name] = c.pii;
+      CR_ASSIGN(staged, data::rewrite(merge));
+    }
+  }
   for (const auto& c : staged.columns) version.columns.push_back({c.name, c.type, c.pii});
   version.rows = staged.rows;
   version.bytes = staged.bytes;
@@ -266,6 +316,12 @@ Result<DatasetRecord> commit_dataset_version(Context& ctx, const std::string& ac
   const std::string relative_dir = dataset_dir(account, database_name, table_name);
   return ctx.db.write<DatasetRecord>([&](Tx& tx) -> Result<DatasetRecord> {
     CR_ASSIGN(auto current, catalog::datasets_repo::find(tx, account, database_name, table_name));
+    if (staged.base_version && (current ? current->version : 0) != *staged.base_version)
+      return Error::conflict("table " + database_name + "." + table_name +
+                                 " changed while this version was computed from version " +
+                                 std::to_string(*staged.base_version) + "; send it again",
+                             Cause::InvalidState, Resource::Dataset,
+                             database_name + "." + table_name);
     int64_t now = now_epoch_seconds();
     DatasetRecord d;
     d.account_id = account;

@@ -4,6 +4,7 @@
 // failed or interrupted upload leaves the previous version the one that is read.
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,17 @@
 
 namespace cleanroom::core {
 
+// How an upload combines with the data already there (AMC's updateStrategy; docs/amc-api.md,
+// "Uploads"). Unset: the upload is the whole new version (FULL_REPLACE).
+struct UploadMerge {
+  enum class Mode { Additive, OverlapReplace, OverlapKeep };
+  Mode mode = Mode::Additive;
+  // The OVERLAP_* modes compare rows by the period (a date_trunc unit: minute, hour, day, week,
+  // month) their main event time falls in.
+  std::string time_column;
+  std::string period_unit;
+};
+
 struct UploadRequest {
   std::string database_name;
   std::string table_name;
@@ -23,6 +35,7 @@ struct UploadRequest {
   std::map<std::string, data::PiiType> pii;  // identity columns, normalised and hashed
   std::string country = "US";                // conventions for address, state, postal code
   data::ProgressCallback progress;           // optional; returning false cancels
+  std::optional<UploadMerge> merge;
 };
 
 class DatasetService {
@@ -79,6 +92,9 @@ struct StagedVersion {
   int64_t rows = 0;
   int64_t bytes = 0;
   std::string source_bucket;  // "" unless registered from a bucket
+  // When set, the version this one was computed from (0: none): if another has been committed
+  // meanwhile, the commit is refused (Conflict) rather than lose that one's rows or deletions.
+  std::optional<int64_t> base_version;
 };
 
 // A private copy of a bucket object under DATA_DIR/staging, removed when the StagedFile goes (and

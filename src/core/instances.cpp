@@ -37,14 +37,7 @@ size_t utf8_length(const std::string& s) {
 }
 
 Status validate(const CreateInstanceRequest& req) {
-  const size_t name_length = utf8_length(req.instance_name);
-  if (name_length < 3 || name_length > 50)
-    return Error::validation("instanceName must be 3 to 50 characters long", "instanceName");
-  if (std::any_of(req.instance_name.begin(), req.instance_name.end(),
-                  [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
-    return Error::validation("instanceName must not contain control characters", "instanceName");
-  if (req.instance_name.find_first_not_of(' ') == std::string::npos)
-    return Error::validation("instanceName must not be blank", "instanceName");
+  CR_TRY(check_instance_name(req.instance_name));
   if (!is_aws_account_id(req.aws_account_id))
     return Error::validation("awsAccountId must be a 12-digit AWS account id", "awsAccountId");
   if (!req.acr_backed)
@@ -131,13 +124,6 @@ Result<InstanceRecord> visible_instance(Tx& tx, const AmcCaller& caller, const s
   return *inst;
 }
 
-Status require_amc_admin(const AmcCaller& caller, const std::string& action) {
-  if (caller.amc_role != "ADMIN")
-    return Error::access_denied("only an ADMIN of AMC account " + caller.amc_account.advertiser_id +
-                                " may " + action);
-  return {};
-}
-
 Status validate_advertisers(const std::vector<catalog::InstanceAdvertiser>& list,
                             const std::string& field) {
   for (size_t i = 0; i < list.size(); ++i) {
@@ -156,6 +142,24 @@ Status validate_advertisers(const std::vector<catalog::InstanceAdvertiser>& list
 }
 
 }  // namespace
+
+Status check_instance_name(const std::string& name) {
+  const size_t name_length = utf8_length(name);
+  if (name_length < 3 || name_length > 50)
+    return Error::validation("instanceName must be 3 to 50 characters long", "instanceName");
+  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    return Error::validation("instanceName must not contain control characters", "instanceName");
+  if (name.find_first_not_of(' ') == std::string::npos)
+    return Error::validation("instanceName must not be blank", "instanceName");
+  return {};
+}
+
+Status require_amc_admin(const AmcCaller& caller, const std::string& action) {
+  if (caller.amc_role != "ADMIN")
+    return Error::access_denied("only an ADMIN of AMC account " + caller.amc_account.advertiser_id +
+                                " may " + action);
+  return {};
+}
 
 Error partner_abilities_error(const std::string& field) {
   return Error::validation(

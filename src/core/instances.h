@@ -79,5 +79,10 @@ class InstanceService {
 CollaborationStatus collaboration_status_of(MemberStatus member_status);
 // A partner's abilities are [] or [CanReceiveResults]; `field` names the list.
 Error partner_abilities_error(const std::string& field);
+// instanceName: 3 to 50 characters, no control characters, not blank (create and update alike).
+Status check_instance_name(const std::string& name);
+// Changing an instance or its account is for the AMC account's ADMINs (the reference: "Only users
+// with Admin permissions for both AMC and AWS Clean Rooms can perform the steps").
+Status require_amc_admin(const AmcCaller& caller, const std::string& action);
 
 }  // namespace cleanroom::core

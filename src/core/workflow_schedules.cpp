@@ -211,6 +211,7 @@ struct WorkflowScheduler::State {
   std::condition_variable cv;
   bool stopping = false;
   std::thread thread;
+  std::vector<std::function<void()>> tasks;
 };
 
 WorkflowScheduler::WorkflowScheduler(WorkflowService& workflows, std::chrono::milliseconds interval)
@@ -226,10 +227,15 @@ void WorkflowScheduler::start() {
       lock.unlock();
       if (auto r = s->workflows.run_due_schedules(); !r.ok())
         spdlog::warn("schedules: {}", r.error().message);
+      for (const auto& task : s->tasks) task();
       lock.lock();
       s->cv.wait_for(lock, s->interval, [s] { return s->stopping; });
     }
   });
+}
+
+void WorkflowScheduler::add_task(std::function<void()> task) {
+  s_->tasks.push_back(std::move(task));
 }
 
 void WorkflowScheduler::stop() {

@@ -6,6 +6,7 @@
 // results will be sent to the primary AWS account ID"). The SQL is checked by the protected
 // query service, so a workflow can do nothing a protected query could not.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -157,6 +158,9 @@ class WorkflowScheduler {
   ~WorkflowScheduler();  // stops
   void start();
   void stop();
+  // Another periodic task run on the same thread after the schedules (AMC audience refreshes);
+  // before start().
+  void add_task(std::function<void()> task);
 
  private:
   struct State;

@@ -162,6 +162,41 @@ Result<IngestResult> ingest(const IngestRequest& req) {
   return out;
 }
 
+Result<IngestResult> rewrite(const RewriteRequest& req) {
+  std::error_code ec;
+  fs::create_directories(req.target_dir, ec);
+  if (ec) return Error::internal("cannot create " + req.target_dir + ": " + ec.message());
+  engine::EngineOptions options = req.engine;
+  options.allowed_paths.clear();
+  for (const auto& input : req.inputs) options.allowed_paths.push_back(input.second);
+  options.allowed_directories = {req.target_dir + "/"};
+  options.enable_external_access = false;
+  options.lock_configuration = true;
+  CR_ASSIGN(auto engine, engine::Engine::open(options));
+  engine::Connection& con = engine->connection();
+  for (const auto& [name, path] : req.inputs)
+    CR_TRY(con.run("CREATE TEMPORARY VIEW " + sql_identifier(name) +
+                   " AS SELECT * FROM read_parquet(" + sql_literal(path) + ")"));
+  if (req.prepare) CR_TRY(req.prepare(con));
+
+  IngestResult out{{},
+                   0,
+                   0,
+                   StagedFile(req.target_dir + "/" + kStagingPrefix + std::to_string(::getpid()) +
+                              "-" + crypto::uuid4() + ".parquet")};
+  CR_ASSIGN(auto described, engine::describe(con, req.select));
+  for (const auto& [name, type] : described) {
+    auto pii = req.pii.find(name);
+    out.columns.push_back({name, type, pii == req.pii.end() ? "" : pii->second});
+  }
+  CR_ASSIGN(auto copied, con.query("COPY (" + req.select + ") TO " + sql_literal(out.file.path()) +
+                                   " (FORMAT parquet)"));
+  CR_ASSIGN(auto counted, copied.rows());
+  out.rows = std::get<int64_t>(counted.at(0).at(0));
+  out.bytes = static_cast<int64_t>(fs::file_size(out.file.path(), ec));
+  return out;
+}
+
 Status remove_abandoned_staging(const std::string& root) {
   std::error_code ec;
   if (!fs::exists(root, ec)) return {};

@@ -69,6 +69,21 @@ struct IngestResult {
 
 Result<IngestResult> ingest(const IngestRequest& request);
 
+// A new version of a dataset computed from existing Parquet files (an upload combined with the
+// data already there, rows removed for a user deletion request): one SELECT over views of the
+// inputs, written to a file staged in `target_dir` like an ingest's. The engine reads the inputs
+// and writes the folder, nothing else; `prepare` may load user values through prepared statements
+// into temporary tables the SELECT reads (never spliced into it).
+struct RewriteRequest {
+  std::vector<std::pair<std::string, std::string>> inputs;  // view name, Parquet path
+  std::function<Status(engine::Connection&)> prepare;       // optional
+  std::string select;
+  std::map<std::string, std::string> pii;  // column -> identity type name, kept as it was
+  std::string target_dir;
+  engine::EngineOptions engine;
+};
+Result<IngestResult> rewrite(const RewriteRequest& request);
+
 // Removes staged files under `root` left by processes that no longer run (a crash or SIGKILL
 // mid-upload), so no trace of a partial upload outlives a restart.
 Status remove_abandoned_staging(const std::string& root);

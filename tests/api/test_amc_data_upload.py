@@ -134,11 +134,13 @@ class AmcDataUploadTest(harness.ServerTestCase):
         self.assertEqual(status, 200, up)
         up = self.user.ended_upload(f"{self.base}/uploads/customers", up)
         self.assertEqual(up["status"], "SUCCEEDED", up)
-        # ADDITIVE only while the data set is empty: each upload is a whole new version.
-        status, body, _ = self.send_data("customers", b'{"email": "b@example.com", "tier": 2}\n',
-                                         content_type="application/x-ndjson",
-                                         query="?updateStrategy=ADDITIVE")
-        self.assertEqual(status, 400, body)
+        # ADDITIVE adds the rows to the data already there (test_amc_data_modes.py has the rest).
+        status, up, _ = self.send_data("customers", b'{"email": "b@example.com", "tier": 2}\n',
+                                       content_type="application/x-ndjson",
+                                       query="?updateStrategy=ADDITIVE")
+        self.assertEqual(status, 200, up)
+        up = self.user.ended_upload(f"{self.base}/uploads/customers", up)
+        self.assertEqual((up["status"], up["metrics"]), ("SUCCEEDED", {"OutputRowCount": 2}), up)
 
         self.server.new_bucket(ACCOUNT_A, "adv-data")
         bucket = os.path.join(self.server.data_dir, "buckets", "adv-data", "in")
@@ -156,7 +158,7 @@ class AmcDataUploadTest(harness.ServerTestCase):
         self.assertEqual(body["upload"]["dataSource"],
                          {"sourceS3Bucket": "adv-data", "sourceFileS3Key": "in/customers.csv"})
         status, d, _ = self.dataset("customers")
-        self.assertEqual((d["version"], d["rowCount"], d["sourceBucket"]), (2, 3, "adv-data"))
+        self.assertEqual((d["version"], d["rowCount"], d["sourceBucket"]), (3, 3, "adv-data"))
 
         request["dataSource"]["sourceFileS3Key"] = "in/missing.csv"
         status, up, _ = self.user.call("POST", f"{self.base}/uploads/customers", request)

@@ -1,8 +1,11 @@
 #include "api/amc/amc_face.h"
 
+#include "api/amc/audience_routes.h"
+#include "api/amc/data_source_routes.h"
 #include "api/amc/data_upload_face.h"
 #include "api/amc/instance_json.h"
 #include "api/amc/instance_routes.h"
+#include "api/amc/user_deletion_routes.h"
 #include "api/amc/workflow_routes.h"
 #include "api/json_body.h"
 #include "common/clock.h"
@@ -89,6 +92,9 @@ AmcFace::AmcFace(core::Services& services) : s_(services) {
   add_user_routes();
   add_data_upload_routes(router_, s_, as_caller);
   add_workflow_routes(router_, s_, as_caller);
+  add_data_source_routes(router_, s_, as_caller);
+  add_user_deletion_routes(router_, s_, as_caller);
+  add_audience_routes(router_, s_, as_caller);
 }
 
 Result<catalog::UserRecord> AmcFace::user(const Request& req) {

@@ -124,4 +124,18 @@ json invitation_json(const catalog::InvitationRecord& i) {
           {"creationDatetime", format_iso8601(i.created_at)}};
 }
 
+Result<core::UpdateInstanceRequest> parse_update_instance(const json& body) {
+  for (const char* fixed : {"awsAccountId", "acrBacked", "s3BucketName", "advertiserName",
+                            "idempotencyToken", "acrCustomerPartners", "instanceId"})
+    if (body.contains(fixed))
+      return Error::validation(std::string(fixed) +
+                                   " is set when the instance is created and "
+                                   "cannot be updated",
+                               fixed);
+  CR_TRY(check_known_fields(body, {"instanceName"}));
+  core::UpdateInstanceRequest req;
+  CR_ASSIGN(req.instance_name, optional_string(body, "instanceName"));
+  return req;
+}
+
 }  // namespace cleanroom::api::amc

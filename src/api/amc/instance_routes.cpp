@@ -30,6 +30,20 @@ void add_instance_routes(Router& router, core::Services& s, AmcCallerResolver ca
                CR_ASSIGN(auto v, s.instances.get(c, req.params.at("instanceId")));
                return Response::json(200, {{"instance", instance_json(v)}});
              }));
+  router.add(
+      "PUT", "/amc/instances/{instanceId}", guarded([&s, caller](Request& req) -> Result<Response> {
+        CR_ASSIGN(auto c, caller(req));
+        CR_ASSIGN(json body, parse_json_object(req.body));
+        CR_ASSIGN(auto update, parse_update_instance(body));
+        CR_ASSIGN(auto v, s.instance_lifecycle.update(c, req.params.at("instanceId"), update));
+        return Response::json(200, {{"instance", instance_json(v)}});
+      }));
+  router.add("DELETE", "/amc/instances/{instanceId}",
+             guarded([&s, caller](Request& req) -> Result<Response> {
+               CR_ASSIGN(auto c, caller(req));
+               CR_TRY(s.instance_lifecycle.remove(c, req.params.at("instanceId")));
+               return Response::json(200, {{"instanceId", req.params.at("instanceId")}});
+             }));
   router.add("GET", "/amc/instances/{instanceId}/collaboration",
              guarded([&s, caller](Request& req) -> Result<Response> {
                CR_ASSIGN(auto c, caller(req));
