@@ -63,7 +63,8 @@ Result<json> change_of(Tx& tx, const catalog::CollaborationRecord& c, const Chan
     return change;
   }
   if (existing->status == MemberStatus::Left || existing->status == MemberStatus::Removed)
-    return Error::validation("account " + m.account_id + " has left the collaboration or was "
+    return Error::validation("account " + m.account_id +
+                                 " has left the collaboration or was "
                                  "removed; it cannot be changed or added again",
                              "changes.specification.member.accountId");
   auto other = [](std::vector<MemberAbility> a) {
@@ -89,12 +90,12 @@ Status apply(Tx& tx, const catalog::CollaborationRecord& c, const json& change, 
   const json& spec = change["specification"];
   if (spec.contains("collaboration"))
     return collab_repo::set_auto_approved_change_types(
-        tx, c.id,
-        spec["collaboration"]["autoApprovedChangeTypes"].get<std::vector<std::string>>(), now);
+        tx, c.id, spec["collaboration"]["autoApprovedChangeTypes"].get<std::vector<std::string>>(),
+        now);
   const json& m = spec["member"];
-  ChangeSpec again{MemberChange{m["accountId"], abilities_of(m["memberAbilities"]),
-                                m.value("displayName", "")},
-                   std::nullopt};
+  ChangeSpec again{
+      MemberChange{m["accountId"], abilities_of(m["memberAbilities"]), m.value("displayName", "")},
+      std::nullopt};
   CR_ASSIGN(auto checked, change_of(tx, c, again));
   if (checked["types"] != change["types"])
     return Error::conflict("the collaboration changed since the request was made: " +
@@ -104,8 +105,8 @@ Status apply(Tx& tx, const catalog::CollaborationRecord& c, const json& change, 
   const auto& mc = *again.member;
   if (checked["types"][0] == kAddMember) {
     const std::string name = mc.display_name.empty() ? mc.account_id : mc.display_name;
-    return collab_repo::insert_member(tx, {c.id, mc.account_id, name, mc.abilities,
-                                           MemberStatus::Invited, false, now, now});
+    return collab_repo::insert_member(
+        tx, {c.id, mc.account_id, name, mc.abilities, MemberStatus::Invited, false, now, now});
   }
   return collab_repo::set_member_abilities(tx, c.id, mc.account_id, mc.abilities, now);
 }
@@ -154,9 +155,9 @@ Result<ChangeRequestView> ChangeRequestService::create(const std::string& caller
       CR_ASSIGN(auto change, change_of(tx, c, spec));
       if (spec.member) {
         if (contains(accounts, spec.member->account_id))
-          return Error::validation("account " + spec.member->account_id +
-                                       " is changed more than once in one request",
-                                   "changes");
+          return Error::validation(
+              "account " + spec.member->account_id + " is changed more than once in one request",
+              "changes");
         accounts.push_back(spec.member->account_id);
       }
       for (const auto& type : change["types"])

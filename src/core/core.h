@@ -62,8 +62,8 @@ struct Services {
   TagService tags{ctx};
   AssociationRuleService association_rules{ctx};
   ChangeRequestService change_requests{ctx};
-  IdMappingService id_mappings{ctx};          // ID namespaces and ID mapping tables
-  ProtectedQueryService protected_queries;    // last: its workers use the services above
+  IdMappingService id_mappings{ctx};        // ID namespaces and ID mapping tables
+  ProtectedQueryService protected_queries;  // last: its workers use the services above
   WorkflowService workflows{ctx, instances, protected_queries};  // AMC reporting
   InstanceLifecycleService instance_lifecycle{ctx, protected_queries};
   AmcDataSourceService amc_data_sources{ctx};

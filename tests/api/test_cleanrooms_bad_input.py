@@ -212,9 +212,14 @@ class BadInput(ServerTestCase):
         resp = self.assertError("NotImplementedException", 501, self.a.list_protected_jobs,
                                 membershipIdentifier=MISSING)
         self.assertIn("ListProtectedJobs", resp["Error"]["Message"])
+        self.assertIn("not PySpark jobs", resp["Error"]["Message"], "the message says why")
         resp = self.assertError("NotImplementedException", 501, self.a.get_protected_job,
                                 membershipIdentifier=MISSING, protectedJobIdentifier=MISSING)
         self.assertIn("GetProtectedJob", resp["Error"]["Message"])
+        resp = self.assertError("NotImplementedException", 501,
+                                self.a.list_configured_audience_model_associations,
+                                membershipIdentifier=MISSING)
+        self.assertIn("Clean Rooms ML audience models", resp["Error"]["Message"])
 
     # --- failures after model validation, in the core -------------------------------------------------
     def test_failed_creates_leave_nothing_behind(self):

@@ -20,7 +20,7 @@ std::map<std::string, std::string> documented_operations() {
   std::stringstream text;
   text << in.rdbuf();
   std::map<std::string, std::string> out;
-  static const std::regex row(R"(\| (\w+) \| `[A-Z]+ [^`]+` \| (served|not yet) \|)");
+  static const std::regex row(R"(\| (\w+) \| `[A-Z]+ [^`]+` \| (served|not served) \|)");
   std::string s = text.str();
   for (std::sregex_iterator it(s.begin(), s.end(), row), end; it != end; ++it)
     out[(*it)[1]] = (*it)[2];
@@ -37,7 +37,7 @@ TEST(CleanRoomsDocs, TableListsEveryOperationWithItsServedStatus) {
   ASSERT_EQ(docs.size(), names.size());
   for (const auto& name : names) {
     ASSERT_TRUE(docs.count(name)) << name << " is missing from docs/clean-rooms-api.md";
-    EXPECT_EQ(docs[name], served.count(name) ? "served" : "not yet") << name;
+    EXPECT_EQ(docs[name], served.count(name) ? "served" : "not served") << name;
   }
 }
 

@@ -15,16 +15,16 @@ Result<std::vector<core::ChangeSpec>> changes_of(const json& in) {
     core::ChangeSpec change;
     if (type == "MEMBER" && spec.contains("member")) {
       const json& m = spec["member"];
-      CR_ASSIGN(auto abilities,
-                member_abilities(m["memberAbilities"], "changes.specification.member.memberAbilities"));
+      CR_ASSIGN(auto abilities, member_abilities(m["memberAbilities"],
+                                                 "changes.specification.member.memberAbilities"));
       change.member = core::MemberChange{m["accountId"], abilities, m.value("displayName", "")};
     } else if (type == "COLLABORATION" && spec.contains("collaboration")) {
-      change.auto_approved_types = spec["collaboration"].value("autoApprovedChangeTypes",
-                                                                std::vector<std::string>{});
+      change.auto_approved_types =
+          spec["collaboration"].value("autoApprovedChangeTypes", std::vector<std::string>{});
     } else {
-      return Error::validation("specificationType " + type +
-                                   " must come with the specification's member of that name",
-                               "changes.specification");
+      return Error::validation(
+          "specificationType " + type + " must come with the specification's member of that name",
+          "changes.specification");
     }
     out.push_back(std::move(change));
   }
@@ -42,7 +42,8 @@ json summary_json(const core::ChangeRequestView& v) {
               {"changes", r.changes}};
   if (!r.approvals.empty()) {
     out["approvals"] = json::object();
-    for (const auto& [account, status] : r.approvals) out["approvals"][account] = {{"status", status}};
+    for (const auto& [account, status] : r.approvals)
+      out["approvals"][account] = {{"status", status}};
   }
   return out;
 }

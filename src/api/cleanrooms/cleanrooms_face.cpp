@@ -38,15 +38,27 @@ Result<std::string> CleanRoomsFace::authenticate(const Request& req) {
   return sigv4_caller(s_, req);
 }
 
+namespace {
+
+// Why an operation of the model answers 501: the two families cleanroom does not run.
+std::string unserved_reason(const std::string& operation) {
+  std::string why = "docs/clean-rooms-api.md lists the served operations";
+  if (operation.find("ProtectedJob") != std::string::npos)
+    why = "cleanroom runs SQL queries, not PySpark jobs";
+  else if (operation.find("AudienceModel") != std::string::npos)
+    why = "cleanroom does not run Clean Rooms ML audience models";
+  return "cleanroom does not serve " + operation + ": " + why;
+}
+
+}  // namespace
+
 Response CleanRoomsFace::handle(Request& req) {
   // Authenticate before revealing anything, even which paths exist.
   auto account = authenticate(req);
   if (!account.ok()) return error_response(account.error());
   std::string raw_path = req.target.substr(0, req.target.find('?'));
   auto missing = [&](const std::optional<OperationMatch>& m) {
-    if (m)
-      return Error::not_implemented("cleanroom does not serve " + m->name +
-                                    " yet; docs/clean-rooms-api.md lists the served operations");
+    if (m) return Error::not_implemented(unserved_reason(m->name));
     Error e = Error::not_found(Resource::Route, raw_path);
     e.message = "no Clean Rooms operation at " + req.method + " " + raw_path;
     return e;
