@@ -1,7 +1,7 @@
 // Clean Rooms: one collaboration as the acting account sees it. Members with their abilities and
 // statuses, the account's membership and leaving it, the tables and rules in the collaboration,
 // and, for a member that can query, the protected query editor; change requests with the
-// account's votes.
+// account's votes, and the tags of the collaboration and of the account's membership.
 import * as api from '../api.js';
 import {
   badge, banner, bdi, breadcrumbs, collaborationName, confirmDialog, details, emptyState, h, label, panel, table, tabs, when,
@@ -9,6 +9,7 @@ import {
 import { queryEditor } from '../query_editor.js';
 import { navigate } from '../router.js';
 import { ruleDetails } from '../rules.js';
+import { tagEditor } from '../tags.js';
 import { changeRequestsTab, listChangeRequests, waitingForVote } from './change_requests.js';
 import { actingAs, noAwsAccount } from './collaborations.js';
 
@@ -190,8 +191,14 @@ export async function collaborationPage(ctx) {
         ['Result format', membership.defaultResultConfiguration ? membership.defaultResultConfiguration.outputConfiguration.s3.resultFormat : '—'],
         ['Query logging', label(membership.queryLogStatus)],
         ['Joined', when(membership.createTime)],
+        ['Tags', tagEditor(ctx, membership.arn, { testid: 'membership-tags' })],
       ]), { testid: 'membership' }) : null,
       panel('Members', membersTable(members), { count: members.length, flush: true, testid: 'members' }),
+      panel('Collaboration tags', tagEditor(ctx, collaboration.arn, {
+        owner: collaboration.creatorAccountId === ctx.aws,
+        ownerText: `the collaboration's creator, account ${collaboration.creatorAccountId}`,
+        testid: 'collaboration-tags',
+      })),
     ];
   }
 
