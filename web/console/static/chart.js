@@ -66,7 +66,13 @@ function frame(title, description, height) {
   s('title', { id: `${id}-t` }, title), s('desc', { id: `${id}-d` }, description));
 }
 
-function truncate(text, n) { return text.length > n ? `${text.slice(0, n - 1)}…` : text; }
+// Long labels keep their start and their end, where names that share a prefix differ.
+function shorten(text, n) {
+  const chars = Array.from(text);
+  if (chars.length <= n) return text;
+  const head = Math.ceil((n - 1) / 2);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (n - 1 - head)).join('')}`;
+}
 
 function barChart(columns, rows, x, m) {
   const points = rows.filter((r) => r[m] !== '');
@@ -74,9 +80,9 @@ function barChart(columns, rows, x, m) {
   const t = ticks(Math.min(0, ...values), Math.max(0, ...values));
   const lo = t[0];
   const hi = t[t.length - 1];
-  const left = 150;
+  const left = 190;
   const right = WIDTH - 70;
-  const top = 10;
+  const top = 22;
   const band = 22;
   const bottom = top + band * points.length;
   const height = bottom + 44;
@@ -94,13 +100,13 @@ function barChart(columns, rows, x, m) {
     const w = Math.max(Math.abs(px(v) - px(0)), 1);
     svg.append(s('g', { class: 'bar', 'data-testid': 'chart-bar' },
       s('title', {}, `${r[x]}: ${r[m]}`),
-      s('text', { class: 'tick', x: left - 6, y: y + band / 2 + 4, 'text-anchor': 'end' }, truncate(r[x] || '(empty)', 22)),
+      s('text', { class: 'tick', x: left - 6, y: y + band / 2 + 4, 'text-anchor': 'end' }, shorten(r[x] || '(empty)', 30)),
       s('rect', { x: x0, y: y + 3, width: w, height: band - 6 }),
       s('text', { class: 'value', x: x0 + w + 4, y: y + band / 2 + 4 }, r[m])));
   });
   svg.append(s('line', { class: 'axis', x1: px(0), x2: px(0), y1: top, y2: bottom }),
     s('text', { class: 'axis-label', x: (left + right) / 2, y: bottom + 34, 'text-anchor': 'middle' }, columns[m]),
-    s('text', { class: 'axis-label', x: 12, y: top + (bottom - top) / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${top + (bottom - top) / 2})` }, columns[x]));
+    s('text', { class: 'axis-label', x: left - 6, y: top - 8, 'text-anchor': 'end' }, columns[x]));
   return { svg, skipped: rows.length - points.length };
 }
 

@@ -184,15 +184,14 @@ export async function collaborationPage(ctx) {
         ['Query logging', label(collaboration.queryLogStatus)],
         ['Collaboration ID', h('span', { class: 'mono' }, collaboration.id)],
       ])),
-      membership ? panel('Your membership', details([
+      membership ? panel('Your membership', [details([
         ['Membership ID', h('span', { class: 'mono' }, membership.id)],
         ['Status', badge(membership.status)],
         ['Results destination', h('span', { class: 'mono' }, destination(membership.defaultResultConfiguration) || 'None')],
         ['Result format', membership.defaultResultConfiguration ? membership.defaultResultConfiguration.outputConfiguration.s3.resultFormat : '—'],
         ['Query logging', label(membership.queryLogStatus)],
         ['Joined', when(membership.createTime)],
-        ['Tags', tagEditor(ctx, membership.arn, { testid: 'membership-tags' })],
-      ]), { testid: 'membership' }) : null,
+      ]), h('h3', {}, 'Membership tags'), tagEditor(ctx, membership.arn, { testid: 'membership-tags' })], { testid: 'membership' }) : null,
       panel('Members', membersTable(members), { count: members.length, flush: true, testid: 'members' }),
       panel('Collaboration tags', tagEditor(ctx, collaboration.arn, {
         owner: collaboration.creatorAccountId === ctx.aws,
