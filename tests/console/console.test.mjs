@@ -2,8 +2,9 @@
 // server this test starts on 127.0.0.1: the reference's two console paths end to end. Sign in,
 // create an instance, see the banner, follow "Go to Clean Rooms", find the collaboration under
 // Available to join, create the membership (bucket, prefix, CSV), see the instance become Active,
-// run a query and read its result, see a refused query's error at its position, leave with the
-// confirmation, see Left. Screenshots of the main pages go to $CONSOLE_SCREENSHOTS.
+// run a query and read its result and its chart, see a refused query's error at its position, see
+// the instance's schedules, leave with the confirmation, see Left; vote on change requests, commit
+// one, and tag resources. Screenshots of the main pages go to $CONSOLE_SCREENSHOTS.
 //
 //   CLEANROOM_BIN=build/cleanroom node --test tests/console/console.test.mjs
 import assert from 'node:assert/strict';
@@ -29,6 +30,7 @@ const PASSWORD = 'correct horse battery';
 const QUERY = 'SELECT campaign, COUNT(DISTINCT user_id) AS users, SUM(impressions) AS impressions FROM dsp_impressions GROUP BY campaign';
 const REFUSED = 'SELECT user_id, campaign FROM dsp_impressions';
 const DIRECT_QUERY = 'SELECT segment, COUNT(DISTINCT email) AS customers FROM customers GROUP BY segment';
+const SINGLE_NUMBER = 'SELECT COUNT(DISTINCT email) AS customers FROM customers';
 
 let chromium;
 try {
@@ -104,6 +106,18 @@ describe('web console', () => {
   const visible = (locator) => locator.first().waitFor({ state: 'visible', timeout: 30000 });
   const byTest = (id) => page.locator(`[data-testid="${id}"]`);
   const nav = (name) => page.locator('.sidenav').getByRole('link', { name, exact: true }).click();
+  // A console API call with the page's session, as the pages make it (CSRF token, Origin).
+  const consoleCall = async (method, p, { body, amc, aws } = {}) => {
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const { csrfToken } = await fetch(`${server.url}/console/api/session`, { headers: { Cookie: cookie } }).then((r) => r.json());
+    const headers = { Cookie: cookie, Origin: server.url, 'X-CSRF-Token': csrfToken };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (amc) headers['X-Amc-Account'] = amc;
+    if (aws) headers['X-Aws-Account'] = aws;
+    const res = await fetch(`${server.url}/console/api${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: await res.json().catch(() => ({})) };
+  };
+  const strip = (text) => text.replace(/[\u2068\u2069]/g, '');
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -266,6 +280,20 @@ describe('web console', () => {
         const campaigns = await byTest('result-table').locator('tbody tr td:first-child').allTextContents();
         assert.deepEqual(campaigns.sort(), ['Spring Sale', 'Summer Launch'], 'rows under the threshold never leave');
       }
+      // The chart beside the table: one bar per row of a dimension and a measure, the measure
+      // chosen among the numeric columns, each bar labelled with the result's own value.
+      const chart = byTest('result-chart');
+      assert.equal(await chart.getAttribute('data-kind'), 'bar');
+      const resultRows = byTest('result-table').locator('tbody tr');
+      assert.equal(await chart.getByTestId('chart-bar').count(), await resultRows.count());
+      assert.deepEqual((await byTest('chart-measure').locator('option').allTextContents()).map(strip), ['users', 'impressions']);
+      assert.equal(await chart.locator('svg > title').textContent(), 'Bar chart of users by campaign');
+      assert.equal(await chart.locator('svg').getAttribute('role'), 'img');
+      await byTest('chart-measure').selectOption({ index: 1 });
+      assert.equal(await chart.locator('svg > title').textContent(), 'Bar chart of impressions by campaign');
+      assert.equal(await chart.getByTestId('chart-bar').first().locator('text.value').textContent(),
+        await resultRows.first().locator('td').nth(2).textContent(), 'the value as the result gives it');
+      assert.deepEqual(await chart.locator('text.axis-label').allTextContents(), ['impressions', 'campaign']);
       await shot('09-query-result');
       await shot('09-query-result-viewport', false);  // docs/console.png
       const [download] = await Promise.all([page.waitForEvent('download'), byTest('download-result').click()]);
@@ -295,6 +323,23 @@ describe('web console', () => {
       assert.equal((await byTest('error-mark').textContent()).trim()[0], REFUSED[position - 1]);
       await shot('10-query-refused');
       step('refusal shown');
+
+      // The instance's schedules: one made through the API, shown on its tab, disabled there.
+      const reporting = `/amc/reporting/${instanceId}`;
+      assert.equal((await consoleCall('POST', `${reporting}/workflows`, { amc: advertiserId, body: { workflowId: 'daily_campaigns', sqlQuery: QUERY } })).status, 200);
+      const made = await consoleCall('POST', `${reporting}/schedules`, {
+        amc: advertiserId, body: { scheduleId: 'daily-campaigns', workflowId: 'daily_campaigns', aggregationPeriod: 'Daily', aggregationHourUtc: 6 },
+      });
+      assert.equal(made.status, 200, JSON.stringify(made.body));
+      await page.getByRole('tab', { name: 'Schedules' }).click();
+      const scheduleRow = byTest('schedules').locator('tbody tr', { hasText: 'daily-campaigns' });
+      await visible(scheduleRow);
+      assert.match(await scheduleRow.textContent(), /daily_campaigns.*Daily at 06:00 UTC.*Enabled/);
+      await scheduleRow.getByRole('button', { name: 'Disable' }).click();
+      await visible(page.getByText('Schedule daily-campaigns disabled'));
+      assert.match(await byTest('schedules').locator('tbody tr', { hasText: 'daily-campaigns' }).textContent(), /Disabled/);
+      await shot('10b-schedules');
+      step('schedules shown');
 
       // Leave: a confirmation that says it cannot be undone; then the instance shows Left.
       await nav('Collaborations');
@@ -332,8 +377,122 @@ describe('web console', () => {
       await visible(byTest('result-table').locator('td', { hasText: 'silver' }));
       assert.equal((await byTest('query-status').locator('.badge').textContent()).trim(), 'Success');
       assert.deepEqual(await byTest('result-table').locator('th').allTextContents(), ['segment', 'customers']);
+      assert.equal(await byTest('result-chart').getAttribute('data-kind'), 'bar');
+      assert.equal(await byTest('result-chart').getByTestId('chart-bar').count(), 2);
+      assert.equal(await byTest('chart-measure').count(), 0, 'one measure, no selector');
       await shot('14-protected-query');
+      // A single number has no chart; the note says why.
+      await page.getByLabel('SQL').fill(SINGLE_NUMBER);
+      await page.getByRole('button', { name: 'Run query' }).click();
+      await visible(byTest('chart-note'));
+      assert.equal(await byTest('result-chart').getAttribute('data-kind'), 'none');
+      assert.match(await byTest('chart-note').textContent(), /No chart for this result/);
+      // Over time: a result whose first column is a date is drawn as a line, in time order. The
+      // test's tables hold no dates a query may output, so the chart is drawn from such a result.
+      const line = await page.evaluate(async () => {
+        const { resultChart } = await import('/console/static/chart.js');
+        const el = resultChart(['day', 'impressions', 'users'],
+          [['2026-10-03', '143', '51'], ['2026-10-01', '120', '40'], ['2026-10-02', '95.5', '38']]);
+        el.dataset.testid = 'line-sample';
+        document.querySelector('[data-testid="result"] .body').append(el);
+        return {
+          kind: el.dataset.kind, title: el.querySelector('svg > title').textContent,
+          points: [...el.querySelectorAll('circle title')].map((t) => t.textContent),
+        };
+      });
+      assert.deepEqual(line, { kind: 'line', title: 'Line chart of impressions over day',
+        points: ['2026-10-01: 120', '2026-10-02: 95.5', '2026-10-03: 143'] });
+      await byTest('line-sample').screenshot({ path: path.join(SHOTS, '14b-line-chart.png') });
       step('protected query ran');
+
+      // Change requests. The partner proposes two members of `Partner changes`; the advertiser's
+      // votes wait, marked on the list and on the collaboration.
+      const changes = JSON.parse(execFileSync('python3', [path.join(here, 'prepare_data.py'), 'changes', dataDir, server.url, ACCOUNT], {
+        encoding: 'utf8',
+        env: {
+          ...process.env, CR_ACCESS_KEY_ID: partnerKeys.accessKeyId, CR_SECRET_ACCESS_KEY: partnerKeys.secretAccessKey,
+          CR_MEMBER_ACCESS_KEY_ID: keys.accessKeyId, CR_MEMBER_SECRET_ACCESS_KEY: keys.secretAccessKey,
+        },
+      }));
+      assert.equal(changes.ownStatus, 'APPROVED', 'no other member votes in Direct analysis');
+      await nav('Collaborations');
+      const partnerRow = byTest('collaborations-active').locator('tbody tr', { hasText: 'Partner changes' });
+      await visible(partnerRow.getByTestId('pending-votes'));
+      assert.equal((await partnerRow.getByTestId('pending-votes').textContent()).trim(), '2 votes pending');
+      await shot('15-pending-votes');
+      await partnerRow.getByRole('link', { name: 'Partner changes' }).click();
+      await visible(page.getByText('2 change requests wait for your vote'));
+      assert.equal((await page.getByRole('tab', { name: /Change requests/ }).getByTestId('pending-votes').textContent()).trim(), '2');
+      await byTest('vote-link').click();
+      const requestRow = (id) => byTest('change-requests').locator('tbody tr', { hasText: id.slice(0, 8) });
+      await visible(requestRow(changes.approveId));
+      assert.match(await requestRow(changes.approveId).textContent(), /Add member.*682015433333/);
+      assert.equal(await byTest('change-requests').getByTestId('change-request-commit').count(), 0, 'only the creator commits');
+      await shot('16-change-requests');
+      await requestRow(changes.approveId).getByTestId('change-request-approve').click();
+      await visible(page.getByText(`Change request ${changes.approveId.slice(0, 8)}: Approve done`));
+      assert.equal((await requestRow(changes.approveId).getByTestId('change-request-status').textContent()).trim(), 'Approved');
+      await requestRow(changes.denyId).getByTestId('change-request-deny').click();
+      await visible(page.getByText(`Change request ${changes.denyId.slice(0, 8)}: Deny done`));
+      assert.equal((await requestRow(changes.denyId).getByTestId('change-request-status').textContent()).trim(), 'Denied');
+      assert.equal(await byTest('pending-votes').count(), 0, 'no vote waits any more');
+      assert.equal(await byTest('change-requests').locator('button').count(), 0, 'nothing left for this account to do');
+      // What the page does not offer, the console refuses as the API does, in its words.
+      const base = `/cleanrooms/collaborations/${changes.collaborationId}/changeRequests/${changes.approveId}`;
+      const commit = await consoleCall('PATCH', base, { aws: ACCOUNT, body: { action: 'COMMIT' } });
+      assert.equal(commit.status, changes.commitRefused.status);
+      assert.equal(commit.body.message, changes.commitRefused.message);
+      const foreignTags = await consoleCall('GET', `/cleanrooms/tags/${encodeURIComponent(changes.collaborationArn)}`, { aws: ACCOUNT });
+      assert.equal(foreignTags.status, changes.tagsRefused.status);
+      assert.equal(foreignTags.body.message, changes.tagsRefused.message);
+      // The partner's collaboration's tags are the partner's.
+      await page.getByRole('tab', { name: 'Members' }).click();
+      assert.match(await byTest('collaboration-tags').textContent(), /Tags are kept by the collaboration's creator, account 682015422222/);
+      step('votes cast');
+
+      // The advertiser's own request in Direct analysis: approved at once, committed here.
+      await nav('Collaborations');
+      await page.getByRole('link', { name: 'Direct analysis' }).click();
+      await page.getByRole('tab', { name: 'Change requests' }).click();
+      await requestRow(changes.ownId).getByTestId('change-request-commit').click();
+      await visible(page.getByText(`Change request ${changes.ownId.slice(0, 8)}: Commit done`));
+      assert.equal((await requestRow(changes.ownId).getByTestId('change-request-status').textContent()).trim(), 'Committed');
+      await shot('17-change-request-committed');
+      await page.getByRole('tab', { name: 'Members' }).click();
+      await visible(byTest('members').locator('tbody tr', { hasText: '682015455555' }).getByText('Invited'));
+      step('change committed');
+
+      // Tags: the membership's and the collaboration's, added and removed by their owner; a key
+      // the API refuses shows its message.
+      const membershipTags = byTest('membership-tags');
+      await membershipTags.getByLabel('Tag key').fill('team');
+      await membershipTags.getByLabel('Tag value').fill('analytics');
+      await membershipTags.getByRole('button', { name: 'Add tag' }).click();
+      await visible(membershipTags.locator('[data-testid="tag"][data-key="team"]'));
+      await membershipTags.getByLabel('Tag key').fill('aws:owner');
+      await membershipTags.getByRole('button', { name: 'Add tag' }).click();
+      await visible(membershipTags.locator('.banner.bad'));
+      assert.match(await membershipTags.locator('.banner.bad').textContent(), /aws:/);
+      const collaborationTags = byTest('collaboration-tags');
+      await collaborationTags.getByLabel('Tag key').fill('purpose');
+      await collaborationTags.getByLabel('Tag value').fill('crm analysis');
+      await collaborationTags.getByRole('button', { name: 'Add tag' }).click();
+      await visible(collaborationTags.locator('[data-testid="tag"][data-key="purpose"]'));
+      await shot('18-tags');
+      await membershipTags.getByRole('button', { name: 'Remove tag team' }).click();
+      await visible(membershipTags.getByText('No tags'));
+      const directArn = await consoleCall('GET', `/cleanrooms/collaborations/${changes.directId}`, { aws: ACCOUNT })
+        .then((r) => r.body.collaboration.arn);
+      const collaborationTagList = await consoleCall('GET', `/cleanrooms/tags/${encodeURIComponent(directArn)}`, { aws: ACCOUNT });
+      assert.deepEqual(collaborationTagList.body.tags, { purpose: 'crm analysis' });
+      // A configured table's tags, on Tables and data.
+      await nav('Tables and data');
+      const tableTags = byTest('configured-table-tags-customers');
+      await tableTags.getByLabel('Tag key').fill('source');
+      await tableTags.getByLabel('Tag value').fill('crm');
+      await tableTags.getByRole('button', { name: 'Add tag' }).click();
+      await visible(tableTags.locator('[data-testid="tag"][data-key="source"]'));
+      step('tags');
       await page.getByRole('button', { name: 'Sign out' }).click();
       await visible(page.getByRole('button', { name: 'Sign in' }));
       step('signed out');

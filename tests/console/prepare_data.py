@@ -19,6 +19,10 @@ and associated (the account's keys in CR_ACCESS_KEY_ID and CR_SECRET_ACCESS_KEY)
 And a partner's look-alike of the instance's collaboration (see lookalike()):
 
     python3 prepare_data.py lookalike DATA_DIR URL ACCOUNT_ID:INSTANCE_ID
+
+And change requests for the console's votes (see changes()):
+
+    python3 prepare_data.py changes DATA_DIR URL ACCOUNT_ID
 """
 import os
 import sys
@@ -164,8 +168,65 @@ def lookalike(server, arg):
     print(json.dumps({"refused": refused, "id": collab["id"], "name": LOOKALIKE_NAME}))
 
 
+def changes(server, account_id):
+    """Change requests on both sides of the vote. The partner (keys in CR_*) creates `Partner
+    changes` with the advertiser (keys in CR_MEMBER_*) as a member, both join, and it proposes two new
+    members, each waiting for the advertiser's vote. In `Direct analysis`, where the advertiser
+    is the only member, its own request is APPROVED at once and waits for its commit. Prints the
+    ids, ARNs and the API's refusals of what the advertiser may not do, as JSON."""
+    import json
+    from botocore.exceptions import ClientError
+    partner = server.cleanrooms({"accessKeyId": os.environ["CR_ACCESS_KEY_ID"],
+                                 "secretAccessKey": os.environ["CR_SECRET_ACCESS_KEY"]})
+    member = server.cleanrooms({"accessKeyId": os.environ["CR_MEMBER_ACCESS_KEY_ID"],
+                                "secretAccessKey": os.environ["CR_MEMBER_SECRET_ACCESS_KEY"]})
+    collab = partner.create_collaboration(
+        name="Partner changes", description="A partner's collaboration whose members change",
+        creatorDisplayName="Partner P", creatorMemberAbilities=["CAN_QUERY"],
+        members=[{"accountId": account_id, "displayName": "Advertiser A",
+                  "memberAbilities": ["CAN_RECEIVE_RESULTS"]}],
+        queryLogStatus="ENABLED")["collaboration"]
+    # The creator requests changes as an active member; the advertiser votes as one.
+    partner.create_membership(collaborationIdentifier=collab["id"], queryLogStatus="ENABLED")
+    member.create_membership(
+        collaborationIdentifier=collab["id"], queryLogStatus="ENABLED",
+        defaultResultConfiguration={"outputConfiguration": {"s3": {
+            "bucket": "adv-results", "keyPrefix": "partner", "resultFormat": "CSV"}}})
+
+    def add(client, collaboration_id, account):
+        return client.create_collaboration_change_request(
+            collaborationIdentifier=collaboration_id,
+            changes=[{"specificationType": "MEMBER", "specification": {"member": {
+                "accountId": account, "memberAbilities": [], "displayName": "Data partner " + account[-2:]}}}],
+        )["collaborationChangeRequest"]
+
+    approve = add(partner, collab["id"], "682015433333")
+    deny = add(partner, collab["id"], "682015444444")
+    direct = next(c for c in member.list_collaborations(memberStatus="ACTIVE")["collaborationList"]
+                  if c["name"] == "Direct analysis")
+    own = add(member, direct["id"], "682015455555")
+
+    def refusal(call):
+        try:
+            call()
+        except ClientError as e:
+            return {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"],
+                    "status": e.response["ResponseMetadata"]["HTTPStatusCode"]}
+        return None
+
+    print(json.dumps({
+        "collaborationId": collab["id"], "collaborationArn": collab["arn"],
+        "approveId": approve["id"], "denyId": deny["id"], "ownId": own["id"], "ownStatus": own["status"],
+        "directId": direct["id"],
+        # What the API answers the advertiser, for the console to answer the same.
+        "commitRefused": refusal(lambda: member.update_collaboration_change_request(
+            collaborationIdentifier=collab["id"], changeRequestIdentifier=approve["id"], action="COMMIT")),
+        "tagsRefused": refusal(lambda: member.list_tags_for_resource(resourceArn=collab["arn"])),
+    }))
+
+
 if __name__ == "__main__":
     what, data_dir, url, arg = sys.argv[1:5]
     server = harness.Server(data_dir=data_dir)
     server.url = url
-    {"impressions": impressions, "crm": crm, "lookalike": lookalike}[what](server, arg)
+    {"impressions": impressions, "crm": crm, "lookalike": lookalike, "changes": changes}[what](server, arg)

@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view kPrefix = "/cleanrooms";
 
 // What the console's pages call: browsing collaborations, joining and leaving, reading tables
-// and rules, and running protected queries.
+// and rules, running protected queries, voting on change requests and tagging resources.
 const std::set<std::string>& console_operations() {
   static const std::set<std::string> ops = {"ListCollaborations",
                                             "GetCollaboration",
@@ -34,7 +34,14 @@ const std::set<std::string>& console_operations() {
                                             "StartProtectedQuery",
                                             "GetProtectedQuery",
                                             "ListProtectedQueries",
-                                            "UpdateProtectedQuery"};
+                                            "UpdateProtectedQuery",
+                                            "CreateCollaborationChangeRequest",
+                                            "GetCollaborationChangeRequest",
+                                            "ListCollaborationChangeRequests",
+                                            "UpdateCollaborationChangeRequest",
+                                            "ListTagsForResource",
+                                            "TagResource",
+                                            "UntagResource"};
   return ops;
 }
 
@@ -72,6 +79,8 @@ CleanRoomsCalls::CleanRoomsCalls(core::Services& s) {
   cleanrooms::add_association_operations(all, s);
   cleanrooms::add_schema_operations(all, s);
   cleanrooms::add_protected_query_operations(all, s);
+  cleanrooms::add_change_request_operations(all, s);
+  cleanrooms::add_tag_operations(all, s);
   add_console_collaboration_reads(all, s);
   for (const auto& name : console_operations())
     if (auto op = all.find(name); op != all.end()) operations_.emplace(name, op->second);

@@ -1,6 +1,8 @@
 // The query editor: SQL in, a run that is polled for its status and progress, the policy's
-// refusal shown at its position in the SQL, and the result as a table and a download. The page
+// refusal shown at its position in the SQL, and the result as a table with a chart beside it, and
+// a download. The page
 // gives it a backend: an AMC workflow execution or a Clean Rooms protected query.
+import { resultChart } from './chart.js';
 import { parseCsv } from './csv.js';
 import { badge, banner, clear, field, h, label, panel, table } from './dom.js';
 
@@ -63,7 +65,7 @@ function resultTable(text) {
   const grid = table(columns.map((name, c) => ({ title: name, num: numeric[c], cell: (r) => r[c] })), rows,
     h('div', { class: 'empty' }, h('strong', {}, 'The result has no rows'),
       'Every row stood for too few people, or the query matched nothing.'));
-  return { grid, count: rows.length, truncated };
+  return { grid, chart: resultChart(columns, rows, { truncated }), count: rows.length, truncated };
 }
 
 // backend: { start(sql) -> handle, poll(handle) -> {status, done, ok, fraction, message, meta},
@@ -103,11 +105,13 @@ export function queryEditor({ title = 'Query editor', sql = '', extras = [], bac
     if (name.endsWith('.parquet')) {
       return panel('Result', h('p', { class: 'muted' }, 'A Parquet result is not previewed here; download it to read it.'), { actions: download });
     }
-    const { grid, count, truncated } = resultTable(await blob.text());
+    const { grid, chart, count, truncated } = resultTable(await blob.text());
     return panel('Result', [
       h('p', { class: 'result-meta' }, `${count}${truncated ? '+' : ''} row${count === 1 ? '' : 's'}${truncated ? ` (the first ${PREVIEW_ROWS} are shown)` : ''}`,
         meta ? ` · ${meta}` : ''),
-      h('div', { class: 'result-scroll', 'data-testid': 'result-table' }, grid),
+      h('div', { class: 'result-split' },
+        h('div', { class: 'result-scroll', 'data-testid': 'result-table' }, grid),
+        chart),
     ], { actions: download, testid: 'result' });
   }
 

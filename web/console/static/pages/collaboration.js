@@ -1,6 +1,7 @@
 // Clean Rooms: one collaboration as the acting account sees it. Members with their abilities and
 // statuses, the account's membership and leaving it, the tables and rules in the collaboration,
-// and, for a member that can query, the protected query editor.
+// and, for a member that can query, the protected query editor; change requests with the
+// account's votes, and the tags of the collaboration and of the account's membership.
 import * as api from '../api.js';
 import {
   badge, banner, bdi, breadcrumbs, collaborationName, confirmDialog, details, emptyState, h, label, panel, table, tabs, when,
@@ -8,6 +9,8 @@ import {
 import { queryEditor } from '../query_editor.js';
 import { navigate } from '../router.js';
 import { ruleDetails } from '../rules.js';
+import { tagEditor } from '../tags.js';
+import { changeRequestsTab, listChangeRequests, waitingForVote } from './change_requests.js';
 import { actingAs, noAwsAccount } from './collaborations.js';
 
 const ENDED = ['SUCCESS', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
@@ -160,13 +163,17 @@ export async function collaborationPage(ctx) {
     ? (await api.cleanrooms.get(`/memberships/${api.q(collaboration.membershipId)}`, ctx.aws)).membership : null;
   const active = collaboration.memberStatus === 'ACTIVE';
   const canQuery = active && me.abilities.includes('CAN_QUERY');
+  // Only active members read change requests; the header tells of those waiting for a vote.
+  const waiting = active ? waitingForVote(await listChangeRequests(ctx, collaboration.id, 'PENDING'), ctx.aws) : [];
   let tab = ctx.query.get('tab') || 'members';
-  if (!['members', 'tables', 'queries'].includes(tab) || (tab === 'queries' && !canQuery)) tab = 'members';
+  if (!['members', 'tables', 'queries', 'changes'].includes(tab) || (tab === 'queries' && !canQuery)
+      || (tab === 'changes' && !active)) tab = 'members';
   const href = `/console/cleanrooms/collaborations/${api.q(id)}`;
 
   let body;
   if (tab === 'tables') body = await tablesTab(ctx, collaboration, members);
   else if (tab === 'queries') body = await queriesTab(ctx, collaboration);
+  else if (tab === 'changes') body = await changeRequestsTab(ctx, collaboration);
   else {
     body = [
       panel('Overview', details([
@@ -177,15 +184,20 @@ export async function collaborationPage(ctx) {
         ['Query logging', label(collaboration.queryLogStatus)],
         ['Collaboration ID', h('span', { class: 'mono' }, collaboration.id)],
       ])),
-      membership ? panel('Your membership', details([
+      membership ? panel('Your membership', [details([
         ['Membership ID', h('span', { class: 'mono' }, membership.id)],
         ['Status', badge(membership.status)],
         ['Results destination', h('span', { class: 'mono' }, destination(membership.defaultResultConfiguration) || 'None')],
         ['Result format', membership.defaultResultConfiguration ? membership.defaultResultConfiguration.outputConfiguration.s3.resultFormat : '—'],
         ['Query logging', label(membership.queryLogStatus)],
         ['Joined', when(membership.createTime)],
-      ]), { testid: 'membership' }) : null,
+      ]), h('h3', {}, 'Membership tags'), tagEditor(ctx, membership.arn, { testid: 'membership-tags' })], { testid: 'membership' }) : null,
       panel('Members', membersTable(members), { count: members.length, flush: true, testid: 'members' }),
+      panel('Collaboration tags', tagEditor(ctx, collaboration.arn, {
+        owner: collaboration.creatorAccountId === ctx.aws,
+        ownerText: `the collaboration's creator, account ${collaboration.creatorAccountId}`,
+        testid: 'collaboration-tags',
+      })),
     ];
   }
 
@@ -198,6 +210,10 @@ export async function collaborationPage(ctx) {
   }
   const tabList = [['members', 'Members', href], ['tables', 'Tables', `${href}?tab=tables`]];
   if (canQuery) tabList.push(['queries', 'Queries', `${href}?tab=queries`]);
+  if (active) {
+    tabList.push(['changes', waiting.length ? h('span', {}, 'Change requests ', h('span', { class: 'count-badge', 'data-testid': 'pending-votes' }, String(waiting.length)))
+      : 'Change requests', `${href}?tab=changes`]);
+  }
   return h('div', {},
     breadcrumbs([['Clean Rooms'], ['Collaborations', '/console/cleanrooms/collaborations'], [bdi(collaboration.name)]]),
     h('div', { class: 'page-head' },
@@ -207,6 +223,10 @@ export async function collaborationPage(ctx) {
     ctx.flash ? banner(ctx.flash.tone, ctx.flash.title, ctx.flash.text) : null,
     collaboration.memberStatus === 'INVITED'
       ? banner('info', 'You are invited to this collaboration', 'Create a membership to join it: review your abilities and choose where query results go.') : null,
+    waiting.length > 0 && tab !== 'changes'
+      ? banner('warn', `${waiting.length} change request${waiting.length === 1 ? '' : 's'} wait${waiting.length === 1 ? 's' : ''} for your vote`,
+        'The creator proposes a change to the members; every other active member approves or denies it.',
+        h('a', { class: 'button', href: `${href}?tab=changes`, 'data-testid': 'vote-link' }, 'Review change requests')) : null,
     collaboration.memberStatus === 'LEFT'
       ? banner('warn', 'You left this collaboration', 'This account cannot join it again. Results already delivered stay in your results bucket.') : null,
     tabs(tabList, tab),

@@ -1,6 +1,8 @@
-// Clean Rooms: the AWS account's collaborations, Active and Available to join.
+// Clean Rooms: the AWS account's collaborations, Active and Available to join; an active one
+// marks the change requests waiting for the account's vote.
 import * as api from '../api.js';
 import { badge, banner, bdi, breadcrumbs, collaborationName, emptyState, h, panel, table, tabs, when } from '../dom.js';
+import { listChangeRequests, waitingForVote } from './change_requests.js';
 
 export function noAwsAccount() {
   return banner('warn', 'Your user has no AWS account',
@@ -23,10 +25,17 @@ export async function collaborationsPage(ctx) {
   const list = await api.all((token) => api.cleanrooms.get(
     `/collaborations?memberStatus=${status}${token ? `&nextToken=${api.q(token)}` : ''}`, ctx.aws), 'collaborationList');
   const link = (c) => `/console/cleanrooms/collaborations/${api.q(c.id)}`;
+  if (tab === 'active') {
+    await Promise.all(list.map(async (c) => {
+      c.waiting = waitingForVote(await listChangeRequests(ctx, c.id, 'PENDING').catch(() => []), ctx.aws).length;
+    }));
+  }
+  const votes = (c) => (c.waiting ? h('a', { class: 'badge warn', href: `${link(c)}?tab=changes`, 'data-testid': 'pending-votes' },
+    `${c.waiting} vote${c.waiting === 1 ? '' : 's'} pending`) : null);
   const columns = [
     { title: 'Name', cell: (c) => collaborationName(c, { link: link(c) }) },
     { title: 'Creator', cell: (c) => [bdi(c.creatorDisplayName), h('div', { class: 'muted mono' }, c.creatorAccountId)] },
-    { title: 'Your status', cell: (c) => badge(c.memberStatus) },
+    { title: 'Your status', cell: (c) => [badge(c.memberStatus), ' ', votes(c)] },
     { title: 'Created', cell: (c) => h('span', { class: 'nowrap' }, when(c.createTime)) },
   ];
   if (tab === 'available') {

@@ -1,8 +1,9 @@
 // Clean Rooms: the acting account's own data. Its datasets, the configured tables that expose
-// them with their analysis rules, and where those tables are associated.
+// them with their analysis rules and tags, and where those tables are associated.
 import * as api from '../api.js';
 import { badge, breadcrumbs, details, emptyState, h, label, panel, table, when } from '../dom.js';
 import { ruleDetails } from '../rules.js';
+import { tagEditor } from '../tags.js';
 import { actingAs, noAwsAccount } from './collaborations.js';
 
 function columnChips(columns) {
@@ -30,6 +31,8 @@ async function configuredTables(ctx) {
       h('div', {}, t.allowedColumns.map((c) => h('span', { class: 'chip mono' }, c))),
       h('h3', {}, 'Analysis rule'),
       rule,
+      h('h3', {}, 'Tags'),
+      tagEditor(ctx, t.arn, { testid: `configured-table-tags-${t.name}` }),
     ], { testid: `configured-table-${t.name}` });
   }));
 }

@@ -1,7 +1,7 @@
 // Marketing Cloud: one instance. The Instance info tab (status, its collaboration and members,
-// advertisers, users and invitations) and the Query editor tab, which runs SQL as an AMC
+// advertisers, users and invitations), the Query editor tab, which runs SQL as an AMC
 // workflow execution: the platform's Query Submitter runs it and the result goes to the primary
-// account's results destination.
+// account's results destination, and the Schedules tab, the saved workflows run on the clock.
 import * as api from '../api.js';
 import { badge, banner, bdi, breadcrumbs, details, emptyState, field, h, label, panel, table, tabs, when } from '../dom.js';
 import { queryEditor } from '../query_editor.js';
@@ -152,6 +152,7 @@ async function queriesTab(ctx, instance) {
       { title: 'Status', cell: (e) => badge(e.status) },
       { title: 'Started', cell: (e) => when(e.createdTime) },
       { title: 'Rows', num: true, cell: (e) => (e.filteredRowsSummary ? e.filteredRowsSummary.outputRowCount : '') },
+      { title: 'Schedule', cell: (e) => (e.scheduleId ? h('span', { class: 'mono' }, e.scheduleId) : '') },
       { title: '', cell: (e) => h('button', { type: 'button', class: 'link', onclick: () => { editor.show(e.workflowExecutionId, (e.workflow && e.workflow.sqlQuery) || ''); window.scrollTo(0, 0); } }, 'Show') },
     ], executions, emptyState('No executions yet', 'Run a query above; its executions are listed here.')));
   };
@@ -167,14 +168,45 @@ async function queriesTab(ctx, instance) {
   return [editor.element, panel('Recent executions', historyBody, { flush: true, testid: 'executions' })];
 }
 
+// The instance's schedules (docs/amc-api.md, "Schedules"); enabling or disabling one replaces it
+// whole with PUT, as the API asks.
+async function schedulesTab(ctx, instance) {
+  const base = `/amc/reporting/${api.q(instance.instanceId)}/schedules`;
+  const schedules = await api.all((token) => api.get(`${base}${token ? `?nextToken=${api.q(token)}` : ''}`, { amc: ctx.amc }), 'schedules');
+  const toggle = async (button, s) => {
+    button.disabled = true;
+    const body = {
+      workflowId: s.workflowId, aggregationPeriod: s.aggregationPeriod, aggregationHourUtc: s.aggregationHourUtc,
+      aggregationStartDay: s.aggregationStartDay, scheduleEnabled: !s.scheduleEnabled,
+    };
+    try {
+      await api.call('PUT', `${base}/${api.q(s.scheduleId)}`, { amc: ctx.amc, body });
+      ctx.setFlash('ok', `Schedule ${s.scheduleId} ${s.scheduleEnabled ? 'disabled' : 'enabled'}`, '');
+    } catch (err) {
+      ctx.setFlash('bad', `Schedule ${s.scheduleId} was not changed`, err.message);
+    }
+    ctx.refresh();
+  };
+  return [panel('Schedules', table([
+    { title: 'Schedule', cell: (s) => h('span', { class: 'mono' }, s.scheduleId) },
+    { title: 'Workflow', cell: (s) => h('span', { class: 'mono' }, s.workflowId) },
+    { title: 'Runs', cell: (s) => `${s.aggregationPeriod} at ${String(s.aggregationHourUtc).padStart(2, '0')}:00 UTC${s.aggregationPeriod === 'Weekly' && s.aggregationStartDay ? `, ${s.aggregationStartDay}` : ''}` },
+    { title: 'Status', cell: (s) => (s.scheduleEnabled ? badge('ENABLED', 'Enabled') : badge('DISABLED', 'Disabled')) },
+    { title: 'Last run', cell: (s) => h('span', { class: 'nowrap' }, s.lastRunTime ? when(s.lastRunTime) : '—') },
+    { title: 'Next run', cell: (s) => h('span', { class: 'nowrap' }, s.nextRunTime ? when(s.nextRunTime) : '—') },
+    { title: '', cell: (s) => h('button', { type: 'button', class: 'link', onclick: (e) => toggle(e.currentTarget, s) }, s.scheduleEnabled ? 'Disable' : 'Enable') },
+  ], schedules, emptyState('No schedules', 'A schedule runs a saved workflow daily or weekly (POST /amc/reporting/{instanceId}/schedules); its runs are listed with the executions.')),
+  { count: schedules.length, flush: true, testid: 'schedules' })];
+}
+
 export async function instancePage(ctx) {
   if (!ctx.amc) return noAmcAccount();
   const id = ctx.params.instanceId;
   const { instance } = await api.get(`/amc/instances/${api.q(id)}`, { amc: ctx.amc });
-  const tab = ctx.query.get('tab') === 'queries' ? 'queries' : 'info';
+  const tab = ['queries', 'schedules'].includes(ctx.query.get('tab')) ? ctx.query.get('tab') : 'info';
   const c = instance.acrCollaboration;
   const href = `/console/amc/instances/${api.q(id)}`;
-  const body = tab === 'info' ? await infoTab(ctx, instance) : await queriesTab(ctx, instance);
+  const body = await { info: infoTab, queries: queriesTab, schedules: schedulesTab }[tab](ctx, instance);
   return h('div', {},
     breadcrumbs([['Marketing Cloud'], ['Instances', '/console/amc/instances'], [bdi(instance.instanceName)]]),
     h('div', { class: 'page-head' },
@@ -183,6 +215,7 @@ export async function instancePage(ctx) {
     c.status === 'Invited' ? joinBanner(instance) : null,
     c.status === 'Left' ? banner('warn', 'The primary account left this collaboration',
       'The instance can no longer be used or joined again. Results already delivered stay in the results bucket.') : null,
-    tabs([['info', 'Instance info', href], ['queries', 'Query editor', `${href}?tab=queries`]], tab),
+    tabs([['info', 'Instance info', href], ['queries', 'Query editor', `${href}?tab=queries`],
+      ['schedules', 'Schedules', `${href}?tab=schedules`]], tab),
     body);
 }
