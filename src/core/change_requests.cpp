@@ -17,12 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-json abilities_json(const std::vector<MemberAbility>& abilities) {
-  json out = json::array();
-  for (auto a : abilities) out.push_back(wire_string(a));
-  return out;
-}
-
 std::vector<MemberAbility> abilities_of(const json& names) {
   std::vector<MemberAbility> out;
   for (const auto& n : names)
@@ -46,7 +40,7 @@ Result<json> change_of(Tx& tx, const catalog::CollaborationRecord& c, const Chan
                 {"types", {kEditAutoApproved}}};
   }
   const MemberChange& m = *spec.member;
-  json member = {{"accountId", m.account_id}, {"memberAbilities", abilities_json(m.abilities)}};
+  json member = {{"accountId", m.account_id}, {"memberAbilities", wire_names(m.abilities)}};
   if (!m.display_name.empty()) member["displayName"] = m.display_name;
   json change = {{"specificationType", "MEMBER"}, {"specification", {{"member", member}}}};
   CR_ASSIGN(auto existing, collab_repo::find_member(tx, c.id, m.account_id));

@@ -97,10 +97,10 @@ Result<Tags> TagService::list(const std::string& caller, const std::string& arn)
 }
 
 Status TagService::tag(const std::string& caller, const std::string& arn, const Tags& tags) {
-  CR_TRY(check_tags(tags, "tags"));
   return status_of(ctx_.db.write<bool>([&](catalog::Tx& tx) -> Result<bool> {
     CR_ASSIGN(auto id, owned_resource(tx, caller, arn));
     CR_ASSIGN(auto existing, catalog::tags_repo::of(tx, id));
+    // The resource's tags as they would be: the new keys and the count checked at once.
     for (const auto& [key, value] : tags) existing[key] = value;
     CR_TRY(check_tags(existing, "tags"));
     CR_TRY(catalog::tags_repo::put(tx, id, tags));

@@ -3,7 +3,6 @@
 #include "api/cleanrooms/id_mapping_json.h"
 #include "api/cleanrooms/operations.h"
 #include "api/cleanrooms/wire_shapes.h"
-#include "common/arn.h"
 
 namespace cleanroom::api::cleanrooms {
 using nlohmann::json;
@@ -12,18 +11,17 @@ namespace {
 
 json summary_json(const core::SchemaView& v) {
   const auto& a = v.association;
-  return {{"name", a.name},
-          {"type", "TABLE"},
-          {"creatorAccountId", v.owner_account_id},
-          {"createTime", a.created_at},
-          {"updateTime", a.updated_at},
-          {"collaborationId", v.collaboration.id},
-          {"collaborationArn", collaboration_arn(v.collaboration)},
-          {"analysisRuleTypes", analysis_rule_types(v.rule)},
-          {"analysisMethod", v.analysis_method},
-          {"resourceArn",
-           cleanrooms_arn(v.owner_account_id, "membership/" + a.membership_id +
-                                                  "/configuredtableassociation/" + a.id)}};
+  return {
+      {"name", a.name},
+      {"type", "TABLE"},
+      {"creatorAccountId", v.owner_account_id},
+      {"createTime", a.created_at},
+      {"updateTime", a.updated_at},
+      {"collaborationId", v.collaboration.id},
+      {"collaborationArn", collaboration_arn(v.collaboration)},
+      {"analysisRuleTypes", analysis_rule_types(v.rule)},
+      {"analysisMethod", v.analysis_method},
+      {"resourceArn", core::access_budget_resource_arn(v.owner_account_id, a.membership_id, a.id)}};
 }
 
 json schema_json(const core::SchemaView& v) {
