@@ -389,7 +389,8 @@ json body_json(const CustomRule& r) {
   return out;
 }
 
-// The member of ConfiguredTableAnalysisRulePolicyV1 that holds each type.
+}  // namespace
+
 const char* v1_member(AnalysisRuleType t) {
   switch (t) {
     case AnalysisRuleType::Aggregation:
@@ -401,8 +402,6 @@ const char* v1_member(AnalysisRuleType t) {
   }
   return "";
 }
-
-}  // namespace
 
 std::string to_string(AnalysisRuleType type) {
   switch (type) {

@@ -18,6 +18,9 @@ enum class AnalysisRuleType { Aggregation, List, Custom };
 
 std::string to_string(AnalysisRuleType type);  // AGGREGATION, LIST, CUSTOM
 std::optional<AnalysisRuleType> parse_rule_type(std::string_view name);
+// The member of a policy's `v1` union that holds a type: "aggregation", "list" or "custom" (the
+// configured table's rule and its association's rule alike).
+const char* v1_member(AnalysisRuleType type);
 
 struct AggregateColumn {
   std::vector<std::string> column_names;

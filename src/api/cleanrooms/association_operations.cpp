@@ -3,7 +3,7 @@
 // analysis rules: Create/Get/Update/DeleteConfiguredTableAssociationAnalysisRule.
 #include "api/cleanrooms/operations.h"
 #include "api/cleanrooms/wire_shapes.h"
-#include "common/arn.h"
+#include "policy/analysis_rule.h"
 
 namespace cleanroom::api::cleanrooms {
 using nlohmann::json;
@@ -22,10 +22,10 @@ json summary_json(const core::AssociationView& v) {
           {"updateTime", a.updated_at}};
 }
 
-// The policy's union member for a rule type: AGGREGATION -> "aggregation".
-std::string union_member(std::string type) {
-  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type;
+// The policy's union member for a rule type the model's enum let through: AGGREGATION ->
+// "aggregation".
+std::string union_member(const std::string& type) {
+  return policy::v1_member(*policy::parse_rule_type(type));
 }
 
 std::optional<std::vector<std::string>> optional_strings(const json& in, const char* name) {
