@@ -7,7 +7,6 @@
 // checked and run by the engine against the same SQL run raw.
 // Run alone with --benchmark_filter=ProtectedQuery or --benchmark_filter=AmcFrequency.
 #include <benchmark/benchmark.h>
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include <thread>
 
 #include "api/server.h"
+#include "clean_rooms_client.h"
 #include "cli/data_dir.h"
 #include "core/difference_checks.h"
 #include "engine/engine.h"
@@ -61,11 +61,6 @@ json aggregation_rule(const std::vector<std::string>& sums, const std::string& d
               {"scalarFunctions", json::array()},
               {"outputConstraints",
                {{{"columnName", "user_id"}, {"minimum", 2}, {"type", "COUNT_DISTINCT"}}}}}}}}};
-}
-
-size_t discard(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
 }
 
 // One world per scale: a data dir, a collaboration of the two accounts, their datasets, and the
@@ -191,55 +186,14 @@ struct World {
         .value();
   }
 
-  // A SigV4-signed Clean Rooms call, signed by libcurl as any S3-style client would sign it.
-  json call(const std::string& method, const std::string& path, const std::string& body = "") {
-    CURL* c = curl_easy_init();
-    std::string url = "http://127.0.0.1:" + std::to_string(server->port()) + path, out;
-    std::string userpwd = advertiser.access_key_id + ":" + advertiser.secret_access_key;
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_AWS_SIGV4, "aws:amz:us-east-1:cleanrooms");
-    curl_easy_setopt(c, CURLOPT_USERPWD, userpwd.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-    if (!body.empty()) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
-    curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_perform(c);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(c);
-    return json::parse(out, nullptr, false);
-  }
-
   // Start, poll until it ends, and check the object is there. Returns false on failure.
   bool protected_query(std::string* why) {
-    json start = {{"type", "SQL"}, {"sqlParameters", {{"queryString", kQuery}}}};
-    json r = call("POST", "/memberships/" + membership + "/protectedQueries", start.dump());
-    if (!r.contains("protectedQuery")) {
-      *why = r.dump();
-      return false;
-    }
-    std::string id = r["protectedQuery"]["id"];
-    const auto started = Clock::now();
-    for (;;) {
-      json q =
-          call("GET", "/memberships/" + membership + "/protectedQueries/" + id)["protectedQuery"];
-      std::string status = q.value("status", "");
-      if (status == "SUCCESS") {
-        std::string location = q["result"]["output"]["s3"]["location"];
-        return fs::exists(dir / "buckets" / location.substr(5));
-      }
-      if (status != "SUBMITTED" && status != "STARTED") {
-        *why = q.dump();
-        return false;
-      }
-      // Every 5 ms at first, to time small queries to a few ms; then every 2% of the time so far,
-      // so that on a 2-core machine a signed request every 5 ms (SigV4, a catalog read) does not
-      // take a tenth of a core from a query of seconds. The timing error stays within 2%.
-      auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-      std::this_thread::sleep_for(std::max(std::chrono::milliseconds(5), elapsed / 50));
-    }
+    bench::CleanRoomsClient client(server->port(), advertiser.access_key_id,
+                                   advertiser.secret_access_key);
+    json q;
+    if (!client.protected_query(membership, kQuery, &q, why)) return false;
+    std::string location = q["result"]["output"]["s3"]["location"];
+    return fs::exists(dir / "buckets" / location.substr(5));
   }
 
   double raw_duckdb_seconds() {

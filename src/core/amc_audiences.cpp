@@ -166,6 +166,7 @@ Result<RunResult> run_audience(Context& ctx, DifferenceChecks& checks, const Amc
   } cleanup{{people_file, records_file}};
 
   engine::ProtectedRun run{people_sql(query), "", files, people_file, ResultFormat::Csv, 2, "4GB"};
+  run.spill_root = spill_root(ctx);
   engine::RunControl control;
   auto ran = engine::run_protected(run, control);
   if (!ran.ok()) {

@@ -127,7 +127,7 @@ Status remove_from_data_set(Context& ctx, const AmcDataSetRecord& d,
         kept_rows_select(columns, country),
         {},
         ctx.data_dir + "/" + relative_dir,
-        dataset_engine_options()};
+        dataset_engine_options(ctx)};
     for (const auto& c : current->columns)
       if (!c.pii.empty()) rewrite.pii[c.name] = c.pii;
     CR_ASSIGN(auto staged, data::rewrite(rewrite));

@@ -18,4 +18,8 @@ struct Context {
   std::shared_ptr<delivery::ObjectStore> buckets;
 };
 
+// Where the engines of this data dir spill when a task outgrows its memory limit
+// (engine/spill_directory.h): each engine a folder of its own below it.
+inline std::string spill_root(const Context& ctx) { return ctx.data_dir + "/tmp"; }
+
 }  // namespace cleanroom::core

@@ -125,7 +125,7 @@ std::string merge_select(const UploadMerge& m) {
 }  // namespace
 
 DatasetService::DatasetService(Context& ctx)
-    : ctx_(ctx), engine_options_(dataset_engine_options()) {}
+    : ctx_(ctx), engine_options_(dataset_engine_options(ctx)) {}
 
 Result<DatasetRecord> DatasetService::upload(const std::string& caller, const UploadRequest& req) {
   return ingest_and_commit(caller, req, req.source_path, "");
@@ -238,10 +238,8 @@ Result<data::StagedFile> fetch_object(Context& ctx, const std::string& bucket,
   std::error_code ec;
   fs::create_directories(staging_dir(ctx), ec);
   if (ec) return Error::internal("cannot create " + staging_dir(ctx) + ": " + ec.message());
-  // The ".staging-<pid>-" name lets remove_abandoned_uploads find it when this process is killed
-  // before removing it; the key's suffix tells the engine the object's compression.
-  data::StagedFile copy(staging_dir(ctx) + "/.staging-" + std::to_string(::getpid()) + "-" +
-                        crypto::uuid4() + key_suffix(key));
+  // The key's suffix tells the engine the object's compression.
+  data::StagedFile copy(data::staging_path(staging_dir(ctx), key_suffix(key)));
   CR_TRY(ctx.buckets->get_file(bucket, key, copy.path()));
   return copy;
 }
@@ -290,8 +288,9 @@ nlohmann::json dataset_json(const DatasetRecord& d) {
   return out;
 }
 
-engine::EngineOptions dataset_engine_options() {
+engine::EngineOptions dataset_engine_options(const Context& ctx) {
   engine::EngineOptions options;
+  options.spill_root = spill_root(ctx);
   options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.memory_limit = "2GB";
   return options;

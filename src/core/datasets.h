@@ -74,7 +74,7 @@ class DatasetService {
                                                    const std::string& source_path,
                                                    const std::string& bucket);
   Context& ctx_;
-  engine::EngineOptions engine_options_;  // every core, 2 GB, never spilling
+  engine::EngineOptions engine_options_;  // dataset_engine_options()
 };
 
 // The record as both faces and the CLI show it.
@@ -103,8 +103,8 @@ struct StagedVersion {
 Result<data::StagedFile> fetch_object(Context& ctx, const std::string& bucket,
                                       const std::string& key);
 
-// The engine settings of every dataset-writing task: every core, 2 GB, never spilling.
-engine::EngineOptions dataset_engine_options();
+// The engine settings of every dataset-writing task: every core, 2 GB, spilling beyond that.
+engine::EngineOptions dataset_engine_options(const Context& ctx);
 // The service model's GlueDatabaseName and GlueTableName patterns, which dataset names follow.
 Status check_dataset_names(const std::string& database_name, const std::string& table_name);
 // The folder, relative to the data dir, holding a table's versions; a file for the table must be

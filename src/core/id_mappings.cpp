@@ -527,7 +527,7 @@ Result<std::string> IdMappingService::populate(const std::string& caller,
   match.party_identity = source.identity;
   match.platform_path = ctx_.data_dir + "/" + target.dataset.path;
   match.target_dir = ctx_.data_dir + "/" + dir;
-  match.engine = dataset_engine_options();
+  match.engine = dataset_engine_options(ctx_);
   match.mapping =
       data::MatchRequest::MappingTarget{source.id_column, target.id_column, target.identity};
   auto matched = data::match_identities(match);

@@ -69,7 +69,7 @@ Result<Resolution> IdentityResolutionService::resolve(const std::string& caller,
   }
   match.platform_path = ctx_.data_dir + "/" + out.platform.path;
   match.target_dir = ctx_.data_dir + "/" + dataset_dir(caller, into_database, into_table);
-  match.engine = dataset_engine_options();
+  match.engine = dataset_engine_options(ctx_);
   // The join runs outside any transaction: nothing is locked while the data is read.
   CR_ASSIGN(data::MatchResult matched, data::match_identities(match));
 

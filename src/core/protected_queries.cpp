@@ -442,6 +442,7 @@ void ProtectedQueryService::run(const std::string& id) {
     engine::ProtectedRun run{
         plan.checked.sql, plan.checked.naming_sql,   plan.files,           staging,
         q.result_format,  limits_.threads_per_query, limits_.memory_limit, plan.checked.macros};
+    run.spill_root = spill_root(ctx_);
     if (!output.columns.empty()) {
       // AMC's outputColumns, on the columns the query binds to, before anything runs.
       auto answered = engine::describe_protected(run);

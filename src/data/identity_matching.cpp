@@ -1,11 +1,8 @@
 #include "data/identity_matching.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <set>
 
-#include "common/crypto.h"
 #include "data/sources.h"
 
 namespace cleanroom::data {
@@ -195,12 +192,7 @@ Result<MatchResult> match_identities(const MatchRequest& req) {
           " AS source_id, user_id AS target_id FROM (" + sql + ") WHERE user_id IS NOT NULL";
   }
 
-  // The ".staging-<pid>-" name lets remove_abandoned_staging() clear it after a crash.
-  MatchResult out{{},
-                  {},
-                  0,
-                  StagedFile(req.target_dir + "/.staging-" + std::to_string(::getpid()) + "-" +
-                             crypto::uuid4() + ".parquet")};
+  MatchResult out{{}, {}, 0, StagedFile(staging_path(req.target_dir, ".parquet"))};
   CR_ASSIGN(auto output_columns, columns_of(con, sql));
   for (const auto& [name, type] : output_columns)
     out.columns.push_back({name, type, name == "user_id" ? kResolvedIdentity : ""});

@@ -1,19 +1,17 @@
 #include "data/ingest.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
 
-#include "common/crypto.h"
+#include "common/dead_owner.h"
 
 namespace cleanroom::data {
 namespace fs = std::filesystem;
@@ -134,11 +132,7 @@ Result<IngestResult> ingest(const IngestRequest& req) {
   }
   select += " FROM " + plan.from;
 
-  IngestResult out{{},
-                   0,
-                   0,
-                   StagedFile(req.target_dir + "/" + kStagingPrefix + std::to_string(::getpid()) +
-                              "-" + crypto::uuid4() + ".parquet")};
+  IngestResult out{{}, 0, 0, StagedFile(staging_path(req.target_dir, ".parquet"))};
   {
     auto described = engine::describe(con, select);
     if (!described.ok()) return data_error(described.error());
@@ -179,11 +173,7 @@ Result<IngestResult> rewrite(const RewriteRequest& req) {
                    " AS SELECT * FROM read_parquet(" + sql_literal(path) + ")"));
   if (req.prepare) CR_TRY(req.prepare(con));
 
-  IngestResult out{{},
-                   0,
-                   0,
-                   StagedFile(req.target_dir + "/" + kStagingPrefix + std::to_string(::getpid()) +
-                              "-" + crypto::uuid4() + ".parquet")};
+  IngestResult out{{}, 0, 0, StagedFile(staging_path(req.target_dir, ".parquet"))};
   CR_ASSIGN(auto described, engine::describe(con, req.select));
   for (const auto& [name, type] : described) {
     auto pii = req.pii.find(name);
@@ -197,17 +187,18 @@ Result<IngestResult> rewrite(const RewriteRequest& req) {
   return out;
 }
 
+std::string staging_path(const std::string& dir, const std::string& suffix) {
+  return dir + "/" + owned_name(kStagingPrefix) + suffix;
+}
+
 Status remove_abandoned_staging(const std::string& root) {
   std::error_code ec;
   if (!fs::exists(root, ec)) return {};
   for (auto it = fs::recursive_directory_iterator(root, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     std::string name = it->path().filename().string();
-    if (name.rfind(kStagingPrefix, 0) != 0) continue;
-    pid_t pid = static_cast<pid_t>(
-        std::atoll(name.c_str() + std::char_traits<char>::length(kStagingPrefix)));
     std::error_code ignored;  // a file another cleanup removed first is no failure
-    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) fs::remove(it->path(), ignored);
+    if (left_by_dead_process(name, kStagingPrefix)) fs::remove(it->path(), ignored);
   }
   if (ec) return Error::internal("cannot scan " + root + ": " + ec.message());
   return {};

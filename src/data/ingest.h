@@ -84,6 +84,10 @@ struct RewriteRequest {
 };
 Result<IngestResult> rewrite(const RewriteRequest& request);
 
+// A staged file's path in `dir`: named for this process (common/dead_owner.h), so that
+// remove_abandoned_staging() clears it should the process die before publishing or removing it.
+std::string staging_path(const std::string& dir, const std::string& suffix);
+
 // Removes staged files under `root` left by processes that no longer run (a crash or SIGKILL
 // mid-upload), so no trace of a partial upload outlives a restart.
 Status remove_abandoned_staging(const std::string& root);

@@ -43,8 +43,8 @@ std::string sql_identifier(std::string_view s) {
 
 // --- Engine ---------------------------------------------------------------------------------
 
-Engine::Engine(std::unique_ptr<DatabaseState> s, Connection c)
-    : s_(std::move(s)), connection_(std::move(c)) {}
+Engine::Engine(std::optional<SpillDirectory> spill, std::unique_ptr<DatabaseState> s, Connection c)
+    : spill_(std::move(spill)), s_(std::move(s)), connection_(std::move(c)) {}
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
@@ -53,7 +53,11 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
     return Error::internal("cannot create engine config");
   CR_TRY(set_config(config, "threads", std::to_string(options.threads)));
   CR_TRY(set_config(config, "memory_limit", options.memory_limit));
-  CR_TRY(set_config(config, "temp_directory", options.temp_directory));
+  std::optional<SpillDirectory> spill;
+  if (!options.spill_root.empty()) {
+    CR_ASSIGN(spill, SpillDirectory::create(options.spill_root));
+  }
+  CR_TRY(set_config(config, "temp_directory", spill ? spill->path() : std::string()));
   // Everything the engine needs (parquet, json) is built in; it never fetches code.
   CR_TRY(set_config(config, "autoinstall_known_extensions", "false"));
   CR_TRY(set_config(config, "autoload_known_extensions", "false"));
@@ -84,7 +88,8 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   if (!options.enable_external_access) statements.push_back("SET enable_external_access = false");
   if (options.lock_configuration) statements.push_back("SET lock_configuration = true");
   for (const auto& sql : statements) CR_TRY(status_of(run_query(con->con.get(), sql)));
-  return std::unique_ptr<Engine>(new Engine(std::move(db), Connection(std::move(con))));
+  return std::unique_ptr<Engine>(
+      new Engine(std::move(spill), std::move(db), Connection(std::move(con))));
 }
 
 // --- Connection -------------------------------------------------------------------------------

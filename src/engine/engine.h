@@ -4,12 +4,14 @@
 // src/engine depends on DuckDB being in-process (DESIGN.md "Scale-out").
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/error.h"
 #include "engine/query_result.h"
+#include "engine/spill_directory.h"
 
 namespace cleanroom::engine {
 
@@ -18,9 +20,10 @@ class PeopleCheck;
 struct EngineOptions {
   int threads = 2;                   // worker threads of this database
   std::string memory_limit = "1GB";  // DuckDB size string
-  // Where DuckDB may spill intermediate data when memory runs short. Empty (the default):
-  // never spill, so raw values being hashed during an upload never reach disk.
-  std::string temp_directory;
+  // Under which folder the engine spills when memory_limit is reached: a folder of its own
+  // there (spill_directory.h), removed when the engine closes. Empty: it never spills, and a
+  // statement that needs more than memory_limit fails.
+  std::string spill_root;
   // The sandbox (DESIGN.md "Query execution and its sandbox"), applied in that order after the
   // database opens: the only files and folders readable or writable, then external access off,
   // then the configuration locked so the statements that follow cannot undo any of it.
@@ -99,7 +102,8 @@ class Engine {
   Connection& connection() { return connection_; }
 
  private:
-  Engine(std::unique_ptr<DatabaseState> s, Connection c);
+  Engine(std::optional<SpillDirectory> spill, std::unique_ptr<DatabaseState> s, Connection c);
+  std::optional<SpillDirectory> spill_;  // declared first, so it is removed after the database
   std::unique_ptr<DatabaseState> s_;
   Connection connection_;  // declared after s_, so it is closed before the database
 };

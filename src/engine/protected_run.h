@@ -65,6 +65,8 @@ struct ProtectedRun {
   // Difference checks: answers __cleanroom_admit_people in `sql` (people_check.h); must outlive
   // the run. Null: `sql` must not call it.
   PeopleCheck* people_check = nullptr;
+  // Where the query's engine spills (EngineOptions::spill_root). Empty: it never spills.
+  std::string spill_root = {};
 };
 
 struct RunOutcome {

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -48,6 +49,66 @@ TEST(Engine, AppliesThreadsMemoryLimitAndNoSpilling) {
   EXPECT_EQ(std::get<int64_t>(rows[0][0]), 3);
   EXPECT_NE(std::get<std::string>(rows[0][1]).find("MiB"), std::string::npos);
   EXPECT_EQ(std::get<std::string>(rows[0][2]), "");
+}
+
+// A statement that needs twice the 64 MB the engine may hold: 4 million strings sorted.
+const char* kBiggerThanMemory =
+    "SELECT count(*) FROM (SELECT i::VARCHAR || repeat('x', 24) AS s FROM range(4000000) t(i) "
+    "ORDER BY s OFFSET 1)";
+
+EngineOptions small_sandbox() {
+  EngineOptions o;
+  o.threads = 2;
+  o.memory_limit = "64MB";
+  o.enable_external_access = false;
+  o.lock_configuration = true;
+  return o;
+}
+
+TEST(Engine, WithoutASpillRootAStatementBiggerThanMemoryFails) {
+  auto e = open_engine(small_sandbox());
+  auto r = e->connection().query(kBiggerThanMemory);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("Out of Memory"), std::string::npos) << r.error().message;
+}
+
+// The sandbox (no external access, configuration locked) still lets the engine spill into its
+// own folder, which is gone when the engine closes.
+TEST(Engine, SpillsIntoAFolderOfItsOwnRemovedOnClose) {
+  TempDir root;
+  EngineOptions o = small_sandbox();
+  o.spill_root = root.path.string();
+  auto e = open_engine(o);
+  auto folders = [&] {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(root.path))
+      names.push_back(entry.path().filename().string());
+    return names;
+  };
+  ASSERT_EQ(folders().size(), 1u);
+  EXPECT_EQ(folders()[0].rfind("spill-" + std::to_string(::getpid()) + "-", 0), 0u);
+  EXPECT_EQ((std::filesystem::status(root.path / folders()[0]).permissions() &
+             std::filesystem::perms::all),
+            std::filesystem::perms::owner_all);
+  auto rows = rows_of(e->connection(), kBiggerThanMemory);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(std::get<int64_t>(rows[0][0]), 3999999);
+  e.reset();
+  EXPECT_TRUE(folders().empty());
+}
+
+TEST(Engine, AStartRemovesSpillFoldersOfDeadProcessesOnly) {
+  TempDir root;
+  // Above any pid the kernel hands out (pid_max is at most 2^22), so no such process runs.
+  const auto dead = root.path / "spill-99999999-a";
+  const auto live = root.path / ("spill-" + std::to_string(::getpid()) + "-b");
+  const auto other = root.path / "notes";
+  for (const auto& p : {dead, live, other}) std::filesystem::create_directories(p);
+  std::ofstream(dead / "duckdb_temp_block-1.block") << "spilled";
+  ASSERT_TRUE(remove_abandoned_spill(root.path.string()).ok());
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_TRUE(std::filesystem::exists(live));
+  EXPECT_TRUE(std::filesystem::exists(other));
 }
 
 TEST(Engine, RejectsABadOption) {
