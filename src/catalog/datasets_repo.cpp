@@ -58,6 +58,14 @@ Result<std::vector<DatasetRecord>> list(Tx& tx, const std::string& account_id) {
       {account_id}, dataset_from);
 }
 
+Result<std::vector<std::string>> referenced_paths(Tx& tx) {
+  return fetch_all<std::string>(
+      tx,
+      "SELECT path FROM datasets UNION ALL "
+      "SELECT mapping_path FROM id_mapping_tables WHERE mapping_path <> ''",
+      {}, [](const Row& r) { return r.str("path"); });
+}
+
 Status remove(Tx& tx, const std::string& account_id, const std::string& database_name,
               const std::string& table_name) {
   return tx.exec(

@@ -37,6 +37,9 @@ Result<std::optional<DatasetRecord>> find(Tx& tx, const std::string& account_id,
                                           const std::string& database_name,
                                           const std::string& table_name);
 Result<std::vector<DatasetRecord>> list(Tx& tx, const std::string& account_id);
+// The DATA_DIR-relative path of every file a query may read: each table's current version and
+// each ID mapping table's mapping (what a node's cache must keep; core/dataset_files.h).
+Result<std::vector<std::string>> referenced_paths(Tx& tx);
 Status remove(Tx& tx, const std::string& account_id, const std::string& database_name,
               const std::string& table_name);
 

@@ -665,6 +665,25 @@ CREATE TABLE amc_audiences (
 );
 CREATE INDEX amc_audiences_instance ON amc_audiences (instance_id, created_at);
 )sql",
+      // 28: several nodes over one catalog (core/node_presence.h): each serving node beats here;
+      // a protected query is run by the node named on it, and adopted by another node when that
+      // one stops beating. attempts counts the nodes that took it. A collaboration's queries all
+      // run on its home node (since when: since_ms), so that the difference checks see them all.
+      R"sql(
+CREATE TABLE nodes (
+  node_id      TEXT PRIMARY KEY,
+  started_ms   INTEGER NOT NULL,
+  heartbeat_ms INTEGER NOT NULL
+);
+ALTER TABLE protected_queries ADD COLUMN node_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE protected_queries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX protected_queries_unfinished ON protected_queries (status, node_id);
+CREATE TABLE collaboration_homes (
+  collaboration_id TEXT PRIMARY KEY,
+  node_id          TEXT NOT NULL,
+  since_ms         INTEGER NOT NULL
+);
+)sql",
   };
   return steps;
 }

@@ -34,6 +34,8 @@ Result<ProtectedQueryRecord> query_from(const Row& r) {
   q.created_at_ms = r.integer("created_at_ms");
   q.started_at_ms = r.integer("started_at_ms");
   q.finished_at_ms = r.integer("finished_at_ms");
+  q.node_id = r.str("node_id");
+  q.attempts = r.integer("attempts");
   return q;
 }
 
@@ -45,14 +47,16 @@ Status insert(Tx& tx, const ProtectedQueryRecord& q) {
       "account_id, "
       "query_text, analysis_template_arn, parameters, receiver_account_id, result_bucket, "
       "result_key_prefix, result_format, status, created_at_ms, filtered_rows_column, "
-      "output_options, differential_privacy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      "output_options, differential_privacy, node_id, attempts) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
       {q.id, q.collaboration_id, q.membership_id, q.account_id, q.query_text,
        text_or_null(q.analysis_template_arn),
        q.parameters.empty() ? Value(nullptr) : Value(q.parameters.dump()), q.receiver_account_id,
        q.result_bucket, q.result_key_prefix, wire_string(q.result_format), wire_string(q.status),
        q.created_at_ms, text_or_null(q.filtered_rows_column),
        q.output_options.is_null() ? Value(nullptr) : Value(q.output_options.dump()),
-       q.differential_privacy.is_null() ? Value(nullptr) : Value(q.differential_privacy.dump())});
+       q.differential_privacy.is_null() ? Value(nullptr) : Value(q.differential_privacy.dump()),
+       q.node_id, q.attempts});
 }
 
 Result<std::optional<ProtectedQueryRecord>> find(Tx& tx, const std::string& id) {
@@ -94,14 +98,64 @@ Status update_state(Tx& tx, const ProtectedQueryRecord& q) {
        millis_or_null(q.finished_at_ms), q.id});
 }
 
-Result<int64_t> fail_unfinished(Tx& tx, const std::string& code, const std::string& message,
-                                int64_t now_ms) {
-  CR_TRY(tx.exec(
+Result<std::vector<Orphan>> orphans(Tx& tx, int64_t alive_since_ms) {
+  return fetch_all<Orphan>(
+      tx,
+      "SELECT protected_query_id, collaboration_id, status, attempts FROM protected_queries "
+      "WHERE status IN (?1, ?2, ?3) AND node_id NOT IN "
+      "(SELECT node_id FROM nodes WHERE heartbeat_ms >= ?4) ORDER BY created_at_ms",
+      {wire_string(QueryStatus::Submitted), wire_string(QueryStatus::Started),
+       wire_string(QueryStatus::Cancelling), alive_since_ms},
+      [](const Row& r) -> Result<Orphan> {
+        Orphan o{r.str("protected_query_id"), r.str("collaboration_id")};
+        CR_ASSIGN(o.status, state_column<QueryStatus>(r, "status"));
+        o.attempts = r.integer("attempts");
+        return o;
+      });
+}
+
+Status take(Tx& tx, const std::string& id, const std::string& node_id) {
+  return tx.exec(
+      "UPDATE protected_queries SET status = ?, started_at_ms = NULL, node_id = ?, "
+      "attempts = attempts + 1 WHERE protected_query_id = ?",
+      {wire_string(QueryStatus::Submitted), node_id, id});
+}
+
+Status end_orphan(Tx& tx, const std::string& id, QueryStatus status, const std::string& code,
+                  const std::string& message, int64_t now_ms) {
+  return tx.exec(
       "UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, "
-      "finished_at_ms = ? WHERE status IN (?, ?, ?)",
-      {wire_string(QueryStatus::Failed), code, message, now_ms, wire_string(QueryStatus::Submitted),
-       wire_string(QueryStatus::Started), wire_string(QueryStatus::Cancelling)}));
-  return tx.changes();
+      "finished_at_ms = ?, node_id = '' WHERE protected_query_id = ?",
+      {wire_string(status), code, message, now_ms, id});
+}
+
+Result<std::vector<std::string>> submitted_on(Tx& tx, const std::string& node_id) {
+  return fetch_all<std::string>(
+      tx, "SELECT protected_query_id FROM protected_queries WHERE node_id = ? AND status = ?",
+      {node_id, wire_string(QueryStatus::Submitted)},
+      [](const Row& r) { return r.str("protected_query_id"); });
+}
+
+Result<int64_t> release(Tx& tx, const std::string& node_id, int64_t now_ms) {
+  CR_TRY(
+      tx.exec("UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, "
+              "finished_at_ms = ?, node_id = '' WHERE node_id = ? AND status = ?",
+              {wire_string(QueryStatus::Cancelled), wire_string(QueryStatus::Cancelled),
+               "the query was cancelled", now_ms, node_id, wire_string(QueryStatus::Cancelling)}));
+  int64_t cancelled = tx.changes();
+  CR_TRY(
+      tx.exec("UPDATE protected_queries SET status = ?, started_at_ms = NULL, node_id = '' "
+              "WHERE node_id = ? AND status IN (?, ?)",
+              {wire_string(QueryStatus::Submitted), node_id, wire_string(QueryStatus::Submitted),
+               wire_string(QueryStatus::Started)}));
+  return cancelled + tx.changes();
+}
+
+Result<std::vector<std::string>> cancelling_on(Tx& tx, const std::string& node_id) {
+  return fetch_all<std::string>(
+      tx, "SELECT protected_query_id FROM protected_queries WHERE node_id = ? AND status = ?",
+      {node_id, wire_string(QueryStatus::Cancelling)},
+      [](const Row& r) { return r.str("protected_query_id"); });
 }
 
 }  // namespace cleanroom::catalog::protected_queries_repo

@@ -39,6 +39,10 @@ struct ProtectedQueryRecord {
   // JSON [{aggregationType, aggregationExpression, userContributionLimit, minColumnValue,
   // maxColumnValue}], or null.
   nlohmann::json differential_privacy;
+  // The node running it, or that will (core/node_presence.h); "" when none holds it. attempts:
+  // how many nodes have taken it.
+  std::string node_id;
+  int64_t attempts = 1;
 };
 
 namespace protected_queries_repo {
@@ -55,9 +59,27 @@ Result<std::vector<ProtectedQueryRecord>> list(Tx& tx, const std::string& collab
 Status update_state(Tx& tx, const ProtectedQueryRecord& q);
 // Queries in `status`, of every collaboration (admission).
 Result<int64_t> count_in_status(Tx& tx, QueryStatus status);
-// Ends every query a stopped server left unfinished; returns how many.
-Result<int64_t> fail_unfinished(Tx& tx, const std::string& code, const std::string& message,
-                                int64_t now_ms);
+// An unfinished query no live node holds (its node beat last before `alive_since_ms`, or it
+// was released), oldest first.
+struct Orphan {
+  std::string id;
+  std::string collaboration_id;
+  QueryStatus status = QueryStatus::Submitted;
+  int64_t attempts = 0;
+};
+Result<std::vector<Orphan>> orphans(Tx& tx, int64_t alive_since_ms);
+// Gives the query to `node_id` to run: SUBMITTED again, one more attempt.
+Status take(Tx& tx, const std::string& id, const std::string& node_id);
+// Ends a query no node holds any more: `status` with its error.
+Status end_orphan(Tx& tx, const std::string& id, QueryStatus status, const std::string& code,
+                  const std::string& message, int64_t now_ms);
+// The queries given to `node_id` that wait to run (another node may have given them).
+Result<std::vector<std::string>> submitted_on(Tx& tx, const std::string& node_id);
+// A node that stops: what it holds becomes any node's (SUBMITTED, no node), but what was being
+// cancelled is CANCELLED. Returns how many.
+Result<int64_t> release(Tx& tx, const std::string& node_id, int64_t now_ms);
+// The queries on `node_id` that a member asked to cancel (through any node).
+Result<std::vector<std::string>> cancelling_on(Tx& tx, const std::string& node_id);
 
 }  // namespace protected_queries_repo
 }  // namespace cleanroom::catalog

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "auth/secrets.h"
+#include "core/dataset_files.h"
 #include "engine/spill_directory.h"
 
 namespace cleanroom::cli {
@@ -36,6 +37,7 @@ Result<std::unique_ptr<DataDir>> open_data_dir(const std::string& path,
     dir->buckets_description = "local folder " + dir->buckets_path() + " (one folder per bucket)";
   }
   dir->ctx = std::make_unique<core::Context>(core::Context{*dir->db, key, dir->path, buckets});
+  CR_TRY(core::resume_dataset_store(*dir->ctx, s3 ? buckets : nullptr));
   dir->services = std::make_unique<core::Services>(*dir->ctx, query_limits, upload_limits);
   CR_TRY(dir->services->datasets.remove_abandoned_uploads());
   CR_TRY(engine::remove_abandoned_spill(core::spill_root(*dir->ctx)));

@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 #include <limits>
 #include <regex>
@@ -11,7 +12,9 @@
 #include "cli/data_dir.h"
 #include "cli/option_checks.h"
 #include "common/logging.h"
+#include "core/dataset_files.h"
 #include "core/demo_data.h"
+#include "core/node_presence.h"
 
 namespace cleanroom::cli {
 namespace {
@@ -23,6 +26,7 @@ struct ServeOptions {
   int threads = 8;
   bool demo = false;
   BucketOptions buckets;
+  std::string dataset_bucket;  // "": datasets in DATA_DIR only (one node)
   core::QueryLimits queries;
   core::UploadJobLimits uploads;
   int64_t query_timeout_s = 30 * 60;
@@ -85,9 +89,18 @@ int serve(const ServeOptions& o) {
     std::fprintf(stderr, "error: %s\n", dir.error().message.c_str());
     return 1;
   }
+  if (!o.dataset_bucket.empty()) {
+    Status used =
+        *s3 ? core::use_dataset_store(*(*dir)->ctx, (*dir)->ctx->buckets, o.dataset_bucket)
+            : Status(Error::validation("--dataset-bucket needs --s3-endpoint"));
+    if (!used.ok()) {
+      std::fprintf(stderr, "error: %s\n", used.error().message.c_str());
+      return 2;
+    }
+  }
   // Only the server ends what a previous server left running; other commands open the data dir
   // while a server may be running.
-  for (Status s : {(*dir)->services->protected_queries.fail_interrupted_queries(),
+  for (Status s : {(*dir)->services->protected_queries.clear_result_staging(),
                    (*dir)->services->amc_data_uploads.fail_interrupted_uploads(),
                    (*dir)->services->amc_user_deletions.fail_interrupted_requests(),
                    (*dir)->services->amc_audiences.fail_interrupted_runs()}) {
@@ -133,7 +146,21 @@ int serve(const ServeOptions& o) {
     if (auto r = services.amc_audiences.run_due_refreshes(); !r.ok())
       spdlog::warn("audience refreshes: {}", r.error().message);
   });
+  // Several nodes: this node's cached copies of files no catalog row names any more (older
+  // versions, deleted data sets and users' deletions done elsewhere) go within the hour; the
+  // hour lets a query still reading an older version finish.
+  scheduler.add_task([&services, last = std::chrono::steady_clock::time_point()]() mutable {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::minutes(5)) return;
+    last = now;
+    if (auto r = core::sweep_cache(services.ctx, 3600); !r.ok())
+      spdlog::warn("dataset cache sweep: {}", r.error().message);
+    else if (*r > 0)
+      spdlog::info("dataset cache sweep: removed {} files no catalog row names", *r);
+  });
   scheduler.start();
+  // This node's beat in the catalog, and its taking over the queries of nodes that stopped.
+  core::NodePresence presence(services);
   std::printf("cleanroom listening on %s\n", endpoint.c_str());
   std::string hosts;
   for (const auto& h : server.hosts().names()) hosts += (hosts.empty() ? "" : ", ") + h;
@@ -144,6 +171,11 @@ int serve(const ServeOptions& o) {
   std::printf("  credentials: %s (operator token and platform account keys; mode 0600)\n",
               (*dir)->credentials_path().c_str());
   std::printf("  buckets:     %s\n", (*dir)->buckets_description.c_str());
+  if (services.ctx.dataset_store)
+    std::printf("  datasets:    bucket %s of the S3 endpoint, cached in %s/datasets\n",
+                services.ctx.dataset_bucket.c_str(), (*dir)->path.c_str());
+  else
+    std::printf("  datasets:    %s/datasets\n", (*dir)->path.c_str());
   std::printf(
       "  queries:     %d at a time, %d threads and %s of memory each, stopped after %lld s\n",
       limits.workers, limits.threads_per_query, limits.memory_limit.c_str(),
@@ -152,6 +184,10 @@ int serve(const ServeOptions& o) {
               limits.queued, limits.executions_per_instance);
   std::printf("  uploads:     %d at a time, %d waiting at most, %d per account\n",
               o.uploads.workers, o.uploads.queue, o.uploads.per_account);
+  std::printf(
+      "  node:        %s (beats in the catalog every 2 s; takes over the queries of nodes "
+      "silent for 10 s)\n",
+      services.ctx.node_id.c_str());
   std::printf("  region:      us-east-1\n");
   std::printf("  logs:        %s on stdout; GET /metrics for the operator's token\n",
               o.log_format.c_str());
@@ -168,6 +204,7 @@ int serve(const ServeOptions& o) {
   });
   server.run();
   scheduler.stop();
+  presence.stop();
   // run() also returns when the listener fails; wake the waiter so it can be joined.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
@@ -235,6 +272,11 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str()
       ->check(log_format());
   add_bucket_options(*cmd, opts->buckets);
+  cmd->add_option("--dataset-bucket", opts->dataset_bucket,
+                  "Several nodes: a bucket of --s3-endpoint that holds every dataset, written once "
+                  "and cached by each node in DATA_DIR/datasets (docs/deployment.md); recorded in "
+                  "the catalog, so that no account can be given it; default: datasets live in "
+                  "DATA_DIR only");
   cmd->callback([opts] { std::exit(serve(*opts)); });
 }
 

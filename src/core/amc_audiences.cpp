@@ -14,6 +14,7 @@
 #include "common/crypto.h"
 #include "core/amc_privacy.h"
 #include "core/buckets.h"
+#include "core/dataset_files.h"
 #include "core/instance_advertisers.h"
 #include "core/platform.h"
 #include "engine/protected_run.h"
@@ -167,6 +168,9 @@ Result<RunResult> run_audience(Context& ctx, DifferenceChecks& checks, const Amc
 
   engine::ProtectedRun run{people_sql(query), "", files, people_file, ResultFormat::Csv, 2, "4GB"};
   run.spill_root = spill_root(ctx);
+  std::vector<std::string> paths;
+  for (const auto& f : files) paths.push_back(f.parquet_path);
+  CR_TRY(ensure_local(ctx, paths));  // several nodes: what another node wrote
   engine::RunControl control;
   auto ran = engine::run_protected(run, control);
   if (!ran.ok()) {
@@ -184,7 +188,10 @@ Result<RunResult> run_audience(Context& ctx, DifferenceChecks& checks, const Amc
     while (std::getline(in, line))
       if (!line.empty()) people.push_back(line);
   }
-  CR_ASSIGN(auto check, checks.start("audiences-" + instance.instance_id));
+  // Several nodes: read again each time, since an audience of the instance may have run on
+  // another node since.
+  CR_ASSIGN(auto check, checks.start("audiences-" + instance.instance_id,
+                                     ctx.dataset_store ? now_epoch_millis() : 0));
   std::vector<uint64_t> hashed;
   hashed.reserve(people.size());
   for (const auto& p : people) hashed.push_back(engine::siphash24(check->key(), p));
@@ -253,7 +260,8 @@ AmcAudienceService::AmcAudienceService(Context& ctx, UploadJobs& jobs,
       workflows_(workflows),
       instances_(ctx),
       checks_(std::make_shared<DifferenceChecks>(ctx.data_dir + "/difference-checks",
-                                                 ctx.master_key)) {}
+                                                 ctx.master_key, kMaxPeoplePerCollaboration,
+                                                 shared_history(ctx))) {}
 
 Result<AmcAudienceRecord> AmcAudienceService::create(const AmcCaller& caller,
                                                      const std::string& instance_id,

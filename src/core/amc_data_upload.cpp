@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "core/body_upload.h"
+#include "core/dataset_files.h"
 
 namespace cleanroom::core {
 namespace fs = std::filesystem;
@@ -264,9 +265,7 @@ Status AmcDataUploadService::remove(const AmcCaller& caller, const std::string& 
   })));
   // The files go after the rows that point at them; a crash in between leaves unreferenced
   // files, never a row without its file.
-  std::error_code ec;
-  fs::remove_all(ctx_.data_dir + "/" + dataset_dir(account, inst.instance_id, data_set_id), ec);
-  return {};
+  return remove_files(ctx_, dataset_dir(account, inst.instance_id, data_set_id));
 }
 
 Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,

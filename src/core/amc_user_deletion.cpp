@@ -8,6 +8,7 @@
 #include "catalog/datasets_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/dataset_files.h"
 #include "core/datasets.h"
 #include "data/identity.h"
 #include "data/ingest.h"
@@ -88,20 +89,6 @@ Status load_identities(engine::Connection& con,
   return {};
 }
 
-// Every version of the table but `keep` is removed from disk: a version a query can no longer
-// read must not keep the rows either.
-void remove_other_versions(const std::string& dir, const std::string& keep) {
-  std::error_code ec;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
-       it.increment(ec)) {
-    const auto& p = it->path();
-    if (p.extension() == ".parquet" && p.filename().string()[0] != '.' && p.string() != keep) {
-      std::error_code ignored;
-      fs::remove(p, ignored);
-    }
-  }
-}
-
 // Removes the rows from one data set: a new version without them (committed only if no other
 // version came meanwhile; then read again), then the older versions' files.
 Status remove_from_data_set(Context& ctx, const AmcDataSetRecord& d,
@@ -121,6 +108,7 @@ Status remove_from_data_set(Context& ctx, const AmcDataSetRecord& d,
       return catalog::datasets_repo::find(tx, d.account_id, d.instance_id, d.data_set_id);
     }));
     if (!current) return {};
+    CR_TRY(ensure_local(ctx, {ctx.data_dir + "/" + current->path}));
     data::RewriteRequest rewrite{
         {{"cleanroom_current", ctx.data_dir + "/" + current->path}},
         [&](engine::Connection& con) { return load_identities(con, identities); },
@@ -140,9 +128,9 @@ Status remove_from_data_set(Context& ctx, const AmcDataSetRecord& d,
     auto committed = commit_dataset_version(ctx, d.account_id, d.instance_id, d.data_set_id,
                                             version, staged.file);
     if (committed.ok()) {
-      remove_other_versions(ctx.data_dir + "/" + relative_dir,
-                            ctx.data_dir + "/" + committed->path);
-      return {};
+      // Every other version goes, here and in the store: a version a query can no longer read
+      // must not keep the rows either. Other nodes' cached copies go at their next sweep.
+      return remove_files(ctx, relative_dir, committed->path);
     }
     if (committed.error().kind != ErrorKind::Conflict || attempt >= 3) return committed.error();
   }

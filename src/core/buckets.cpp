@@ -2,6 +2,7 @@
 
 #include "catalog/accounts_repo.h"
 #include "common/clock.h"
+#include "core/dataset_files.h"
 #include "delivery/object_store.h"
 
 namespace cleanroom::core {
@@ -49,6 +50,7 @@ Result<BucketRecord> BucketService::create(const std::string& account, const std
   auto owner_check = [&](Tx& tx) -> Result<std::optional<BucketRecord>> {
     CR_ASSIGN(auto a, catalog::accounts_repo::find_account(tx, account));
     if (!a) return Error::not_found(Resource::Account, account);
+    CR_TRY(refuse_dataset_bucket(tx, bucket, "bucket"));
     CR_ASSIGN(auto owned, repo::find(tx, bucket));
     if (owned && owned->account_id != account)
       return Error::conflict("bucket '" + bucket + "' belongs to account " + owned->account_id +

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "core/buckets.h"
+#include "core/dataset_files.h"
 #include "core/platform_tables.h"
 
 namespace cleanroom::core {
@@ -192,6 +193,7 @@ Result<DatasetRecord> DatasetService::ingest_and_commit(const std::string& calle
     }));
     version.base_version = current ? current->version : 0;
     if (current) {
+      CR_TRY(ensure_local(ctx_, {ctx_.data_dir + "/" + current->path}));
       data::RewriteRequest merge{{{"cleanroom_current", ctx_.data_dir + "/" + current->path},
                                   {"cleanroom_new", staged.file.path()}},
                                  {},
@@ -313,6 +315,9 @@ Result<DatasetRecord> commit_dataset_version(Context& ctx, const std::string& ac
                                              const std::string& table_name,
                                              const StagedVersion& staged, data::StagedFile& file) {
   const std::string relative_dir = dataset_dir(account, database_name, table_name);
+  // Several nodes: the file is in the store before the catalog names it.
+  const std::string stored_name = unique_file_name(ctx);
+  if (!stored_name.empty()) CR_TRY(store_file(ctx, file.path(), relative_dir + "/" + stored_name));
   return ctx.db.write<DatasetRecord>([&](Tx& tx) -> Result<DatasetRecord> {
     CR_ASSIGN(auto current, catalog::datasets_repo::find(tx, account, database_name, table_name));
     if (staged.base_version && (current ? current->version : 0) != *staged.base_version)
@@ -332,7 +337,8 @@ Result<DatasetRecord> commit_dataset_version(Context& ctx, const std::string& ac
     while (fs::exists(ctx.data_dir + "/" + relative_dir + "/" + std::to_string(d.version) +
                       ".parquet"))
       d.version++;
-    d.path = relative_dir + "/" + std::to_string(d.version) + ".parquet";
+    d.path = relative_dir + "/" +
+             (stored_name.empty() ? std::to_string(d.version) + ".parquet" : stored_name);
     d.columns = staged.columns;
     d.row_count = staged.rows;
     d.bytes = staged.bytes;

@@ -67,6 +67,8 @@ int64_t symmetric_difference(const std::vector<uint64_t>& a, const std::vector<u
 
 struct DifferenceChecks::History {
   std::string path;
+  std::string key;  // in the shared store
+  int64_t loaded_ms = 0;
   std::mutex mu;
   std::map<uint64_t, StoredSet> sets;  // by id: oldest first
   std::multimap<size_t, uint64_t> by_size;
@@ -147,8 +149,8 @@ struct DifferenceChecks::History {
 };
 
 DifferenceChecks::DifferenceChecks(std::string dir, const std::string& master_key,
-                                   size_t max_people)
-    : dir_(std::move(dir)), max_people_(max_people) {
+                                   size_t max_people, SharedStore shared)
+    : shared_(std::move(shared)), dir_(std::move(dir)), max_people_(max_people) {
   const std::string k = crypto::hmac_sha256(master_key, "cleanroom difference checks: people");
   std::memcpy(key_.data(), k.data(), sizeof(key_));
 }
@@ -156,12 +158,23 @@ DifferenceChecks::DifferenceChecks(std::string dir, const std::string& master_ke
 DifferenceChecks::~DifferenceChecks() = default;
 
 Result<std::shared_ptr<DifferenceChecks::History>> DifferenceChecks::history(
-    const std::string& collaboration_id) {
+    const std::string& collaboration_id, int64_t fresh_since_ms) {
   std::lock_guard lock(mu_);
   auto& h = histories_[collaboration_id];
-  if (!h) {
+  if (!h || h->loaded_ms < fresh_since_ms) {
     auto loaded = std::make_shared<History>();
     loaded->path = dir_ + "/" + collaboration_id + ".sets";
+    loaded->key = "difference-checks/" + collaboration_id + ".sets";
+    loaded->loaded_ms = now_epoch_millis();
+    if (auto [store, bucket] = shared_store(); store) {
+      std::error_code ec;
+      fs::create_directories(dir_, ec);
+      // None there yet: nothing was recorded anywhere but perhaps here, before the store.
+      if (Status got = store->get_file(bucket, loaded->key, loaded->path);
+          !got.ok() && got.error().kind != ErrorKind::NotFound)
+        return Error::internal("cannot read the shared difference-check history: " +
+                               got.error().message);
+    }
     CR_TRY(loaded->load());
     h = std::move(loaded);
   }
@@ -169,8 +182,8 @@ Result<std::shared_ptr<DifferenceChecks::History>> DifferenceChecks::history(
 }
 
 Result<std::unique_ptr<DifferenceChecks::Run>> DifferenceChecks::start(
-    const std::string& collaboration_id) {
-  CR_ASSIGN(auto h, history(collaboration_id));
+    const std::string& collaboration_id, int64_t fresh_since_ms) {
+  CR_ASSIGN(auto h, history(collaboration_id, fresh_since_ms));
   return std::unique_ptr<Run>(new Run(*this, std::move(h)));
 }
 
@@ -241,7 +254,11 @@ Status DifferenceChecks::Run::record() {
   if (fd < 0) return Error::internal("cannot open " + path + ": " + std::strerror(errno));
   Status written = write_all(fd, bytes, path);
   ::close(fd);
-  return written;
+  CR_TRY(written);
+  // Before the result is delivered: the next node to run the collaboration's queries sees it.
+  if (auto [store, bucket] = owner_.shared_store(); store)
+    return store->put_file(bucket, history_->key, path, "application/octet-stream");
+  return {};
 }
 
 }  // namespace cleanroom::core

@@ -16,6 +16,7 @@
 // group is withheld (forgetting old groups on demand would let an analyst erase the group it
 // wants to difference against by flooding the history).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "delivery/object_store.h"
 #include "engine/people_check.h"
 
 namespace cleanroom::core {
@@ -34,10 +36,16 @@ class DifferenceChecks {
   struct History;
 
  public:
+  // Several nodes: the store (and bucket) each history is also written to after every record(),
+  // and read from when it is loaded, so that the node that runs a collaboration's queries next
+  // starts from everything recorded anywhere. Asked at each use (serve names the store after
+  // the checks exist); a null store: this data dir only.
+  using SharedStore = std::function<std::pair<delivery::ObjectStore*, std::string>()>;
+
   // `dir`: where the sets live; `master_key`: the data dir's key the hash key is derived from;
   // `max_people`: the hashes a collaboration's history holds at most.
   DifferenceChecks(std::string dir, const std::string& master_key,
-                   size_t max_people = kMaxPeoplePerCollaboration);
+                   size_t max_people = kMaxPeoplePerCollaboration, SharedStore shared = {});
   ~DifferenceChecks();
 
   // The check of one run of a query of `collaboration_id`. Groups it admits count at once for
@@ -61,10 +69,18 @@ class DifferenceChecks {
     int64_t refused_ = 0;
   };
 
-  Result<std::unique_ptr<Run>> start(const std::string& collaboration_id);
+  // A history this node loaded before `fresh_since_ms` is loaded again first: another node may
+  // have added to it since (the collaboration's queries moved here then, core/node_presence.h).
+  Result<std::unique_ptr<Run>> start(const std::string& collaboration_id,
+                                     int64_t fresh_since_ms = 0);
 
  private:
-  Result<std::shared_ptr<History>> history(const std::string& collaboration_id);
+  Result<std::shared_ptr<History>> history(const std::string& collaboration_id,
+                                           int64_t fresh_since_ms);
+  std::pair<delivery::ObjectStore*, std::string> shared_store() const {
+    return shared_ ? shared_() : std::pair<delivery::ObjectStore*, std::string>{};
+  }
+  SharedStore shared_;
   std::string dir_;
   engine::SipKey key_;
   size_t max_people_;

@@ -1,5 +1,6 @@
 #include "core/id_mappings.h"
 
+#include <spdlog/spdlog.h>
 #include <strings.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "common/arn.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "core/dataset_files.h"
 #include "core/datasets.h"
 #include "core/memberships.h"
 #include "data/identity_matching.h"
@@ -193,10 +195,12 @@ std::string mapping_dir(const IdMappingTableRecord& t) {
   return "idmappings/" + t.collaboration_id + "/" + t.id;
 }
 
-void remove_mapping_file(const std::string& data_dir, const std::string& path) {
+// A mapping file no row names any more, here and in the store; what cannot be removed now stays
+// unread (no row names it) and is logged.
+void remove_mapping_file(const Context& ctx, const std::string& path) {
   if (path.empty()) return;
-  std::error_code ec;
-  fs::remove(data_dir + "/" + path, ec);
+  if (Status s = remove_files(ctx, path); !s.ok())
+    spdlog::warn("cannot remove ID mapping file {}: {}", path, s.error().message);
 }
 
 }  // namespace
@@ -477,7 +481,7 @@ Status IdMappingService::remove_table(const std::string& caller, const std::stri
     CR_TRY(repo::remove_table(tx, t.id));
     return true;
   })));
-  remove_mapping_file(ctx_.data_dir, path);
+  remove_mapping_file(ctx_, path);
   return {};
 }
 
@@ -523,6 +527,8 @@ Result<std::string> IdMappingService::populate(const std::string& caller,
   const std::string job_id = crypto::uuid4();
   const std::string dir = mapping_dir(table);
   data::MatchRequest match;
+  CR_TRY(ensure_local(ctx_, {ctx_.data_dir + "/" + source.dataset.path,
+                             ctx_.data_dir + "/" + target.dataset.path}));
   match.party_path = ctx_.data_dir + "/" + source.dataset.path;
   match.party_identity = source.identity;
   match.platform_path = ctx_.data_dir + "/" + target.dataset.path;
@@ -535,7 +541,8 @@ Result<std::string> IdMappingService::populate(const std::string& caller,
   if (!matched.ok())
     return Error::internal("populating ID mapping table " + id + " failed; nothing was changed");
 
-  const std::string path = dir + "/" + job_id + ".parquet";
+  const std::string path = dir + "/" + job_id + ".parquet";  // never used before
+  CR_TRY(store_file(ctx_, matched->file.path(), path));
   CR_TRY(matched->file.publish(ctx_.data_dir + "/" + path));
   std::string replaced;
   auto published = ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
@@ -552,10 +559,10 @@ Result<std::string> IdMappingService::populate(const std::string& caller,
     return true;
   });
   if (!published.ok()) {
-    remove_mapping_file(ctx_.data_dir, path);
+    remove_mapping_file(ctx_, path);
     return published.error();
   }
-  remove_mapping_file(ctx_.data_dir, replaced);
+  remove_mapping_file(ctx_, replaced);
   return job_id;
 }
 

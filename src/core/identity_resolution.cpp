@@ -1,5 +1,6 @@
 #include "core/identity_resolution.h"
 
+#include "core/dataset_files.h"
 #include "core/datasets.h"
 #include "core/platform.h"
 
@@ -61,13 +62,14 @@ Result<Resolution> IdentityResolutionService::resolve(const std::string& caller,
 
   data::MatchRequest match;
   match.party_path = ctx_.data_dir + "/" + out.source.path;
+  match.platform_path = ctx_.data_dir + "/" + out.platform.path;
+  CR_TRY(ensure_local(ctx_, {match.party_path, match.platform_path}));
   for (const auto& c : out.source.columns) {
     if (c.pii.empty() || c.pii == data::kResolvedIdentity) continue;
     auto type = data::pii_type_from_name(c.pii);
     if (!type) return Error::internal("column " + c.name + " has unknown identity type " + c.pii);
     match.party_identity[c.name] = *type;
   }
-  match.platform_path = ctx_.data_dir + "/" + out.platform.path;
   match.target_dir = ctx_.data_dir + "/" + dataset_dir(caller, into_database, into_table);
   match.engine = dataset_engine_options(ctx_);
   // The join runs outside any transaction: nothing is locked while the data is read.

@@ -9,6 +9,7 @@
 #include "catalog/instance_removal_repo.h"
 #include "catalog/instances_repo.h"
 #include "common/clock.h"
+#include "core/dataset_files.h"
 
 namespace cleanroom::core {
 namespace fs = std::filesystem;
@@ -107,13 +108,14 @@ Status InstanceLifecycleService::remove(const AmcCaller& caller, const std::stri
   // The files go after the rows that pointed at them: every version of every data set (and of
   // any other dataset the account kept in the instance's database), and the people sets the
   // difference checks kept for the collaboration. A crash in between leaves unreferenced files.
-  std::error_code ec;
-  fs::remove_all(ctx_.data_dir + "/datasets/" + inst.aws_account_id + "/" + inst.instance_id, ec);
-  if (ec)
+  if (Status s = remove_files(ctx_, "datasets/" + inst.aws_account_id + "/" + inst.instance_id);
+      !s.ok())
     spdlog::error("deleting instance {}: cannot remove its data: {}", inst.instance_id,
-                  ec.message());
-  fs::remove(ctx_.data_dir + "/difference-checks/" + inst.collaboration_id + ".sets", ec);
-  fs::remove(ctx_.data_dir + "/difference-checks/audiences-" + inst.instance_id + ".sets", ec);
+                  s.error().message);
+  for (const auto& history : {inst.collaboration_id, "audiences-" + inst.instance_id})
+    if (Status s = remove_files(ctx_, "difference-checks/" + history + ".sets"); !s.ok())
+      spdlog::error("deleting instance {}: cannot remove a difference-check history: {}",
+                    inst.instance_id, s.error().message);
   spdlog::info("instance {} deleted with collaboration {}", inst.instance_id,
                inst.collaboration_id);
   return {};

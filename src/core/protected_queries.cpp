@@ -9,6 +9,7 @@
 #include "catalog/analysis_templates_repo.h"
 #include "catalog/configured_tables_repo.h"
 #include "catalog/datasets_repo.h"
+#include "catalog/nodes_repo.h"
 #include "catalog/workflows_repo.h"
 #include "common/clock.h"
 #include "common/contains.h"
@@ -19,6 +20,7 @@
 #include "core/analysis_templates.h"
 #include "core/association_rules.h"
 #include "core/buckets.h"
+#include "core/dataset_files.h"
 #include "core/id_mappings.h"
 #include "core/instance_advertisers.h"
 #include "core/memberships.h"
@@ -280,13 +282,27 @@ ProtectedQueryView view_of(const ProtectedQueryRecord& q, const catalog::Members
 ProtectedQueryService::ProtectedQueryService(Context& ctx, QueryLimits limits)
     : ctx_(ctx),
       limits_(limits),
-      difference_checks_(ctx.data_dir + "/difference-checks", ctx.master_key),
+      difference_checks_(ctx.data_dir + "/difference-checks", ctx.master_key,
+                         kMaxPeoplePerCollaboration, shared_history(ctx)),
       workers_(std::make_unique<QueryWorkers>(limits.workers,
                                               [this](const std::string& id) { run(id); })) {}
 
 // The workers are stopped and joined while workers_ still points at them: a query's thread reads
-// workers_->stopping() to record SERVER_STOPPED (resetting first left it a null pointer).
-ProtectedQueryService::~ProtectedQueryService() { workers_->stop(); }
+// workers_->stopping() to leave its query to release() (resetting first left it a null pointer).
+// Then what this node held becomes any node's at once, so a rolling restart loses no query.
+ProtectedQueryService::~ProtectedQueryService() {
+  workers_->stop();
+  auto released = ctx_.db.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
+    CR_ASSIGN(int64_t n, repo::release(tx, ctx_.node_id, now_epoch_millis()));
+    CR_TRY(catalog::nodes_repo::remove(tx, ctx_.node_id));
+    return n;
+  });
+  if (!released.ok())
+    spdlog::error("stopping: queries of this node not released: {}", released.error().message);
+  else if (*released > 0)
+    spdlog::info("stopping: {} unfinished queries left to the other nodes or the next start",
+                 *released);
+}
 
 Result<ProtectedQueryView> ProtectedQueryService::start(const std::string& caller,
                                                         const StartQueryRequest& req) {
@@ -382,6 +398,12 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     // The budgets are spent with the record, or neither is written (privacy_budgets.h).
     CR_TRY(budgets_.spend_for_query(tx, q.collaboration_id, plan.checked.dp_epsilon,
                                     plan.associations));
+    // Run by its collaboration's home node, so that the difference checks see every query of
+    // the collaboration (this node, unless another node is the home and alive).
+    CR_ASSIGN(auto home,
+              catalog::nodes_repo::home_of(tx, q.collaboration_id, ctx_.node_id,
+                                           q.created_at_ms - kNodeSilenceMs, q.created_at_ms));
+    q.node_id = home.node_id;
     CR_TRY(repo::insert(tx, q));
     if (req.time_window)
       CR_TRY(catalog::workflows_repo::insert_query_window(tx, q.id, req.time_window->first,
@@ -389,7 +411,8 @@ Result<ProtectedQueryView> ProtectedQueryService::submit(const std::string& call
     if (req.record_with) CR_TRY(req.record_with(tx, q));
     return true;
   })));
-  workers_->submit(q.id);
+  // Another home node finds it at its next beat (adopt_orphans).
+  if (q.node_id == ctx_.node_id) workers_->submit(q.id);
   {
     std::lock_guard lock(counts_mu_);
     ++submitted_;
@@ -413,7 +436,9 @@ void ProtectedQueryService::run(const std::string& id) {
   auto started = ctx_.db.write<std::optional<ProtectedQueryRecord>>(
       [&](Tx& tx) -> Result<std::optional<ProtectedQueryRecord>> {
         CR_ASSIGN(auto q, repo::find(tx, id));
-        if (!q || q->status != QueryStatus::Submitted) return std::optional<ProtectedQueryRecord>{};
+        // Another node may have taken it meanwhile (this one was silent too long).
+        if (!q || q->status != QueryStatus::Submitted || q->node_id != ctx_.node_id)
+          return std::optional<ProtectedQueryRecord>{};
         q->status = QueryStatus::Started;
         q->started_at_ms = now_epoch_millis();
         CR_TRY(repo::update_state(tx, *q));
@@ -425,6 +450,7 @@ void ProtectedQueryService::run(const std::string& id) {
   const std::string staging_dir = results_staging_dir();
   const std::string staging =
       staging_dir + "/" + q.id + (q.result_format == ResultFormat::Parquet ? ".parquet" : ".csv");
+  int64_t home_since = 0;
   auto outcome = [&]() -> Result<engine::RunOutcome> {
     CR_ASSIGN(auto platform_ids, platform_account_ids(ctx_.db));
     const OutputOptions output = output_options_from(q.output_options);
@@ -433,6 +459,10 @@ void ProtectedQueryService::run(const std::string& id) {
       CR_TRY(status_of(querying_member(tx, ms)));
       CR_ASSIGN(auto c, find_collaboration(tx, q.collaboration_id));
       CR_ASSIGN(auto window, catalog::workflows_repo::find_query_window(tx, q.id));
+      // Since when this node runs the collaboration's queries: a history loaded before then is
+      // read again (another node may have added to it); not its home any more: read it now.
+      CR_ASSIGN(home_since, catalog::nodes_repo::home_since(tx, q.collaboration_id, ctx_.node_id));
+      if (home_since == 0) home_since = now_epoch_millis();
       return plan_query(tx, c, q.account_id, q.receiver_account_id, q.query_text,
                         q.analysis_template_arn, q.filtered_rows_column, output.filtered_rows,
                         platform_ids, ctx_.data_dir, window);
@@ -443,6 +473,9 @@ void ProtectedQueryService::run(const std::string& id) {
         plan.checked.sql, plan.checked.naming_sql,   plan.files,           staging,
         q.result_format,  limits_.threads_per_query, limits_.memory_limit, plan.checked.macros};
     run.spill_root = spill_root(ctx_);
+    std::vector<std::string> paths;
+    for (const auto& f : plan.files) paths.push_back(f.parquet_path);
+    CR_TRY(ensure_local(ctx_, paths));  // several nodes: what another node wrote
     if (!output.columns.empty()) {
       // AMC's outputColumns, on the columns the query binds to, before anything runs.
       auto answered = engine::describe_protected(run);
@@ -451,7 +484,7 @@ void ProtectedQueryService::run(const std::string& id) {
     }
     std::unique_ptr<DifferenceChecks::Run> people;
     if (plan.checked.checks_people) {
-      CR_ASSIGN(people, difference_checks_.start(q.collaboration_id));
+      CR_ASSIGN(people, difference_checks_.start(q.collaboration_id, home_since));
       run.people_check = people.get();
     }
     auto ran = engine::run_protected(run, *control);
@@ -474,11 +507,15 @@ void ProtectedQueryService::run(const std::string& id) {
   q.finished_at_ms = now_epoch_millis();
   switch (control->stopped()) {
     case engine::RunControl::Stop::Cancelled:
-      q.status = workers_->stopping() ? QueryStatus::Failed : QueryStatus::Cancelled;
-      q.error_code = workers_->stopping() ? "SERVER_STOPPED" : wire_string(q.status);
-      q.error_message = workers_->stopping()
-                            ? "the server stopped while the query ran; start it again"
-                            : "the query was cancelled";
+      if (workers_->stopping()) {
+        // Left STARTED on this node: release() hands it to another node or the next start.
+        std::error_code ec;
+        fs::remove(staging, ec);
+        return;
+      }
+      q.status = QueryStatus::Cancelled;
+      q.error_code = wire_string(q.status);
+      q.error_message = "the query was cancelled";
       break;
     case engine::RunControl::Stop::TimedOut:
       q.status = QueryStatus::TimedOut;
@@ -523,10 +560,17 @@ void ProtectedQueryService::run(const std::string& id) {
   }
   std::error_code ec;
   fs::remove(staging, ec);
-  (void)ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+  auto ended = ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    // A node silent too long has lost the query to another node, which runs it again: only
+    // the holder ends it, so it ends once.
+    CR_ASSIGN(auto held, repo::find(tx, q.id));
+    if (!held || held->node_id != ctx_.node_id) return false;
     CR_TRY(repo::update_state(tx, q));
     return true;
   });
+  if (ended.ok() && !*ended)
+    spdlog::warn("query {}: another node took it over while it ran here; its end is that node's",
+                 q.id);
   count_ended(q.status);
 }
 
@@ -604,17 +648,51 @@ Result<ProtectedQueryView> ProtectedQueryService::cancel(const std::string& call
   return v;
 }
 
-Status ProtectedQueryService::fail_interrupted_queries() {
-  CR_TRY(status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
-    return repo::fail_unfinished(tx, "SERVER_RESTARTED",
-                                 "the server stopped before the query finished; start it again",
-                                 now_epoch_millis());
-  })));
-  // Every file here belongs to a query that was running or delivering when the server stopped,
-  // and that query has just ended FAILED: nothing will deliver it.
+Status ProtectedQueryService::clear_result_staging() {
+  // Every file here belongs to a run of this node's previous life: that run is over, and its
+  // query is taken again (adopt_orphans) once that life is seen silent.
   std::error_code ec;
   fs::remove_all(results_staging_dir(), ec);
   if (ec) return Error::internal("cannot clear the result staging folder: " + ec.message());
+  return {};
+}
+
+Status ProtectedQueryService::adopt_orphans(int64_t alive_since_ms) {
+  const int64_t now = now_epoch_millis();
+  CR_ASSIGN(
+      auto mine,
+      ctx_.db.write<std::vector<std::string>>([&](Tx& tx) -> Result<std::vector<std::string>> {
+        CR_ASSIGN(auto orphans, repo::orphans(tx, alive_since_ms));
+        for (const auto& o : orphans) {
+          if (o.status == QueryStatus::Cancelling) {
+            CR_TRY(repo::end_orphan(tx, o.id, QueryStatus::Cancelled,
+                                    wire_string(QueryStatus::Cancelled), "the query was cancelled",
+                                    now));
+          } else if (o.attempts >= kMaxAttempts) {
+            spdlog::warn("query {}: its node stopped {} times; ended", o.id, o.attempts);
+            CR_TRY(repo::end_orphan(tx, o.id, QueryStatus::Failed, "NODE_LOST",
+                                    "the query was taken by " + std::to_string(kMaxAttempts) +
+                                        " nodes in turn and each stopped before it finished",
+                                    now));
+          } else {
+            // To its collaboration's home: this node, unless another
+            // live node is.
+            CR_ASSIGN(auto home, catalog::nodes_repo::home_of(tx, o.collaboration_id, ctx_.node_id,
+                                                              alive_since_ms, now));
+            CR_TRY(repo::take(tx, o.id, home.node_id));
+            spdlog::info("query {}: taken over from a node that stopped", o.id);
+          }
+        }
+        // Given to this node, by itself or another node, and not yet queued.
+        return repo::submitted_on(tx, ctx_.node_id);
+      }));
+  for (const auto& id : mine)
+    if (!workers_->knows(id)) workers_->submit(id);
+  // Cancelled through another node while it runs here.
+  CR_ASSIGN(auto cancelling, ctx_.db.read<std::vector<std::string>>(
+                                 [&](Tx& tx) { return repo::cancelling_on(tx, ctx_.node_id); }));
+  for (const auto& id : cancelling)
+    if (auto control = workers_->control(id)) control->stop(engine::RunControl::Stop::Cancelled);
   return {};
 }
 

@@ -85,8 +85,8 @@ struct QueryCounts {
 class ProtectedQueryService {
  public:
   ProtectedQueryService(Context& ctx, QueryLimits limits = {});
-  // Stops the workers: a running query ends FAILED (SERVER_STOPPED); a queued one is ended at the
-  // next start (fail_interrupted_queries).
+  // Stops the workers; the queries this node held, queued or running, are released to the other
+  // nodes or the next start, which run them (a query being cancelled ends CANCELLED).
   ~ProtectedQueryService();
 
   // Checks the caller may query and the SQL against every rule, records the query SUBMITTED and
@@ -110,9 +110,14 @@ class ProtectedQueryService {
   Result<ProtectedQueryView> cancel(const std::string& caller, const std::string& membership_id,
                                     const std::string& id);
 
-  // Ends queries a stopped server left unfinished, and removes the result files they were
-  // writing; run by `serve` when it opens the data dir.
-  Status fail_interrupted_queries();
+  // Removes the result files this node's previous life was writing; run by `serve` at start.
+  Status clear_result_staging();
+  // On each beat of this node (core/node_presence.h): takes the unfinished queries of nodes
+  // silent since `alive_since_ms` (or released) and runs them here, ending those already taken
+  // kMaxAttempts times FAILED (NODE_LOST); and stops the queries running here that a member
+  // cancelled through another node.
+  Status adopt_orphans(int64_t alive_since_ms);
+  static constexpr int64_t kMaxAttempts = 3;
   // Blocks until no query is queued or running (tests, shutdown).
   void wait_idle();
   const QueryLimits& limits() const { return limits_; }

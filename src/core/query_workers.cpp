@@ -11,6 +11,7 @@ void QueryWorkers::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    for (const auto& id : queue_) known_.erase(id);
     queue_.clear();
     for (auto& [id, r] : running_) r.control->stop(engine::RunControl::Stop::Cancelled);
   }
@@ -26,6 +27,7 @@ void QueryWorkers::submit(const std::string& id) {
       for (int i = 0; i < size_; ++i) threads_.emplace_back([this] { work(); });
       threads_.emplace_back([this] { watch(); });
     }
+    if (!known_.insert(id).second) return;
     queue_.push_back(id);
   }
   cv_.notify_all();
@@ -42,6 +44,7 @@ void QueryWorkers::work() {
     lock.unlock();
     task_(id);
     lock.lock();
+    known_.erase(id);
     --busy_;
     idle_cv_.notify_all();
   }
@@ -64,6 +67,11 @@ void QueryWorkers::track(const std::string& id, std::shared_ptr<engine::RunContr
   if (std::chrono::steady_clock::now() >= deadline)
     control->stop(engine::RunControl::Stop::TimedOut);
   running_[id] = {std::move(control), deadline};
+}
+
+bool QueryWorkers::knows(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  return known_.count(id) > 0;
 }
 
 void QueryWorkers::untrack(const std::string& id) {

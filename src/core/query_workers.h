@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,12 +28,15 @@ class QueryWorkers {
   // task runs. Idempotent.
   void stop();
 
+  // Queues the query unless it waits or runs here already (a node's beat may find it again).
   void submit(const std::string& id);
   // A running query's control, tracked with the time it must end by; null when not running.
   void track(const std::string& id, std::shared_ptr<engine::RunControl> control,
              std::chrono::steady_clock::time_point deadline);
   void untrack(const std::string& id);
   std::shared_ptr<engine::RunControl> control(const std::string& id);
+  // Whether the query waits here or runs here.
+  bool knows(const std::string& id) const;
   bool stopping() const;
   void wait_idle();
   // Queries waiting for a worker, and queries a worker is running (for the metrics).
@@ -48,6 +52,7 @@ class QueryWorkers {
   std::condition_variable cv_;       // work queued, or stopping
   std::condition_variable idle_cv_;  // a task ended
   std::deque<std::string> queue_;
+  std::set<std::string> known_;  // queued or running here
   int busy_ = 0;
   bool stopping_ = false;
   struct Running {

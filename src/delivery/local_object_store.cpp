@@ -152,6 +152,18 @@ class LocalObjectStore : public ObjectStore {
     return out;
   }
 
+  Status remove(const std::string& bucket, const std::string& key) override {
+    CR_TRY(check_key(key));
+    CR_ASSIGN(std::string dir, bucket_dir(bucket));
+    const std::string target = dir + "/" + key;
+    if (::unlink(target.c_str()) != 0) {
+      if (errno == ENOENT) return {};
+      return Error::internal("cannot remove " + location(bucket, key) + ": " +
+                             std::strerror(errno));
+    }
+    return sync_folder(parent_of(target));
+  }
+
   Status create_bucket(const std::string& bucket) override {
     CR_TRY(check_bucket_name(bucket));
     std::error_code ec;

@@ -41,6 +41,8 @@ class ObjectStore {
   // The objects whose keys start with `prefix`, sorted by key. A missing bucket is NotFound.
   virtual Result<std::vector<ObjectInfo>> list(const std::string& bucket,
                                                const std::string& prefix) = 0;
+  // Removes bucket/key; a key that is not there is no error (S3's DELETE answers the same).
+  virtual Status remove(const std::string& bucket, const std::string& key) = 0;
   // Makes an empty bucket; one that exists already is no error.
   virtual Status create_bucket(const std::string& bucket) {
     return Error::not_implemented("this object store cannot create bucket " + bucket);

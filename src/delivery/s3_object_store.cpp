@@ -108,6 +108,7 @@ struct Transfer {
   curl_off_t upload_size = 0;
   std::string content_type;
   bool put = false;          // a PUT without a file: an empty body
+  bool remove = false;       // a DELETE
   FILE* download = nullptr;  // a 2xx answer's body goes here; any other answer's to Response::body
 };
 
@@ -224,6 +225,16 @@ class S3ObjectStore : public ObjectStore {
     return out;
   }
 
+  Status remove(const std::string& bucket, const std::string& key) override {
+    CR_TRY(check_bucket_name(bucket));
+    CR_TRY(check_key(key));
+    Transfer t;
+    t.remove = true;
+    CR_ASSIGN(Response r, perform(object_url(bucket, key), t));
+    if (r.status / 100 != 2) return s3_error(r, bucket, key);
+    return {};
+  }
+
   Status create_bucket(const std::string& bucket) override {
     CR_TRY(check_bucket_name(bucket));
     Transfer t;
@@ -272,6 +283,8 @@ class S3ObjectStore : public ObjectStore {
       curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
       curl_easy_setopt(h, CURLOPT_READDATA, t.upload);
       curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, t.upload_size);
+    } else if (t.remove) {
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
     } else if (t.put) {
       curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
       curl_easy_setopt(h, CURLOPT_READFUNCTION, no_body);

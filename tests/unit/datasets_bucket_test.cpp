@@ -33,6 +33,9 @@ class OneObjectStore : public delivery::ObjectStore {
   Result<std::vector<delivery::ObjectInfo>> list(const std::string&, const std::string&) override {
     return std::vector<delivery::ObjectInfo>{};
   }
+  Status remove(const std::string&, const std::string&) override {
+    return Error::not_implemented("remove");
+  }
   std::vector<std::string> fetched;
 
  private:

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <numeric>
 
+#include "common/clock.h"
 #include "common/crypto.h"
 #include "policy/analysis_rule.h"
 #include "policy/query_check.h"
@@ -100,6 +101,28 @@ TEST_F(DifferenceChecksTest, RecordedGroupsSurviveARestartAndATornAppend) {
   EXPECT_TRUE(run->admit(people(500, 9), 3));
   // The torn tail was cut off: the file holds the one good record.
   EXPECT_EQ(fs::file_size(dir + "/c1.sets"), 3 * sizeof(uint64_t) + 10 * sizeof(uint64_t));
+}
+
+// Several nodes: what one node records is in the shared store before record() returns, and the
+// node that runs the collaboration's queries next starts from it; a node that loaded the history
+// before it became the collaboration's home loads it again.
+TEST_F(DifferenceChecksTest, ASharedHistoryCarriesGroupsToTheNextNode) {
+  auto store = std::shared_ptr<delivery::ObjectStore>(delivery::local_object_store(dir + "/store"));
+  ASSERT_TRUE(store->create_bucket("shared").ok());
+  auto shared = [&] { return std::make_pair(store.get(), std::string("shared")); };
+  DifferenceChecks a(dir + "/a", key, core::kMaxPeoplePerCollaboration, shared);
+  DifferenceChecks b(dir + "/b", key, core::kMaxPeoplePerCollaboration, shared);
+  auto b_early = std::move(b.start("c1")).value();  // b loads c1 while a is its home
+  auto run = std::move(a.start("c1")).value();
+  EXPECT_TRUE(run->admit(people(0, 10), 3));
+  ASSERT_TRUE(run->record().ok());
+  EXPECT_TRUE(fs::exists(dir + "/store/shared/difference-checks/c1.sets"));
+  // Still b's old view: what it loaded before cannot see a's group...
+  auto stale = std::move(b.start("c1", 0)).value();
+  EXPECT_TRUE(stale->admit(people(100, 10), 3));
+  // ...and from the moment b is the home, it reads the history again and refuses the difference.
+  auto fresh = std::move(b.start("c1", now_epoch_millis() + 1)).value();
+  EXPECT_FALSE(fresh->admit(people(0, 9), 3));
 }
 
 TEST_F(DifferenceChecksTest, AFullHistoryWithholdsNewGroupsAndForgetsNothing) {

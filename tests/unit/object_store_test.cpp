@@ -92,6 +92,16 @@ TEST_F(LocalObjectStoreTest, OverwritingReplacesTheObject) {
   EXPECT_EQ(files_under(dir_ / "buckets"), std::vector<std::string>{"results/r.csv"});
 }
 
+TEST_F(LocalObjectStoreTest, RemovesAnObjectAndIgnoresOneNeverThere) {
+  ASSERT_TRUE(store_->put_file("results", "d/r.csv", file("a.csv", "a\n"), "").ok());
+  ASSERT_TRUE(store_->put_file("results", "d/s.csv", file("b.csv", "b\n"), "").ok());
+  ASSERT_TRUE(store_->remove("results", "d/r.csv").ok());
+  EXPECT_EQ(files_under(dir_ / "buckets"), std::vector<std::string>{"results/d/s.csv"});
+  EXPECT_TRUE(store_->remove("results", "d/r.csv").ok());
+  EXPECT_TRUE(store_->remove("results", "none/x.csv").ok());
+  EXPECT_EQ(store_->remove("nowhere", "d/s.csv").error().kind, ErrorKind::NotFound);
+}
+
 TEST_F(LocalObjectStoreTest, MissingBucketsAndObjectsAreNotFound) {
   std::string src = file("a.csv", "a\n");
   auto put = store_->put_file("nowhere", "k.csv", src, "");
@@ -133,6 +143,9 @@ TEST_F(LocalObjectStoreTest, KeysCannotLeaveTheirBucket) {
     auto get = store_->get_file("results", key, out);
     ASSERT_FALSE(get.ok()) << key;
     EXPECT_EQ(get.error().field, "key") << key;
+    auto removed = store_->remove("results", key);
+    ASSERT_FALSE(removed.ok()) << key;
+    EXPECT_EQ(removed.error().field, "key") << key;
   }
   for (const std::string bucket :
        {"..", "a/b", "Bad_Bucket", "ab", "192.168.0.1", "a..b", "-ab", ""}) {

@@ -9,7 +9,9 @@
 #include <sstream>
 #include <thread>
 
+#include "catalog/nodes_repo.h"
 #include "catalog/protected_queries_repo.h"
+#include "common/clock.h"
 #include "test_support.h"
 
 namespace cleanroom {
@@ -353,46 +355,109 @@ TEST_F(ProtectedQueries, WhatIsRecordedBesideAQueryIsRecordedWithItOrNotAtAll) {
   t.s().protected_queries.wait_idle();
 }
 
-// A result a stopped server was writing or delivering is never delivered: its query ended
-// FAILED, so the next start removes the file.
+// A result a stopped server was writing or delivering is never delivered: the next start removes
+// the file, and the query runs again (below).
 TEST_F(ProtectedQueries, AStartRemovesTheResultFilesAStoppedServerLeft) {
   fs::create_directories(t.dir + "/staging/results");
   {
     std::ofstream(t.dir + "/staging/results/00000000-0000-4000-8000-000000000001.csv") << "a\n1\n";
   }
-  ASSERT_TRUE(t.s().protected_queries.fail_interrupted_queries().ok());
+  ASSERT_TRUE(t.s().protected_queries.clear_result_staging().ok());
   EXPECT_FALSE(fs::exists(t.dir + "/staging/results/00000000-0000-4000-8000-000000000001.csv"));
 }
 
-TEST_F(ProtectedQueries, QueriesAStoppedServerLeftUnfinishedEndFailed) {
-  catalog::ProtectedQueryRecord q{"00000000-0000-4000-8000-000000000001",
-                                  collaboration_id,
-                                  membership_a,
-                                  kA,
-                                  kOverlapBySegment,
-                                  "",
-                                  json::object(),
-                                  kA,
-                                  "results",
-                                  "",
-                                  ResultFormat::Csv,
-                                  QueryStatus::Started};
-  q.created_at_ms = 1;
+// Queries held by nodes: one that beat last long ago (killed), one that beats now (alive).
+struct OrphanedQueries : ProtectedQueries {
+  catalog::ProtectedQueryRecord record(int n, QueryStatus status, const std::string& node,
+                                       int64_t attempts) {
+    catalog::ProtectedQueryRecord q{"00000000-0000-4000-8000-00000000000" + std::to_string(n),
+                                    collaboration_id,
+                                    membership_a,
+                                    kA,
+                                    kOverlapBySegment,
+                                    "",
+                                    json::object(),
+                                    kA,
+                                    "results",
+                                    "",
+                                    ResultFormat::Csv,
+                                    status};
+    q.created_at_ms = n;
+    q.node_id = node;
+    q.attempts = attempts;
+    EXPECT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
+                      CR_TRY(catalog::protected_queries_repo::insert(tx, q));
+                      return true;
+                    })
+                    .ok());
+    return q;
+  }
+  void beat(const std::string& node, int64_t at_ms) {
+    ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
+                      CR_TRY(catalog::nodes_repo::beat(tx, node, at_ms));
+                      return true;
+                    })
+                    .ok());
+  }
+  core::ProtectedQueryView seen(const std::string& id) {
+    return t.s().protected_queries.get(kA, membership_a, id).value();
+  }
+};
+
+TEST_F(OrphanedQueries, AKilledNodesQueriesAreTakenOverAndRunOnceMore) {
+  const int64_t now = now_epoch_millis();
+  beat("killed-node", now - 60000);
+  beat("live-node", now);
+  auto running = record(1, QueryStatus::Started, "killed-node", 1);
+  auto queued = record(2, QueryStatus::Submitted, "killed-node", 2);
+  auto released = record(3, QueryStatus::Submitted, "", 1);  // its node stopped cleanly
+  auto cancelling = record(4, QueryStatus::Cancelling, "killed-node", 1);
+  auto worn = record(5, QueryStatus::Started, "killed-node", 3);
+  auto elsewhere = record(6, QueryStatus::Started, "live-node", 1);
+  ASSERT_TRUE(t.s().protected_queries.adopt_orphans(now - 10000).ok());
+  t.s().protected_queries.wait_idle();
+
+  for (const auto& q : {running, queued, released}) {
+    auto v = seen(q.id);
+    EXPECT_EQ(wire_name(v.query.status), "SUCCESS") << q.id << " " << v.query.error_message;
+    EXPECT_EQ(v.query.node_id, t.ctx->node_id) << q.id;
+    EXPECT_EQ(v.query.attempts, q.attempts + 1) << q.id;
+    EXPECT_EQ(read_file(local_object(v.query.result_location)), "segment,users\ngold,3\n");
+  }
+  EXPECT_EQ(wire_name(seen(cancelling.id).query.status), "CANCELLED");
+  auto lost = seen(worn.id);
+  EXPECT_EQ(wire_name(lost.query.status), "FAILED");
+  EXPECT_EQ(lost.query.error_code, "NODE_LOST");
+  // A node that beats keeps what it holds.
+  auto kept = seen(elsewhere.id);
+  EXPECT_EQ(wire_name(kept.query.status), "STARTED");
+  EXPECT_EQ(kept.query.node_id, "live-node");
+}
+
+// A run that finishes on a node that was taken over (it was silent too long) does not end the
+// query: only the holder does, so a query ends once.
+TEST_F(OrphanedQueries, OnlyTheHolderEndsAQuery) {
+  auto q = record(1, QueryStatus::Submitted, t.ctx->node_id, 1);
   ASSERT_TRUE(t.db->write<bool>([&](catalog::Tx& tx) -> Result<bool> {
-                    CR_TRY(catalog::protected_queries_repo::insert(tx, q));
+                    CR_TRY(
+                        tx.exec("UPDATE protected_queries SET node_id = 'other-node' "
+                                "WHERE protected_query_id = ?",
+                                {q.id}));
                     return true;
                   })
                   .ok());
-  ASSERT_TRUE(t.s().protected_queries.fail_interrupted_queries().ok());
-  auto v = t.s().protected_queries.get(kA, membership_a, q.id);
-  ASSERT_TRUE(v.ok());
-  EXPECT_EQ(wire_name(v->query.status), "FAILED");
-  EXPECT_EQ(v->query.error_code, "SERVER_RESTARTED");
+  beat("other-node", now_epoch_millis());
+  ASSERT_TRUE(t.s().protected_queries.adopt_orphans(now_epoch_millis() - 10000).ok());
+  t.s().protected_queries.wait_idle();
+  auto v = seen(q.id);
+  EXPECT_EQ(wire_name(v.query.status), "SUBMITTED");
+  EXPECT_EQ(v.query.node_id, "other-node");
 }
 
-// A server that stops while a query runs (issue 14, item 1) stops the query and writes why, rather
-// than reading its worker pool through a pointer already reset.
-TEST_F(ProtectedQueries, StoppingWhileAQueryRunsEndsItServerStopped) {
+// A server that stops while a query runs (issue 14, item 1) stops the query and hands it back,
+// rather than reading its worker pool through a pointer already reset; the next node (here the
+// same data dir started again) runs it.
+TEST_F(ProtectedQueries, StoppingWhileAQueryRunsReleasesItToTheNextNode) {
   std::string customers = "hashed_email,segment,spend\n", audience = "hashed_email,region\n";
   for (int i = 0; i < 1000000; ++i) {
     customers += "e" + std::to_string(i) + (i % 2 ? ",gold,1\n" : ",silver,2\n");
@@ -404,23 +469,26 @@ TEST_F(ProtectedQueries, StoppingWhileAQueryRunsEndsItServerStopped) {
   auto started = serving->protected_queries.start(kA, request(kOverlapBySegment));
   ASSERT_TRUE(started.ok()) << started.error().message;
   const std::string id = started->query.id;
-  auto status = [&]() {
+  auto held = [&]() {
     return t.db
-        ->read<std::string>([&](catalog::Tx& tx) -> Result<std::string> {
-          CR_ASSIGN(auto q, catalog::protected_queries_repo::find(tx, id));
-          return q ? wire_string(q->status) : std::string();
-        })
+        ->read<catalog::ProtectedQueryRecord>(
+            [&](catalog::Tx& tx) -> Result<catalog::ProtectedQueryRecord> {
+              CR_ASSIGN(auto q, catalog::protected_queries_repo::find(tx, id));
+              return q.value_or(catalog::ProtectedQueryRecord{});
+            })
         .value();
   };
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (status() == "SUBMITTED" && std::chrono::steady_clock::now() < deadline)
+  while (held().status == QueryStatus::Submitted && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  ASSERT_EQ(status(), "STARTED") << "the query must still run when the server stops";
+  ASSERT_EQ(wire_string(held().status), "STARTED") << "the query must still run when it stops";
   serving.reset();  // as `serve` does on SIGTERM
-  EXPECT_EQ(status(), "FAILED");
-  auto v = t.s().protected_queries.get(kA, membership_a, id);
-  ASSERT_TRUE(v.ok()) << v.error().message;
-  EXPECT_EQ(v->query.error_code, "SERVER_STOPPED");
+  EXPECT_EQ(wire_string(held().status), "SUBMITTED");
+  EXPECT_EQ(held().node_id, "");
+  ASSERT_TRUE(t.s().protected_queries.adopt_orphans(now_epoch_millis()).ok());
+  t.s().protected_queries.wait_idle();
+  EXPECT_EQ(wire_string(held().status), "SUCCESS") << held().error_message;
+  EXPECT_EQ(held().attempts, 2);
 }
 
 // When the engine itself fails (here: out of memory), the query ends EXECUTION_FAILED with a
