@@ -50,6 +50,14 @@ def catalog_rows(data_dir, sql, params=()):
         db.close()
 
 
+def catalog_env(data_dir):
+    """Environment that points commands run outside this harness (a shell script) at the catalog of
+    `data_dir`, as a deployment sets CLEANROOM_CATALOG once: nothing for the SQLite default."""
+    if CATALOG_POSTGRES:
+        return {"CLEANROOM_CATALOG": postgres_catalog.server().catalog_for(data_dir)}
+    return {}
+
+
 def catalog_bytes(data_dir):
     """Every byte the catalog keeps: SQLite's file and, while it exists, its WAL; or a dump of the
     PostgreSQL database."""
