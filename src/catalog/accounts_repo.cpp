@@ -131,12 +131,13 @@ Result<std::optional<InvitationRecord>> find_invitation(Tx& tx, const std::strin
 Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx,
                                                                  const std::string& advertiser_id) {
   return fetch_all<InvitationRecord>(
-      tx, "SELECT * FROM invitations WHERE advertiser_id = ? ORDER BY created_at, invitation_id", {advertiser_id},
-      invitation_from);
+      tx, "SELECT * FROM invitations WHERE advertiser_id = ? ORDER BY created_at, invitation_id",
+      {advertiser_id}, invitation_from);
 }
 Result<std::vector<InvitationRecord>> pending_invitations_for(Tx& tx, const std::string& email) {
   return fetch_all<InvitationRecord>(
-      tx, "SELECT * FROM invitations WHERE lower(email) = lower(?) AND status = ? "
+      tx,
+      "SELECT * FROM invitations WHERE lower(email) = lower(?) AND status = ? "
       "ORDER BY created_at, invitation_id",
       {email, wire_string(InvitationStatus::Pending)}, invitation_from);
 }

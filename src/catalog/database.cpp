@@ -38,7 +38,9 @@ double Row::real(std::string_view col) const {
   return 0;
 }
 
-Status Tx::exec(std::string_view sql, const std::vector<Value>& args) { return c_->exec(sql, args); }
+Status Tx::exec(std::string_view sql, const std::vector<Value>& args) {
+  return c_->exec(sql, args);
+}
 Result<std::vector<Row>> Tx::query(std::string_view sql, const std::vector<Value>& args) {
   return c_->query(sql, args);
 }

@@ -28,7 +28,8 @@ std::string with_postgres_types(std::string sql) {
       {std::regex(R"(\bBLOB\b)"), "BYTEA"},
       {std::regex(R"(\bTEXT\b)"), "TEXT COLLATE \"C\""},
   };
-  for (const auto& [pattern, replacement] : rules) sql = std::regex_replace(sql, pattern, replacement);
+  for (const auto& [pattern, replacement] : rules)
+    sql = std::regex_replace(sql, pattern, replacement);
   return sql;
 }
 
@@ -51,7 +52,8 @@ const std::map<size_t, std::vector<Edit>>& edits() {
            {"ON invitations (advertiser_id, email) WHERE",
             "ON invitations (advertiser_id, lower(email)) WHERE"},
            {"CREATE TABLE user_amc_roles (",
-            "CREATE UNIQUE INDEX users_email ON users (lower(email));\nCREATE TABLE user_amc_roles ("},
+            "CREATE UNIQUE INDEX users_email ON users (lower(email));\nCREATE TABLE user_amc_roles "
+            "("},
            // Members are listed in the order they were added (ORDER BY rowid); PostgreSQL has
            // no rowid, so the table gets a column of that name counting insertions.
            {"  updated_at       INTEGER NOT NULL,\n  PRIMARY KEY (collaboration_id, account_id)",
@@ -67,7 +69,8 @@ const std::map<size_t, std::vector<Edit>>& edits() {
             "  FOR EACH ROW EXECUTE FUNCTION delete_resource_tags('id_mapping_table_id');"},
            {"CREATE TRIGGER id_namespace_association_tags_go AFTER DELETE ON "
             "id_namespace_associations\n"
-            "  BEGIN DELETE FROM resource_tags WHERE resource_id = OLD.id_namespace_association_id; "
+            "  BEGIN DELETE FROM resource_tags WHERE resource_id = "
+            "OLD.id_namespace_association_id; "
             "END;",
             "CREATE TRIGGER id_namespace_association_tags_go AFTER DELETE ON "
             "id_namespace_associations\n"

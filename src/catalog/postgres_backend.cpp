@@ -33,8 +33,8 @@ constexpr const char* kSessionSettings =
     "SET lock_timeout = '10s'; SET client_min_messages = warning";
 
 // libpq's type oids (pg_type.h), for the columns converted to numbers or bytes.
-constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26,
-              kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
+              kFloat8 = 701, kNumeric = 1700;
 
 struct ResultHolder {
   PGresult* r = nullptr;
@@ -63,8 +63,7 @@ std::string unique_columns(const std::string& detail) {
 // primary message only, never its detail (which quotes the values).
 Error pg_error(PGconn* conn, const PGresult* r) {
   if (!r || PQstatus(conn) == CONNECTION_BAD)
-    return Error::internal(std::string("metadata store: connection lost: ") +
-                           PQerrorMessage(conn));
+    return Error::internal(std::string("metadata store: connection lost: ") + PQerrorMessage(conn));
   std::string state = field(r, PG_DIAG_SQLSTATE);
   std::string msg = field(r, PG_DIAG_MESSAGE_PRIMARY);
   if (msg.empty()) msg = PQresultErrorMessage(r);
@@ -74,8 +73,8 @@ Error pg_error(PGconn* conn, const PGresult* r) {
     std::string named;
     for (size_t start = 0; !columns.empty() && start <= columns.size();) {
       size_t comma = columns.find(", ", start);
-      std::string column = columns.substr(start, comma == std::string::npos ? std::string::npos
-                                                                            : comma - start);
+      std::string column =
+          columns.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       named += (named.empty() ? "" : ", ") + table + "." + column;
       if (comma == std::string::npos) break;
       start = comma + 2;
@@ -88,8 +87,8 @@ Error pg_error(PGconn* conn, const PGresult* r) {
   if (state == "55P03" || state == "40001" || state == "40P01")
     return Error::throttled("metadata store is busy, retry");
   if (state.starts_with("53") || state.starts_with("58"))
-    return Error::internal("metadata store cannot write: the database is full or failing (" +
-                           msg + ")");
+    return Error::internal("metadata store cannot write: the database is full or failing (" + msg +
+                           ")");
   if (state.starts_with("08")) return Error::internal("metadata store: connection lost: " + msg);
   return Error::internal("metadata store: " + msg);
 }
@@ -131,7 +130,8 @@ class PostgresConnection final : public Connection {
   ~PostgresConnection() override { PQfinish(conn_); }
 
   Status begin(bool write) override {
-    const char* sql = write ? write_begin_.c_str() : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    const char* sql =
+        write ? write_begin_.c_str() : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     // A connection that dropped since its last use (a restarted server, an idle timeout) is made
     // again here, before anything of the transaction ran: once, and only when it is gone.
     for (int attempt = 0;; ++attempt) {
@@ -148,7 +148,8 @@ class PostgresConnection final : public Connection {
 
   Status end(bool commit) override {
     ResultHolder r{PQexec(conn_, commit ? "COMMIT" : "ROLLBACK")};
-    if (PQresultStatus(r.r) != PGRES_COMMAND_OK) return commit ? Status(pg_error(conn_, r.r)) : Status();
+    if (PQresultStatus(r.r) != PGRES_COMMAND_OK)
+      return commit ? Status(pg_error(conn_, r.r)) : Status();
     // PostgreSQL ends a transaction in which a statement failed with a rollback, even when asked
     // to commit; SQLite would have committed the statements that succeeded. Never silently.
     if (commit && std::strcmp(PQcmdStatus(r.r), "ROLLBACK") == 0)
@@ -240,8 +241,8 @@ class PostgresConnection final : public Connection {
     CR_ASSIGN(const Prepared* p, prepared(sql));
     if (args.size() != p->param_types.size())
       return Error::internal("metadata store: " + std::to_string(args.size()) +
-                             " values for a statement of " +
-                             std::to_string(p->param_types.size()) + " parameters");
+                             " values for a statement of " + std::to_string(p->param_types.size()) +
+                             " parameters");
     std::vector<std::string> numbers(args.size());
     std::vector<const char*> values(args.size(), nullptr);
     std::vector<int> lengths(args.size(), 0), formats(args.size(), 0);
@@ -334,9 +335,9 @@ class PostgresBackend final : public Backend {
         return version.error();
       }
       if (*version >= static_cast<int>(steps)) return writer.end(true);
-      s = pg.run_script(migration_sql(Dialect::Postgres, *version) +
-                        ";\nUPDATE cleanroom_schema_version SET version = " +
-                        std::to_string(*version + 1));
+      s = pg.run_script(
+          migration_sql(Dialect::Postgres, *version) +
+          ";\nUPDATE cleanroom_schema_version SET version = " + std::to_string(*version + 1));
       if (!s.ok()) {
         (void)writer.end(false);
         return Error::internal("migration " + std::to_string(*version + 1) +

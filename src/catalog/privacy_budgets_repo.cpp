@@ -116,13 +116,12 @@ Status remove(Tx& tx, const std::string& id) {
 }
 
 Result<std::vector<BudgetUsageRecord>> usage_of(Tx& tx, const std::string& template_id) {
-  return fetch_all<BudgetUsageRecord>(
-      tx,
-      // spent is read with Row::real, exact: str() would give six decimals and lose epsilon
-      // over many spends.
-      "SELECT * FROM privacy_budget_usage "
-      "WHERE privacy_budget_template_id = ? ORDER BY period",
-      {template_id}, usage_from);
+  return fetch_all<BudgetUsageRecord>(tx,
+                                      // spent is read with Row::real, exact: str() would give six
+                                      // decimals and lose epsilon over many spends.
+                                      "SELECT * FROM privacy_budget_usage "
+                                      "WHERE privacy_budget_template_id = ? ORDER BY period",
+                                      {template_id}, usage_from);
 }
 
 Status put_usage(Tx& tx, const BudgetUsageRecord& u) {
