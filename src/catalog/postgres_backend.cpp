@@ -281,7 +281,8 @@ class PostgresConnection final : public Connection {
     ExecStatusType status = PQresultStatus(r.r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       // "cached plan must not change result type": the schema changed under the statements.
-      if (field(r.r, PG_DIAG_SQLSTATE) == "0A000") {
+      if (field(r.r, PG_DIAG_SQLSTATE) == "0A000" &&
+          field(r.r, PG_DIAG_MESSAGE_PRIMARY).starts_with("cached plan must not change")) {
         statements_stale_ = true;
         return Error::throttled("metadata store is busy (its schema changed), retry");
       }
