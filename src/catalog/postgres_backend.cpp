@@ -309,7 +309,11 @@ class PostgresBackend final : public Backend {
   explicit PostgresBackend(std::string url) : url_(std::move(url)) {}
 
   Result<std::unique_ptr<Connection>> connect(bool) override {
-    PGconn* conn = PQconnectdb(url_.c_str());
+    // A node must not hang on a catalog that does not answer (at start, or reconnecting): 10 s
+    // unless the URL says otherwise (its own values come after, and so win).
+    const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char* values[] = {"10", "cleanroom", url_.c_str(), nullptr};
+    PGconn* conn = PQconnectdbParams(keys, values, 1);
     if (PQstatus(conn) != CONNECTION_OK) {
       // libpq's message names the host and port, never the password.
       std::string msg = PQerrorMessage(conn);
