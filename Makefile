@@ -5,7 +5,7 @@ DATA_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?= $(if $(CI),-DCLEANROOM_WERROR=ON,)
 
-.PHONY: bootstrap build run test test-sanitize test-moto format format-check bench clean
+.PHONY: bootstrap build run test test-postgres test-sanitize test-moto format format-check bench clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -23,6 +23,13 @@ run: bootstrap $(BUILD_DIR)/CMakeCache.txt
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# The API suite with every server's catalog on PostgreSQL (one throwaway server per test process,
+# a database per data dir; tests/api/postgres_catalog.py), and the catalog's unit tests on it (they
+# also run in `make test`).
+test-postgres: build
+	cd $(BUILD_DIR) && CLEANROOM_TEST_CATALOG=postgresql \
+	  ctest --output-on-failure -j $(JOBS) --timeout 600 -R '^api\.|_postgres$$'
 
 # ASan and UBSan over the unit and API tests (the browser test excepted), then TSan over the
 # tests of what runs concurrently: the catalog's writer and readers, the upload and query pools,
@@ -46,7 +53,7 @@ test-moto: build
 	CLEANROOM_BIN=$(CURDIR)/$(BUILD_DIR)/cleanroom python3 tests/peer/run_moto_cleanrooms.py $(MOTO)
 
 # Every C++ source formatted as .clang-format says; format-check fails on any that is not.
-FORMATTED = $(shell git ls-files 'src/*.cpp' 'src/*.h' 'tests/unit/*.cpp' 'tests/unit/*.h' 'bench/*.cpp')
+FORMATTED = $(shell git ls-files 'src/*.cpp' 'src/*.h' 'tests/unit/*.cpp' 'tests/unit/*.h' 'tests/support/*.cpp' 'tests/support/*.h' 'bench/*.cpp')
 format:
 	@clang-format -i $(FORMATTED)
 format-check: bootstrap

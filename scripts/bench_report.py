@@ -47,6 +47,15 @@ def rows_for(b, duckdb_copy):
         ratio = f"{b['vs_duckdb']:.2f}x (CPU {b['vs_duckdb_cpu']:.2f}x)" if "vs_duckdb" in b else ""
         return [("Upload of a 10 M-row CSV, identities hashed",
                  f"{seconds(b):.2f} s, {b['items_per_second']:,.0f} rows/s", base, ratio)]
+    if name.startswith("BM_Catalog"):
+        if b.get("label") != "postgresql":
+            return []  # shown as the comparison of the PostgreSQL row
+        what = {"BM_CatalogCreateCollaboration": "create a collaboration and a membership",
+                "BM_CatalogGet": "get a collaboration and a membership",
+                "BM_CatalogListMemberships": "list a page of 100 memberships"}.get(name, name)
+        sqlite_ms = seconds(b) * 1000 / b["vs_sqlite"] if b.get("vs_sqlite") else float("nan")
+        return [(f"Catalog on PostgreSQL: {what}", f"{seconds(b) * 1000:.2f} ms",
+                 f"SQLite {sqlite_ms:.2f} ms", f"{b.get('vs_sqlite', float('nan')):.2f}x")]
     if name == "BM_PolicyCheck":
         return [("Policy check of one query (two-table join, threshold rewrite)",
                  f"{seconds(b) * 1000:.2f} ms", "", "")]

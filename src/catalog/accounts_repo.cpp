@@ -72,7 +72,9 @@ Result<std::optional<UserRecord>> find_user_by_token_hash(Tx& tx, const std::str
                                user_from);
 }
 Result<std::optional<UserRecord>> find_user_by_email(Tx& tx, const std::string& email) {
-  return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE email = ?", {email}, user_from);
+  // Emails compare with ASCII case folded (lower() folds ASCII only, in both stores).
+  return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE lower(email) = lower(?)", {email},
+                               user_from);
 }
 Result<std::optional<UserRecord>> find_operator(Tx& tx) {
   return fetch_one<UserRecord>(tx, "SELECT * FROM users WHERE is_operator = 1", {}, user_from);
@@ -81,30 +83,37 @@ Result<std::optional<UserRecord>> find_operator(Tx& tx) {
 Status grant_amc_role(Tx& tx, const std::string& user_id, const std::string& advertiser_id,
                       const std::string& role) {
   return tx.exec(
-      "INSERT OR REPLACE INTO user_amc_roles (user_id, advertiser_id, role) VALUES (?,?,?)",
+      "INSERT INTO user_amc_roles (user_id, advertiser_id, role) VALUES (?,?,?) "
+      "ON CONFLICT (user_id, advertiser_id) DO UPDATE SET role = excluded.role",
       {user_id, advertiser_id, role});
 }
 Status grant_aws_role(Tx& tx, const std::string& user_id, const std::string& account_id,
                       const std::string& role) {
-  return tx.exec("INSERT OR REPLACE INTO user_aws_roles (user_id, account_id, role) VALUES (?,?,?)",
-                 {user_id, account_id, role});
+  return tx.exec(
+      "INSERT INTO user_aws_roles (user_id, account_id, role) VALUES (?,?,?) "
+      "ON CONFLICT (user_id, account_id) DO UPDATE SET role = excluded.role",
+      {user_id, account_id, role});
 }
 Result<std::vector<RoleGrant>> amc_roles(Tx& tx, const std::string& user_id) {
   return fetch_all<RoleGrant>(
-      tx, "SELECT advertiser_id AS scope_id, role FROM user_amc_roles WHERE user_id = ?", {user_id},
-      grant_from);
+      tx,
+      "SELECT advertiser_id AS scope_id, role FROM user_amc_roles WHERE user_id = ? "
+      "ORDER BY advertiser_id",
+      {user_id}, grant_from);
 }
 Result<std::vector<RoleGrant>> aws_roles(Tx& tx, const std::string& user_id) {
   return fetch_all<RoleGrant>(
-      tx, "SELECT account_id AS scope_id, role FROM user_aws_roles WHERE user_id = ?", {user_id},
-      grant_from);
+      tx,
+      "SELECT account_id AS scope_id, role FROM user_aws_roles WHERE user_id = ? "
+      "ORDER BY account_id",
+      {user_id}, grant_from);
 }
 Result<std::vector<std::pair<UserRecord, std::string>>> users_of_amc_account(
     Tx& tx, const std::string& advertiser_id) {
   return fetch_all<std::pair<UserRecord, std::string>>(
       tx,
       "SELECT u.*, r.role FROM users u JOIN user_amc_roles r ON r.user_id = u.user_id "
-      "WHERE r.advertiser_id = ? ORDER BY u.email",
+      "WHERE r.advertiser_id = ? ORDER BY lower(u.email)",
       {advertiser_id}, [](const Row& r) { return std::make_pair(user_from(r), r.str("role")); });
 }
 
@@ -122,12 +131,14 @@ Result<std::optional<InvitationRecord>> find_invitation(Tx& tx, const std::strin
 Result<std::vector<InvitationRecord>> invitations_of_amc_account(Tx& tx,
                                                                  const std::string& advertiser_id) {
   return fetch_all<InvitationRecord>(
-      tx, "SELECT * FROM invitations WHERE advertiser_id = ? ORDER BY created_at", {advertiser_id},
-      invitation_from);
+      tx, "SELECT * FROM invitations WHERE advertiser_id = ? ORDER BY created_at, invitation_id",
+      {advertiser_id}, invitation_from);
 }
 Result<std::vector<InvitationRecord>> pending_invitations_for(Tx& tx, const std::string& email) {
   return fetch_all<InvitationRecord>(
-      tx, "SELECT * FROM invitations WHERE email = ? AND status = ? ORDER BY created_at",
+      tx,
+      "SELECT * FROM invitations WHERE lower(email) = lower(?) AND status = ? "
+      "ORDER BY created_at, invitation_id",
       {email, wire_string(InvitationStatus::Pending)}, invitation_from);
 }
 Status set_invitation_status(Tx& tx, const std::string& invitation_id, InvitationStatus status,

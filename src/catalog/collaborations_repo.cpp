@@ -254,8 +254,8 @@ Status set_memberships_status(Tx& tx, const std::string& collaboration_id, Membe
 Status add_data_bucket(Tx& tx, const std::string& collaboration_id, const std::string& account_id,
                        const std::string& bucket) {
   return tx.exec(
-      "INSERT OR IGNORE INTO member_data_buckets (collaboration_id, account_id, bucket) VALUES "
-      "(?,?,?)",
+      "INSERT INTO member_data_buckets (collaboration_id, account_id, bucket) VALUES (?,?,?) "
+      "ON CONFLICT DO NOTHING",
       {collaboration_id, account_id, bucket});
 }
 

@@ -141,8 +141,8 @@ Result<std::vector<AssociationRecord>> active_associations_in_collaboration(
       "SELECT a.* FROM configured_table_associations a JOIN "
       "memberships m ON m.membership_id = a.membership_id "
       "WHERE m.collaboration_id = ?1 AND m.status = ?4 AND "
-      "(?2 = '' OR a.name > ?2 COLLATE NOCASE) "
-      "ORDER BY a.name COLLATE NOCASE LIMIT ?3",
+      "(?2 = '' OR lower(a.name) > lower(?2)) "
+      "ORDER BY lower(a.name) LIMIT ?3",
       {collaboration_id, after, static_cast<int64_t>(limit), wire_string(MembershipStatus::Active)},
       association_from);
 }
@@ -153,7 +153,7 @@ Result<std::optional<AssociationRecord>> find_active_association_by_name(
       tx,
       "SELECT a.* FROM configured_table_associations a JOIN memberships m ON m.membership_id = "
       "a.membership_id "
-      "WHERE m.collaboration_id = ? AND m.status = ? AND a.name = ? COLLATE NOCASE",
+      "WHERE m.collaboration_id = ? AND m.status = ? AND lower(a.name) = lower(?)",
       {collaboration_id, wire_string(MembershipStatus::Active), name}, association_from);
 }
 
@@ -162,7 +162,8 @@ Result<std::vector<AssociationRecord>> associations_of_account_tables(
   return fetch_all<AssociationRecord>(
       tx,
       "SELECT a.* FROM configured_tables t JOIN configured_table_associations a "
-      "ON a.configured_table_id = t.configured_table_id WHERE t.account_id = ?",
+      "ON a.configured_table_id = t.configured_table_id WHERE t.account_id = ? "
+      "ORDER BY a.association_id",
       {account_id}, association_from);
 }
 

@@ -7,7 +7,8 @@ namespace cleanroom::catalog::instance_removal_repo {
 Result<std::vector<Row>> unfinished_queries(Tx& tx, const std::string& collaboration_id) {
   return tx.query(
       "SELECT protected_query_id, membership_id, account_id FROM protected_queries "
-      "WHERE collaboration_id = ? AND status IN ('SUBMITTED', 'STARTED', 'CANCELLING')",
+      "WHERE collaboration_id = ? AND status IN ('SUBMITTED', 'STARTED', 'CANCELLING') "
+      "ORDER BY created_at_ms, protected_query_id",
       {collaboration_id});
 }
 

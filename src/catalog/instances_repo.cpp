@@ -93,9 +93,9 @@ Result<std::vector<InstanceAdvertiser>> advertisers(Tx& tx, const std::string& i
 
 Status add_advertiser(Tx& tx, const std::string& instance_id, const InstanceAdvertiser& a) {
   return tx.exec(
-      "INSERT OR REPLACE INTO instance_advertisers (instance_id, advertiser_id, marketplace_id, "
-      "type) "
-      "VALUES (?,?,?,?)",
+      "INSERT INTO instance_advertisers (instance_id, advertiser_id, marketplace_id, type) "
+      "VALUES (?,?,?,?) ON CONFLICT (instance_id, advertiser_id) DO UPDATE SET "
+      "marketplace_id = excluded.marketplace_id, type = excluded.type",
       {instance_id, a.advertiser_id, a.marketplace_id, a.type});
 }
 

@@ -29,7 +29,7 @@ BudgetUsageRecord usage_from(const Row& r) {
   BudgetUsageRecord u;
   u.template_id = r.str("privacy_budget_template_id");
   u.period = r.str("period");
-  u.spent = std::stod(r.str("spent_text"));
+  u.spent = r.real("spent");
   u.period_start = r.integer("period_start");
   if (!r.is_null("first_spent_at")) u.first_spent_at = r.integer("first_spent_at");
   u.updated_at = r.integer("updated_at");
@@ -116,21 +116,23 @@ Status remove(Tx& tx, const std::string& id) {
 }
 
 Result<std::vector<BudgetUsageRecord>> usage_of(Tx& tx, const std::string& template_id) {
-  return fetch_all<BudgetUsageRecord>(
-      tx,
-      // A REAL read back as text keeps all 17 digits ('!'); Row reads numbers as integers or
-      // with six decimals, which would lose epsilon over many spends.
-      "SELECT *, printf('%!.17g', spent) AS spent_text FROM privacy_budget_usage "
-      "WHERE privacy_budget_template_id = ? ORDER BY period",
-      {template_id}, usage_from);
+  return fetch_all<BudgetUsageRecord>(tx,
+                                      // spent is read with Row::real, exact: str() would give six
+                                      // decimals and lose epsilon over many spends.
+                                      "SELECT * FROM privacy_budget_usage "
+                                      "WHERE privacy_budget_template_id = ? ORDER BY period",
+                                      {template_id}, usage_from);
 }
 
 Status put_usage(Tx& tx, const BudgetUsageRecord& u) {
   Value first = nullptr;
   if (u.first_spent_at) first = *u.first_spent_at;
   return tx.exec(
-      "INSERT OR REPLACE INTO privacy_budget_usage (privacy_budget_template_id, period, spent, "
-      "period_start, first_spent_at, updated_at) VALUES (?,?,?,?,?,?)",
+      "INSERT INTO privacy_budget_usage (privacy_budget_template_id, period, spent, "
+      "period_start, first_spent_at, updated_at) VALUES (?,?,?,?,?,?) "
+      "ON CONFLICT (privacy_budget_template_id, period) DO UPDATE SET spent = excluded.spent, "
+      "period_start = excluded.period_start, first_spent_at = excluded.first_spent_at, "
+      "updated_at = excluded.updated_at",
       {u.template_id, u.period, u.spent, u.period_start, first, u.updated_at});
 }
 

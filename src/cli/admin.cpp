@@ -13,13 +13,14 @@ namespace {
 
 struct AdminOptions {
   std::string data_dir = "./var";
+  std::string catalog;  // "": DATA_DIR/meta.db
   bool json = false;
 };
 
 // Opens the data dir, runs the action and prints its JSON (or the error) the same way for all.
 int run(const AdminOptions& o, const std::function<Result<nlohmann::json>(core::Services&)>& action,
         const std::optional<delivery::S3Config>& s3 = std::nullopt) {
-  auto dir = open_data_dir(o.data_dir, s3);
+  auto dir = open_data_dir(o.data_dir, o.catalog, s3);
   Result<nlohmann::json> r =
       dir.ok() ? action(*(*dir)->services) : Result<nlohmann::json>(dir.error());
   if (!r.ok()) {
@@ -40,6 +41,7 @@ int run(const AdminOptions& o, const std::function<Result<nlohmann::json>(core::
 
 void common_options(CLI::App* cmd, AdminOptions& o) {
   cmd->add_option("--data-dir", o.data_dir, "The server's data dir")->capture_default_str();
+  add_catalog_option(*cmd, o.catalog);
   cmd->add_flag("--json", o.json, "Print JSON");
 }
 

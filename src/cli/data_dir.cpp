@@ -13,7 +13,7 @@
 namespace cleanroom::cli {
 namespace fs = std::filesystem;
 
-Result<std::unique_ptr<DataDir>> open_data_dir(const std::string& path,
+Result<std::unique_ptr<DataDir>> open_data_dir(const std::string& path, const std::string& catalog,
                                                const std::optional<delivery::S3Config>& s3,
                                                const core::QueryLimits& query_limits,
                                                const core::UploadJobLimits& upload_limits) {
@@ -23,7 +23,9 @@ Result<std::unique_ptr<DataDir>> open_data_dir(const std::string& path,
   auto dir = std::make_unique<DataDir>();
   dir->path = fs::absolute(path).lexically_normal().string();
   if (!dir->path.empty() && dir->path.back() == '/') dir->path.pop_back();
-  CR_ASSIGN(dir->db, catalog::Database::open(dir->path + "/meta.db"));
+  const std::string target = catalog.empty() ? dir->path + "/meta.db" : catalog;
+  dir->catalog_description = catalog::describe_target(target);
+  CR_ASSIGN(dir->db, catalog::Database::open(target));
   CR_ASSIGN(std::string key, auth::load_or_create_master_key(dir->path));
   std::shared_ptr<delivery::ObjectStore> buckets;
   if (s3) {
@@ -72,6 +74,15 @@ Status write_credentials_file(DataDir& dir, const std::string& endpoint) {
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
     return Error::internal("cannot write " + path);
   return {};
+}
+
+void add_catalog_option(CLI::App& cmd, std::string& catalog) {
+  cmd.add_option("--catalog", catalog,
+                 "Where the catalog is: a SQLite file, or postgresql://USER:PASSWORD@HOST:PORT/DB "
+                 "for a catalog shared by several nodes (default: $CLEANROOM_CATALOG, else "
+                 "DATA_DIR/meta.db; prefer the variable for a password, command lines are "
+                 "visible to other users)")
+      ->envname("CLEANROOM_CATALOG");
 }
 
 void add_bucket_options(CLI::App& cmd, BucketOptions& options) {

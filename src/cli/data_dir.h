@@ -20,19 +20,28 @@ struct DataDir {
   std::unique_ptr<core::Services> services;
   // The bucket configuration in one line, secret masked, for the start-up banner.
   std::string buckets_description;
+  // Where the catalog is (DATA_DIR/meta.db or a PostgreSQL URL), password masked, likewise.
+  std::string catalog_description;
 
   std::string credentials_path() const { return path + "/credentials.json"; }
   std::string buckets_path() const { return path + "/buckets"; }
 };
 
-// Buckets are the local folder DATA_DIR/buckets unless an S3 endpoint is given. Only `serve`
-// runs queries and upload jobs, so only it passes their limits.
+// The catalog is DATA_DIR/meta.db unless `catalog` names another (catalog::Database::open: a
+// file or a postgresql:// URL). Buckets are the local folder DATA_DIR/buckets unless an S3
+// endpoint is given. Only `serve` runs queries and upload jobs, so only it passes their limits.
 Result<std::unique_ptr<DataDir>> open_data_dir(
-    const std::string& path, const std::optional<delivery::S3Config>& s3 = std::nullopt,
+    const std::string& path, const std::string& catalog = "",
+    const std::optional<delivery::S3Config>& s3 = std::nullopt,
     const core::QueryLimits& query_limits = {}, const core::UploadJobLimits& upload_limits = {});
 
 // Writes the first-start credentials (mode 0600) unless the file already exists.
 Status write_credentials_file(DataDir& dir, const std::string& endpoint);
+
+// --catalog, as every command that opens a data dir takes it, default $CLEANROOM_CATALOG: a
+// deployment of several nodes sets the variable once, and serve, admin, upload and match all
+// open the same PostgreSQL catalog.
+void add_catalog_option(CLI::App& cmd, std::string& catalog);
 
 // --s3-endpoint and its credentials, as `serve` and `upload` take them.
 struct BucketOptions {

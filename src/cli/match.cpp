@@ -11,6 +11,7 @@ namespace {
 
 struct MatchOptions {
   std::string data_dir = "./var";
+  std::string catalog;  // "": DATA_DIR/meta.db
   std::string account;
   std::string table;           // DB.TABLE
   std::string platform_table;  // DB.TABLE of the Advertising Data Provider
@@ -32,7 +33,7 @@ int match(const MatchOptions& o) {
   if (!o.platform_table.empty())
     split(o.platform_table, &req.platform_database, &req.platform_table);
   if (!o.into.empty()) split(o.into, &req.into_database, &req.into_table);
-  auto dir = open_data_dir(o.data_dir);
+  auto dir = open_data_dir(o.data_dir, o.catalog);
   if (!dir.ok()) return fail(dir.error());
   auto r = (*dir)->services->identity_resolution.resolve(o.account, req);
   if (!r.ok()) return fail(r.error());
@@ -49,6 +50,7 @@ void add_match_command(CLI::App& app) {
       "Resolve a dataset's identities against the platform identity table (email, then phone, "
       "then name and postal code) into a new dataset; prints the match statistics as JSON");
   cmd->add_option("--data-dir", o->data_dir, "The server's data dir")->capture_default_str();
+  add_catalog_option(*cmd, o->catalog);
   cmd->add_option("--account", o->account, "The account owning the table (12 digits)")->required();
   cmd->add_option("--table", o->table, "DATABASE.TABLE to resolve")
       ->required()

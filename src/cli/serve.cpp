@@ -21,6 +21,7 @@ namespace {
 
 struct ServeOptions {
   std::string data_dir = "./var";
+  std::string catalog;  // "": DATA_DIR/meta.db
   std::string listen = "127.0.0.1:8080";
   std::vector<std::string> public_hosts;  // answered besides the loopback names
   int threads = 8;
@@ -84,7 +85,7 @@ int serve(const ServeOptions& o) {
     std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
     return 2;
   }
-  auto dir = open_data_dir(o.data_dir, *s3, limits, o.uploads);
+  auto dir = open_data_dir(o.data_dir, o.catalog, *s3, limits, o.uploads);
   if (!dir.ok()) {
     std::fprintf(stderr, "error: %s\n", dir.error().message.c_str());
     return 1;
@@ -168,6 +169,7 @@ int serve(const ServeOptions& o) {
       "  hosts:       %s (any other Host header is refused; add names with --public-host)\n",
       hosts.c_str());
   std::printf("  data dir:    %s\n", (*dir)->path.c_str());
+  std::printf("  catalog:     %s\n", (*dir)->catalog_description.c_str());
   std::printf("  credentials: %s (operator token and platform account keys; mode 0600)\n",
               (*dir)->credentials_path().c_str());
   std::printf("  buckets:     %s\n", (*dir)->buckets_description.c_str());
@@ -219,6 +221,7 @@ void add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Start the server (AMC API, Clean Rooms API)");
   cmd->add_option("--data-dir", opts->data_dir, "Where metadata, datasets and buckets live")
       ->capture_default_str();
+  add_catalog_option(*cmd, opts->catalog);
   cmd->add_option("--listen", opts->listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str()
       ->check(host_port());

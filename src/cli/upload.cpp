@@ -17,6 +17,7 @@ namespace {
 
 struct UploadOptions {
   std::string data_dir = "./var";
+  std::string catalog;  // "": DATA_DIR/meta.db
   std::string account;
   std::string table;  // DB.TABLE
   std::string format;
@@ -90,7 +91,7 @@ int upload(const UploadOptions& o) {
   }
   auto req = upload_request(o);
   if (!req.ok()) return fail(req.error());
-  auto dir = open_data_dir(o.data_dir, *s3);
+  auto dir = open_data_dir(o.data_dir, o.catalog, *s3);
   if (!dir.ok()) return fail(dir.error());
   bool drew = false;
   req->progress = progress_printer(&drew);
@@ -118,6 +119,7 @@ void add_upload_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "upload", "Upload a CSV, Parquet or JSON-lines file as a new version of a dataset");
   cmd->add_option("--data-dir", o->data_dir, "The server's data dir")->capture_default_str();
+  add_catalog_option(*cmd, o->catalog);
   cmd->add_option("--account", o->account, "The owning account (12 digits)")->required();
   cmd->add_option("--table", o->table, "DATABASE.TABLE")->required()->check(table_name());
   cmd->add_option("--format", o->format,

@@ -3,6 +3,7 @@
 Each test class gets its own data dir and port; the server is stopped when the class ends.
 Nothing here reaches outside 127.0.0.1.
 """
+import glob
 import json
 import os
 import re
@@ -27,6 +28,46 @@ import botocore.credentials
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("CLEANROOM_BIN", os.path.join(HERE, "..", "..", "build", "cleanroom"))
 MARKETPLACE = "ATVPDKIKX0DER"
+# CLEANROOM_TEST_CATALOG=postgresql: every data dir's catalog is a fresh database on a throwaway
+# PostgreSQL of this test process (postgres_catalog.py), given to every command with --catalog.
+CATALOG_POSTGRES = os.environ.get("CLEANROOM_TEST_CATALOG") == "postgresql"
+if CATALOG_POSTGRES:
+    import postgres_catalog
+    postgres_catalog.give_every_command_its_catalog(BIN)
+
+
+def catalog_rows(data_dir, sql, params=()):
+    """Runs `sql` (? parameters) straight on the catalog of the server of `data_dir`, past the API:
+    for tests that forge or read what no call can. Its rows; on PostgreSQL every value is text."""
+    if CATALOG_POSTGRES:
+        return postgres_catalog.execute(data_dir, sql, params)
+    import sqlite3
+    db = sqlite3.connect(os.path.join(data_dir, "meta.db"), timeout=10)
+    try:
+        with db:
+            return db.execute(sql, params).fetchall()
+    finally:
+        db.close()
+
+
+def catalog_env(data_dir):
+    """Environment that points commands run outside this harness (a shell script) at the catalog of
+    `data_dir`, as a deployment sets CLEANROOM_CATALOG once: nothing for the SQLite default."""
+    if CATALOG_POSTGRES:
+        return {"CLEANROOM_CATALOG": postgres_catalog.server().catalog_for(data_dir)}
+    return {}
+
+
+def catalog_bytes(data_dir):
+    """Every byte the catalog keeps: SQLite's file and, while it exists, its WAL; or a dump of the
+    PostgreSQL database."""
+    if CATALOG_POSTGRES:
+        return postgres_catalog.dump(data_dir)
+    out = b""
+    for path in sorted(glob.glob(os.path.join(data_dir, "meta.db*"))):
+        with open(path, "rb") as f:
+            out += f.read()
+    return out
 
 
 class Server:

@@ -6,12 +6,10 @@ burst nor a restart gets past them.
 
 Executions on a few rows end in a moment, too fast to hold places with real work; the test holds
 them by rewriting finished queries' status in the catalog (a deliberate tamper, in one helper)."""
-import os
-import sqlite3
 import unittest
 
 import harness
-from harness import advertiser_setup
+from harness import advertiser_setup, catalog_rows
 
 ACCOUNT = "682015477777"
 ADVERTISER = 5849400007
@@ -49,23 +47,16 @@ class AdmissionTest(harness.ServerTestCase):
             ended = self.user.ended_execution(self.instance, out["workflowExecutionId"])
             self.assertEqual(ended["status"], "SUCCEEDED", ended)
             ids.append(out["workflowExecutionId"])
-        db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
-        try:
-            return [db.execute("SELECT protected_query_id FROM amc_workflow_executions "
-                               "WHERE execution_id = ?", (e,)).fetchone()[0] for e in ids]
-        finally:
-            db.close()
+        return [catalog_rows(self.server.data_dir, "SELECT protected_query_id FROM "
+                             "amc_workflow_executions WHERE execution_id = ?", (e,))[0][0]
+                for e in ids]
 
     def set_statuses(self, statuses):
         """The tamper: {protected query id: status} written straight into the catalog."""
-        db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
-        try:
-            with db:
-                for query_id, status in statuses.items():
-                    db.execute("UPDATE protected_queries SET status = ? WHERE protected_query_id = ?",
-                               (status, query_id))
-        finally:
-            db.close()
+        for query_id, status in statuses.items():
+            catalog_rows(self.server.data_dir,
+                         "UPDATE protected_queries SET status = ? WHERE protected_query_id = ?",
+                         (status, query_id))
 
     def executions_of_instance(self):
         status, out, _ = self.user.call("GET", self.base + "/workflowExecutions")

@@ -7,13 +7,12 @@ store is touched, with one answer whether the bucket is A's or does not exist. T
 an S3 endpoint (moto_server), where the server's own credentials could read every bucket."""
 import json
 import os
-import sqlite3
 import subprocess
 import unittest
 
 import botocore.exceptions
 
-from harness import BIN, MotoServer, Server, ServerTestCase, advertiser_setup
+from harness import BIN, MotoServer, Server, ServerTestCase, advertiser_setup, catalog_rows
 
 A = "682015477771"
 B = "682015477772"
@@ -205,13 +204,9 @@ class LocalBucketOwnership(ServerTestCase, Advertisers):
     def forge_default(self, membership_id, bucket, key_prefix):
         """Deliberately past the API, straight into the catalog: no call can set another account's
         bucket, so this forges what an old data dir holds, or what anyone with disk access writes."""
-        db = sqlite3.connect(os.path.join(self.server.data_dir, "meta.db"), timeout=10)
-        try:
-            with db:
-                db.execute("UPDATE memberships SET result_bucket = ?, result_key_prefix = ? "
-                           "WHERE membership_id = ?", (bucket, key_prefix, membership_id))
-        finally:
-            db.close()
+        catalog_rows(self.server.data_dir, "UPDATE memberships SET result_bucket = ?, "
+                     "result_key_prefix = ? WHERE membership_id = ?",
+                     (bucket, key_prefix, membership_id))
 
     # --- delivering into another party's bucket: the AMC face -----------------------------------
     def test_amc_execution_cannot_deliver_into_another_partys_bucket(self):

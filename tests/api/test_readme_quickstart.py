@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import BIN, Server
+from harness import BIN, Server, catalog_env
 
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
 
@@ -43,7 +43,8 @@ class ReadmeQuickstartTest(unittest.TestCase):
         script += '\necho "RESULT_FILE=var/buckets/${URI#s3://}"\n'
         script += 'echo "FREQUENCY_FILE=var/buckets/${FREQUENCY_URI#s3://}"\n'
         env = dict(os.environ, AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
-                   AWS_EC2_METADATA_DISABLED="true", AWS_PAGER="")
+                   AWS_EC2_METADATA_DISABLED="true", AWS_PAGER="",
+                   **catalog_env(self.server.data_dir))
         p = subprocess.run(["bash", "-c", script], cwd=self.root, env=env, capture_output=True,
                            text=True, timeout=300)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)

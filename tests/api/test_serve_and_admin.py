@@ -3,7 +3,6 @@
 What the server prints, credentials.json, restarts, signals, the admin CLI and the admin HTTP API,
 secrets at rest, and a crash (kill -9) right after a write.
 """
-import glob
 import json
 import os
 import re
@@ -28,12 +27,8 @@ SAMPLE_REQUEST = {"instanceName": "my_collaboration_instance", "awsAccountId": "
 
 
 def read_store(data_dir):
-    """Every byte SQLite keeps for the metadata: the database and, while it exists, its WAL."""
-    out = b""
-    for path in sorted(glob.glob(os.path.join(data_dir, "meta.db*"))):
-        with open(path, "rb") as f:
-            out += f.read()
-    return out
+    """Every byte the catalog keeps (harness.catalog_bytes)."""
+    return harness.catalog_bytes(data_dir)
 
 
 def all_instances(user):

@@ -1,6 +1,7 @@
 // Migrations 17 and 18: a data dir that kept result and payment configurations as Clean Rooms
 // JSON opens with them as the core's own columns, nothing lost.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -9,20 +10,15 @@
 #include "catalog/database.h"
 #include "catalog/migrations.h"
 #include "common/crypto.h"
+#include "support/postgres_server.h"
 
 namespace cleanroom {
 namespace {
 namespace fs = std::filesystem;
 
-// A metadata store as version 16 left it, with one collaboration, two members and their
-// memberships: one with a default destination and a payment configuration, one with neither.
-void write_version_16(const std::string& path) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  std::string sql;
-  for (size_t i = 0; i < 16; ++i) sql += catalog::migrations().at(i) + ";\n";
-  sql += R"sql(
-PRAGMA user_version = 16;
+// One collaboration, two members and their memberships: one with a default destination and a
+// payment configuration, one with neither.
+constexpr const char* kVersion16Rows = R"sql(
 INSERT INTO collaborations (collaboration_id, name, description, creator_account_id,
   creator_display_name, query_log_status, created_at, updated_at)
 VALUES ('c1', 'c', 'd', '111111111111', 'A', 'DISABLED', 0, 0);
@@ -36,6 +32,15 @@ VALUES ('m1', 'c1', '111111111111', 'ACTIVE', 'DISABLED',
   '{"queryCompute":{"isResponsible":false}}', 0, 0),
   ('m2', 'c1', '222222222222', 'ACTIVE', 'DISABLED', NULL, NULL, 0, 0);
 )sql";
+
+// A metadata store as version 16 left it, with kVersion16Rows.
+void write_version_16(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string sql;
+  for (size_t i = 0; i < 16; ++i) sql += catalog::migrations().at(i) + ";\n";
+  sql += "PRAGMA user_version = 16;\n";
+  sql += kVersion16Rows;
   char* error = nullptr;
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
   std::string message = error ? error : "";
@@ -44,11 +49,33 @@ VALUES ('m1', 'c1', '111111111111', 'ACTIVE', 'DISABLED',
   ASSERT_EQ(rc, SQLITE_OK) << message;
 }
 
+// The same in PostgreSQL: its first 16 steps, its version table at 16.
+void write_version_16_postgres(const std::string& url) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+  std::string sql = "BEGIN;\n";
+  for (size_t i = 0; i < 16; ++i)
+    sql += catalog::migration_sql(catalog::Dialect::Postgres, i) + ";\n";
+  sql += "CREATE TABLE cleanroom_schema_version (version BIGINT NOT NULL);\n";
+  sql += "INSERT INTO cleanroom_schema_version VALUES (16);\n";
+  sql += kVersion16Rows;
+  sql += "COMMIT;";
+  PGresult* r = PQexec(conn, sql.c_str());
+  std::string message = PQresultErrorMessage(r);
+  ExecStatusType status = PQresultStatus(r);
+  PQclear(r);
+  PQfinish(conn);
+  ASSERT_EQ(status, PGRES_COMMAND_OK) << message;
+}
+
 TEST(DestinationColumnsMigration, KeepsEveryPartOfTheStoredConfigurations) {
   fs::path dir = fs::temp_directory_path() / ("cleanroom-migration-" + crypto::uuid4());
   fs::create_directories(dir);
-  const std::string path = (dir / "meta.db").string();
-  write_version_16(path);
+  const std::string path = testing::test_catalog_target(dir.string());
+  if (testing::testing_postgres_catalog())
+    write_version_16_postgres(path);
+  else
+    write_version_16(path);
   auto db = catalog::Database::open(path);
   ASSERT_TRUE(db.ok()) << db.error().message;
   namespace repo = catalog::collaborations_repo;

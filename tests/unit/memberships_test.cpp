@@ -29,7 +29,7 @@ class MembershipBuckets : public ::testing::Test {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("cleanroom-memberships-" + crypto::uuid4());
     std::filesystem::create_directories(dir_);
-    auto db = catalog::Database::open((dir_ / "meta.db").string());
+    auto db = catalog::Database::open(testing::test_catalog_target(dir_.string()));
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
     ctx_ = std::make_unique<core::Context>(

@@ -10,6 +10,7 @@
 #include "catalog/migrations.h"
 #include "common/crypto.h"
 #include "data/identity_matching.h"
+#include "support/postgres_server.h"
 
 namespace cleanroom {
 namespace {
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 TEST(ResolvedIdentityMigration, MarksTheUserIdOfResolvedDatasetsOnly) {
   fs::path dir = fs::temp_directory_path() / ("cleanroom-migration-" + crypto::uuid4());
   fs::create_directories(dir);
-  auto db = catalog::Database::open((dir / "meta.db").string());
+  auto db = catalog::Database::open(testing::test_catalog_target(dir.string()));
   ASSERT_TRUE(db.ok()) << db.error().message;
   auto ok = (*db)->write<bool>([](catalog::Tx& tx) -> Result<bool> {
     CR_TRY(tx.exec(
@@ -35,7 +36,10 @@ TEST(ResolvedIdentityMigration, MarksTheUserIdOfResolvedDatasetsOnly) {
         insert,
         {std::string("plain"),
          std::string(R"([{"name":"user_id","type":"BIGINT"},{"name":"x","type":"VARCHAR"}])")}));
-    CR_TRY(tx.exec(catalog::migrations().at(9)));  // as an older data dir meets it
+    // As an older data dir (or PostgreSQL catalog) meets it.
+    CR_TRY(tx.exec(catalog::migration_sql(
+        testing::testing_postgres_catalog() ? catalog::Dialect::Postgres : catalog::Dialect::Sqlite,
+        9)));
     return true;
   });
   ASSERT_TRUE(ok.ok()) << ok.error().message;

@@ -1,6 +1,8 @@
 #pragma once
 // A core over a fresh metadata store in a temporary folder, for tests of business rules (its
-// buckets are the local bucket folder DIR/buckets), and the check of an expected error.
+// buckets are the local bucket folder DIR/buckets), and the check of an expected error. The
+// catalog is DIR/meta.db, or a fresh PostgreSQL database when CLEANROOM_TEST_CATALOG=postgresql
+// (support/postgres_server.h; CMake registers these tests a second time so).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,6 +14,7 @@
 #include "common/crypto.h"
 #include "core/core.h"
 #include "delivery/object_store.h"
+#include "support/postgres_server.h"
 
 namespace cleanroom::testing {
 
@@ -24,7 +27,7 @@ struct TestCore {
   TestCore() {
     dir = (std::filesystem::temp_directory_path() / ("cleanroom-unit-" + crypto::uuid4())).string();
     std::filesystem::create_directories(dir);
-    db = std::move(catalog::Database::open(dir + "/meta.db")).value();
+    db = std::move(catalog::Database::open(test_catalog_target(dir))).value();
     ctx = std::make_unique<core::Context>(core::Context{
         *db, crypto::random_bytes(32), dir, delivery::local_object_store(dir + "/buckets")});
     services = std::make_unique<core::Services>(*ctx);
