@@ -178,8 +178,8 @@ struct NodeWorld {
     r.columns = file(table).columns;
     CR_ASSIGN(auto d, s.datasets.upload(kPlatform, r));
     CR_ASSIGN(auto t, s.configured_tables.create(
-                          kPlatform, {table, std::nullopt, {"platform", table}, columns,
-                                      "DIRECT_QUERY", {}}));
+                          kPlatform,
+                          {table, std::nullopt, {"platform", table}, columns, "DIRECT_QUERY", {}}));
     CR_TRY(s.configured_tables.create_rule(kPlatform, t.table.id, "AGGREGATION", rule));
     CR_TRY(s.configured_tables.create_association(
         kPlatform, {platform_membership, t.table.id, table, std::nullopt,
@@ -242,9 +242,9 @@ void BM_NodeScale_Upload(benchmark::State& state) {
 
     auto t1 = Clock::now();
     SpillWatch watch(w.dir / "var" / "tmp");
-    auto uploaded = w.upload("dsp_impressions",
-                             {"user_id", "campaign_id", "impressions", "total_cost"},
-                             aggregation_rule({"impressions", "total_cost"}, "campaign_id"));
+    auto uploaded =
+        w.upload("dsp_impressions", {"user_id", "campaign_id", "impressions", "total_cost"},
+                 aggregation_rule({"impressions", "total_cost"}, "campaign_id"));
     const double spilled = watch.stop_mb();
     if (!uploaded.ok()) return state.SkipWithError(uploaded.error().message.c_str());
     const double ours = seconds_since(t1);
@@ -284,9 +284,9 @@ void protected_versus_raw(benchmark::State& state, const std::string& sql) {
     {
       SpillWatch watch(raw_spill);
       auto e = w.raw_engine(raw_spill, w.memory);
-      Status st = e->connection().run("COPY (" + raw_sql + ") TO " +
-                                      engine::sql_literal((w.dir / "raw.csv").string()) +
-                                      " (HEADER)");
+      Status st =
+          e->connection().run("COPY (" + raw_sql + ") TO " +
+                              engine::sql_literal((w.dir / "raw.csv").string()) + " (HEADER)");
       raw_mb = watch.stop_mb();
       if (!st.ok()) return state.SkipWithError(("raw query: " + st.error().message).c_str());
     }
