@@ -128,7 +128,7 @@ struct NodeWorld {
     core::QueryLimits limits;
     limits.memory_limit = memory;
     limits.threads_per_query = threads;
-    data = std::move(cli::open_data_dir((dir / "var").string(), std::nullopt, limits)).value();
+    data = std::move(cli::open_data_dir((dir / "var").string(), "", std::nullopt, limits)).value();
     auto& s = *data->services;
     (void)s.accounts.ensure_platform(true);
     advertiser = s.accounts.create_account(kAdvertiser, "Advertiser").value();

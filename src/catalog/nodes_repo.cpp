@@ -21,11 +21,11 @@ Result<int64_t> forget_silent(Tx& tx, int64_t before_ms) {
 Result<Home> home_of(Tx& tx, const std::string& collaboration_id, const std::string& node_id,
                      int64_t alive_since_ms, int64_t now_ms) {
   // The asking node counts as alive: it is running.
-  CR_ASSIGN(auto row, tx.query_one(
-                          "SELECT h.node_id, h.since_ms FROM collaboration_homes h LEFT JOIN nodes "
-                          "n ON n.node_id = h.node_id WHERE h.collaboration_id = ?1 "
-                          "AND (h.node_id = ?2 OR n.heartbeat_ms >= ?3)",
-                          {collaboration_id, node_id, alive_since_ms}));
+  CR_ASSIGN(auto row,
+            tx.query_one("SELECT h.node_id, h.since_ms FROM collaboration_homes h LEFT JOIN nodes "
+                         "n ON n.node_id = h.node_id WHERE h.collaboration_id = ?1 "
+                         "AND (h.node_id = ?2 OR n.heartbeat_ms >= ?3)",
+                         {collaboration_id, node_id, alive_since_ms}));
   if (row) return Home{row->str("node_id"), row->integer("since_ms")};
   CR_TRY(tx.exec(
       "INSERT INTO collaboration_homes (collaboration_id, node_id, since_ms) VALUES (?1, ?2, ?3) "

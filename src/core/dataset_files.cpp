@@ -46,9 +46,9 @@ Status use_dataset_store(Context& ctx, std::shared_ptr<delivery::ObjectStore> st
                                "dataset-bucket");
     CR_ASSIGN(auto recorded, catalog::settings_repo::get(tx, kDatasetBucketSetting));
     if (recorded && *recorded != bucket)
-      return Error::validation("this catalog keeps its datasets in bucket '" + *recorded +
-                                   "', not '" + bucket + "'",
-                               "dataset-bucket");
+      return Error::validation(
+          "this catalog keeps its datasets in bucket '" + *recorded + "', not '" + bucket + "'",
+          "dataset-bucket");
     if (!recorded) CR_TRY(catalog::settings_repo::put(tx, kDatasetBucketSetting, bucket));
     return !recorded;
   }));
@@ -80,8 +80,7 @@ Status resume_dataset_store(Context& ctx, std::shared_ptr<delivery::ObjectStore>
   return {};
 }
 
-Status refuse_dataset_bucket(catalog::Tx& tx, const std::string& bucket,
-                             const std::string& field) {
+Status refuse_dataset_bucket(catalog::Tx& tx, const std::string& bucket, const std::string& field) {
   CR_ASSIGN(auto reserved, catalog::settings_repo::get(tx, kDatasetBucketSetting));
   if (reserved && *reserved == bucket)
     return Error::validation(

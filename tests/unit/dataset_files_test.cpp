@@ -178,8 +178,8 @@ struct TwoNodeQueries : DatasetFilesTest {
     c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
     c.members = {{kB, "B", {}, std::nullopt}};
     auto collaboration = a.s().collaborations.create(kA, c).value().collaboration.id;
-    json destination = {{"outputConfiguration",
-                         {{"s3", {{"bucket", "results"}, {"resultFormat", "CSV"}}}}}};
+    json destination = {
+        {"outputConfiguration", {{"s3", {{"bucket", "results"}, {"resultFormat", "CSV"}}}}}};
     membership =
         a.s()
             .memberships.create(kA, testing::join_request(collaboration, "DISABLED", destination))
@@ -187,8 +187,12 @@ struct TwoNodeQueries : DatasetFilesTest {
             .membership.id;
     auto& tables = a.s().configured_tables;
     auto ct = tables
-                  .create(kA, {"customers", std::nullopt, {"sales", "customers"},
-                               {"hashed_email", "segment"}, "DIRECT_QUERY", {}})
+                  .create(kA, {"customers",
+                               std::nullopt,
+                               {"sales", "customers"},
+                               {"hashed_email", "segment"},
+                               "DIRECT_QUERY",
+                               {}})
                   .value();
     ASSERT_TRUE(tables.create_rule(kA, ct.table.id, "AGGREGATION", aggregation_rule()).ok());
     ASSERT_TRUE(tables
@@ -261,8 +265,8 @@ TEST_F(DatasetFilesTest, AQueryOnAnotherNodeReadsWhatTheFirstNodeUploaded) {
   c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
   c.members = {{kB, "B", {}, std::nullopt}};
   auto collaboration = a.s().collaborations.create(kA, c).value().collaboration.id;
-  json destination = {{"outputConfiguration",
-                       {{"s3", {{"bucket", "results"}, {"resultFormat", "CSV"}}}}}};
+  json destination = {
+      {"outputConfiguration", {{"s3", {{"bucket", "results"}, {"resultFormat", "CSV"}}}}}};
   auto membership =
       a.s()
           .memberships.create(kA, testing::join_request(collaboration, "DISABLED", destination))
@@ -270,8 +274,12 @@ TEST_F(DatasetFilesTest, AQueryOnAnotherNodeReadsWhatTheFirstNodeUploaded) {
           .membership.id;
   auto& tables = a.s().configured_tables;
   auto ct = tables
-                .create(kA, {"customers", std::nullopt, {"sales", "customers"},
-                             {"hashed_email", "segment"}, "DIRECT_QUERY", {}})
+                .create(kA, {"customers",
+                             std::nullopt,
+                             {"sales", "customers"},
+                             {"hashed_email", "segment"},
+                             "DIRECT_QUERY",
+                             {}})
                 .value();
   ASSERT_TRUE(tables.create_rule(kA, ct.table.id, "AGGREGATION", aggregation_rule()).ok());
   ASSERT_TRUE(tables
@@ -293,7 +301,8 @@ TEST_F(DatasetFilesTest, AQueryOnAnotherNodeReadsWhatTheFirstNodeUploaded) {
   auto q = b.services->protected_queries.get(kA, membership, started->query.id).value();
   ASSERT_EQ(wire_name(q.query.status), "SUCCESS") << q.query.error_message;
   const std::string location = q.query.result_location;
-  EXPECT_EQ(read_file(fs::path(a.dir) / "buckets" / location.substr(5)), "segment,people\ngold,3\n");
+  EXPECT_EQ(read_file(fs::path(a.dir) / "buckets" / location.substr(5)),
+            "segment,people\ngold,3\n");
 }
 
 }  // namespace
