@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "catalog/settings_repo.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 
@@ -37,6 +38,22 @@ Result<std::string> load_or_create_master_key(const std::string& data_dir) {
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
     return Error::internal("cannot write " + path);
   return key;
+}
+
+Status check_master_key(catalog::Database& db, const std::string& key) {
+  const std::string check = crypto::hex(crypto::hmac_sha256(key, "cleanroom master key check"));
+  return status_of(db.write<bool>([&](catalog::Tx& tx) -> Result<bool> {
+    CR_ASSIGN(auto recorded, catalog::settings_repo::get(tx, "master_key_check"));
+    if (!recorded) {
+      CR_TRY(catalog::settings_repo::put(tx, "master_key_check", check));
+      return true;
+    }
+    if (*recorded != check)
+      return Error::validation(
+          "the catalog's secrets are sealed under another master key than this data dir's "
+          "master.key: copy master.key from a node of this catalog into the data dir");
+    return true;
+  }));
 }
 
 std::string new_bearer_token() { return "crt_" + crypto::random_string(40, kAlnum); }

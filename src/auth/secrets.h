@@ -10,6 +10,10 @@ namespace cleanroom::auth {
 
 // Loads DIR/master.key, creating it (32 random bytes, mode 0600) on first use.
 Result<std::string> load_or_create_master_key(const std::string& data_dir);
+// Several nodes share one catalog, and the secrets in it are sealed under one master key: the
+// catalog keeps a check value of the first key that opened it, and a node whose DATA_DIR holds
+// another key is refused at start (rather than failing every signature later).
+Status check_master_key(catalog::Database& db, const std::string& key);
 
 std::string new_bearer_token();  // "crt_" + 40 random alphanumerics
 std::string token_hash(const std::string& token);

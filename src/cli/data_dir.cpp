@@ -27,6 +27,7 @@ Result<std::unique_ptr<DataDir>> open_data_dir(const std::string& path, const st
   dir->catalog_description = catalog::describe_target(target);
   CR_ASSIGN(dir->db, catalog::Database::open(target));
   CR_ASSIGN(std::string key, auth::load_or_create_master_key(dir->path));
+  CR_TRY(auth::check_master_key(*dir->db, key));
   std::shared_ptr<delivery::ObjectStore> buckets;
   if (s3) {
     buckets = delivery::s3_object_store(*s3);

@@ -32,6 +32,14 @@ bool written_file(const fs::directory_entry& entry) {
          name.find(".part-") == std::string::npos;
 }
 
+// With a store recorded: the process must reach it, or a file it writes would live only here.
+Status store_needed(const Context& ctx) {
+  if (ctx.dataset_store || ctx.dataset_bucket.empty()) return {};
+  return Error::validation("this catalog keeps its datasets in bucket '" + ctx.dataset_bucket +
+                               "' of an S3 endpoint: give --s3-endpoint",
+                           "s3-endpoint");
+}
+
 }  // namespace
 
 Status use_dataset_store(Context& ctx, std::shared_ptr<delivery::ObjectStore> store,
@@ -71,14 +79,13 @@ Status resume_dataset_store(Context& ctx, std::shared_ptr<delivery::ObjectStore>
     return catalog::settings_repo::get(tx, kDatasetBucketSetting);
   }));
   if (!recorded) return {};
-  if (!s3)
-    return Error::validation("this catalog keeps its datasets in bucket '" + *recorded +
-                                 "' of an S3 endpoint: give --s3-endpoint",
-                             "s3-endpoint");
+  // Without the endpoint the process can still do what needs no dataset (the admin's account
+  // commands); what reads or writes one is refused (store_needed).
   ctx.dataset_store = std::move(s3);
   ctx.dataset_bucket = *recorded;
   return {};
 }
+
 
 Status refuse_dataset_bucket(catalog::Tx& tx, const std::string& bucket, const std::string& field) {
   CR_ASSIGN(auto reserved, catalog::settings_repo::get(tx, kDatasetBucketSetting));
@@ -94,10 +101,11 @@ DifferenceChecks::SharedStore shared_history(const Context& ctx) {
 }
 
 std::string unique_file_name(const Context& ctx) {
-  return ctx.dataset_store ? crypto::uuid4() + ".parquet" : std::string();
+  return ctx.dataset_bucket.empty() ? std::string() : crypto::uuid4() + ".parquet";
 }
 
 Status store_file(const Context& ctx, const std::string& local_path, const std::string& relative) {
+  CR_TRY(store_needed(ctx));
   if (!ctx.dataset_store) return {};
   Status put = ctx.dataset_store->put_file(ctx.dataset_bucket, relative, local_path,
                                            "application/vnd.apache.parquet");
@@ -111,6 +119,7 @@ Status ensure_local(const Context& ctx, const std::vector<std::string>& paths) {
   for (const auto& path : paths) {
     std::error_code ec;
     if (fs::exists(path, ec)) continue;
+    CR_TRY(store_needed(ctx));
     if (!ctx.dataset_store) return Error::internal("the data dir has lost " + path);
     CR_ASSIGN(std::string relative, relative_of(ctx, path));
     fs::create_directories(fs::path(path).parent_path(), ec);
@@ -140,6 +149,7 @@ Status remove_files(const Context& ctx, const std::string& relative, const std::
   } else {
     fs::remove(local, ec);
   }
+  CR_TRY(store_needed(ctx));
   if (!ctx.dataset_store) return {};
   CR_ASSIGN(auto objects, ctx.dataset_store->list(ctx.dataset_bucket, relative));
   for (const auto& o : objects) {

@@ -27,7 +27,8 @@ Status store_file(const Context& ctx, const std::string& local_path, const std::
 Status use_dataset_store(Context& ctx, std::shared_ptr<delivery::ObjectStore> store,
                          const std::string& bucket);
 // Every process opening a catalog that keeps its datasets in a bucket uses it too: `s3` is the
-// S3 endpoint's store, or null when none was given (then such a catalog is refused).
+// S3 endpoint's store, or null when none was given (then whatever reads or writes a dataset file
+// is refused with a Validation error naming --s3-endpoint).
 Status resume_dataset_store(Context& ctx, std::shared_ptr<delivery::ObjectStore> s3);
 // The rule, in one place: the bucket holding every party's datasets is nobody's. Validation
 // naming `field` when `bucket` is it.

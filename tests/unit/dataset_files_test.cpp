@@ -125,9 +125,15 @@ TEST_F(DatasetFilesTest, WithoutAStoreAMissingFileIsTheDataDirsFault) {
 }
 
 TEST_F(DatasetFilesTest, ANodeWithoutTheEndpointIsRefusedAndTheBucketIsNobodys) {
+  auto v1 = upload("hashed_email,segment\ne1,gold\n");
   SecondNode b(a);
-  testing::expect_error(resume_dataset_store(*b.ctx, nullptr), ErrorKind::Validation,
-                        "keeps its datasets in bucket 'cleanroom-datasets'");
+  // A process without the endpoint (an admin command) opens the catalog, but reads and writes
+  // no dataset file: one it wrote would live only on its disk.
+  ASSERT_TRUE(resume_dataset_store(*b.ctx, nullptr).ok());
+  testing::expect_error(ensure_local(*b.ctx, {(fs::path(b.dir) / v1.path).string()}),
+                        ErrorKind::Validation, "keeps its datasets in bucket 'cleanroom-datasets'");
+  testing::expect_error(store_file(*b.ctx, (fs::path(a.dir) / v1.path).string(), "datasets/x"),
+                        ErrorKind::Validation, "give --s3-endpoint");
   testing::expect_error(status_of(a.s().buckets.create(kA, kStoreBucket)), ErrorKind::Validation,
                         "holds the server's datasets");
   testing::expect_error(use_dataset_store(*a.ctx, store, "another-bucket"), ErrorKind::Validation,
