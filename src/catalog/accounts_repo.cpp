@@ -1,5 +1,7 @@
 #include "catalog/accounts_repo.h"
 
+#include <limits>
+
 #include "catalog/row_mapping.h"
 
 namespace cleanroom::catalog::accounts_repo {
@@ -145,6 +147,43 @@ Status set_invitation_status(Tx& tx, const std::string& invitation_id, Invitatio
                              int64_t now) {
   return tx.exec("UPDATE invitations SET status = ?, updated_at = ? WHERE invitation_id = ?",
                  {wire_string(status), now, invitation_id});
+}
+
+Status insert_session(Tx& tx, const std::string& token_hash, const SessionRecord& s) {
+  return tx.exec(
+      "INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, last_seen) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {token_hash, s.user.user_id, s.csrf_token, s.created_at, s.last_seen});
+}
+
+Result<std::optional<SessionRecord>> find_session(Tx& tx, const std::string& token_hash) {
+  CR_ASSIGN(auto row, tx.query_one("SELECT u.*, s.csrf_token, s.created_at AS session_created, "
+                                   "s.last_seen FROM console_sessions s JOIN users u "
+                                   "ON u.user_id = s.user_id WHERE s.token_hash = ?",
+                                   {token_hash}));
+  if (!row) return std::optional<SessionRecord>{};
+  SessionRecord s{user_from(*row), row->str("csrf_token"), row->integer("session_created"),
+                  row->integer("last_seen")};
+  s.user.password_hash.clear();  // never needed by a session, never handed out
+  return std::optional<SessionRecord>(std::move(s));
+}
+
+Status touch_session(Tx& tx, const std::string& token_hash, int64_t now) {
+  return tx.exec("UPDATE console_sessions SET last_seen = ? WHERE token_hash = ?",
+                 {now, token_hash});
+}
+
+Status remove_session(Tx& tx, const std::string& token_hash) {
+  return tx.exec("DELETE FROM console_sessions WHERE token_hash = ?", {token_hash});
+}
+
+Status prune_sessions(Tx& tx, int64_t idle_before, int64_t created_before, int64_t keep_at_most) {
+  CR_TRY(tx.exec("DELETE FROM console_sessions WHERE last_seen < ? OR created_at < ?",
+                 {idle_before, created_before}));
+  return tx.exec(
+      "DELETE FROM console_sessions WHERE token_hash IN (SELECT token_hash FROM console_sessions "
+      "ORDER BY created_at DESC, token_hash LIMIT ? OFFSET ?)",
+      {std::numeric_limits<int64_t>::max(), keep_at_most});
 }
 
 }  // namespace cleanroom::catalog::accounts_repo

@@ -62,6 +62,21 @@ Result<std::optional<UserRecord>> find_user_by_token_hash(Tx& tx, const std::str
 Result<std::optional<UserRecord>> find_user_by_email(Tx& tx, const std::string& email);
 Result<std::optional<UserRecord>> find_operator(Tx& tx);
 
+// Console sessions (core/console_sessions.h), by the SHA-256 of their token.
+struct SessionRecord {
+  UserRecord user;
+  std::string csrf_token;
+  int64_t created_at = 0;
+  int64_t last_seen = 0;
+};
+Status insert_session(Tx& tx, const std::string& token_hash, const SessionRecord& s);
+Result<std::optional<SessionRecord>> find_session(Tx& tx, const std::string& token_hash);
+Status touch_session(Tx& tx, const std::string& token_hash, int64_t now);
+Status remove_session(Tx& tx, const std::string& token_hash);
+// Removes sessions idle since before `idle_before` or made before `created_before`, then the
+// oldest beyond `keep_at_most`.
+Status prune_sessions(Tx& tx, int64_t idle_before, int64_t created_before, int64_t keep_at_most);
+
 Status grant_amc_role(Tx& tx, const std::string& user_id, const std::string& advertiser_id,
                       const std::string& role);
 Status grant_aws_role(Tx& tx, const std::string& user_id, const std::string& account_id,

@@ -683,6 +683,23 @@ CREATE TABLE collaboration_homes (
   node_id          TEXT NOT NULL,
   since_ms         INTEGER NOT NULL
 );
+-- Failed console sign-ins per lower-cased email (core/sign_in_throttle.h), shared by every node
+-- so that spreading guesses over the nodes gains nothing.
+-- Console sign-in sessions (core/console_sessions.h): the SHA-256 of the cookie's token only.
+CREATE TABLE console_sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL
+);
+CREATE INDEX console_sessions_created ON console_sessions (created_at);
+CREATE TABLE sign_in_failures (
+  email_key    TEXT PRIMARY KEY,
+  failures     INTEGER NOT NULL,
+  allowed_at   INTEGER NOT NULL,
+  last_failure INTEGER NOT NULL
+);
 )sql",
   };
   return steps;

@@ -183,7 +183,8 @@ Result<catalog::UserRecord> AccountService::authenticate_bearer(const std::strin
 Result<catalog::UserRecord> AccountService::authenticate_password(const std::string& email,
                                                                   const std::string& password) {
   const int64_t now = now_epoch_seconds();
-  if (int64_t wait = sign_in_throttle_.wait_seconds(email, now); wait > 0)
+  CR_ASSIGN(int64_t wait, sign_in_throttle_.wait_seconds(email, now));
+  if (wait > 0)
     return Error::throttled("too many failed sign-ins for this email; try again in " +
                             std::to_string(wait) + " s");
   CR_ASSIGN(auto user, ctx_.db.read<std::optional<catalog::UserRecord>>(
@@ -194,10 +195,10 @@ Result<catalog::UserRecord> AccountService::authenticate_password(const std::str
   bool has_password = user && !user->password_hash.empty();
   bool matches = auth::verify_password(password, has_password ? user->password_hash : stand_in);
   if (!has_password || !matches) {
-    sign_in_throttle_.failed(email, now);
+    CR_TRY(sign_in_throttle_.failed(email, now));
     return Error::unauthenticated("wrong email or password");
   }
-  sign_in_throttle_.succeeded(email);
+  CR_TRY(sign_in_throttle_.succeeded(email));
   return *user;
 }
 

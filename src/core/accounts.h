@@ -50,7 +50,7 @@ struct PlatformCredentials {
 
 class AccountService {
  public:
-  explicit AccountService(Context& ctx) : ctx_(ctx) {}
+  explicit AccountService(Context& ctx) : ctx_(ctx), sign_in_throttle_(ctx.db) {}
 
   // First start: creates the platform's service accounts (each with an access key) and the
   // operator. Later starts change nothing. Returns the credentials, with a fresh operator token

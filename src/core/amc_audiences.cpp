@@ -387,6 +387,7 @@ Result<int> AmcAudienceService::run_due_refreshes() {
                           [&](Tx& tx) { return repo::due_refreshes(tx, now); }));
   int queued = 0;
   for (auto a : due) {
+    const int64_t last_run = a.last_run_at;
     // A refresh reads a window as long as the first one, ending now.
     const int64_t length = a.window_end - a.window_start;
     a.window_end = now;
@@ -398,10 +399,15 @@ Result<int> AmcAudienceService::run_due_refreshes() {
       return catalog::instances_repo::find(tx, a.instance_id);
     }));
     if (!inst) continue;
-    CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+    // Claimed in the catalog: of several nodes finding it due, the one that moves its last run
+    // time runs it.
+    CR_ASSIGN(bool claimed, ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
+      CR_ASSIGN(auto current, repo::find(tx, a.instance_id, a.audience_id));
+      if (!current || current->last_run_at != last_run) return false;
       CR_TRY(repo::update_state(tx, a));
       return true;
-    })));
+    }));
+    if (!claimed) continue;
     if (Status s = queue_run(a, inst->aws_account_id); !s.ok()) {
       spdlog::warn("audience {}: refresh not queued: {}", a.audience_id, s.error().message);
       a.status = UploadStatus::Failed;

@@ -86,7 +86,6 @@ Status resume_dataset_store(Context& ctx, std::shared_ptr<delivery::ObjectStore>
   return {};
 }
 
-
 Status refuse_dataset_bucket(catalog::Tx& tx, const std::string& bucket, const std::string& field) {
   CR_ASSIGN(auto reserved, catalog::settings_repo::get(tx, kDatasetBucketSetting));
   if (reserved && *reserved == bucket)

@@ -23,7 +23,7 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-Result<json> session_json(core::Services& s, const Session& session) {
+Result<json> session_json(core::Services& s, const core::Session& session) {
   CR_ASSIGN(auto identity, identity_of(s, session.user));
   json amc = json::array();
   for (const auto& g : identity.amc_accounts)
@@ -64,7 +64,9 @@ Response text(int status, const std::string& body) {
 }  // namespace
 
 ConsoleFace::ConsoleFace(core::Services& services)
-    : s_(services), cleanrooms_(std::make_unique<CleanRoomsCalls>(services)) {
+    : s_(services),
+      sessions_(services.ctx),
+      cleanrooms_(std::make_unique<CleanRoomsCalls>(services)) {
   auto user_of = [this](const Request& req) -> Result<catalog::UserRecord> {
     CR_ASSIGN(auto session, session_of(req));
     return session.user;
@@ -108,8 +110,8 @@ Response ConsoleFace::serve_static(const Request& req) {
   return r;
 }
 
-Result<Session> ConsoleFace::session_of(const Request& req) {
-  auto session = sessions_.find(cookie_value(req, kSessionCookie));
+Result<core::Session> ConsoleFace::session_of(const Request& req) {
+  CR_ASSIGN(auto session, sessions_.find(cookie_value(req, kSessionCookie)));
   if (!session)
     return Error::unauthenticated(
         "you are not signed in, or your session has ended; sign in again");
@@ -131,9 +133,9 @@ Response ConsoleFace::session_call(Request& req) {
       CR_ASSIGN(auto email, required_string(body, "email"));
       CR_ASSIGN(auto password, required_string(body, "password"));
       CR_ASSIGN(auto user, s_.accounts.authenticate_password(email, password));
-      sessions_.remove(cookie_value(req, kSessionCookie));
-      Session session;
-      std::string token = sessions_.create(user, &session);
+      CR_TRY(sessions_.remove(cookie_value(req, kSessionCookie)));
+      core::Session session;
+      CR_ASSIGN(std::string token, sessions_.create(user, &session));
       CR_ASSIGN(json out, session_json(s_, session));
       Response r = Response::json(200, out);
       r.headers.emplace_back("Set-Cookie", session_cookie(token, sessions_.lifetime_seconds()));
@@ -143,7 +145,7 @@ Response ConsoleFace::session_call(Request& req) {
       auto session = session_of(req);
       if (session.ok()) {
         CR_TRY(check_csrf(req, *session));
-        sessions_.remove(cookie_value(req, kSessionCookie));
+        CR_TRY(sessions_.remove(cookie_value(req, kSessionCookie)));
       }
       Response r = Response::json(200, {{"signedIn", false}});
       r.headers.emplace_back("Set-Cookie", expired_session_cookie());

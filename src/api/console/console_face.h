@@ -13,9 +13,9 @@
 // through the same core calls, and errors carry the same messages, as the API's.
 #include <memory>
 
-#include "api/console/sessions.h"
 #include "api/http.h"
 #include "api/router.h"
+#include "core/console_sessions.h"
 #include "core/core.h"
 
 namespace cleanroom::api::console {
@@ -33,10 +33,10 @@ class ConsoleFace {
   Response handle_api(Request& req);
   Response session_call(Request& req);
   // The live session of the request's cookie; Unauthenticated otherwise.
-  Result<Session> session_of(const Request& req);
+  Result<core::Session> session_of(const Request& req);
 
   core::Services& s_;
-  SessionStore sessions_;
+  core::ConsoleSessions sessions_;
   Router amc_router_;   // patterns /amc/..., as the AMC face's
   Router data_router_;  // /datasets, /results/...
   std::unique_ptr<CleanRoomsCalls> cleanrooms_;

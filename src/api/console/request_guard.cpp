@@ -64,7 +64,7 @@ Status check_same_origin(const Request& req) {
   return {};
 }
 
-Status check_csrf(const Request& req, const Session& session) {
+Status check_csrf(const Request& req, const core::Session& session) {
   CR_TRY(check_same_origin(req));
   const std::string token = req.header(kCsrfHeader);
   if (token.empty() || !crypto::equal_ct(token, session.csrf_token))

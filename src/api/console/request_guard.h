@@ -3,9 +3,9 @@
 // checks of state-changing requests, and the security headers of every response.
 #include <string>
 
-#include "api/console/sessions.h"
 #include "api/http.h"
 #include "common/error.h"
+#include "core/console_sessions.h"
 
 namespace cleanroom::api::console {
 
@@ -24,7 +24,7 @@ bool changes_state(const Request& req);
 Status check_same_origin(const Request& req);
 // State-changing calls of a session echo its CSRF token (compared in constant time) and send
 // JSON, which a cross-site form cannot.
-Status check_csrf(const Request& req, const Session& session);
+Status check_csrf(const Request& req, const core::Session& session);
 
 // Content-Security-Policy (no inline script, no framing), nosniff, no caching of API answers.
 void add_security_headers(Response& res, bool cacheable);
