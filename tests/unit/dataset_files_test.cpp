@@ -262,52 +262,15 @@ TEST_F(TwoNodeQueries, ACollaborationsQueriesRunOnItsHomeNode) {
 }
 
 // The whole path: uploaded on node A, queried on node B, whose data dir never had the file.
-TEST_F(DatasetFilesTest, AQueryOnAnotherNodeReadsWhatTheFirstNodeUploaded) {
-  upload("hashed_email,segment\ne1,gold\ne2,gold\ne3,gold\ne4,silver\n");
-  ASSERT_TRUE(a.s().buckets.create(kA, "results").ok());
-  CreateCollaborationRequest c;
-  c.name = "two nodes";
-  c.creator_display_name = "A";
-  c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
-  c.members = {{kB, "B", {}, std::nullopt}};
-  auto collaboration = a.s().collaborations.create(kA, c).value().collaboration.id;
-  json destination = {
-      {"outputConfiguration", {{"s3", {{"bucket", "results"}, {"resultFormat", "CSV"}}}}}};
-  auto membership =
-      a.s()
-          .memberships.create(kA, testing::join_request(collaboration, "DISABLED", destination))
-          .value()
-          .membership.id;
-  auto& tables = a.s().configured_tables;
-  auto ct = tables
-                .create(kA, {"customers",
-                             std::nullopt,
-                             {"sales", "customers"},
-                             {"hashed_email", "segment"},
-                             "DIRECT_QUERY",
-                             {}})
-                .value();
-  ASSERT_TRUE(tables.create_rule(kA, ct.table.id, "AGGREGATION", aggregation_rule()).ok());
-  ASSERT_TRUE(tables
-                  .create_association(kA, {membership, ct.table.id, "customers", std::nullopt,
-                                           "arn:aws:iam::" + kA + ":role/cleanrooms"})
-                  .ok());
-
+TEST_F(TwoNodeQueries, AQueryOnAnotherNodeReadsWhatTheFirstNodeUploaded) {
   SecondNode b(a);
   ASSERT_TRUE(resume_dataset_store(*b.ctx, store).ok());
-  StartQueryRequest r;
-  r.membership_id = membership;
-  r.query_string =
-      "SELECT segment, COUNT(DISTINCT hashed_email) AS people FROM customers GROUP BY segment";
-  r.destination = api::cleanrooms::query_destination_of(nullptr).value();
-  r.destination_names = api::cleanrooms::destination_names("resultConfiguration");
-  auto started = b.services->protected_queries.start(kA, r);
+  auto started = b.services->protected_queries.start(kA, request());
   ASSERT_TRUE(started.ok()) << started.error().message;
   b.services->protected_queries.wait_idle();
-  auto q = b.services->protected_queries.get(kA, membership, started->query.id).value();
-  ASSERT_EQ(wire_name(q.query.status), "SUCCESS") << q.query.error_message;
-  const std::string location = q.query.result_location;
-  EXPECT_EQ(read_file(fs::path(a.dir) / "buckets" / location.substr(5)),
+  auto q = seen(*b.services, started->query.id);
+  ASSERT_EQ(wire_name(q.status), "SUCCESS") << q.error_message;
+  EXPECT_EQ(read_file(fs::path(a.dir) / "buckets" / q.result_location.substr(5)),
             "segment,people\ngold,3\n");
 }
 
