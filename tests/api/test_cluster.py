@@ -40,6 +40,11 @@ QUERY = ("SELECT c.segment, COUNT(DISTINCT c.hashed_email) AS users FROM custome
 
 
 class ClusterTest(unittest.TestCase):
+    # bench/load/cluster_load.py deploys other sizes with the same code.
+    NODES = 3
+    COLLABORATIONS = ("one", "two")
+    ROWS = 1000000  # per table: a query runs long enough to be interrupted
+
     @classmethod
     def setUpClass(cls):
         cls.root = tempfile.mkdtemp(prefix="cleanroom-cluster-")
@@ -54,7 +59,7 @@ class ClusterTest(unittest.TestCase):
             cls.env = dict(os.environ, AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret,
                            NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
             cls.start_node("a")
-            for name in ("b", "c"):
+            for name in "bc"[:cls.NODES - 1]:
                 os.makedirs(cls.data_dir(name))
                 for f in ("master.key", "credentials.json"):
                     shutil.copy2(os.path.join(cls.data_dir("a"), f), cls.data_dir(name))
@@ -111,17 +116,17 @@ class ClusterTest(unittest.TestCase):
 
     @classmethod
     def set_up_data(cls):
-        """Through node A and the CLI: two accounts, a results bucket, a table each (a million
-        rows, so a query runs long enough to be interrupted), and two collaborations of both."""
+        """Through node A and the CLI: two accounts, a results bucket, a table each, and the
+        collaborations of both."""
         cls.creds = {a: cls.cli("admin", "account", "create", "--account-id", a, "--name", a)
                      for a in (ADVERTISER, PARTNER)}
         cls.cli("admin", "bucket", "create", "--account", ADVERTISER, "--name", "results",
                 "--s3-endpoint", cls.moto.url)
         rng = random.Random(7)
         tables = {(ADVERTISER, "sales.customers"): "hashed_email,segment\n" + "".join(
-                      f"e{i},{rng.choice(['gold', 'silver', 'bronze'])}\n" for i in range(1000000)),
+                      f"e{i},{rng.choice(['gold', 'silver', 'bronze'])}\n" for i in range(cls.ROWS)),
                   (PARTNER, "crm.audience"): "hashed_email,region\n" + "".join(
-                      f"e{i * 2},{rng.choice(['n', 's'])}\n" for i in range(1000000))}
+                      f"e{i * 2},{rng.choice(['n', 's'])}\n" for i in range(cls.ROWS))}
         for (account, table), text in tables.items():
             path = os.path.join(cls.root, table + ".csv")
             with open(path, "w") as f:
@@ -129,7 +134,7 @@ class ClusterTest(unittest.TestCase):
             cls.cli("upload", "--account", account, "--table", table, "--s3-endpoint", cls.moto.url,
                     path)
         cls.memberships = {}
-        for name in ("one", "two"):
+        for name in cls.COLLABORATIONS:
             a, p = cls.client(ADVERTISER, "a"), cls.client(PARTNER, "a")
             collab = a.create_collaboration(
                 name=name, description=name, creatorDisplayName="Advertiser",
