@@ -114,7 +114,7 @@ struct NodeWorld {
   std::unique_ptr<api::Server> server;
   std::thread thread;
   core::AccountCredentials advertiser;
-  std::string membership, platform_membership;
+  std::string collaboration, membership, platform_membership;
   std::vector<data::GeneratedFile> files;
   double generate_seconds = 0;
   std::string impressions_parquet, conversions_parquet;
@@ -140,7 +140,7 @@ struct NodeWorld {
     c.creator_display_name = "Advertiser";
     c.creator_abilities = {MemberAbility::CanQuery, MemberAbility::CanReceiveResults};
     c.members = {{kPlatform, "Platform", {}, std::nullopt}};
-    auto collaboration = s.collaborations.create(kAdvertiser, c).value().collaboration.id;
+    collaboration = s.collaborations.create(kAdvertiser, c).value().collaboration.id;
     core::CreateMembershipRequest join;
     join.collaboration_id = collaboration;
     join.query_log_status = "DISABLED";
@@ -307,6 +307,15 @@ void protected_versus_raw(benchmark::State& state, const std::string& sql) {
 
 void BM_NodeScale_JoinAggregate(benchmark::State& state) { protected_versus_raw(state, kJoin); }
 void BM_NodeScale_Reach(benchmark::State& state) { protected_versus_raw(state, kReach); }
+// The same with the collaboration's difference checks off (docs/difference-checks.md): what the
+// people of every group cost, gathered and compared.
+void BM_NodeScale_ReachWithoutDifferenceChecks(benchmark::State& state) {
+  NodeWorld& w = world();
+  if (auto off = w.data->services->collaborations.set_difference_checks(w.collaboration, false);
+      !off.ok())
+    return state.SkipWithError(off.error().message.c_str());
+  protected_versus_raw(state, kReach);
+}
 
 }  // namespace
 
@@ -314,3 +323,7 @@ void BM_NodeScale_Reach(benchmark::State& state) { protected_versus_raw(state, k
 BENCHMARK(BM_NodeScale_Upload)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
 BENCHMARK(BM_NodeScale_JoinAggregate)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
 BENCHMARK(BM_NodeScale_Reach)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_NodeScale_ReachWithoutDifferenceChecks)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
