@@ -35,7 +35,7 @@ test-postgres: build
 # tests of what runs concurrently: the catalog's writer and readers, the upload and query pools,
 # the privacy budgets spent by concurrent queries. Each build has its own folder. CI does not run
 # it: two more builds and an instrumented run do not fit its time on two cores.
-CONCURRENCY_TESTS ?= DatabaseTest|UploadJobs|ProtectedQueries|PrivacyBudgets|DifferenceChecksTest|SignInThrottle|Engine\.
+CONCURRENCY_TESTS ?= DatabaseTest|UploadJobs|ProtectedQueries|OrphanedQueries|TwoNodeQueries|PrivacyBudgets|DifferenceChecksTest|SignInThrottle|ConsoleSessions|Engine\.
 test-sanitize: bootstrap
 	cmake -S . -B build-asan -DCLEANROOM_SANITIZE=address $(CMAKE_FLAGS)
 	cmake --build build-asan -j $(JOBS) --target cleanroom unit_tests
