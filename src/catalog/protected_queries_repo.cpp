@@ -129,11 +129,10 @@ Status end_orphan(Tx& tx, const std::string& id, QueryStatus status, const std::
       {wire_string(status), code, message, now_ms, id});
 }
 
-Result<std::vector<std::string>> submitted_on(Tx& tx, const std::string& node_id) {
+Result<std::vector<std::string>> held_by(Tx& tx, const std::string& node_id, QueryStatus status) {
   return fetch_all<std::string>(
       tx, "SELECT protected_query_id FROM protected_queries WHERE node_id = ? AND status = ?",
-      {node_id, wire_string(QueryStatus::Submitted)},
-      [](const Row& r) { return r.str("protected_query_id"); });
+      {node_id, wire_string(status)}, [](const Row& r) { return r.str("protected_query_id"); });
 }
 
 Result<int64_t> release(Tx& tx, const std::string& node_id, int64_t now_ms) {
@@ -149,13 +148,6 @@ Result<int64_t> release(Tx& tx, const std::string& node_id, int64_t now_ms) {
               {wire_string(QueryStatus::Submitted), node_id, wire_string(QueryStatus::Submitted),
                wire_string(QueryStatus::Started)}));
   return cancelled + tx.changes();
-}
-
-Result<std::vector<std::string>> cancelling_on(Tx& tx, const std::string& node_id) {
-  return fetch_all<std::string>(
-      tx, "SELECT protected_query_id FROM protected_queries WHERE node_id = ? AND status = ?",
-      {node_id, wire_string(QueryStatus::Cancelling)},
-      [](const Row& r) { return r.str("protected_query_id"); });
 }
 
 }  // namespace cleanroom::catalog::protected_queries_repo

@@ -73,13 +73,12 @@ Status take(Tx& tx, const std::string& id, const std::string& node_id);
 // Ends a query no node holds any more: `status` with its error.
 Status end_orphan(Tx& tx, const std::string& id, QueryStatus status, const std::string& code,
                   const std::string& message, int64_t now_ms);
-// The queries given to `node_id` that wait to run (another node may have given them).
-Result<std::vector<std::string>> submitted_on(Tx& tx, const std::string& node_id);
+// The queries `node_id` holds in `status`: SUBMITTED ones wait to run there (another node may
+// have given them), CANCELLING ones a member asked to cancel through any node.
+Result<std::vector<std::string>> held_by(Tx& tx, const std::string& node_id, QueryStatus status);
 // A node that stops: what it holds becomes any node's (SUBMITTED, no node), but what was being
 // cancelled is CANCELLED. Returns how many.
 Result<int64_t> release(Tx& tx, const std::string& node_id, int64_t now_ms);
-// The queries on `node_id` that a member asked to cancel (through any node).
-Result<std::vector<std::string>> cancelling_on(Tx& tx, const std::string& node_id);
 
 }  // namespace protected_queries_repo
 }  // namespace cleanroom::catalog

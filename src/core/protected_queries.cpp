@@ -568,9 +568,11 @@ void ProtectedQueryService::run(const std::string& id) {
     CR_TRY(repo::update_state(tx, q));
     return true;
   });
-  if (ended.ok() && !*ended)
+  if (ended.ok() && !*ended) {
     spdlog::warn("query {}: another node took it over while it ran here; its end is that node's",
                  q.id);
+    return;  // not an end of this node's to count
+  }
   count_ended(q.status);
 }
 
@@ -675,8 +677,7 @@ Status ProtectedQueryService::adopt_orphans(int64_t alive_since_ms) {
                                         " nodes in turn and each stopped before it finished",
                                     now));
           } else {
-            // To its collaboration's home: this node, unless another
-            // live node is.
+            // To its collaboration's home: this node, unless another live node is.
             CR_ASSIGN(auto home, catalog::nodes_repo::home_of(tx, o.collaboration_id, ctx_.node_id,
                                                               alive_since_ms, now));
             CR_TRY(repo::take(tx, o.id, home.node_id));
@@ -684,13 +685,14 @@ Status ProtectedQueryService::adopt_orphans(int64_t alive_since_ms) {
           }
         }
         // Given to this node, by itself or another node, and not yet queued.
-        return repo::submitted_on(tx, ctx_.node_id);
+        return repo::held_by(tx, ctx_.node_id, QueryStatus::Submitted);
       }));
   for (const auto& id : mine)
     if (!workers_->knows(id)) workers_->submit(id);
   // Cancelled through another node while it runs here.
-  CR_ASSIGN(auto cancelling, ctx_.db.read<std::vector<std::string>>(
-                                 [&](Tx& tx) { return repo::cancelling_on(tx, ctx_.node_id); }));
+  CR_ASSIGN(auto cancelling, ctx_.db.read<std::vector<std::string>>([&](Tx& tx) {
+    return repo::held_by(tx, ctx_.node_id, QueryStatus::Cancelling);
+  }));
   for (const auto& id : cancelling)
     if (auto control = workers_->control(id)) control->stop(engine::RunControl::Stop::Cancelled);
   return {};
