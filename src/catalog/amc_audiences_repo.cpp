@@ -1,5 +1,6 @@
 #include "catalog/amc_audiences_repo.h"
 
+#include "catalog/nodes_repo.h"
 #include "catalog/row_mapping.h"
 
 namespace cleanroom::catalog::amc_audiences_repo {
@@ -27,6 +28,7 @@ Result<AmcAudienceRecord> audience_from(const Row& r) {
   a.created_at = r.integer("created_at");
   a.updated_at = r.integer("updated_at");
   a.last_run_at = r.integer("last_run_at");
+  a.node_id = r.str("node_id");
   return a;
 }
 
@@ -36,22 +38,22 @@ Status insert(Tx& tx, const AmcAudienceRecord& a) {
   return tx.exec(
       "INSERT INTO amc_audiences (audience_id, instance_id, name, description, query_text, "
       "window_start, window_end, refresh_rate_days, status, status_reason, audience_count, "
-      "output_location, deliveries, created_by, created_at, updated_at, last_run_at) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      "output_location, deliveries, created_by, created_at, updated_at, last_run_at, node_id) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
       {a.audience_id, a.instance_id, a.name, text_or_null(a.description), a.query_text,
        a.window_start, a.window_end, a.refresh_rate_days, wire_string(a.status),
        text_or_null(a.status_reason), a.audience_count, text_or_null(a.output_location),
-       a.deliveries, a.created_by, a.created_at, a.updated_at, a.last_run_at});
+       a.deliveries, a.created_by, a.created_at, a.updated_at, a.last_run_at, a.node_id});
 }
 
 Status update_state(Tx& tx, const AmcAudienceRecord& a) {
   return tx.exec(
       "UPDATE amc_audiences SET status = ?, status_reason = ?, audience_count = ?, "
       "output_location = ?, deliveries = ?, updated_at = ?, last_run_at = ?, window_start = ?, "
-      "window_end = ? WHERE audience_id = ?",
+      "window_end = ?, node_id = ? WHERE audience_id = ?",
       {wire_string(a.status), text_or_null(a.status_reason), a.audience_count,
        text_or_null(a.output_location), a.deliveries, a.updated_at, a.last_run_at, a.window_start,
-       a.window_end, a.audience_id});
+       a.window_end, a.node_id, a.audience_id});
 }
 
 Result<std::optional<AmcAudienceRecord>> find(Tx& tx, const std::string& instance_id,
@@ -79,13 +81,10 @@ Result<std::vector<AmcAudienceRecord>> due_refreshes(Tx& tx, int64_t now) {
       {wire_string(UploadStatus::Pending), wire_string(UploadStatus::Running), now}, audience_from);
 }
 
-Result<int64_t> fail_unfinished(Tx& tx, const std::string& message, int64_t now) {
-  CR_TRY(
-      tx.exec("UPDATE amc_audiences SET status = ?, status_reason = ?, updated_at = ? "
-              "WHERE status IN (?, ?)",
-              {wire_string(UploadStatus::Failed), message, now, wire_string(UploadStatus::Pending),
-               wire_string(UploadStatus::Running)}));
-  return tx.changes();
+Result<int64_t> fail_lost_runs(Tx& tx, const std::string& message, int64_t now,
+                               int64_t alive_since_ms) {
+  return nodes_repo::fail_held_by_silent(tx, "amc_audiences", "status_reason", message, now,
+                                         alive_since_ms);
 }
 
 }  // namespace cleanroom::catalog::amc_audiences_repo

@@ -28,6 +28,7 @@ struct AmcAudienceRecord {
   int64_t created_at = 0;
   int64_t updated_at = 0;
   int64_t last_run_at = 0;  // when the latest run started; 0 before one
+  std::string node_id;      // the node that runs it (core/node_presence.h)
 };
 
 namespace amc_audiences_repo {
@@ -43,7 +44,10 @@ Status remove(Tx& tx, const std::string& audience_id);
 // Audiences that refresh and whose last run is at least their rate old at `now`, and are not
 // queued or running.
 Result<std::vector<AmcAudienceRecord>> due_refreshes(Tx& tx, int64_t now);
-Result<int64_t> fail_unfinished(Tx& tx, const std::string& message, int64_t now);
+// Runs left PENDING or RUNNING by a node silent since before `alive_since_ms` become FAILED with
+// `message`; how many.
+Result<int64_t> fail_lost_runs(Tx& tx, const std::string& message, int64_t now,
+                               int64_t alive_since_ms);
 
 }  // namespace amc_audiences_repo
 }  // namespace cleanroom::catalog

@@ -1,5 +1,6 @@
 #include "catalog/amc_datasets_repo.h"
 
+#include "catalog/nodes_repo.h"
 #include "catalog/row_mapping.h"
 
 namespace cleanroom::catalog::amc_datasets_repo {
@@ -45,7 +46,8 @@ Result<AmcUploadRecord> upload_from(const Row& r) {
                          r.str("data_set_id"),    status,
                          r.str("message"),        json::parse(r.str("source")),
                          r.integer("version"),    r.integer("row_count"),
-                         r.integer("created_at"), r.integer("updated_at")};
+                         r.integer("created_at"), r.integer("updated_at"),
+                         r.str("node_id")};
 }
 
 Result<AmcDeletionRequestRecord> deletion_from(const Row& r) {
@@ -53,7 +55,7 @@ Result<AmcDeletionRequestRecord> deletion_from(const Row& r) {
   return AmcDeletionRequestRecord{
       r.str("request_id"),         r.str("instance_id"),   status,
       r.integer("identity_count"), r.str("message"),       r.str("created_by"),
-      r.integer("created_at"),     r.integer("updated_at")};
+      r.integer("created_at"),     r.integer("updated_at"),  r.str("node_id")};
 }
 
 Result<int64_t> count_unfinished(Tx& tx, const char* table, const std::string& instance_id) {
@@ -102,31 +104,29 @@ Status remove(Tx& tx, const std::string& instance_id, const std::string& data_se
 Status insert_upload(Tx& tx, const AmcUploadRecord& u) {
   return tx.exec(
       "INSERT INTO amc_uploads (upload_id, instance_id, data_set_id, status, message, source, "
-      "version, row_count, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+      "version, row_count, created_at, updated_at, node_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
       {u.upload_id, u.instance_id, u.data_set_id, wire_string(u.status), text_or_null(u.message),
        u.source.dump(), u.version ? Value(u.version) : Value(nullptr),
-       u.version ? Value(u.row_count) : Value(nullptr), u.created_at, u.updated_at});
+       u.version ? Value(u.row_count) : Value(nullptr), u.created_at, u.updated_at, u.node_id});
 }
 
 Status update_upload(Tx& tx, const AmcUploadRecord& u) {
   return tx.exec(
-      "UPDATE amc_uploads SET status = ?, message = ?, version = ?, row_count = ?, updated_at = ? "
-      "WHERE upload_id = ?",
+      "UPDATE amc_uploads SET status = ?, message = ?, version = ?, row_count = ?, updated_at = ?, "
+      "node_id = ? WHERE upload_id = ?",
       {wire_string(u.status), text_or_null(u.message),
        u.version ? Value(u.version) : Value(nullptr),
-       u.version ? Value(u.row_count) : Value(nullptr), u.updated_at, u.upload_id});
+       u.version ? Value(u.row_count) : Value(nullptr), u.updated_at, u.node_id, u.upload_id});
 }
 
 Status delete_upload(Tx& tx, const std::string& upload_id) {
   return tx.exec("DELETE FROM amc_uploads WHERE upload_id = ?", {upload_id});
 }
 
-Result<int64_t> fail_unfinished_uploads(Tx& tx, const std::string& message, int64_t now) {
-  CR_TRY(tx.exec(
-      "UPDATE amc_uploads SET status = ?, message = ?, updated_at = ? WHERE status IN (?, ?)",
-      {wire_string(UploadStatus::Failed), message, now, wire_string(UploadStatus::Pending),
-       wire_string(UploadStatus::Running)}));
-  return tx.changes();
+Result<int64_t> fail_lost_uploads(Tx& tx, const std::string& message, int64_t now,
+                                  int64_t alive_since_ms) {
+  return nodes_repo::fail_held_by_silent(tx, "amc_uploads", "message", message, now,
+                                         alive_since_ms);
 }
 
 Result<std::optional<AmcUploadRecord>> find_upload(Tx& tx, const std::string& instance_id,
@@ -149,16 +149,16 @@ Result<std::vector<AmcUploadRecord>> list_uploads(Tx& tx, const std::string& ins
 Status insert_deletion_request(Tx& tx, const AmcDeletionRequestRecord& r) {
   return tx.exec(
       "INSERT INTO amc_user_deletion_requests (request_id, instance_id, status, identity_count, "
-      "message, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+      "message, created_by, created_at, updated_at, node_id) VALUES (?,?,?,?,?,?,?,?,?)",
       {r.request_id, r.instance_id, wire_string(r.status), r.identity_count,
-       text_or_null(r.message), r.created_by, r.created_at, r.updated_at});
+       text_or_null(r.message), r.created_by, r.created_at, r.updated_at, r.node_id});
 }
 
 Status update_deletion_request(Tx& tx, const AmcDeletionRequestRecord& r) {
   return tx.exec(
-      "UPDATE amc_user_deletion_requests SET status = ?, message = ?, updated_at = ? "
-      "WHERE request_id = ?",
-      {wire_string(r.status), text_or_null(r.message), r.updated_at, r.request_id});
+      "UPDATE amc_user_deletion_requests SET status = ?, message = ?, updated_at = ?, "
+      "node_id = ? WHERE request_id = ?",
+      {wire_string(r.status), text_or_null(r.message), r.updated_at, r.node_id, r.request_id});
 }
 
 Result<std::optional<AmcDeletionRequestRecord>> find_deletion_request(
@@ -185,13 +185,10 @@ Result<int64_t> unfinished_uploads(Tx& tx, const std::string& instance_id) {
   return count_unfinished(tx, "amc_uploads", instance_id);
 }
 
-Result<int64_t> fail_unfinished_deletion_requests(Tx& tx, const std::string& message, int64_t now) {
-  CR_TRY(
-      tx.exec("UPDATE amc_user_deletion_requests SET status = ?, message = ?, updated_at = ? "
-              "WHERE status IN (?, ?)",
-              {wire_string(UploadStatus::Failed), message, now, wire_string(UploadStatus::Pending),
-               wire_string(UploadStatus::Running)}));
-  return tx.changes();
+Result<int64_t> fail_lost_deletion_requests(Tx& tx, const std::string& message, int64_t now,
+                                            int64_t alive_since_ms) {
+  return nodes_repo::fail_held_by_silent(tx, "amc_user_deletion_requests", "message", message,
+                                         now, alive_since_ms);
 }
 
 }  // namespace cleanroom::catalog::amc_datasets_repo

@@ -46,6 +46,7 @@ struct AmcUploadRecord {
   int64_t row_count = 0;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  std::string node_id;  // the node that runs it (core/node_presence.h)
 };
 
 // A user deletion request (/userDeletionRequest): how many identities it named and how far it
@@ -59,6 +60,7 @@ struct AmcDeletionRequestRecord {
   std::string created_by;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  std::string node_id;  // the node that runs it (core/node_presence.h)
 };
 
 namespace amc_datasets_repo {
@@ -76,8 +78,10 @@ Status insert_upload(Tx& tx, const AmcUploadRecord& u);
 // Its status, message, version, row count and update time.
 Status update_upload(Tx& tx, const AmcUploadRecord& u);
 Status delete_upload(Tx& tx, const std::string& upload_id);
-// Uploads a stopped server left PENDING or RUNNING become FAILED with `message`; how many.
-Result<int64_t> fail_unfinished_uploads(Tx& tx, const std::string& message, int64_t now);
+// Uploads left PENDING or RUNNING by a node silent since before `alive_since_ms` become FAILED
+// with `message`; how many.
+Result<int64_t> fail_lost_uploads(Tx& tx, const std::string& message, int64_t now,
+                                  int64_t alive_since_ms);
 Result<std::optional<AmcUploadRecord>> find_upload(Tx& tx, const std::string& instance_id,
                                                    const std::string& data_set_id,
                                                    const std::string& upload_id);
@@ -96,8 +100,9 @@ Result<std::vector<AmcDeletionRequestRecord>> list_deletion_requests(
 // Requests (uploads) of the instance that are PENDING or RUNNING.
 Result<int64_t> unfinished_deletion_requests(Tx& tx, const std::string& instance_id);
 Result<int64_t> unfinished_uploads(Tx& tx, const std::string& instance_id);
-// As fail_unfinished_uploads, for deletion requests.
-Result<int64_t> fail_unfinished_deletion_requests(Tx& tx, const std::string& message, int64_t now);
+// As fail_lost_uploads, for deletion requests.
+Result<int64_t> fail_lost_deletion_requests(Tx& tx, const std::string& message, int64_t now,
+                                            int64_t alive_since_ms);
 
 }  // namespace amc_datasets_repo
 }  // namespace cleanroom::catalog

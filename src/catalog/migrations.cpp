@@ -701,6 +701,39 @@ CREATE TABLE sign_in_failures (
   last_failure INTEGER NOT NULL
 );
 )sql",
+      // 29: what else a node runs names it too (core/node_presence.h): an AMC upload, user
+      // deletion request or audience run, ended FAILED by another node once its node is silent.
+      // The data face's uploads (PUT /datasets, core/dataset_uploads.h) become rows, so that any
+      // node answers for them and cancels them: progress is what the node running it last wrote,
+      // cancel_requested what another node asks it; dataset is the dataset JSON it wrote.
+      R"sql(
+ALTER TABLE amc_uploads ADD COLUMN node_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE amc_user_deletion_requests ADD COLUMN node_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE amc_audiences ADD COLUMN node_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX amc_uploads_unfinished ON amc_uploads (status, node_id);
+CREATE INDEX amc_user_deletion_requests_unfinished
+  ON amc_user_deletion_requests (status, node_id);
+CREATE INDEX amc_audiences_unfinished ON amc_audiences (status, node_id);
+CREATE TABLE dataset_uploads (
+  upload_id        TEXT PRIMARY KEY,
+  account_id       TEXT NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+  database_name    TEXT NOT NULL,
+  table_name       TEXT NOT NULL,
+  status           TEXT NOT NULL
+                   CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')),
+  bytes_total      INTEGER NOT NULL,
+  bytes_done       INTEGER NOT NULL,
+  fraction         REAL NOT NULL,
+  dataset          TEXT,
+  message          TEXT,
+  node_id          TEXT NOT NULL,
+  cancel_requested INTEGER NOT NULL,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL
+);
+CREATE INDEX dataset_uploads_unfinished ON dataset_uploads (status, node_id);
+CREATE INDEX dataset_uploads_ended ON dataset_uploads (updated_at);
+)sql",
   };
   return steps;
 }

@@ -1,5 +1,7 @@
 #include "catalog/nodes_repo.h"
 
+#include "common/states.h"
+
 namespace cleanroom::catalog::nodes_repo {
 
 Status beat(Tx& tx, const std::string& node_id, int64_t now_ms) {
@@ -15,6 +17,18 @@ Status remove(Tx& tx, const std::string& node_id) {
 
 Result<int64_t> forget_silent(Tx& tx, int64_t before_ms) {
   CR_TRY(tx.exec("DELETE FROM nodes WHERE heartbeat_ms < ?", {before_ms}));
+  return tx.changes();
+}
+
+Result<int64_t> fail_held_by_silent(Tx& tx, const char* table, const char* message_column,
+                                    const std::string& message, int64_t now_s,
+                                    int64_t alive_since_ms) {
+  CR_TRY(tx.exec(std::string("UPDATE ") + table + " SET status = ?, " + message_column +
+                     " = ?, updated_at = ?, node_id = '' WHERE status IN (?, ?) AND node_id NOT "
+                     "IN (SELECT node_id FROM nodes WHERE heartbeat_ms >= ?)",
+                 {wire_string(UploadStatus::Failed), message, now_s,
+                  wire_string(UploadStatus::Pending), wire_string(UploadStatus::Running),
+                  alive_since_ms}));
   return tx.changes();
 }
 

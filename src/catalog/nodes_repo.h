@@ -14,6 +14,15 @@ Status remove(Tx& tx, const std::string& node_id);
 // Forgets nodes silent since before `before_ms`; how many.
 Result<int64_t> forget_silent(Tx& tx, int64_t before_ms);
 
+// Ends FAILED with `message` the PENDING and RUNNING rows of `table` whose node_id names no node
+// that beat at or after `alive_since_ms` (a node killed, cut off or stopped; '' names none): the
+// jobs a node ran besides queries, which no other node can take over (their input was in the
+// lost node's memory). `table` and `message_column` are the repositories' own names, never a
+// caller's. How many.
+Result<int64_t> fail_held_by_silent(Tx& tx, const char* table, const char* message_column,
+                                    const std::string& message, int64_t now_s,
+                                    int64_t alive_since_ms);
+
 // The node a collaboration's queries run on, and since when it is.
 struct Home {
   std::string node_id;

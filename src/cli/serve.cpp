@@ -99,16 +99,12 @@ int serve(const ServeOptions& o) {
       return 2;
     }
   }
-  // Only the server ends what a previous server left running; other commands open the data dir
-  // while a server may be running.
-  for (Status s : {(*dir)->services->protected_queries.clear_result_staging(),
-                   (*dir)->services->amc_data_uploads.fail_interrupted_uploads(),
-                   (*dir)->services->amc_user_deletions.fail_interrupted_requests(),
-                   (*dir)->services->amc_audiences.fail_interrupted_runs()}) {
-    if (!s.ok()) {
-      std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
-      return 1;
-    }
+  // Only the server clears what a previous server left staged; other commands open the data dir
+  // while a server may be running. What it left running is taken over or failed by the beats
+  // (core/node_presence.h).
+  if (Status s = (*dir)->services->protected_queries.clear_result_staging(); !s.ok()) {
+    std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
+    return 1;
   }
   auto& services = *(*dir)->services;
   api::Server server(services, server_options);

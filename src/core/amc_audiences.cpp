@@ -291,6 +291,7 @@ Result<AmcAudienceRecord> AmcAudienceService::create(const AmcCaller& caller,
   a.status = UploadStatus::Pending;
   a.created_by = caller.user.user_id;
   a.created_at = a.updated_at = a.last_run_at = workflows_.clock().now();
+  a.node_id = ctx_.node_id;
   CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_TRY(repo::insert(tx, a));
     return true;
@@ -395,6 +396,7 @@ Result<int> AmcAudienceService::run_due_refreshes() {
     a.last_run_at = now;
     a.status = UploadStatus::Pending;
     a.updated_at = now_epoch_seconds();
+    a.node_id = ctx_.node_id;
     CR_ASSIGN(auto inst, ctx_.db.read<std::optional<catalog::InstanceRecord>>([&](Tx& tx) {
       return catalog::instances_repo::find(tx, a.instance_id);
     }));
@@ -423,12 +425,12 @@ Result<int> AmcAudienceService::run_due_refreshes() {
   return queued;
 }
 
-Status AmcAudienceService::fail_interrupted_runs() {
+Status AmcAudienceService::fail_lost_runs(int64_t alive_since_ms) {
   return status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
-    return repo::fail_unfinished(tx,
-                                 "the server stopped during the run; it runs again at its "
-                                 "next refresh",
-                                 now_epoch_seconds());
+    return repo::fail_lost_runs(tx,
+                                "the server stopped during the run; it runs again at its "
+                                "next refresh",
+                                now_epoch_seconds(), alive_since_ms);
   }));
 }
 

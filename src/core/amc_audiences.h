@@ -59,7 +59,9 @@ class AmcAudienceService {
                 const std::string& audience_id);
   // Queues a run of every audience whose refresh is due now; how many.
   Result<int> run_due_refreshes();
-  Status fail_interrupted_runs();
+  // Runs whose node is silent since before `alive_since_ms` (core/node_presence.h) are FAILED,
+  // to run again at the next refresh.
+  Status fail_lost_runs(int64_t alive_since_ms);
 
  private:
   Status queue_run(const catalog::AmcAudienceRecord& a, const std::string& account);

@@ -296,6 +296,7 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
     u.source["dataSource"] = {{"sourceS3Bucket", source.bucket}, {"sourceFileS3Key", source.key}};
   u.created_at = u.updated_at = now_epoch_seconds();
   u.status = UploadStatus::Pending;
+  u.node_id = ctx_.node_id;
   CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     // A deletion request reads every data set's current version and writes the next one: an
     // upload committing in between would bring the rows it removes back.
@@ -354,11 +355,10 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
   return u;
 }
 
-Status AmcDataUploadService::fail_interrupted_uploads() {
+Status AmcDataUploadService::fail_lost_uploads(int64_t alive_since_ms) {
   return status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
-    return repo::fail_unfinished_uploads(
-        tx, "the server stopped before the upload finished; upload the data again",
-        now_epoch_seconds());
+    return repo::fail_lost_uploads(
+        tx, kUploadStopped, now_epoch_seconds(), alive_since_ms);
   }));
 }
 

@@ -63,8 +63,9 @@ class AmcDataUploadService {
                                               const std::string& data_set_id,
                                               const std::string& upload_id);
   // Newest first; every data set's when data_set_id is "".
-  // At start: what a stopped server left PENDING or RUNNING is FAILED, saying so.
-  Status fail_interrupted_uploads();
+  // What a node silent since before `alive_since_ms` (core/node_presence.h) left PENDING or
+  // RUNNING is FAILED, saying so: the data was in that node's memory.
+  Status fail_lost_uploads(int64_t alive_since_ms);
   Result<std::vector<catalog::AmcUploadRecord>> list_uploads(const AmcCaller& caller,
                                                              const std::string& instance_id,
                                                              const std::string& data_set_id);

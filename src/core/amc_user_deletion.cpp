@@ -188,6 +188,7 @@ Result<AmcDeletionRequestRecord> AmcUserDeletionService::create(const AmcCaller&
   r.identity_count = static_cast<int64_t>(req.identities.size());
   r.created_by = caller.user.user_id;
   r.created_at = r.updated_at = now_epoch_seconds();
+  r.node_id = ctx_.node_id;
   CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
     CR_ASSIGN(int64_t uploads, repo::unfinished_uploads(tx, inst.instance_id));
     if (uploads > 0)
@@ -267,10 +268,11 @@ Result<std::vector<AmcDeletionRequestRecord>> AmcUserDeletionService::list(
       [&](Tx& tx) { return repo::list_deletion_requests(tx, view.instance.instance_id); });
 }
 
-Status AmcUserDeletionService::fail_interrupted_requests() {
+Status AmcUserDeletionService::fail_lost_requests(int64_t alive_since_ms) {
   return status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
-    return repo::fail_unfinished_deletion_requests(
-        tx, "the server stopped before the request finished; send it again", now_epoch_seconds());
+    return repo::fail_lost_deletion_requests(
+        tx, "the server stopped before the request finished; send it again", now_epoch_seconds(),
+        alive_since_ms);
   }));
 }
 

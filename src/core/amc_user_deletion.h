@@ -43,9 +43,9 @@ class AmcUserDeletionService {
                                                 const std::string& request_id);
   Result<std::vector<catalog::AmcDeletionRequestRecord>> list(const AmcCaller& caller,
                                                               const std::string& instance_id);
-  // At start: requests a stopped server left unfinished are FAILED (their identities were only in
-  // memory), saying to send them again.
-  Status fail_interrupted_requests();
+  // Requests a node silent since before `alive_since_ms` (core/node_presence.h) left unfinished
+  // are FAILED (their identities were only in its memory), saying to send them again.
+  Status fail_lost_requests(int64_t alive_since_ms);
 
  private:
   Context& ctx_;

@@ -12,6 +12,7 @@
 #include "core/collaborations.h"
 #include "core/configured_tables.h"
 #include "core/context.h"
+#include "core/dataset_uploads.h"
 #include "core/datasets.h"
 #include "core/id_mappings.h"
 #include "core/identity_resolution.h"
@@ -52,6 +53,7 @@ struct Services {
   MembershipService memberships;
   ConfiguredTableService configured_tables;
   DatasetService datasets;
+  DatasetUploadService dataset_uploads{ctx, upload_jobs};  // the data face's (PUT /datasets)
   IdentityResolutionService identity_resolution{ctx};
   AnalysisTemplateService analysis_templates{ctx};
   PlatformTableService platform_tables{ctx};

@@ -46,9 +46,18 @@ void NodePresence::beat_once() {
                  beaten.error().message);
     return;
   }
-  if (Status s = services_.protected_queries.adopt_orphans(now - silence_.count()); !s.ok())
+  const int64_t alive_since = now - silence_.count();
+  if (Status s = services_.protected_queries.adopt_orphans(alive_since); !s.ok())
     spdlog::warn("node {}: taking over queries of stopped nodes: {}", services_.ctx.node_id,
                  s.error().message);
+  // The other jobs' input was in the lost node's memory: they end FAILED, saying to send again.
+  for (Status s : {services_.dataset_uploads.fail_lost_uploads(alive_since),
+                   services_.amc_data_uploads.fail_lost_uploads(alive_since),
+                   services_.amc_user_deletions.fail_lost_requests(alive_since),
+                   services_.amc_audiences.fail_lost_runs(alive_since)})
+    if (!s.ok())
+      spdlog::warn("node {}: ending the jobs of stopped nodes: {}", services_.ctx.node_id,
+                   s.error().message);
 }
 
 }  // namespace cleanroom::core

@@ -3,8 +3,10 @@
 // table every `beat`; that beat is the lease on everything the node holds. On each beat the node
 // also takes over the protected queries of nodes silent for `silence` (a node killed, or cut off)
 // and runs them itself (ProtectedQueryService::adopt_orphans), so a query is never lost with its
-// node; a node that stops cleanly releases its queries at once. On one node it costs a write
-// every beat, and a restart after a crash runs the queries the crash interrupted.
+// node; a node that stops cleanly releases its queries at once. The other jobs of such nodes
+// (uploads, AMC user deletion requests and audience runs) had their input in that node's memory:
+// they end FAILED with the reason, to be sent again. On one node it costs a write every beat, and
+// a restart after a crash runs the queries the crash interrupted and fails the other jobs.
 #include <chrono>
 #include <condition_variable>
 #include <mutex>

@@ -22,7 +22,7 @@ UploadJobs::~UploadJobs() { stop(); }
 
 Result<UploadJob> UploadJobs::submit(const std::string& account, const std::string& database_name,
                                      const std::string& table_name, UploadWork work,
-                                     UploadEnded ended) {
+                                     UploadEnded ended, const std::string& id) {
   std::lock_guard lock(mu_);
   if (stopping_) return Error::throttled("the server is stopping; upload again once it is back");
   int own = 0;
@@ -38,7 +38,7 @@ Result<UploadJob> UploadJobs::submit(const std::string& account, const std::stri
     return Error::throttled("the server's queue of " + std::to_string(limits_.queue) +
                             " uploads waiting is full; upload again shortly");
   auto e = std::make_shared<Entry>();
-  e->job.id = crypto::uuid4();
+  e->job.id = id.empty() ? crypto::uuid4() : id;
   e->job.account = account;
   e->job.database_name = database_name;
   e->job.table_name = table_name;
@@ -76,7 +76,7 @@ Result<UploadJob> UploadJobs::cancel(const std::string& account, const std::stri
     e.cancel = true;
     if (e.job.status == UploadStatus::Pending) {
       std::erase(queue_, it->second);
-      end(e, UploadStatus::Cancelled, Error::cancelled("the upload was cancelled"));
+      end(e, UploadStatus::Cancelled, Error::cancelled(kUploadCancelled));
       ended_now = it->second;
     }
     answer = e.job;
@@ -148,10 +148,10 @@ void UploadJobs::work_loop() {
         e->job.progress.bytes_done = e->job.progress.bytes_total;
         end(*e, UploadStatus::Succeeded, std::nullopt);
       } else if (e->cancel) {
-        end(*e, UploadStatus::Cancelled, Error::cancelled("the upload was cancelled"));
+        end(*e, UploadStatus::Cancelled, Error::cancelled(kUploadCancelled));
       } else if (stopping_) {
         end(*e, UploadStatus::Failed,
-            Error::cancelled("the server stopped before the upload finished; upload again"));
+            Error::cancelled(kUploadStopped));
       } else {
         end(*e, UploadStatus::Failed, r.error());
       }

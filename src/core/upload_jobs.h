@@ -5,7 +5,9 @@
 // and per account, so one party cannot make everyone's uploads wait without end: over a bound a
 // submit is Throttled. Jobs live in memory, as their data does (raw identity values never reach
 // disk before they are hashed), and a dataset changes only when a job commits its version: a
-// crash loses the job and leaves the previous version the one that is read.
+// crash loses the job and leaves the previous version the one that is read. Each service that
+// queues jobs also records them in the catalog with this node's id, so any node answers for them
+// and a lost node's are ended FAILED (core/node_presence.h).
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -50,6 +52,12 @@ using UploadWork = std::function<Result<catalog::DatasetRecord>(const data::Prog
 // Called once when a job has ended, on the job's thread (an AMC upload records its end here).
 using UploadEnded = std::function<void(const UploadJob&)>;
 
+// Why an upload ended FAILED when the server running it stopped: cleanly (stop()) or not (another
+// node, or the next start, finds it held by a silent node).
+inline constexpr const char* kUploadStopped =
+    "the server stopped before the upload finished; upload the data again";
+inline constexpr const char* kUploadCancelled = "the upload was cancelled";
+
 class UploadJobs {
  public:
   explicit UploadJobs(UploadJobLimits limits = {});
@@ -57,8 +65,11 @@ class UploadJobs {
   UploadJobs(const UploadJobs&) = delete;
   UploadJobs& operator=(const UploadJobs&) = delete;
 
+  // The job's id is `id`, or a new one when "" (a caller that records the job elsewhere first
+  // names it: core/dataset_uploads.h).
   Result<UploadJob> submit(const std::string& account, const std::string& database_name,
-                           const std::string& table_name, UploadWork work, UploadEnded ended = {});
+                           const std::string& table_name, UploadWork work, UploadEnded ended = {},
+                           const std::string& id = "");
   // Another account's job is NotFound, as one that does not exist.
   Result<UploadJob> get(const std::string& account, const std::string& id) const;
   // A pending job ends at once, a running one at its next progress report; an ended one is a

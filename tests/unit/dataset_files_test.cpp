@@ -31,24 +31,6 @@ std::string read_file(const fs::path& path) {
   return ss.str();
 }
 
-// Another node: its own data dir, the first node's catalog, key and buckets.
-struct SecondNode {
-  std::string dir;
-  std::unique_ptr<Context> ctx;
-  std::unique_ptr<Services> services;
-  explicit SecondNode(testing::TestCore& first) {
-    dir = first.dir + "-node-b";
-    fs::create_directories(dir);
-    ctx = std::make_unique<Context>(
-        Context{*first.db, first.ctx->master_key, dir, first.ctx->buckets});
-    services = std::make_unique<Services>(*ctx);
-  }
-  ~SecondNode() {
-    services.reset();
-    fs::remove_all(dir);
-  }
-};
-
 class DatasetFilesTest : public ::testing::Test {
  protected:
   testing::TestCore a;
@@ -96,7 +78,7 @@ TEST_F(DatasetFilesTest, AVersionIsInTheStoreUnderANameNeverUsedBefore) {
 
 TEST_F(DatasetFilesTest, AnotherNodeFetchesWhatItLacksAndSweepsWhatNoRowNames) {
   auto v1 = upload("hashed_email,segment\ne1,gold\n");
-  SecondNode b(a);
+  testing::SecondNode b(a);
   ASSERT_TRUE(resume_dataset_store(*b.ctx, store).ok());
   const fs::path there = fs::path(b.dir) / v1.path;
   EXPECT_FALSE(fs::exists(there));
@@ -117,7 +99,7 @@ TEST_F(DatasetFilesTest, AnotherNodeFetchesWhatItLacksAndSweepsWhatNoRowNames) {
 }
 
 TEST_F(DatasetFilesTest, WithoutAStoreAMissingFileIsTheDataDirsFault) {
-  SecondNode b(a);  // no resume_dataset_store: a node that was not told
+  testing::SecondNode b(a);  // no resume_dataset_store: a node that was not told
   auto v1 = upload("hashed_email,segment\ne1,gold\n");
   Status got = ensure_local(*b.ctx, {(fs::path(b.dir) / v1.path).string()});
   ASSERT_FALSE(got.ok());
@@ -126,7 +108,7 @@ TEST_F(DatasetFilesTest, WithoutAStoreAMissingFileIsTheDataDirsFault) {
 
 TEST_F(DatasetFilesTest, ANodeWithoutTheEndpointIsRefusedAndTheBucketIsNobodys) {
   auto v1 = upload("hashed_email,segment\ne1,gold\n");
-  SecondNode b(a);
+  testing::SecondNode b(a);
   // A process without the endpoint (an admin command) opens the catalog, but reads and writes
   // no dataset file: one it wrote would live only on its disk.
   ASSERT_TRUE(resume_dataset_store(*b.ctx, nullptr).ok());
@@ -230,7 +212,7 @@ struct TwoNodeQueries : DatasetFilesTest {
 // A collaboration's queries run on its home node (the first to run one, while it beats), so that
 // its difference checks see every query, whichever node the analyst's calls reach.
 TEST_F(TwoNodeQueries, ACollaborationsQueriesRunOnItsHomeNode) {
-  SecondNode b(a);
+  testing::SecondNode b(a);
   ASSERT_TRUE(resume_dataset_store(*b.ctx, store).ok());
   beat(*a.ctx);
   beat(*b.ctx);
@@ -263,7 +245,7 @@ TEST_F(TwoNodeQueries, ACollaborationsQueriesRunOnItsHomeNode) {
 
 // The whole path: uploaded on node A, queried on node B, whose data dir never had the file.
 TEST_F(TwoNodeQueries, AQueryOnAnotherNodeReadsWhatTheFirstNodeUploaded) {
-  SecondNode b(a);
+  testing::SecondNode b(a);
   ASSERT_TRUE(resume_dataset_store(*b.ctx, store).ok());
   auto started = b.services->protected_queries.start(kA, request());
   ASSERT_TRUE(started.ok()) << started.error().message;

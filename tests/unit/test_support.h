@@ -41,6 +41,26 @@ struct TestCore {
   core::Services& s() { return *services; }
 };
 
+// Another node over the first one's catalog: its own data dir and node id, the same key and
+// buckets.
+struct SecondNode {
+  std::string dir;
+  std::unique_ptr<core::Context> ctx;
+  std::unique_ptr<core::Services> services;
+  explicit SecondNode(TestCore& first) {
+    dir = first.dir + "-node-b";
+    std::filesystem::create_directories(dir);
+    ctx = std::make_unique<core::Context>(
+        core::Context{*first.db, first.ctx->master_key, dir, first.ctx->buckets});
+    services = std::make_unique<core::Services>(*ctx);
+  }
+  ~SecondNode() {
+    services.reset();
+    std::filesystem::remove_all(dir);
+  }
+  core::Services& s() { return *services; }
+};
+
 // Membership requests as the Clean Rooms face builds them from its wire input: the default
 // destination in the MembershipProtectedQueryResultConfiguration shape, or null for none.
 inline core::CreateMembershipRequest join_request(std::string collaboration_id,

@@ -3,7 +3,6 @@
 #include "api/cleanrooms/cleanrooms_face.h"
 #include "api/json_body.h"
 #include "api/sigv4_caller.h"
-#include "core/body_upload.h"
 #include "data/memory_file.h"
 
 namespace cleanroom::api::data {
@@ -13,19 +12,19 @@ using nlohmann::json;
 namespace {
 
 // An upload job as GET, PUT and DELETE answer it (docs/datasets.md, "Over HTTP").
-json upload_job_json(const core::UploadJob& job) {
-  json out = {{"uploadId", job.id},
+json upload_job_json(const catalog::DatasetUploadRecord& job) {
+  json out = {{"uploadId", job.upload_id},
               {"databaseName", job.database_name},
               {"tableName", job.table_name},
               {"status", wire_name(job.status)},
               {"progress",
-               {{"fraction", job.progress.fraction},
-                {"bytesDone", job.progress.bytes_done},
-                {"bytesTotal", job.progress.bytes_total}}},
+               {{"fraction", job.fraction},
+                {"bytesDone", job.bytes_done},
+                {"bytesTotal", job.bytes_total}}},
               {"createTime", job.created_at},
               {"updateTime", job.updated_at}};
-  if (job.dataset) out["dataset"] = core::dataset_json(*job.dataset);
-  if (job.error) out["message"] = job.error->message;
+  if (!job.dataset.empty()) out["dataset"] = json::parse(job.dataset);
+  if (!job.message.empty()) out["message"] = job.message;
   return out;
 }
 
@@ -106,19 +105,16 @@ Response DataFace::upload(const std::string& caller, Request& req, const std::st
   if (!file.ok()) return error_response(file.error());
   std::string().swap(req.body);  // one copy of a large body is enough
   auto body = std::make_shared<const cleanroom::data::MemoryFile>(std::move(*file));
-  auto job = s_.upload_jobs.submit(caller, database, table,
-                                   core::body_upload_work(s_.ctx, caller, upload, body));
+  auto job = s_.dataset_uploads.submit(caller, upload, body);
   if (!job.ok()) return error_response(job.error());
   return Response::json(202, upload_job_json(*job));
 }
 
 Response DataFace::upload_job(const std::string& caller, Request& req, const std::string& database,
                               const std::string& table, const std::string& upload_id) {
-  auto job = s_.upload_jobs.get(caller, upload_id);
-  // A job is found under its own table only; an id does not tell whose table it is.
-  if (job.ok() && (job->database_name != database || job->table_name != table))
-    job = Error::not_found(Resource::Upload, upload_id);
-  if (job.ok() && req.method == "DELETE") job = s_.upload_jobs.cancel(caller, upload_id);
+  auto job = req.method == "DELETE"
+                 ? s_.dataset_uploads.cancel(caller, database, table, upload_id)
+                 : s_.dataset_uploads.get(caller, database, table, upload_id);
   if (!job.ok()) return error_response(job.error());
   return Response::json(200, upload_job_json(*job));
 }

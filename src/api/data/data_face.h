@@ -4,7 +4,7 @@
 // face has no counterpart in the service model):
 //   PUT /datasets/{database}/{table}?format=csv|parquet|jsonl&columns=name:TYPE,...
 //       &pii=column:type,...&country=US     the file as the body; queues an upload job and
-//                                           answers it (202): core/upload_jobs.h
+//                                           answers it (202): core/dataset_uploads.h
 //   GET /datasets/{database}/{table}/uploads/{uploadId}     the job, with its progress
 //   DELETE /datasets/{database}/{table}/uploads/{uploadId}  cancels it
 //   GET /datasets                           the caller's datasets
