@@ -140,7 +140,7 @@ Result<int64_t> release(Tx& tx, const std::string& node_id, int64_t now_ms) {
       tx.exec("UPDATE protected_queries SET status = ?, error_code = ?, error_message = ?, "
               "finished_at_ms = ?, node_id = '' WHERE node_id = ? AND status = ?",
               {wire_string(QueryStatus::Cancelled), wire_string(QueryStatus::Cancelled),
-               "the query was cancelled", now_ms, node_id, wire_string(QueryStatus::Cancelling)}));
+               kQueryCancelled, now_ms, node_id, wire_string(QueryStatus::Cancelling)}));
   int64_t cancelled = tx.changes();
   CR_TRY(
       tx.exec("UPDATE protected_queries SET status = ?, started_at_ms = NULL, node_id = '' "

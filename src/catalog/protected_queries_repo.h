@@ -76,6 +76,8 @@ Status end_orphan(Tx& tx, const std::string& id, QueryStatus status, const std::
 // The queries `node_id` holds in `status`: SUBMITTED ones wait to run there (another node may
 // have given them), CANCELLING ones a member asked to cancel through any node.
 Result<std::vector<std::string>> held_by(Tx& tx, const std::string& node_id, QueryStatus status);
+// The error message of a CANCELLED query, whichever node ended it.
+inline constexpr const char* kQueryCancelled = "the query was cancelled";
 // A node that stops: what it holds becomes any node's (SUBMITTED, no node), but what was being
 // cancelled is CANCELLED. Returns how many.
 Result<int64_t> release(Tx& tx, const std::string& node_id, int64_t now_ms);

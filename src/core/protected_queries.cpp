@@ -515,7 +515,7 @@ void ProtectedQueryService::run(const std::string& id) {
       }
       q.status = QueryStatus::Cancelled;
       q.error_code = wire_string(q.status);
-      q.error_message = "the query was cancelled";
+      q.error_message = repo::kQueryCancelled;
       break;
     case engine::RunControl::Stop::TimedOut:
       q.status = QueryStatus::TimedOut;
@@ -668,7 +668,7 @@ Status ProtectedQueryService::adopt_orphans(int64_t alive_since_ms) {
         for (const auto& o : orphans) {
           if (o.status == QueryStatus::Cancelling) {
             CR_TRY(repo::end_orphan(tx, o.id, QueryStatus::Cancelled,
-                                    wire_string(QueryStatus::Cancelled), "the query was cancelled",
+                                    wire_string(QueryStatus::Cancelled), repo::kQueryCancelled,
                                     now));
           } else if (o.attempts >= kMaxAttempts) {
             spdlog::warn("query {}: its node stopped {} times; ended", o.id, o.attempts);
