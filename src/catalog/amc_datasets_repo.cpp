@@ -53,9 +53,9 @@ Result<AmcUploadRecord> upload_from(const Row& r) {
 Result<AmcDeletionRequestRecord> deletion_from(const Row& r) {
   CR_ASSIGN(auto status, state_column<UploadStatus>(r, "status"));
   return AmcDeletionRequestRecord{
-      r.str("request_id"),         r.str("instance_id"),   status,
-      r.integer("identity_count"), r.str("message"),       r.str("created_by"),
-      r.integer("created_at"),     r.integer("updated_at"),  r.str("node_id")};
+      r.str("request_id"),         r.str("instance_id"),    status,
+      r.integer("identity_count"), r.str("message"),        r.str("created_by"),
+      r.integer("created_at"),     r.integer("updated_at"), r.str("node_id")};
 }
 
 Result<int64_t> count_unfinished(Tx& tx, const char* table, const std::string& instance_id) {
@@ -187,8 +187,8 @@ Result<int64_t> unfinished_uploads(Tx& tx, const std::string& instance_id) {
 
 Result<int64_t> fail_lost_deletion_requests(Tx& tx, const std::string& message, int64_t now,
                                             int64_t alive_since_ms) {
-  return nodes_repo::fail_held_by_silent(tx, "amc_user_deletion_requests", "message", message,
-                                         now, alive_since_ms);
+  return nodes_repo::fail_held_by_silent(tx, "amc_user_deletion_requests", "message", message, now,
+                                         alive_since_ms);
 }
 
 }  // namespace cleanroom::catalog::amc_datasets_repo

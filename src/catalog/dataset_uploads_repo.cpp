@@ -57,8 +57,8 @@ Result<bool> start(Tx& tx, const std::string& upload_id, int64_t now) {
   return tx.changes() == 1;
 }
 
-Result<bool> progress(Tx& tx, const std::string& upload_id, int64_t bytes_done,
-                      int64_t bytes_total, double fraction, int64_t now) {
+Result<bool> progress(Tx& tx, const std::string& upload_id, int64_t bytes_done, int64_t bytes_total,
+                      double fraction, int64_t now) {
   CR_TRY(tx.exec(
       "UPDATE dataset_uploads SET bytes_done = ?, bytes_total = ?, fraction = ?, updated_at = ? "
       "WHERE upload_id = ? AND status = ?",
@@ -83,8 +83,7 @@ Status request_cancel(Tx& tx, const std::string& upload_id, int64_t now) {
       {now, upload_id});
 }
 
-Result<int64_t> fail_lost(Tx& tx, const std::string& message, int64_t now,
-                          int64_t alive_since_ms) {
+Result<int64_t> fail_lost(Tx& tx, const std::string& message, int64_t now, int64_t alive_since_ms) {
   return nodes_repo::fail_held_by_silent(tx, "dataset_uploads", "message", message, now,
                                          alive_since_ms);
 }

@@ -36,8 +36,8 @@ Result<std::optional<DatasetUploadRecord>> find(Tx& tx, const std::string& uploa
 // PENDING -> RUNNING, unless a cancel was asked meanwhile; whether it moved.
 Result<bool> start(Tx& tx, const std::string& upload_id, int64_t now);
 // Writes the progress; whether a cancel has been asked.
-Result<bool> progress(Tx& tx, const std::string& upload_id, int64_t bytes_done,
-                      int64_t bytes_total, double fraction, int64_t now);
+Result<bool> progress(Tx& tx, const std::string& upload_id, int64_t bytes_done, int64_t bytes_total,
+                      double fraction, int64_t now);
 // Its end: status, progress, dataset, message.
 Status end(Tx& tx, const DatasetUploadRecord& u);
 // Asks the node running it to stop.

@@ -23,12 +23,12 @@ Result<int64_t> forget_silent(Tx& tx, int64_t before_ms) {
 Result<int64_t> fail_held_by_silent(Tx& tx, const char* table, const char* message_column,
                                     const std::string& message, int64_t now_s,
                                     int64_t alive_since_ms) {
-  CR_TRY(tx.exec(std::string("UPDATE ") + table + " SET status = ?, " + message_column +
-                     " = ?, updated_at = ?, node_id = '' WHERE status IN (?, ?) AND node_id NOT "
-                     "IN (SELECT node_id FROM nodes WHERE heartbeat_ms >= ?)",
-                 {wire_string(UploadStatus::Failed), message, now_s,
-                  wire_string(UploadStatus::Pending), wire_string(UploadStatus::Running),
-                  alive_since_ms}));
+  CR_TRY(tx.exec(
+      std::string("UPDATE ") + table + " SET status = ?, " + message_column +
+          " = ?, updated_at = ?, node_id = '' WHERE status IN (?, ?) AND node_id NOT "
+          "IN (SELECT node_id FROM nodes WHERE heartbeat_ms >= ?)",
+      {wire_string(UploadStatus::Failed), message, now_s, wire_string(UploadStatus::Pending),
+       wire_string(UploadStatus::Running), alive_since_ms}));
   return tx.changes();
 }
 

@@ -357,8 +357,7 @@ Result<AmcUploadRecord> AmcDataUploadService::upload(const AmcCaller& caller,
 
 Status AmcDataUploadService::fail_lost_uploads(int64_t alive_since_ms) {
   return status_of(ctx_.db.write<int64_t>([&](Tx& tx) {
-    return repo::fail_lost_uploads(
-        tx, kUploadStopped, now_epoch_seconds(), alive_since_ms);
+    return repo::fail_lost_uploads(tx, kUploadStopped, now_epoch_seconds(), alive_since_ms);
   }));
 }
 

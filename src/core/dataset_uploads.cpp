@@ -43,11 +43,10 @@ Result<DatasetUploadRecord> DatasetUploadService::submit(
   UploadJobs* jobs = &jobs_;
   const std::string id = u.upload_id;
   UploadWork ingest = body_upload_work(ctx_, account, std::move(req), std::move(body));
-  auto work = [ctx, jobs, ingest, id, account](
-                  const data::ProgressCallback& progress) -> Result<catalog::DatasetRecord> {
-    CR_ASSIGN(bool started, ctx->db.write<bool>([&](Tx& tx) {
-      return repo::start(tx, id, now_epoch_seconds());
-    }));
+  auto work = [ctx, jobs, ingest, id,
+               account](const data::ProgressCallback& progress) -> Result<catalog::DatasetRecord> {
+    CR_ASSIGN(bool started, ctx->db.write<bool>(
+                                [&](Tx& tx) { return repo::start(tx, id, now_epoch_seconds()); }));
     if (!started) {
       // Cancelled through another node while it waited: the pool ends it CANCELLED.
       (void)jobs->cancel(account, id);
@@ -61,8 +60,7 @@ Result<DatasetUploadRecord> DatasetUploadService::submit(
       written = now;
       auto asked = ctx->db.write<bool>([&](Tx& tx) {
         return repo::progress(tx, id, static_cast<int64_t>(p.bytes_done),
-                              static_cast<int64_t>(p.bytes_total), p.fraction,
-                              now_epoch_seconds());
+                              static_cast<int64_t>(p.bytes_total), p.fraction, now_epoch_seconds());
       });
       if (!asked.ok() || !*asked) return true;  // a lost progress write is not worth the upload
       (void)jobs->cancel(account, id);

@@ -150,8 +150,7 @@ void UploadJobs::work_loop() {
       } else if (e->cancel) {
         end(*e, UploadStatus::Cancelled, Error::cancelled(kUploadCancelled));
       } else if (stopping_) {
-        end(*e, UploadStatus::Failed,
-            Error::cancelled(kUploadStopped));
+        end(*e, UploadStatus::Failed, Error::cancelled(kUploadStopped));
       } else {
         end(*e, UploadStatus::Failed, r.error());
       }

@@ -83,14 +83,14 @@ TEST_F(NodeJobsTest, AnotherNodeShowsAnUploadItsProgressAndItsDataset) {
 
   // As on one node: another account, or another table, finds nothing.
   ASSERT_TRUE(a.s().accounts.create_account("222222222222", "B").ok());
-  testing::expect_error(b->s().dataset_uploads.get("222222222222", "sales", "customers",
-                                                      u->upload_id),
-               ErrorKind::NotFound, u->upload_id);
+  testing::expect_error(
+      b->s().dataset_uploads.get("222222222222", "sales", "customers", u->upload_id),
+      ErrorKind::NotFound, u->upload_id);
   testing::expect_error(b->s().dataset_uploads.get(kA, "sales", "orders", u->upload_id),
-               ErrorKind::NotFound, u->upload_id);
+                        ErrorKind::NotFound, u->upload_id);
   // An ended upload is not cancelled, through any node.
   testing::expect_error(b->s().dataset_uploads.cancel(kA, "sales", "customers", u->upload_id),
-               ErrorKind::Conflict, "already ended");
+                        ErrorKind::Conflict, "already ended");
 }
 
 TEST_F(NodeJobsTest, AnUploadWaitingOnOneNodeIsCancelledThroughAnother) {
@@ -120,7 +120,7 @@ TEST_F(NodeJobsTest, AnUploadWaitingOnOneNodeIsCancelledThroughAnother) {
   EXPECT_EQ(done.message, kUploadCancelled);
   // It wrote nothing.
   testing::expect_error(a.s().datasets.get(kA, "sales", "customers"), ErrorKind::NotFound,
-               "customers");
+                        "customers");
 }
 
 TEST_F(NodeJobsTest, TheJobsOfASilentNodeEndFailedAndALiveNodesAreLeftToIt) {

@@ -112,9 +112,8 @@ Response DataFace::upload(const std::string& caller, Request& req, const std::st
 
 Response DataFace::upload_job(const std::string& caller, Request& req, const std::string& database,
                               const std::string& table, const std::string& upload_id) {
-  auto job = req.method == "DELETE"
-                 ? s_.dataset_uploads.cancel(caller, database, table, upload_id)
-                 : s_.dataset_uploads.get(caller, database, table, upload_id);
+  auto job = req.method == "DELETE" ? s_.dataset_uploads.cancel(caller, database, table, upload_id)
+                                    : s_.dataset_uploads.get(caller, database, table, upload_id);
   if (!job.ok()) return error_response(job.error());
   return Response::json(200, upload_job_json(*job));
 }
