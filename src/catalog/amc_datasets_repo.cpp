@@ -7,8 +7,6 @@ namespace cleanroom::catalog::amc_datasets_repo {
 namespace {
 using nlohmann::json;
 
-Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
-
 json columns_json(const std::vector<AmcColumnDef>& columns) {
   json out = json::array();
   for (const auto& c : columns) {

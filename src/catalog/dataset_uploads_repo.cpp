@@ -6,8 +6,6 @@
 namespace cleanroom::catalog::dataset_uploads_repo {
 namespace {
 
-Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
-
 Result<DatasetUploadRecord> upload_from(const Row& r) {
   CR_ASSIGN(auto status, state_column<UploadStatus>(r, "status"));
   DatasetUploadRecord u;

@@ -5,8 +5,6 @@
 namespace cleanroom::catalog::instances_repo {
 namespace {
 
-Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
-
 Result<InstanceRecord> instance_from(const Row& r) {
   CR_ASSIGN(auto status, state_column<InstanceStatus>(r, "creation_status"));
   return InstanceRecord{r.str("instance_id"),

@@ -6,7 +6,6 @@ namespace cleanroom::catalog::protected_queries_repo {
 namespace {
 using nlohmann::json;
 
-Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
 Value millis_or_null(int64_t ms) { return ms == 0 ? Value(nullptr) : Value(ms); }
 
 Result<ProtectedQueryRecord> query_from(const Row& r) {

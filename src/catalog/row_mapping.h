@@ -32,6 +32,9 @@ Result<std::vector<T>> fetch_all(Tx& tx, std::string_view sql, const std::vector
   return out;
 }
 
+// An optional text column: "" is stored as NULL (and read back as "").
+inline Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
+
 // A state column holds its wire name (common/states.h); any other text is the store's fault.
 template <WireEnum E>
 Result<E> state_column(const Row& r, std::string_view col) {

@@ -6,8 +6,6 @@ namespace cleanroom::catalog::workflows_repo {
 namespace {
 using nlohmann::json;
 
-Value text_or_null(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
-
 json parameters_json(const std::vector<WorkflowParameter>& params) {
   json out = json::array();
   for (const auto& p : params)
