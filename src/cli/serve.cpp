@@ -46,6 +46,9 @@ Status check_query_limits(const core::QueryLimits& q) {
   if (!std::regex_match(q.memory_limit, size))
     return Error::validation("--query-memory must be a size such as 512MB or 4GB, not '" +
                              q.memory_limit + "'");
+  if (!std::regex_match(q.spill_limit, size))
+    return Error::validation("--query-spill must be a size such as 2GB or 16GB, not '" +
+                             q.spill_limit + "'");
   if (q.timeout_ms < 1000) return Error::validation("--query-timeout must be at least 1 second");
   if (q.queued < 1) return Error::validation("--query-queue must be at least 1");
   if (q.executions_per_instance < 1)
@@ -178,6 +181,8 @@ int serve(const ServeOptions& o) {
       "  queries:     %d at a time, %d threads and %s of memory each, stopped after %lld s\n",
       limits.workers, limits.threads_per_query, limits.memory_limit.c_str(),
       static_cast<long long>(o.query_timeout_s));
+  std::printf("  spill:       %s per query at most, in %s/tmp (%d queries at a time)\n",
+              limits.spill_limit.c_str(), (*dir)->path.c_str(), limits.workers);
   std::printf("  admission:   %d queries waiting at most, %d executions per AMC instance\n",
               limits.queued, limits.executions_per_instance);
   std::printf("  uploads:     %d at a time, %d waiting at most, %d per account\n",
@@ -238,6 +243,10 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--query-memory", opts->queries.memory_limit,
                   "Memory limit of one query (e.g. 4GB)")
+      ->capture_default_str();
+  cmd->add_option("--query-spill", opts->queries.spill_limit,
+                  "Temporary disk one query may fill when it outgrows its memory (e.g. 16GB); "
+                  "one that needs more ends FAILED")
       ->capture_default_str();
   cmd->add_option("--query-timeout", opts->query_timeout_s,
                   "Seconds after which a query is TIMED_OUT")

@@ -103,7 +103,8 @@ struct StagedVersion {
 Result<data::StagedFile> fetch_object(Context& ctx, const std::string& bucket,
                                       const std::string& key);
 
-// The engine settings of every dataset-writing task: every core, 2 GB, spilling beyond that.
+// The engine settings of every dataset-writing task: every core, 2 GB, spilling beyond that up to
+// engine::kDefaultSpillLimit.
 engine::EngineOptions dataset_engine_options(const Context& ctx);
 // The service model's GlueDatabaseName and GlueTableName patterns, which dataset names follow.
 Status check_dataset_names(const std::string& database_name, const std::string& table_name);

@@ -266,7 +266,8 @@ std::string result_key(const ProtectedQueryRecord& q) {
 
 // The checked SQL cannot raise on a value (policy/safe_eval.h), so what is left is the engine
 // itself: memory, disk, a bug. Its message can still quote other parties' rows, and even its
-// class (a conversion error or an overflow) is a bit about them: nothing of it is shown.
+// class (a conversion error or an overflow) is a bit about them: nothing of it is shown. Only a
+// query that outgrew its spill limit is told so (run()).
 constexpr const char* kEngineFailure =
     "the query failed while running in the engine; details are withheld because they can "
     "describe other parties' data";
@@ -473,6 +474,7 @@ void ProtectedQueryService::run(const std::string& id) {
         plan.checked.sql, plan.checked.naming_sql,   plan.files,           staging,
         q.result_format,  limits_.threads_per_query, limits_.memory_limit, plan.checked.macros};
     run.spill_root = spill_root(ctx_);
+    run.spill_limit = limits_.spill_limit;
     std::vector<std::string> paths;
     for (const auto& f : plan.files) paths.push_back(f.parquet_path);
     CR_TRY(ensure_local(ctx_, paths));  // several nodes: what another node wrote
@@ -488,8 +490,18 @@ void ProtectedQueryService::run(const std::string& id) {
       run.people_check = people.get();
     }
     auto ran = engine::run_protected(run, *control);
-    if (!ran.ok() && control->stopped() == engine::RunControl::Stop::None)
+    if (!ran.ok() && control->stopped() == engine::RunControl::Stop::None) {
+      // Too big for the disk the server gives one query: said, because it says no more than
+      // TIMED_OUT does (how big the work was, never a value), and the analyst can act on it.
+      if (ran.error().kind == ErrorKind::QuotaExceeded) {
+        spdlog::warn("query {}: stopped at the spill limit of {} (--query-spill)", q.id,
+                     limits_.spill_limit);
+        return Error::quota_exceeded(
+            "the query needed more temporary disk space than the server allows one query (" +
+            limits_.spill_limit + ")");
+      }
       return Error::internal(kEngineFailure);
+    }
     // Kept before the result leaves: a crash between the two forgets nothing delivered.
     if (ran.ok() && people) {
       if (Status kept = people->record(); !kept.ok()) {

@@ -35,6 +35,10 @@ struct QueryLimits {
   // An AMC instance's workflow executions pending or running at once, as AMC allows; another is
   // Throttled until one ends.
   int executions_per_instance = 10;
+  // Per query: the most its engine may spill (engine::EngineOptions::spill_limit); one that needs
+  // more ends FAILED, saying so. Last, so that initialisers that list the fields above in order
+  // keep their meaning.
+  std::string spill_limit = engine::kDefaultSpillLimit;
 };
 
 struct StartQueryRequest {

@@ -380,11 +380,14 @@ Result<std::string> fill(std::string_view sql, const std::map<std::string, std::
 // An engine that can write into `dir` only, spilling into a folder of its own there (removed when
 // it closes) beyond 2 GB: the larger scales need more than that. Output order follows row order
 // only with preserve_insertion_order on: set explicitly, since byte-identical files depend on it.
+// Its spill has DuckDB's own bound only (90% of the free disk): the operator's tool, run for no
+// other party into a folder the operator chose, at scales (up to 500) no fixed bound would fit.
 Result<std::unique_ptr<engine::Engine>> open_engine(const std::string& dir) {
   engine::EngineOptions options;
   options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.memory_limit = "2GB";
   options.spill_root = dir;
+  options.spill_limit = "";
   options.allowed_directories = {dir + "/"};
   options.enable_external_access = false;
   CR_ASSIGN(auto e, engine::Engine::open(options));

@@ -87,13 +87,21 @@ class ResultHandle {
 };
 
 // The error of a failed statement as our Error: data problems the caller can fix are
-// Validation, an interrupt is a cancellation, anything else is Internal.
+// Validation, an interrupt is a cancellation, a full spill folder (EngineOptions::spill_limit) is
+// QuotaExceeded, anything else is Internal.
 inline Error error_of(duckdb_result* r) {
   const char* msg = duckdb_result_error(r);
   std::string message = msg ? msg : "unknown DuckDB error";
   switch (duckdb_result_error_type(r)) {
     case DUCKDB_ERROR_INTERRUPT:
       return Error::cancelled("interrupted");
+    case DUCKDB_ERROR_OUT_OF_MEMORY:
+      // DuckDB's text for it names the setting and the sizes spilled; ours is fixed, so that
+      // whoever is shown it learns no more than that the limit was reached.
+      if (message.find("'max_temp_directory_size'") != std::string::npos)
+        return Error::quota_exceeded(
+            "the statement needed more temporary disk than the engine's spill limit allows");
+      return Error::internal(std::move(message));
     case DUCKDB_ERROR_CONVERSION:
     case DUCKDB_ERROR_INVALID_INPUT:
     case DUCKDB_ERROR_PARSER:

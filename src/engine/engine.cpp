@@ -74,6 +74,15 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
     return Error::internal("cannot connect");
   CR_TRY(register_functions(con->con.get()));
   if (options.people_check) CR_TRY(register_people_check(con->con.get(), *options.people_check));
+  // By SET, before the lock, not in the open's configuration: DuckDB 1.4.4 shows a
+  // max_temp_directory_size given there in current_setting() but never enforces it
+  // (Engine.AStatementThatOutgrowsItsSpillLimitFailsAsAQuota fails if it is given there).
+  if (!options.spill_limit.empty()) {
+    const std::string sql = "SET max_temp_directory_size = " + sql_literal(options.spill_limit);
+    if (!status_of(run_query(con->con.get(), sql)).ok())
+      return Error::invalid_configuration("engine option max_temp_directory_size = '" +
+                                          options.spill_limit + "' is invalid");
+  }
 
   // Progress is tracked only with the progress bar on (a per-connection setting); it is never
   // printed. Then the sandbox, in the order DESIGN.md gives: paths first (they cannot change

@@ -17,6 +17,12 @@ namespace cleanroom::engine {
 
 class PeopleCheck;
 
+// How much one engine may spill unless told otherwise (EngineOptions::spill_limit): four times a
+// protected query's default memory limit (4GB), so a sort or join of a few times what fits in
+// memory still finishes, while one runaway statement stops there. DuckDB's own default, 90% of
+// the free disk, would let one task fill the disk that every party's datasets live on.
+inline constexpr const char* kDefaultSpillLimit = "16GB";
+
 struct EngineOptions {
   int threads = 2;                   // worker threads of this database
   std::string memory_limit = "1GB";  // DuckDB size string
@@ -24,6 +30,10 @@ struct EngineOptions {
   // there (spill_directory.h), removed when the engine closes. Empty: it never spills, and a
   // statement that needs more than memory_limit fails.
   std::string spill_root;
+  // The most the engine may hold in that folder at once (DuckDB's max_temp_directory_size, a
+  // size string); a statement that needs more fails with a QuotaExceeded error that says so and
+  // quotes nothing of DuckDB's. Empty: DuckDB's own bound, 90% of the disk's free space.
+  std::string spill_limit = kDefaultSpillLimit;
   // The sandbox (DESIGN.md "Query execution and its sandbox"), applied in that order after the
   // database opens: the only files and folders readable or writable, then external access off,
   // then the configuration locked so the statements that follow cannot undo any of it.

@@ -88,6 +88,7 @@ Result<std::unique_ptr<Engine>> open_sandbox(const ProtectedRun& run) {
   options.threads = run.threads;
   options.memory_limit = run.memory_limit;
   options.spill_root = run.spill_root;
+  options.spill_limit = run.spill_limit;
   for (const auto& t : run.tables) options.allowed_paths.push_back(t.parquet_path);
   if (!run.output_path.empty()) options.allowed_paths.push_back(run.output_path);
   options.enable_external_access = false;

@@ -67,6 +67,8 @@ struct ProtectedRun {
   PeopleCheck* people_check = nullptr;
   // Where the query's engine spills (EngineOptions::spill_root). Empty: it never spills.
   std::string spill_root = {};
+  // The most it may spill (EngineOptions::spill_limit).
+  std::string spill_limit = kDefaultSpillLimit;
 };
 
 struct RunOutcome {
@@ -91,8 +93,9 @@ class RunControl {
   std::atomic<Stop> stop_{Stop::None};
 };
 
-// Fails with the engine's message (a Validation error: it is about the query) or, when stopped,
-// with an Internal error; check control.stopped() to tell why.
+// Fails with the engine's message (a Validation error: it is about the query), a QuotaExceeded
+// error when it needed more than spill_limit of temporary disk, or, when stopped, an Internal
+// error; check control.stopped() to tell why.
 Result<RunOutcome> run_protected(const ProtectedRun& run, RunControl& control);
 
 // The columns the run's query would answer, bound and never run (a dry run). With every table's

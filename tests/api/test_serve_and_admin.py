@@ -452,13 +452,17 @@ class QueryLimitFlagsTest(unittest.TestCase):
 
     def test_the_limits_given_are_the_ones_printed(self):
         server = harness.Server(extra_args=["--query-workers", "3", "--query-threads", "1",
-                                            "--query-memory", "1GB", "--query-timeout", "60"]).start()
+                                            "--query-memory", "1GB", "--query-timeout", "60",
+                                            "--query-spill", "5GB"]).start()
         try:
             deadline = time.time() + 10
-            while not any("queries:" in l for l in server.banner) and time.time() < deadline:
+            while not any("admission:" in l for l in server.banner) and time.time() < deadline:
                 time.sleep(0.05)
             line = next(l for l in server.banner if "queries:" in l)
             self.assertIn("3 at a time, 1 threads and 1GB of memory each, stopped after 60 s", line)
+            line = next(l for l in server.banner if "spill:" in l)
+            self.assertIn("5GB per query at most", line)
+            self.assertIn("(3 queries at a time)", line)
         finally:
             server.stop()
 

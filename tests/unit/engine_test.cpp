@@ -97,6 +97,45 @@ TEST(Engine, SpillsIntoAFolderOfItsOwnRemovedOnClose) {
   EXPECT_TRUE(folders().empty());
 }
 
+// The spill folder holds at most spill_limit (DuckDB's max_temp_directory_size), set before the
+// lock: a statement that needs more fails as a quota, in words of our own that name no folder.
+TEST(Engine, AStatementThatOutgrowsItsSpillLimitFailsAsAQuota) {
+  TempDir root;
+  EngineOptions o = small_sandbox();
+  o.spill_root = root.path.string();
+  o.spill_limit = "1MB";
+  auto e = open_engine(o);
+  auto& c = e->connection();
+  auto limit = rows_of(c, "SELECT current_setting('max_temp_directory_size')");
+  ASSERT_EQ(limit.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(limit[0][0]), "976.5 KiB");
+  EXPECT_FALSE(c.run("SET max_temp_directory_size = '100GB'").ok());  // locked
+  auto r = c.query(kBiggerThanMemory);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::QuotaExceeded) << r.error().message;
+  EXPECT_EQ(r.error().message,
+            "the statement needed more temporary disk than the engine's spill limit allows");
+  e.reset();
+  EXPECT_TRUE(std::filesystem::is_empty(root.path));
+}
+
+// The same statement with room to spill finishes. An engine given no limit has the default one,
+// never DuckDB's own (90% of the free disk).
+TEST(Engine, AStatementWithinItsSpillLimitFinishes) {
+  TempDir root;
+  EngineOptions o = small_sandbox();
+  o.spill_root = root.path.string();
+  o.spill_limit = "1GB";
+  auto e = open_engine(o);
+  auto rows = rows_of(e->connection(), kBiggerThanMemory);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(std::get<int64_t>(rows[0][0]), 3999999);
+  auto fallback = open_engine(EngineOptions{});
+  auto limit = rows_of(fallback->connection(), "SELECT current_setting('max_temp_directory_size')");
+  ASSERT_EQ(limit.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(limit[0][0]), "14.9 GiB");  // kDefaultSpillLimit, 16GB
+}
+
 TEST(Engine, AStartRemovesSpillFoldersOfDeadProcessesOnly) {
   TempDir root;
   // Above any pid the kernel hands out (pid_max is at most 2^22), so no such process runs.
@@ -117,6 +156,12 @@ TEST(Engine, RejectsABadOption) {
   auto e = Engine::open(o);
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().kind, ErrorKind::Validation);
+  o = {};
+  o.spill_limit = "lots";
+  e = Engine::open(o);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().kind, ErrorKind::Validation);
+  EXPECT_NE(e.error().message.find("max_temp_directory_size"), std::string::npos);
 }
 
 TEST(Engine, ReadsTypedColumnsWithNulls) {

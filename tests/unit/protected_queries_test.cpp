@@ -512,6 +512,31 @@ TEST_F(ProtectedQueries, AnEngineFailureSaysNothingAboutTheData) {
             "describe other parties' data");
 }
 
+// A query that needs more temporary disk than the server allows one query ends FAILED saying so,
+// with the configured bound and neither DuckDB's text nor the spill folder's path. 46 MB: the join
+// needs to spill from below 56 MB, and DuckDB runs out of memory first below 40 MB. (Given room,
+// such a query finishes: the Engine and ProtectedRun tests show it.)
+TEST_F(ProtectedQueries, AQueryOverItsSpillLimitFailsSayingSo) {
+  std::string customers = "hashed_email,segment,spend\n", audience = "hashed_email,region\n";
+  for (int i = 0; i < 300000; ++i) {
+    customers += "e" + std::to_string(i) + (i % 2 ? ",gold,1\n" : ",silver,2\n");
+    audience += "e" + std::to_string(i) + ",n\n";
+  }
+  upload(t, kA, "sales", "customers", customers);
+  upload(t, kB, "crm", "audience", audience);
+  core::QueryLimits limits{1, 1, "46MB", 60000};
+  limits.spill_limit = "1MB";
+  auto cramped = std::make_unique<core::Services>(*t.ctx, limits);
+  std::swap(t.services, cramped);
+  auto v = run(kOverlapBySegment);
+  std::swap(t.services, cramped);
+  EXPECT_EQ(wire_name(v.query.status), "FAILED");
+  EXPECT_EQ(v.query.error_code, "EXECUTION_FAILED");
+  EXPECT_EQ(v.query.error_message,
+            "the query needed more temporary disk space than the server allows one query (1MB)");
+  EXPECT_TRUE(fs::is_empty(t.dir + "/tmp"));  // its spill folder is gone with it
+}
+
 TEST_F(ProtectedQueries, AMemberThatLeftTakesItsDataOut) {
   ASSERT_TRUE(t.s().memberships.remove(kB, membership_b).ok());
   auto r = t.s().protected_queries.start(kA, request(kOverlapBySegment));

@@ -96,5 +96,39 @@ TEST_F(ProtectedRun, AStopBeforeTheRunEndsItWithoutAResult) {
   EXPECT_FALSE(fs::exists(output));
 }
 
+// The sandbox's spill limit is the run's: a sort bigger than the memory limit fails once the spill
+// folder holds spill_limit (and the folder is removed when the run ends), and finishes with room.
+TEST_F(ProtectedRun, ASortFailsAtItsSpillLimitAndFinishesWithRoom) {
+  engine::ProtectedRun r{
+      "SELECT count(*) AS n FROM (SELECT p.segment || i::VARCHAR || repeat('x', 24) AS s "
+      "FROM people p, range(1400000) t(i) ORDER BY s OFFSET 1)",
+      "",
+      {{"people", {"segment"}, parquet}},
+      output,
+      engine::ResultFormat::Csv,
+      2,
+      "64MB"};
+  r.spill_root = dir + "/tmp";
+  r.spill_limit = "1MB";
+  engine::RunControl control;
+  auto failed = engine::run_protected(r, control);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind, ErrorKind::QuotaExceeded) << failed.error().message;
+  EXPECT_TRUE(fs::is_empty(r.spill_root));
+  fs::remove(output);  // as the service does after every run
+
+  r.spill_limit = "1GB";
+  auto sorted = engine::run_protected(r, control);
+  ASSERT_TRUE(sorted.ok()) << sorted.error().message;
+  EXPECT_EQ(result(), "n\n4199999\n");
+  fs::remove(output);
+
+  r.spill_limit = "1MB";
+  r.sql = "SELECT current_setting('max_temp_directory_size') AS v FROM people LIMIT 1";
+  auto shown = engine::run_protected(r, control);
+  ASSERT_TRUE(shown.ok()) << shown.error().message;
+  EXPECT_EQ(result(), "v\n976.5 KiB\n");
+}
+
 }  // namespace
 }  // namespace cleanroom
