@@ -43,7 +43,8 @@ def run_quickstart(test, root, port, env, rewrites=()):
         test.assertIn(text, script, "the quickstart changed: rewrite what a test changes in it")
         script = script.replace(text, replacement)
     # What the test checks afterwards; not part of the README.
-    script = "set -euo pipefail\n" + script + '\necho "RESULT_URI=$URI"\necho "FREQUENCY_URI=$FREQUENCY_URI"\n'
+    script = ("set -euo pipefail\n" + script
+              + '\necho "RESULT_URI=$URI"\necho "FREQUENCY_URI=$FREQUENCY_URI"\n')
     env = dict(os.environ, AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
                AWS_EC2_METADATA_DISABLED="true", AWS_PAGER="", **env)
     p = subprocess.run(["bash", "-c", script], cwd=root, env=env, capture_output=True, text=True,

@@ -323,7 +323,8 @@ class ClusterTest(unittest.TestCase):
         # What ENDLESS_QUERY reads: the advertiser's customers again, for any query of its own.
         a = self.client(ADVERTISER, "a")
         t = a.create_configured_table(
-            name="customers-any", tableReference={"glue": {"databaseName": "sales", "tableName": "customers"}},
+            name="customers-any",
+            tableReference={"glue": {"databaseName": "sales", "tableName": "customers"}},
             allowedColumns=["hashed_email", "segment"], analysisMethod="DIRECT_QUERY")["configuredTable"]
         a.create_configured_table_analysis_rule(
             configuredTableIdentifier=t["id"], analysisRuleType="CUSTOM", analysisRulePolicy={"v1": {
