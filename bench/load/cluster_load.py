@@ -30,6 +30,8 @@ import test_cluster  # noqa: E402  (its deployment: PostgreSQL, moto, nodes, dat
 
 class Deployment(test_cluster.ClusterTest):
     """test_cluster's deployment and calls, with the number of nodes and collaborations given."""
+    DEMO = False  # the README's quickstart is not run here
+
     @classmethod
     def deploy(cls, nodes, collaborations, rows):
         cls.NODES, cls.ROWS = nodes, rows

@@ -43,7 +43,8 @@ Status write_credentials_file(DataDir& dir, const std::string& endpoint);
 // open the same PostgreSQL catalog.
 void add_catalog_option(CLI::App& cmd, std::string& catalog);
 
-// --s3-endpoint and its credentials, as `serve` and `upload` take them.
+// --s3-endpoint and its credentials, as `serve`, `upload`, `match` and `admin bucket create` take
+// them.
 struct BucketOptions {
   std::string s3_endpoint;
   std::string s3_access_key_id;      // default: $AWS_ACCESS_KEY_ID

@@ -1,5 +1,6 @@
 // `cleanroom match`: a party's dataset matched against the platform identity table
 // (docs/identity.md, "Matching"), working on the data dir directly like `cleanroom upload`.
+#include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -16,6 +17,7 @@ struct MatchOptions {
   std::string table;           // DB.TABLE
   std::string platform_table;  // DB.TABLE of the Advertising Data Provider
   std::string into;            // DB.TABLE
+  BucketOptions buckets;       // the dataset store's endpoint, when the catalog keeps one
 };
 
 int match(const MatchOptions& o) {
@@ -33,7 +35,12 @@ int match(const MatchOptions& o) {
   if (!o.platform_table.empty())
     split(o.platform_table, &req.platform_database, &req.platform_table);
   if (!o.into.empty()) split(o.into, &req.into_database, &req.into_table);
-  auto dir = open_data_dir(o.data_dir, o.catalog);
+  auto s3 = s3_config(o.buckets);
+  if (!s3.ok()) {  // a malformed option, refused as serve and upload refuse it
+    std::fprintf(stderr, "error: %s\n", s3.error().message.c_str());
+    return 2;
+  }
+  auto dir = open_data_dir(o.data_dir, o.catalog, *s3);
   if (!dir.ok()) return fail(dir.error());
   auto r = (*dir)->services->identity_resolution.resolve(o.account, req);
   if (!r.ok()) return fail(r.error());
@@ -63,6 +70,8 @@ void add_match_command(CLI::App& app) {
   cmd->add_option("--into", o->into,
                   "DATABASE.TABLE to write (default: the same database, TABLE_resolved)")
       ->check(table_name());
+  // Several nodes (docs/deployment.md): both datasets are in the store's bucket.
+  add_bucket_options(*cmd, o->buckets);
   cmd->callback([o] { std::exit(match(*o)); });
 }
 

@@ -78,7 +78,10 @@ class MalformedOptionsTest(unittest.TestCase):
             ([*match, "--table", "leads"], "--table: must be DATABASE.TABLE, not 'leads'"),
             ([*match, "--table", "crm.leads", "--into", "matched"], "--into: must be DATABASE.TABLE"),
             ([*match, "--table", "crm.leads", "--platform-table", "ids."], "--platform-table: must be"),
-        ])
+            ([*match, "--table", "crm.leads", "--s3-endpoint", "ftp://127.0.0.1:1"],
+             "--s3-endpoint must be an http:// or https:// URL"),
+            ([*match, "--table", "crm.leads", "--s3-access-key-id", "AKIA"], "need --s3-endpoint"),
+        ], env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")})
 
     def test_generate(self):
         out = os.path.join(self.data_dir, "generated")  # inside: written only if generate ran

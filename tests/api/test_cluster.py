@@ -2,10 +2,12 @@
 on 127.0.0.1: initdb and `postgres` in a temporary folder, `moto_server` as the S3 endpoint that
 holds the buckets and the dataset store, and three `cleanroom serve` nodes with data dirs of their
 own (the master key and first-start credentials copied from the first, as the deployment guide
-says). The operator's setup and the uploads go through node A; each collaboration's queries run
-on its home node (B for one, C for the other) whichever node the calls reach; a node killed with
-SIGKILL while it runs a query loses it to another node, where it ends SUCCESS; a rolling restart
-of all three nodes while queries wait and run loses none."""
+says); node A serves the demo data as `make run` does (`serve --demo`). The operator's setup and
+the uploads go through node A; each collaboration's queries run on its home node (B for one, C for
+the other) whichever node the calls reach; the README's quickstart runs on node A while queries
+run on B and C; a query cancelled through A ends CANCELLED on B and frees B's workers; a node
+killed with SIGKILL while it runs a query loses it to another node, where it ends SUCCESS; a
+rolling restart of all three nodes while queries wait and run loses none."""
 import json
 import os
 import random
@@ -14,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -22,6 +25,7 @@ import botocore.config
 
 import postgres_catalog
 from harness import BIN, MotoServer, Server
+from readme_quickstart import check_quickstart, csv_rows, lay_out, run_quickstart
 
 ADVERTISER = "111111111111"  # queries and receives results
 PARTNER = "222222222222"  # brings an audience
@@ -37,6 +41,11 @@ def aggregation_rule(dimension):
 
 QUERY = ("SELECT c.segment, COUNT(DISTINCT c.hashed_email) AS users FROM customers c "
          "JOIN audience a ON c.hashed_email = a.hashed_email GROUP BY c.segment")
+PAUSE = 2  # s between two queries of a collaboration while the quickstart runs
+# Every customer paired with every other of the same segment: about 3 x 10^11 pairs at ROWS, far
+# more than a node counts before the test gives up on it.
+ENDLESS_QUERY = ("SELECT x.segment, COUNT(*) AS pairs FROM everyone x "
+                 "JOIN everyone y ON x.segment = y.segment GROUP BY x.segment")
 
 
 class ClusterTest(unittest.TestCase):
@@ -44,6 +53,7 @@ class ClusterTest(unittest.TestCase):
     NODES = 3
     COLLABORATIONS = ("one", "two")
     ROWS = 1000000  # per table: a query runs long enough to be interrupted
+    DEMO = True  # node A serves with --demo, for the README's quickstart
 
     @classmethod
     def setUpClass(cls):
@@ -54,6 +64,7 @@ class ClusterTest(unittest.TestCase):
         try:
             cls.catalog = cls.pg.catalog_for(cls.root)
             key_id, secret = cls.moto.s3_user()
+            cls.s3_keys = key_id, secret
             cls.s3 = cls.moto.client("s3", key_id, secret)
             cls.moto.require_signatures()
             cls.env = dict(os.environ, AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret,
@@ -84,9 +95,10 @@ class ClusterTest(unittest.TestCase):
 
     @classmethod
     def start_node(cls, name):
+        demo = ["--demo"] if cls.DEMO and name == "a" else []  # a first start generates it: seconds
         node = Server(data_dir=cls.data_dir(name), env=cls.env, extra_args=[
             "--catalog", cls.catalog, "--s3-endpoint", cls.moto.url, "--dataset-bucket", STORE,
-            "--query-workers", "2"]).start()
+            "--query-workers", "2", *demo]).start(timeout=120)
         node.node_id = next(re.search(r"node:\s+(\S+)", line).group(1)
                             for line in node.banner if re.search(r"node:\s+\S+", line))
         cls.nodes[name] = node
@@ -109,10 +121,14 @@ class ClusterTest(unittest.TestCase):
             config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}))
 
     @classmethod
-    def catalog_row(cls, sql):
+    def catalog_rows(cls, sql):
         p = subprocess.run(["psql", "-X", "-A", "-t", "-q", "-F", "|", cls.catalog, "-c", sql],
                            capture_output=True, text=True, check=True)
-        return p.stdout.strip().split("|")
+        return p.stdout.splitlines()
+
+    @classmethod
+    def catalog_row(cls, sql):
+        return (cls.catalog_rows(sql) or [""])[0].split("|")
 
     @classmethod
     def set_up_data(cls):
@@ -161,11 +177,20 @@ class ClusterTest(unittest.TestCase):
             cls.memberships[name] = ms_a["membership"]["id"]
 
     # --- queries ----------------------------------------------------------------------------
-    def start_query(self, collaboration, node):
+    def start_query(self, collaboration, node, sql=QUERY):
         r = self.client(ADVERTISER, node).start_protected_query(
             type="SQL", membershipIdentifier=self.memberships[collaboration],
-            sqlParameters={"queryString": QUERY})
+            sqlParameters={"queryString": sql})
         return r["protectedQuery"]["id"]
+
+    def wait_started(self, qid, timeout=60):
+        """Until the engine of the query's node runs it (STARTED in the catalog)."""
+        deadline = time.time() + timeout
+        while self.catalog_row(f"SELECT status FROM protected_queries WHERE protected_query_id = '{qid}'") \
+                != ["STARTED"]:
+            if time.time() > deadline:
+                self.fail(f"query {qid} not STARTED after {timeout} s")
+            time.sleep(0.02)
 
     def wait(self, collaboration, qid, via, until=("SUCCESS", "FAILED", "CANCELLED", "TIMED_OUT"),
              timeout=120):
@@ -214,12 +239,121 @@ class ClusterTest(unittest.TestCase):
         # The difference checks' history of each collaboration is in the store too.
         self.assertTrue(any(k.startswith("difference-checks/") for k in stored), stored)
 
-    def test_2_a_query_whose_node_is_killed_ends_success_on_another_node(self):
+    def test_2_the_readme_quickstart_runs_on_node_a_while_queries_run_on_b_and_c(self):
+        # The homes test_1 gave one and two (run alone, the first query through B and C does).
+        homes = {"one": "b", "two": "c"}
+        ran, errors, quickstart_ended = [], [], threading.Event()
+
+        def keep_querying(name):
+            # One query after another, a pause between them: A gets a share of the two cores.
+            try:
+                while True:
+                    qid = self.start_query(name, homes[name])
+                    ran.append((name, qid))
+                    self.wait(name, qid, homes[name])
+                    if quickstart_ended.wait(PAUSE):
+                        return
+            except Exception as e:  # noqa: BLE001 (failed below)
+                errors.append(e)
+
+        threads = [threading.Thread(target=keep_querying, args=(name,)) for name in homes]
+        for t in threads:
+            t.start()
+        try:
+            while len(ran) < len(homes) and not errors:
+                time.sleep(0.02)
+            began = time.time()
+            p, result, frequency = self.run_quickstart_on_a()
+            ended = time.time()
+        finally:
+            quickstart_ended.set()
+            for t in threads:
+                t.join()
+        self.assertEqual(errors, [])
+        files = []
+        for uri in (result, frequency):
+            bucket, key = uri.removeprefix("s3://").split("/", 1)
+            files.append(csv_rows(self.s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()))
+        check_quickstart(self, p, *files)
+        # The quickstart's collaboration is homed on A, whose call took its first query; both of its
+        # queries ran there, the node whose data dir is the quickstart's var/.
+        (collaboration, home), = [tuple(r.split("|")) for r in self.catalog_rows(
+            "SELECT DISTINCT q.collaboration_id, h.node_id FROM protected_queries q "
+            "JOIN collaboration_homes h USING (collaboration_id) WHERE q.result_bucket = 'my-results'")]
+        self.assertEqual(self.node_named(home), "a")
+        ran_on = self.catalog_rows(
+            f"SELECT node_id FROM protected_queries WHERE collaboration_id = '{collaboration}'")
+        self.assertEqual([self.node_named(n) for n in ran_on], ["a", "a"])
+        # Meanwhile one and two ran on their homes, each ended SUCCESS, and each had a query running
+        # while the quickstart ran.
+        ids = ", ".join(f"'{qid}'" for _, qid in ran)
+        runs = {qid: (node_id, int(started), int(finished)) for qid, node_id, started, finished in (
+            r.split("|") for r in self.catalog_rows(
+                "SELECT protected_query_id, node_id, started_at_ms, finished_at_ms "
+                f"FROM protected_queries WHERE protected_query_id IN ({ids})"))}
+        for name, qid in ran:
+            self.assert_delivered(self.wait(name, qid, "a"))
+            self.assertEqual(self.node_named(runs[qid][0]), homes[name], qid)
+        for name in homes:
+            spans = [runs[qid][1:] for n, qid in ran if n == name]
+            self.assertTrue(any(s < ended * 1000 and f > began * 1000 for s, f in spans),
+                            (name, began, ended, spans))
+
+    def run_quickstart_on_a(self):
+        """The README's quickstart against node A, from a folder whose var/ is A's data dir, with
+        what a deployment changes in it: the commands that touch datasets or buckets are given the
+        S3 store (docs/deployment.md), and the results are read from it, not from var/buckets."""
+        layout = os.path.join(self.root, "quickstart")
+        lay_out(layout, self.data_dir("a"))
+        key_id, secret = self.s3_keys
+        # Its own keys: by then the quickstart has exported the advertiser's Clean Rooms keys as
+        # AWS_ACCESS_KEY_ID, for the aws CLI.
+        store = f"--s3-endpoint {self.moto.url} --s3-access-key-id {key_id} --s3-secret-access-key {secret}"
+        read = (f"AWS_ACCESS_KEY_ID={key_id} AWS_SECRET_ACCESS_KEY={secret} "
+                f"aws --endpoint-url {self.moto.url} s3 cp")
+        rewrites = [("$CR admin bucket create", "$CR admin bucket create " + store),
+                    ("$CR upload", "$CR upload " + store),
+                    ("$CR match", "$CR match " + store),
+                    ("head var/buckets/${URI#s3://}", f'{read} "$URI" - | head'),
+                    ("cat var/buckets/${FREQUENCY_URI#s3://}", f'{read} "$FREQUENCY_URI" -')]
+        return run_quickstart(self, layout, self.nodes["a"].url.rsplit(":", 1)[1],
+                              {"CLEANROOM_CATALOG": self.catalog}, rewrites)
+
+    def test_3_a_query_cancelled_through_another_node_ends_cancelled_and_frees_its_node(self):
+        # What ENDLESS_QUERY reads: the advertiser's customers again, for any query of its own.
+        a = self.client(ADVERTISER, "a")
+        t = a.create_configured_table(
+            name="customers-any",
+            tableReference={"glue": {"databaseName": "sales", "tableName": "customers"}},
+            allowedColumns=["hashed_email", "segment"], analysisMethod="DIRECT_QUERY")["configuredTable"]
+        a.create_configured_table_analysis_rule(
+            configuredTableIdentifier=t["id"], analysisRuleType="CUSTOM", analysisRulePolicy={"v1": {
+                "custom": {"allowedAnalyses": ["ANY_QUERY"], "allowedAnalysisProviders": [ADVERTISER]}}})
+        a.create_configured_table_association(
+            name="everyone", membershipIdentifier=self.memberships["one"], configuredTableIdentifier=t["id"],
+            roleArn=f"arn:aws:iam::{ADVERTISER}:role/cr")
+        # One on each of B's two query workers, started through B (one's home since test_1).
+        endless = [self.start_query("one", "b", ENDLESS_QUERY) for _ in range(2)]
+        for qid in endless:
+            self.wait_started(qid)
+            self.assertEqual(self.node_named(self.holder(qid)[0]), "b")
+        for qid in endless:
+            q = a.update_protected_query(membershipIdentifier=self.memberships["one"],
+                                         protectedQueryIdentifier=qid, targetStatus="CANCELLED")
+            self.assertIn(q["protectedQuery"]["status"], ("CANCELLING", "CANCELLED"), q)
+        # B sees it at its next beat (2 s) and stops its engine.
+        for qid in endless:
+            q = self.wait("one", qid, "a", timeout=30)
+            self.assertEqual(q["status"], "CANCELLED", q)
+            self.assertNotIn("result", q)
+        # Both workers are free again: the next query of the collaboration runs on B at once.
         qid = self.start_query("one", "a")
-        deadline = time.time() + 60
-        while self.catalog_row(f"SELECT status FROM protected_queries WHERE protected_query_id = '{qid}'") \
-                != ["STARTED"] and time.time() < deadline:
-            time.sleep(0.02)
+        self.assert_delivered(self.wait("one", qid, "a", timeout=60))
+        self.assertEqual(self.node_named(self.holder(qid)[0]), "b")
+
+    def test_4_a_query_whose_node_is_killed_ends_success_on_another_node(self):
+        qid = self.start_query("one", "a")
+        self.wait_started(qid)
         node_id, attempts = self.holder(qid)
         self.assertEqual(attempts, 1)
         victim = self.node_named(node_id)
@@ -234,7 +368,7 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(attempts, 2)
         self.start_node(victim)  # back for the next test, as a new node
 
-    def test_3_a_rolling_restart_loses_nothing(self):
+    def test_5_a_rolling_restart_loses_nothing(self):
         queries = [(name, self.start_query(name, via)) for name in ("one", "two") for via in "abc"]
         for name in "abc":
             self.assertEqual(self.nodes[name].stop(), 0)
