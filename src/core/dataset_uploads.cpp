@@ -17,7 +17,7 @@ namespace {
 
 // How often the running node writes an upload's progress, and so reads whether another node
 // asked to cancel it.
-constexpr auto kProgressEvery = std::chrono::seconds(1);
+constexpr auto kProgressEvery = std::chrono::milliseconds(250);
 // How long an ended upload can still be read.
 constexpr int64_t kEndedKeptSeconds = 7 * 24 * 3600;
 

@@ -31,7 +31,7 @@ class DatasetUploadService {
                                            const std::string& table_name,
                                            const std::string& upload_id);
   // A waiting upload on this node ends at once; a running one, or one on another node, at its
-  // node's next progress report (about a second). An ended one is a Conflict.
+  // node's next progress report (within a second). An ended one is a Conflict.
   Result<catalog::DatasetUploadRecord> cancel(const std::string& account,
                                               const std::string& database_name,
                                               const std::string& table_name,

@@ -376,6 +376,61 @@ class ClusterTest(unittest.TestCase):
         for i, (name, qid) in enumerate(queries):
             self.assert_delivered(self.wait(name, qid, "abc"[i % 3], timeout=120))
 
+    def test_6_any_node_answers_for_an_upload_and_a_killed_nodes_upload_ends_failed(self):
+        creds = self.creds[ADVERTISER]
+        body = ("id,email,score\n" + "".join(
+            f"{i},user{i}@example.com,{i % 1000}\n" for i in range(1_500_000))).encode()
+
+        def put(node, table):
+            status, job, _ = self.nodes[node].signed_http(
+                creds, "PUT", f"/datasets/uploads/{table}?pii=email%3Aemail", raw_body=body,
+                headers={"Content-Type": "text/csv"})
+            self.assertEqual(status, 202, job)
+            return job["uploadId"]
+
+        def job(node, table, upload_id, method="GET"):
+            status, answer, _ = self.nodes[node].signed_http(
+                creds, method, f"/datasets/uploads/{table}/uploads/{upload_id}")
+            self.assertEqual(status, 200, answer)
+            return answer
+
+        def running(node, table, upload_id):
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                if job(node, table, upload_id)["status"] == "RUNNING":
+                    return
+                time.sleep(0.05)
+            self.fail(f"upload {upload_id} never ran")
+
+        # Sent to C behind two uploads that hold its two upload workers, cancelled through A while
+        # it waits there, seen ended through B: C reads the cancel when the upload's turn comes.
+        fillers = [put("c", f"filler{i}") for i in range(3)]
+        cancelled = put("c", "cancelled")
+        asked = job("a", "cancelled", cancelled, "DELETE")
+        self.assertEqual(asked["status"], "PENDING", asked)
+        ended = self.nodes["b"].ended_dataset_upload(creds, "/datasets/uploads/cancelled",
+                                                     cancelled, timeout=120)
+        self.assertEqual(ended["status"], "CANCELLED", ended)
+        status, _, _ = self.nodes["b"].signed_http(creds, "GET", "/datasets/uploads/cancelled")
+        self.assertEqual(status, 404, "a cancelled upload stores nothing")
+        for i, filler in enumerate(fillers):
+            ended = self.nodes["a"].ended_dataset_upload(creds, f"/datasets/uploads/filler{i}",
+                                                         filler, timeout=120)
+            self.assertEqual(ended["status"], "SUCCEEDED", ended)
+            self.assertEqual(ended["dataset"]["rowCount"], 1_500_000)
+
+        # Sent to C, which is killed while it runs: another node ends it FAILED.
+        lost = put("c", "lost")
+        running("b", "lost", lost)
+        self.nodes["c"].proc.send_signal(signal.SIGKILL)
+        self.nodes["c"].proc.wait()
+        self.nodes["c"].join_output()
+        ended = self.nodes["a"].ended_dataset_upload(creds, "/datasets/uploads/lost", lost,
+                                                     timeout=60)
+        self.assertEqual(ended["status"], "FAILED", ended)
+        self.assertIn("server stopped", ended["message"])
+        self.start_node("c")
+
 
 if __name__ == "__main__":
     unittest.main()
