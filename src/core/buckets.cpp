@@ -47,6 +47,7 @@ Status check_key_prefix(const std::string& prefix, const std::string& field) {
 
 Result<BucketRecord> BucketService::create(const std::string& account, const std::string& bucket) {
   CR_TRY(delivery::check_bucket_name(bucket));
+  CR_TRY(require_dataset_store(ctx_));
   auto owner_check = [&](Tx& tx) -> Result<std::optional<BucketRecord>> {
     CR_ASSIGN(auto a, catalog::accounts_repo::find_account(tx, account));
     if (!a) return Error::not_found(Resource::Account, account);

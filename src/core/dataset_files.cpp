@@ -32,15 +32,14 @@ bool written_file(const fs::directory_entry& entry) {
          name.find(".part-") == std::string::npos;
 }
 
-// With a store recorded: the process must reach it, or a file it writes would live only here.
-Status store_needed(const Context& ctx) {
+}  // namespace
+
+Status require_dataset_store(const Context& ctx) {
   if (ctx.dataset_store || ctx.dataset_bucket.empty()) return {};
   return Error::validation("this catalog keeps its datasets in bucket '" + ctx.dataset_bucket +
                                "' of an S3 endpoint: give --s3-endpoint",
                            "s3-endpoint");
 }
-
-}  // namespace
 
 Status use_dataset_store(Context& ctx, std::shared_ptr<delivery::ObjectStore> store,
                          const std::string& bucket) {
@@ -80,7 +79,7 @@ Status resume_dataset_store(Context& ctx, std::shared_ptr<delivery::ObjectStore>
   }));
   if (!recorded) return {};
   // Without the endpoint the process can still do what needs no dataset (the admin's account
-  // commands); what reads or writes one is refused (store_needed).
+  // commands); what reads or writes one is refused (require_dataset_store).
   ctx.dataset_store = std::move(s3);
   ctx.dataset_bucket = *recorded;
   return {};
@@ -104,7 +103,7 @@ std::string unique_file_name(const Context& ctx) {
 }
 
 Status store_file(const Context& ctx, const std::string& local_path, const std::string& relative) {
-  CR_TRY(store_needed(ctx));
+  CR_TRY(require_dataset_store(ctx));
   if (!ctx.dataset_store) return {};
   Status put = ctx.dataset_store->put_file(ctx.dataset_bucket, relative, local_path,
                                            "application/vnd.apache.parquet");
@@ -118,7 +117,7 @@ Status ensure_local(const Context& ctx, const std::vector<std::string>& paths) {
   for (const auto& path : paths) {
     std::error_code ec;
     if (fs::exists(path, ec)) continue;
-    CR_TRY(store_needed(ctx));
+    CR_TRY(require_dataset_store(ctx));
     if (!ctx.dataset_store) return Error::internal("the data dir has lost " + path);
     CR_ASSIGN(std::string relative, relative_of(ctx, path));
     fs::create_directories(fs::path(path).parent_path(), ec);
@@ -148,7 +147,7 @@ Status remove_files(const Context& ctx, const std::string& relative, const std::
   } else {
     fs::remove(local, ec);
   }
-  CR_TRY(store_needed(ctx));
+  CR_TRY(require_dataset_store(ctx));
   if (!ctx.dataset_store) return {};
   CR_ASSIGN(auto objects, ctx.dataset_store->list(ctx.dataset_bucket, relative));
   for (const auto& o : objects) {

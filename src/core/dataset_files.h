@@ -14,6 +14,9 @@
 
 namespace cleanroom::core {
 
+// With a dataset store recorded in the catalog, the process must reach it (--s3-endpoint): a file
+// or a bucket it made otherwise would live on this machine only, where the other nodes never look.
+Status require_dataset_store(const Context& ctx);
 // With a store: writes the file at `local_path` to it under `relative`, before the catalog row
 // that names it is committed and outside that transaction (a long copy must not hold the
 // catalog's writer lock). `relative` must be a name no file ever had, so that no node's cached

@@ -116,6 +116,9 @@ TEST_F(DatasetFilesTest, ANodeWithoutTheEndpointIsRefusedAndTheBucketIsNobodys) 
                         ErrorKind::Validation, "keeps its datasets in bucket 'cleanroom-datasets'");
   testing::expect_error(store_file(*b.ctx, (fs::path(a.dir) / v1.path).string(), "datasets/x"),
                         ErrorKind::Validation, "give --s3-endpoint");
+  // Nor a result bucket: a local folder of its own that no node would deliver to.
+  testing::expect_error(status_of(b.s().buckets.create(kA, "results")), ErrorKind::Validation,
+                        "give --s3-endpoint");
   testing::expect_error(status_of(a.s().buckets.create(kA, kStoreBucket)), ErrorKind::Validation,
                         "holds the server's datasets");
   testing::expect_error(use_dataset_store(*a.ctx, store, "another-bucket"), ErrorKind::Validation,
