@@ -104,6 +104,18 @@ struct ProtectedQueries : ::testing::Test {
     ASSERT_TRUE(d.ok()) << d.error().message;
   }
 
+  // Both members' tables with `rows` rows, every one of them matching: enough work for a query
+  // to run a while, or to outgrow a small memory limit.
+  void upload_large_tables(int rows) {
+    std::string customers = "hashed_email,segment,spend\n", audience = "hashed_email,region\n";
+    for (int i = 0; i < rows; ++i) {
+      customers += "e" + std::to_string(i) + (i % 2 ? ",gold,1\n" : ",silver,2\n");
+      audience += "e" + std::to_string(i) + ",n\n";
+    }
+    upload(t, kA, "sales", "customers", customers);
+    upload(t, kB, "crm", "audience", audience);
+  }
+
   void configure(testing::TestCore& core, const std::string& account, const std::string& membership,
                  const std::string& db, const std::string& table, std::vector<std::string> columns,
                  const json& rule, const std::string& name) {
@@ -458,13 +470,7 @@ TEST_F(OrphanedQueries, OnlyTheHolderEndsAQuery) {
 // rather than reading its worker pool through a pointer already reset; the next node (here the
 // same data dir started again) runs it.
 TEST_F(ProtectedQueries, StoppingWhileAQueryRunsReleasesItToTheNextNode) {
-  std::string customers = "hashed_email,segment,spend\n", audience = "hashed_email,region\n";
-  for (int i = 0; i < 1000000; ++i) {
-    customers += "e" + std::to_string(i) + (i % 2 ? ",gold,1\n" : ",silver,2\n");
-    audience += "e" + std::to_string(i) + ",n\n";
-  }
-  upload(t, kA, "sales", "customers", customers);
-  upload(t, kB, "crm", "audience", audience);
+  upload_large_tables(1000000);
   auto serving = std::make_unique<core::Services>(*t.ctx, core::QueryLimits{1, 1, "1GB", 60000});
   auto started = serving->protected_queries.start(kA, request(kOverlapBySegment));
   ASSERT_TRUE(started.ok()) << started.error().message;
@@ -494,13 +500,7 @@ TEST_F(ProtectedQueries, StoppingWhileAQueryRunsReleasesItToTheNextNode) {
 // When the engine itself fails (here: out of memory), the query ends EXECUTION_FAILED with a
 // fixed message: DuckDB's text, even its error class, could describe other parties' rows.
 TEST_F(ProtectedQueries, AnEngineFailureSaysNothingAboutTheData) {
-  std::string customers = "hashed_email,segment,spend\n", audience = "hashed_email,region\n";
-  for (int i = 0; i < 300000; ++i) {
-    customers += "e" + std::to_string(i) + (i % 2 ? ",gold,1\n" : ",silver,2\n");
-    audience += "e" + std::to_string(i) + ",n\n";
-  }
-  upload(t, kA, "sales", "customers", customers);
-  upload(t, kB, "crm", "audience", audience);
+  upload_large_tables(300000);
   auto starved = std::make_unique<core::Services>(*t.ctx, core::QueryLimits{1, 1, "2MB", 60000});
   std::swap(t.services, starved);
   auto v = run(kOverlapBySegment);
@@ -517,13 +517,7 @@ TEST_F(ProtectedQueries, AnEngineFailureSaysNothingAboutTheData) {
 // needs to spill from below 56 MB, and DuckDB runs out of memory first below 40 MB. (Given room,
 // such a query finishes: the Engine and ProtectedRun tests show it.)
 TEST_F(ProtectedQueries, AQueryOverItsSpillLimitFailsSayingSo) {
-  std::string customers = "hashed_email,segment,spend\n", audience = "hashed_email,region\n";
-  for (int i = 0; i < 300000; ++i) {
-    customers += "e" + std::to_string(i) + (i % 2 ? ",gold,1\n" : ",silver,2\n");
-    audience += "e" + std::to_string(i) + ",n\n";
-  }
-  upload(t, kA, "sales", "customers", customers);
-  upload(t, kB, "crm", "audience", audience);
+  upload_large_tables(300000);
   core::QueryLimits limits{1, 1, "46MB", 60000};
   limits.spill_limit = "1MB";
   auto cramped = std::make_unique<core::Services>(*t.ctx, limits);
