@@ -381,9 +381,9 @@ class ClusterTest(unittest.TestCase):
         body = ("id,email,score\n" + "".join(
             f"{i},user{i}@example.com,{i % 1000}\n" for i in range(1_500_000))).encode()
 
-        def put(node, table):
+        def put(node, table, data=body):
             status, job, _ = self.nodes[node].signed_http(
-                creds, "PUT", f"/datasets/uploads/{table}?pii=email%3Aemail", raw_body=body,
+                creds, "PUT", f"/datasets/uploads/{table}?pii=email%3Aemail", raw_body=data,
                 headers={"Content-Type": "text/csv"})
             self.assertEqual(status, 202, job)
             return job["uploadId"]
@@ -404,8 +404,20 @@ class ClusterTest(unittest.TestCase):
 
         # Sent to C behind two uploads that hold its two upload workers, cancelled through A while
         # it waits there, seen ended through B: C reads the cancel when the upload's turn comes.
-        fillers = [put("c", f"filler{i}") for i in range(3)]
-        cancelled = put("c", "cancelled")
+        # The two are sent at once and the waiting one is small, so that it is queued and
+        # cancelled within moments of the others starting, however slow sending a large body is.
+        fillers = [None, None]
+
+        def put_filler(i):
+            fillers[i] = put("c", f"filler{i}")
+
+        senders = [threading.Thread(target=put_filler, args=(i,)) for i in range(2)]
+        for t in senders:
+            t.start()
+        for t in senders:
+            t.join()
+        self.assertTrue(all(fillers), "both large uploads were accepted")
+        cancelled = put("c", "cancelled", b"id,email,score\n1,a@example.com,1\n")
         asked = job("a", "cancelled", cancelled, "DELETE")
         self.assertEqual(asked["status"], "PENDING", asked)
         ended = self.nodes["b"].ended_dataset_upload(creds, "/datasets/uploads/cancelled",
