@@ -15,7 +15,6 @@
 
 namespace cleanroom::auth {
 namespace {
-constexpr const char* kAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 constexpr int kPbkdf2Iterations = 100000;
 }  // namespace
 
@@ -56,7 +55,7 @@ Status check_master_key(catalog::Database& db, const std::string& key) {
   }));
 }
 
-std::string new_bearer_token() { return "crt_" + crypto::random_string(40, kAlnum); }
+std::string new_bearer_token() { return "crt_" + crypto::random_string(40, crypto::kAlphanumeric); }
 std::string token_hash(const std::string& token) { return crypto::sha256_hex(token); }
 std::string new_client_id() {
   return "amzn1.application-oa2-client." + crypto::hex(crypto::random_bytes(16));
@@ -93,7 +92,7 @@ bool verify_password(const std::string& password, const std::string& stored) {
 Result<AccessKey> create_access_key(catalog::Tx& tx, const std::string& master_key,
                                     const std::string& account_id) {
   AccessKey key{"AKIA" + crypto::random_string(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
-                crypto::random_string(40, kAlnum)};
+                crypto::random_string(40, crypto::kAlphanumeric)};
   CR_TRY(
       tx.exec("INSERT INTO access_keys (access_key_id, account_id, secret_sealed, created_at) "
               "VALUES (?,?,?,?)",

@@ -7,6 +7,11 @@
 
 namespace cleanroom::crypto {
 
+// The alphabet of tokens shown once and stored hashed (bearer tokens, secret keys, session
+// cookies): 62 symbols, about 5.95 bits each.
+inline constexpr std::string_view kAlphanumeric =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
 std::string random_bytes(size_t n);
 // Random string over [a-z0-9] (instance ids) or over an explicit alphabet.
 std::string random_string(size_t n,

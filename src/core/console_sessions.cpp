@@ -6,17 +6,13 @@
 namespace cleanroom::core {
 namespace {
 namespace repo = catalog::accounts_repo;
-
-constexpr const char* kTokenAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
 }  // namespace
 
 Result<std::string> ConsoleSessions::create(const catalog::UserRecord& user, Session* out) {
   // 43 characters of 62: about 256 bits, as the bearer tokens.
-  std::string token = crypto::random_string(43, kTokenAlphabet);
+  std::string token = crypto::random_string(43, crypto::kAlphanumeric);
   const int64_t now = now_epoch_seconds();
-  Session s{user, crypto::random_string(43, kTokenAlphabet), now, now};
+  Session s{user, crypto::random_string(43, crypto::kAlphanumeric), now, now};
   s.user.password_hash.clear();  // never needed again, never kept
   CR_TRY(status_of(ctx_.db.write<bool>([&](catalog::Tx& tx) -> Result<bool> {
     CR_TRY(repo::prune_sessions(tx, now - options_.idle_seconds, now - options_.lifetime_seconds,

@@ -21,6 +21,18 @@ constexpr auto kProgressEvery = std::chrono::milliseconds(250);
 // How long an ended upload can still be read.
 constexpr int64_t kEndedKeptSeconds = 7 * 24 * 3600;
 
+// The account's upload `upload_id`, found under its own table only (an id does not tell whose
+// table it is); any other is NotFound, as an id that does not exist.
+Result<DatasetUploadRecord> owned(Tx& tx, const std::string& account,
+                                  const std::string& database_name, const std::string& table_name,
+                                  const std::string& upload_id) {
+  CR_ASSIGN(auto u, repo::find(tx, upload_id));
+  if (!u || u->account_id != account || u->database_name != database_name ||
+      u->table_name != table_name)
+    return Error::not_found(Resource::Upload, upload_id);
+  return *u;
+}
+
 }  // namespace
 
 Result<DatasetUploadRecord> DatasetUploadService::submit(
@@ -102,31 +114,21 @@ Result<DatasetUploadRecord> DatasetUploadService::get(const std::string& account
                                                       const std::string& database_name,
                                                       const std::string& table_name,
                                                       const std::string& upload_id) {
-  return ctx_.db.read<DatasetUploadRecord>([&](Tx& tx) -> Result<DatasetUploadRecord> {
-    CR_ASSIGN(auto u, repo::find(tx, upload_id));
-    // A job is found under its own table only; an id does not tell whose table it is.
-    if (!u || u->account_id != account || u->database_name != database_name ||
-        u->table_name != table_name)
-      return Error::not_found(Resource::Upload, upload_id);
-    return *u;
-  });
+  return ctx_.db.read<DatasetUploadRecord>(
+      [&](Tx& tx) { return owned(tx, account, database_name, table_name, upload_id); });
 }
 
 Result<DatasetUploadRecord> DatasetUploadService::cancel(const std::string& account,
                                                          const std::string& database_name,
                                                          const std::string& table_name,
                                                          const std::string& upload_id) {
-  CR_ASSIGN(auto u, get(account, database_name, table_name, upload_id));
-  CR_TRY(status_of(ctx_.db.write<bool>([&](Tx& tx) -> Result<bool> {
-    CR_ASSIGN(auto now, repo::find(tx, upload_id));
-    if (!now) return Error::not_found(Resource::Upload, upload_id);
-    if (now->status != UploadStatus::Pending && now->status != UploadStatus::Running)
-      return Error::conflict("upload " + upload_id + " has already ended (" +
-                                 std::string(wire_name(now->status)) + ")",
-                             Cause::InvalidState, Resource::Upload, upload_id);
+  CR_ASSIGN(auto u, ctx_.db.write<DatasetUploadRecord>([&](Tx& tx) -> Result<DatasetUploadRecord> {
+    CR_ASSIGN(auto u, owned(tx, account, database_name, table_name, upload_id));
+    if (u.status != UploadStatus::Pending && u.status != UploadStatus::Running)
+      return upload_ended(upload_id, u.status);
     CR_TRY(repo::request_cancel(tx, upload_id, now_epoch_seconds()));
-    return true;
-  })));
+    return u;
+  }));
   // On this node it ends at once when it waits; elsewhere its node reads the request.
   if (u.node_id == ctx_.node_id) (void)jobs_.cancel(account, upload_id);
   return get(account, database_name, table_name, upload_id);

@@ -14,6 +14,12 @@ constexpr size_t kEndedKept = 1000;
 
 }  // namespace
 
+Error upload_ended(const std::string& id, UploadStatus status) {
+  return Error::conflict(
+      "upload " + id + " has already ended (" + std::string(wire_name(status)) + ")",
+      Cause::InvalidState, Resource::Upload, id);
+}
+
 UploadJobs::UploadJobs(UploadJobLimits limits) : limits_(limits) {
   for (int i = 0; i < limits_.workers; ++i) workers_.emplace_back([this] { work_loop(); });
 }
@@ -70,9 +76,7 @@ Result<UploadJob> UploadJobs::cancel(const std::string& account, const std::stri
       return Error::not_found(Resource::Upload, id);
     Entry& e = *it->second;
     if (e.job.status != UploadStatus::Pending && e.job.status != UploadStatus::Running)
-      return Error::conflict(
-          "upload " + id + " has already ended (" + std::string(wire_name(e.job.status)) + ")",
-          Cause::InvalidState, Resource::Upload, id);
+      return upload_ended(id, e.job.status);
     e.cancel = true;
     if (e.job.status == UploadStatus::Pending) {
       std::erase(queue_, it->second);

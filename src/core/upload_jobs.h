@@ -57,6 +57,8 @@ using UploadEnded = std::function<void(const UploadJob&)>;
 inline constexpr const char* kUploadStopped =
     "the server stopped before the upload finished; upload the data again";
 inline constexpr const char* kUploadCancelled = "the upload was cancelled";
+// The Conflict of cancelling upload `id`, which has ended in `status`.
+Error upload_ended(const std::string& id, UploadStatus status);
 
 class UploadJobs {
  public:
