@@ -104,6 +104,12 @@ class ClusterTest(unittest.TestCase):
         cls.nodes[name] = node
         return node
 
+    def kill_node(self, name):
+        """SIGKILL: the node leaves its work and its row in the catalog as they were."""
+        self.nodes[name].proc.send_signal(signal.SIGKILL)
+        self.nodes[name].proc.wait()
+        self.nodes[name].join_output()
+
     @classmethod
     def cli(cls, *args):
         p = subprocess.run([BIN, *args, "--data-dir", cls.data_dir("a"), "--catalog", cls.catalog,
@@ -357,9 +363,7 @@ class ClusterTest(unittest.TestCase):
         node_id, attempts = self.holder(qid)
         self.assertEqual(attempts, 1)
         victim = self.node_named(node_id)
-        self.nodes[victim].proc.send_signal(signal.SIGKILL)
-        self.nodes[victim].proc.wait()
-        self.nodes[victim].join_output()
+        self.kill_node(victim)
         survivor = next(n for n in "abc" if n != victim)
         q = self.wait("one", qid, survivor, timeout=90)
         self.assert_delivered(q)
@@ -434,9 +438,7 @@ class ClusterTest(unittest.TestCase):
         # Sent to C, which is killed while it runs: another node ends it FAILED.
         lost = put("c", "lost")
         running("b", "lost", lost)
-        self.nodes["c"].proc.send_signal(signal.SIGKILL)
-        self.nodes["c"].proc.wait()
-        self.nodes["c"].join_output()
+        self.kill_node("c")
         ended = self.nodes["a"].ended_dataset_upload(creds, "/datasets/uploads/lost", lost,
                                                      timeout=60)
         self.assertEqual(ended["status"], "FAILED", ended)
